@@ -1,0 +1,87 @@
+"""Commands the session service accepts, and the one reply shape for every command."""
+
+from typing import Literal
+
+from msgspec import Struct, field
+
+__all__ = [
+    "Accepted",
+    "CommandReply",
+    "CreateSession",
+    "DeleteSession",
+    "LogoutSession",
+    "PairSession",
+    "ReconnectSession",
+    "Refused",
+    "SendText",
+    "SessionCommand",
+]
+
+
+class CreateSession(Struct, frozen=True, kw_only=True, tag="create"):
+    tenant: str
+    session: str
+    name: str
+    correlation_id: str | None = None
+
+
+class PairSession(Struct, frozen=True, kw_only=True, tag="pair"):
+    tenant: str
+    session: str
+    method: Literal["qr", "phone"] = "qr"
+    phone: str | None = None
+    correlation_id: str | None = None
+
+
+class LogoutSession(Struct, frozen=True, kw_only=True, tag="logout"):
+    tenant: str
+    session: str
+    correlation_id: str | None = None
+
+
+class ReconnectSession(Struct, frozen=True, kw_only=True, tag="reconnect"):
+    tenant: str
+    session: str
+    correlation_id: str | None = None
+
+
+class DeleteSession(Struct, frozen=True, kw_only=True, tag="delete"):
+    tenant: str
+    session: str
+    correlation_id: str | None = None
+
+
+class SendText(Struct, frozen=True, kw_only=True, tag="send_text"):
+    tenant: str
+    session: str
+    to: str
+    text: str
+    message_id: str | None = None
+    reminder_id: str | None = None
+    correlation_id: str | None = None
+
+
+SessionCommand = (
+    CreateSession | PairSession | LogoutSession | ReconnectSession | DeleteSession | SendText
+)
+
+
+class Accepted(Struct, frozen=True, kw_only=True, tag="accepted"):
+    """The command was taken. ``sequence`` is the stream sequence of the last event it appended."""
+
+    session: str | None = None
+    message_id: str | None = None
+    status: str | None = None
+    sequence: int | None = None
+    pairing_code: str | None = None
+
+
+class Refused(Struct, frozen=True, kw_only=True, tag="refused"):
+    """The command changed nothing. ``code`` is stable and machine-readable."""
+
+    code: str
+    message: str
+    details: dict[str, str] = field(default_factory=dict)
+
+
+CommandReply = Accepted | Refused

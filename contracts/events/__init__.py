@@ -1,0 +1,85 @@
+"""Every event of the log, as one tagged union, with the schema version of each type."""
+
+from typing import get_args
+
+from contracts.events.contact import ContactUpdated
+from contracts.events.message import (
+    MessageQueued,
+    MessageReceived,
+    MessageSendFailed,
+    MessageSent,
+    MessageStatus,
+)
+from contracts.events.reminder import (
+    ReminderCancelled,
+    ReminderDeferred,
+    ReminderDispatched,
+    ReminderFailed,
+    ReminderScheduled,
+    ReminderSent,
+)
+from contracts.events.session import (
+    SessionConnected,
+    SessionCreated,
+    SessionDeleted,
+    SessionDisconnected,
+    SessionLoggedOut,
+    SessionPairingStarted,
+)
+
+__all__ = [
+    "CURRENT_VERSIONS",
+    "EVENT_TYPES",
+    "ContactUpdated",
+    "Event",
+    "MessageQueued",
+    "MessageReceived",
+    "MessageSendFailed",
+    "MessageSent",
+    "MessageStatus",
+    "ReminderCancelled",
+    "ReminderDeferred",
+    "ReminderDispatched",
+    "ReminderFailed",
+    "ReminderScheduled",
+    "ReminderSent",
+    "SessionConnected",
+    "SessionCreated",
+    "SessionDeleted",
+    "SessionDisconnected",
+    "SessionLoggedOut",
+    "SessionPairingStarted",
+    "event_type",
+]
+
+Event = (
+    SessionCreated
+    | SessionPairingStarted
+    | SessionConnected
+    | SessionDisconnected
+    | SessionLoggedOut
+    | SessionDeleted
+    | MessageReceived
+    | MessageQueued
+    | MessageSent
+    | MessageSendFailed
+    | MessageStatus
+    | ContactUpdated
+    | ReminderScheduled
+    | ReminderDeferred
+    | ReminderDispatched
+    | ReminderSent
+    | ReminderFailed
+    | ReminderCancelled
+)
+
+EVENT_TYPES: dict[str, type[Event]] = {cls.__struct_config__.tag: cls for cls in get_args(Event)}
+
+# The schema version written for each type today. Bump it together with an upcaster in
+# contracts.upcasting that turns the previous version's payload into the new one.
+CURRENT_VERSIONS: dict[str, int] = dict.fromkeys(EVENT_TYPES, 1)
+
+
+def event_type(event: Event) -> str:
+    """The type name of an event payload, e.g. ``session.connected``."""
+    return str(event.__struct_config__.tag)

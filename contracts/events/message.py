@@ -1,0 +1,64 @@
+"""Events about messages received and sent, and their delivery."""
+
+from datetime import datetime
+from typing import Literal
+
+from msgspec import Struct
+
+__all__ = [
+    "DeliveryStatus",
+    "MediaKind",
+    "MessageQueued",
+    "MessageReceived",
+    "MessageSendFailed",
+    "MessageSent",
+    "MessageStatus",
+]
+
+MediaKind = Literal[
+    "image", "video", "audio", "document", "sticker", "location", "contact", "other"
+]
+DeliveryStatus = Literal["delivered", "read", "played"]
+
+
+class MessageReceived(Struct, frozen=True, kw_only=True, tag="message.received"):
+    message_id: str
+    chat_jid: str
+    sender_jid: str
+    sender_phone_jid: str | None = None
+    sender_lid: str | None = None
+    push_name: str | None = None
+    is_group: bool = False
+    from_me: bool = False
+    text: str | None = None
+    media_kind: MediaKind | None = None
+    sent_at: datetime
+    is_old: bool = False
+
+
+class MessageQueued(Struct, frozen=True, kw_only=True, tag="message.queued"):
+    message_id: str
+    chat_jid: str
+    text: str
+    reminder_id: str | None = None
+
+
+class MessageSent(Struct, frozen=True, kw_only=True, tag="message.sent"):
+    message_id: str
+    chat_jid: str
+    attempt: int = 1
+
+
+class MessageSendFailed(Struct, frozen=True, kw_only=True, tag="message.send_failed"):
+    message_id: str
+    chat_jid: str
+    error: str
+    attempt: int
+    will_retry: bool
+    next_attempt_at: datetime | None = None
+
+
+class MessageStatus(Struct, frozen=True, kw_only=True, tag="message.status"):
+    message_id: str
+    chat_jid: str
+    status: DeliveryStatus

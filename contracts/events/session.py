@@ -1,0 +1,52 @@
+"""Events about a WhatsApp session (a number) and its connection."""
+
+from datetime import datetime
+from typing import Literal
+
+from msgspec import Struct
+
+__all__ = [
+    "DisconnectReason",
+    "LogoutReason",
+    "SessionConnected",
+    "SessionCreated",
+    "SessionDeleted",
+    "SessionDisconnected",
+    "SessionLoggedOut",
+    "SessionPairingStarted",
+]
+
+DisconnectReason = Literal["network", "keepalive", "connect_failure", "shutdown", "lease_lost"]
+LogoutReason = Literal["logout", "replaced", "banned", "user_request"]
+
+
+class SessionCreated(Struct, frozen=True, kw_only=True, tag="session.created"):
+    name: str
+
+
+class SessionPairingStarted(Struct, frozen=True, kw_only=True, tag="session.pairing_started"):
+    method: Literal["qr", "phone"]
+    phone_number: str | None = None
+
+
+class SessionConnected(Struct, frozen=True, kw_only=True, tag="session.connected"):
+    phone_number: str
+    jid: str
+    push_name: str | None = None
+
+
+class SessionDisconnected(Struct, frozen=True, kw_only=True, tag="session.disconnected"):
+    reason: DisconnectReason
+    will_retry: bool
+    retry_at: datetime | None = None
+    attempt: int = 0
+    needs_attention: bool = False
+
+
+class SessionLoggedOut(Struct, frozen=True, kw_only=True, tag="session.logged_out"):
+    reason: LogoutReason
+    detail: str | None = None
+
+
+class SessionDeleted(Struct, frozen=True, kw_only=True, tag="session.deleted"):
+    pass

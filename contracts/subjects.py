@@ -1,0 +1,57 @@
+"""Every NATS subject name of the platform, built here and nowhere else.
+
+Events: ``wa.evt.<tenant>.<session>.<family>.<name>`` (the event type has one dot),
+so ``wa.evt.*.<session>.>`` is one session and ``wa.evt.*.*.message.>`` all messages.
+"""
+
+__all__ = [
+    "EVENTS_STREAM",
+    "EVENT_SUBJECTS",
+    "QUERY_PREFIX",
+    "event_filter",
+    "event_subject",
+    "live_subject",
+    "parse_event_subject",
+    "query_subject",
+    "session_command_subject",
+    "sim_subject",
+]
+
+EVENTS_STREAM = "WA_EVENTS"
+EVENT_SUBJECTS = "wa.evt.>"
+QUERY_PREFIX = "wa.qry"
+
+
+def event_subject(tenant: str, session: str, event_type: str) -> str:
+    return f"wa.evt.{tenant}.{session}.{event_type}"
+
+
+def event_filter(tenant: str = "*", session: str = "*", event_type: str = ">") -> str:
+    """A subject filter; ``event_type`` may be ``>``, ``message.>`` or a full type."""
+    return f"wa.evt.{tenant}.{session}.{event_type}"
+
+
+def parse_event_subject(subject: str) -> tuple[str, str, str]:
+    """(tenant, session, event type) of an event subject."""
+    parts = subject.split(".")
+    if len(parts) != 6 or parts[:2] != ["wa", "evt"]:
+        raise ValueError(f"not an event subject: {subject!r}")
+    return parts[2], parts[3], f"{parts[4]}.{parts[5]}"
+
+
+def session_command_subject(tenant: str, session: str) -> str:
+    return f"wa.cmd.session.{tenant}.{session}"
+
+
+def query_subject(service: str) -> str:
+    return f"{QUERY_PREFIX}.{service}"
+
+
+def live_subject(tenant: str, session: str, kind: str) -> str:
+    """Core NATS (not persisted): short-lived things such as QR codes."""
+    return f"wa.live.{tenant}.{session}.{kind}"
+
+
+def sim_subject(verb: str) -> str:
+    """The simulator's control subjects, so tests in any language can drive it."""
+    return f"wa.sim.{verb}"

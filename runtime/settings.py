@@ -1,0 +1,46 @@
+"""Settings from ``WA_*`` environment variables, with documented defaults (see README)."""
+
+import os
+from pathlib import Path
+from typing import Literal
+
+import msgspec
+
+__all__ = ["Settings", "load_settings"]
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    nats_url: str = ""  # empty: `wa up` starts an embedded server and fills this in
+    nats_port: int = 14222  # the embedded server's port; never the machine's 4222
+    data_dir: str = "var"
+    stream_replicas: int = 1
+    dedupe_window_s: float = 600.0
+    request_timeout_s: float = 5.0
+    store_db_url: str = ""  # empty: sqlite+aiosqlite:///<data_dir>/store.db
+    reminder_db_url: str = ""  # empty: sqlite+aiosqlite:///<data_dir>/reminder.db
+    gateway_host: str = "127.0.0.1"
+    gateway_port: int = 8080
+    admin_token: str = ""
+    whatsapp: Literal["simulator", "neonize"] = "simulator"
+    default_region: str = "EG"
+    log_format: Literal["auto", "json", "console"] = "auto"
+    log_level: str = "info"
+    instance_id: str = ""
+
+    def db_url(self, name: str) -> str:
+        explicit = {"store": self.store_db_url, "reminder": self.reminder_db_url}.get(name, "")
+        if explicit:
+            return explicit
+        return f"sqlite+aiosqlite:///{Path(self.data_dir).resolve() / f'{name}.db'}"
+
+
+def load_settings(environ: dict[str, str] | None = None, **overrides: object) -> Settings:
+    """Read every field from ``WA_<FIELD>``; ``overrides`` win (used by tests)."""
+    env = os.environ if environ is None else environ
+    raw: dict[str, object] = {}
+    for name in Settings.__struct_fields__:
+        value = env.get(f"WA_{name.upper()}")
+        if value is not None:
+            raw[name] = value
+    raw.update(overrides)
+    return msgspec.convert(raw, Settings, strict=False)

@@ -1,0 +1,1 @@
+"""The gateway: the only HTTP door. Authentication, tenants, validation, JSON errors. Stateless."""

@@ -1,0 +1,70 @@
+"""One JSON error shape for every failure, and the HTTP status of each refusal code."""
+
+from collections.abc import Awaitable, Callable, Mapping
+
+from aiohttp import web
+
+from contracts.commands import Refused
+from runtime.logging import get_logger
+from runtime.rpc import BackendUnavailable
+
+log = get_logger(__name__)
+
+STATUS_OF_CODE: Mapping[str, int] = {
+    "not_found": 404,
+    "already_exists": 409,
+    "already_connected": 409,
+    "not_connected": 409,
+    "not_pairing": 409,
+    "conflict": 409,
+    "invalid_address": 422,
+    "validation_failed": 422,
+    "due_in_past": 422,
+    "not_caught_up": 503,
+    "not_implemented": 501,
+}
+
+
+class ApiError(Exception):
+    def __init__(
+        self, status: int, code: str, message: str, details: Mapping[str, object] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = dict(details or {})
+
+    @classmethod
+    def from_refusal(cls, refused: Refused) -> "ApiError":
+        return cls(
+            STATUS_OF_CODE.get(refused.code, 400), refused.code, refused.message, refused.details
+        )
+
+
+def error_response(
+    status: int, code: str, message: str, details: Mapping[str, object]
+) -> web.Response:
+    body = {"error": {"code": code, "message": message, "details": dict(details)}}
+    return web.json_response(body, status=status)
+
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except ApiError as exc:
+        return error_response(exc.status, exc.code, exc.message, exc.details)
+    except BackendUnavailable as exc:
+        return error_response(503, "backend_unavailable", str(exc), {})
+    except web.HTTPRequestEntityTooLarge:
+        return error_response(413, "body_too_large", "the request body is too large", {})
+    except web.HTTPException as exc:
+        code = exc.reason.lower().replace(" ", "_")
+        return error_response(exc.status, code, exc.reason, {})
+    except Exception:
+        log.exception("gateway.unhandled_error", path=request.path)
+        return error_response(500, "internal", "internal error", {})

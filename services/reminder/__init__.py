@@ -1,0 +1,1 @@
+"""The reminder service: reminders and appointment reminders, sent only on a connected session."""

@@ -1,0 +1,1 @@
+"""The session service: the only process that talks to WhatsApp."""

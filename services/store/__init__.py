@@ -1,0 +1,1 @@
+"""The store service: projects the event log into tables and answers read queries."""

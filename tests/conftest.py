@@ -1,0 +1,35 @@
+"""Fixtures shared by every test layer: a real NATS server on a free port, and the bus."""
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from runtime.bus import Bus, open_bus
+from runtime.embedded_nats import EmbeddedNats
+from runtime.settings import Settings, load_settings
+
+
+@pytest.fixture
+async def nats_server(tmp_path: Path) -> AsyncIterator[EmbeddedNats]:
+    server = EmbeddedNats(tmp_path / "nats")
+    await server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def settings(nats_server: EmbeddedNats, tmp_path: Path) -> Settings:
+    return load_settings({}, nats_url=nats_server.url, data_dir=str(tmp_path / "data"))
+
+
+@pytest.fixture
+async def bus(settings: Settings) -> AsyncIterator[Bus]:
+    opened = await open_bus(settings, "test")
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+def anyio_backend() -> Iterator[str]:
+    yield "asyncio"
