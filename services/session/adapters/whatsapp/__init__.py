@@ -1,0 +1,1 @@
+"""The WhatsApp port and its adapters: neonize (real) and the simulator."""

@@ -1,0 +1,128 @@
+"""The WhatsApp port: what the session service needs from a WhatsApp client library.
+
+Two adapters implement it: ``neonize`` (the real client) and ``simulator`` (for
+development and tests, with fault injection). The service binds one ``ClientEvents``
+sink per client, once, before ``connect()``; adapters translate their library's events
+into these calls and never decide policy (reconnects, pacing, gating) themselves.
+"""
+
+from abc import ABC, abstractmethod
+from datetime import datetime
+from typing import Literal
+
+from msgspec import Struct
+
+from contracts.events.message import DeliveryStatus, MediaKind
+from contracts.events.session import LogoutReason
+
+__all__ = [
+    "ClientEvents",
+    "ContactInfo",
+    "DropReason",
+    "IncomingMessage",
+    "SendFailed",
+    "WhatsAppClient",
+    "WhatsAppPort",
+]
+
+DropReason = Literal["network", "keepalive", "connect_failure"]
+
+
+class IncomingMessage(Struct, frozen=True, kw_only=True):
+    message_id: str
+    chat_jid: str
+    sender_jid: str
+    sender_phone_jid: str | None = None
+    sender_lid: str | None = None
+    push_name: str | None = None
+    is_group: bool = False
+    from_me: bool = False
+    text: str | None = None
+    media_kind: MediaKind | None = None
+    sent_at: datetime
+    is_offline: bool = False  # delivered late: offline sync or history
+
+
+class ContactInfo(Struct, frozen=True, kw_only=True):
+    jid: str
+    lid: str | None = None
+    push_name: str | None = None
+    saved_name: str | None = None
+
+
+class SendFailed(Exception):
+    """WhatsApp refused or did not confirm a send; ``retryable`` says if trying again may help."""
+
+    def __init__(self, message: str, *, retryable: bool = True) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+
+
+class ClientEvents(ABC):
+    """What a client reports. Bound once per client, before connect()."""
+
+    @abstractmethod
+    async def on_qr(self, code: str, expires_at: datetime) -> None:
+        """A new QR code to show (a secret: never log it, never put it in the event log)."""
+
+    @abstractmethod
+    async def on_connected(self, *, jid: str, push_name: str | None) -> None:
+        """Logged in and online; ``jid`` is our own (device-suffixed) user JID."""
+
+    @abstractmethod
+    async def on_dropped(self, reason: DropReason) -> None:
+        """The connection was lost for a transient reason; policy decides what happens next."""
+
+    @abstractmethod
+    async def on_logged_out(self, reason: LogoutReason, detail: str | None = None) -> None:
+        """Logged out, stream replaced, or banned: never retried automatically."""
+
+    @abstractmethod
+    async def on_message(self, message: IncomingMessage) -> None:
+        """A message arrived (or was synced late: see ``is_offline``)."""
+
+    @abstractmethod
+    async def on_receipt(
+        self, *, chat_jid: str, message_ids: list[str], status: DeliveryStatus
+    ) -> None:
+        """Messages we sent were delivered, read or played."""
+
+    @abstractmethod
+    async def on_contact(self, contact: ContactInfo) -> None:
+        """Something new was learned about a contact (push name, LID ↔ phone JID)."""
+
+
+class WhatsAppClient(ABC):
+    """One WhatsApp connection (one number, one device). Every call is logged by the service."""
+
+    @abstractmethod
+    async def connect(self) -> None:
+        """Start connecting; an unpaired device then reports QR codes through on_qr."""
+
+    @abstractmethod
+    async def pair_phone(self, phone: str) -> str:
+        """Ask for a phone pairing code for ``phone`` (E.164); returns the code (a secret)."""
+
+    @abstractmethod
+    async def send_text(self, *, chat_jid: str, text: str, message_id: str) -> None:
+        """Send ``text``, reusing ``message_id`` on every retry. Raises SendFailed."""
+
+    @abstractmethod
+    async def logout(self) -> None:
+        """Log this device out of WhatsApp (the phone shows it unlinked)."""
+
+    @abstractmethod
+    async def disconnect(self) -> None:
+        """Stop the client and its reconnect loop; keep the device credentials."""
+
+    @abstractmethod
+    async def forget(self) -> None:
+        """Delete the device credentials (after logout, for a deleted session)."""
+
+
+class WhatsAppPort(ABC):
+    """Makes clients. The service makes at most one live client per session."""
+
+    @abstractmethod
+    def new_client(self, *, tenant: str, session: str, events: ClientEvents) -> WhatsAppClient:
+        """A client for the session, with its events bound once."""
