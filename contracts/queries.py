@@ -1,19 +1,67 @@
-"""Read queries answered by the store service, and their typed results."""
+"""Read queries answered by the store service (``query_subject("store")``), and their results.
+
+Every query carries ``tenant`` and sees only that tenant's rows (``GetStats`` may omit it
+for platform-wide figures). ``min_sequence``/``wait_ms``: read-your-writes; the store waits
+up to ``wait_ms`` until its projection has applied that stream sequence, else it answers
+``Refused(code="not_caught_up")``. Other refusal codes: ``not_found``, ``bad_query``
+(undecodable query, a bad cursor, a limit out of range).
+
+Lists are paginated: ``limit`` (1..``MAX_PAGE_SIZE``) and an opaque ``cursor``; pass a
+reply's ``next_cursor`` to get the next page, ``None`` means the last page.
+"""
 
 from datetime import datetime
+from typing import Annotated, Literal
 
-from msgspec import Struct
+from msgspec import Meta, Struct, field
 
 from contracts.commands import Refused
 
 __all__ = [
+    "DEFAULT_PAGE_SIZE",
+    "MAX_PAGE_SIZE",
+    "AppointmentView",
+    "ContactList",
+    "ContactView",
+    "GetAppointment",
+    "GetMessage",
+    "GetReminder",
     "GetSession",
+    "GetStats",
+    "ListContacts",
+    "ListMessages",
+    "ListReminders",
     "ListSessions",
+    "MessageList",
+    "MessageStatusName",
+    "MessageView",
+    "PageSize",
     "Query",
     "QueryReply",
+    "ReminderHistoryEntry",
+    "ReminderList",
+    "ReminderStatusName",
+    "ReminderView",
     "SessionList",
+    "SessionStatusName",
     "SessionView",
+    "Stats",
 ]
+
+MAX_PAGE_SIZE = 200
+DEFAULT_PAGE_SIZE = 50
+PageSize = Annotated[int, Meta(ge=1, le=MAX_PAGE_SIZE)]
+
+SessionStatusName = Literal[
+    "new", "pairing", "connected", "reconnecting", "needs_attention", "logged_out", "banned",
+    "deleted",
+]  # fmt: skip
+# received: an incoming message. Outgoing: queued → sent → delivered → read (→ played), or failed.
+MessageStatusName = Literal["received", "queued", "sent", "delivered", "read", "played", "failed"]
+ReminderStatusName = Literal["scheduled", "deferred", "dispatched", "sent", "failed", "cancelled"]
+
+
+# ---- queries -------------------------------------------------------------------------------
 
 
 class GetSession(Struct, frozen=True, kw_only=True, tag="get_session"):
@@ -29,7 +77,89 @@ class ListSessions(Struct, frozen=True, kw_only=True, tag="list_sessions"):
     wait_ms: int = 2000
 
 
-Query = GetSession | ListSessions
+class ListMessages(Struct, frozen=True, kw_only=True, tag="list_messages"):
+    """Messages of one session, newest first (by WhatsApp timestamp); optionally one chat."""
+
+    tenant: str
+    session: str
+    chat_jid: str | None = None
+    cursor: str | None = None
+    limit: PageSize = DEFAULT_PAGE_SIZE
+    min_sequence: int = 0
+    wait_ms: int = 2000
+
+
+class GetMessage(Struct, frozen=True, kw_only=True, tag="get_message"):
+    tenant: str
+    session: str
+    message_id: str
+    min_sequence: int = 0
+    wait_ms: int = 2000
+
+
+class ListContacts(Struct, frozen=True, kw_only=True, tag="list_contacts"):
+    """Contacts of one session, by JID."""
+
+    tenant: str
+    session: str
+    cursor: str | None = None
+    limit: PageSize = DEFAULT_PAGE_SIZE
+    min_sequence: int = 0
+    wait_ms: int = 2000
+
+
+class ListReminders(Struct, frozen=True, kw_only=True, tag="list_reminders"):
+    """Reminders of a tenant by due time (earliest first), optionally of a session/status."""
+
+    tenant: str
+    session_id: str | None = None
+    status: ReminderStatusName | None = None
+    cursor: str | None = None
+    limit: PageSize = DEFAULT_PAGE_SIZE
+    min_sequence: int = 0
+    wait_ms: int = 2000
+
+
+class GetReminder(Struct, frozen=True, kw_only=True, tag="get_reminder"):
+    """One reminder with its history."""
+
+    tenant: str
+    reminder_id: str
+    min_sequence: int = 0
+    wait_ms: int = 2000
+
+
+class GetAppointment(Struct, frozen=True, kw_only=True, tag="get_appointment"):
+    """One appointment with its reminders."""
+
+    tenant: str
+    appointment_id: str
+    min_sequence: int = 0
+    wait_ms: int = 2000
+
+
+class GetStats(Struct, frozen=True, kw_only=True, tag="get_stats"):
+    """Counters for /metrics; ``tenant=None``: the whole platform."""
+
+    tenant: str | None = None
+    min_sequence: int = 0
+    wait_ms: int = 2000
+
+
+Query = (
+    GetSession
+    | ListSessions
+    | ListMessages
+    | GetMessage
+    | ListContacts
+    | ListReminders
+    | GetReminder
+    | GetAppointment
+    | GetStats
+)
+
+
+# ---- results -------------------------------------------------------------------------------
 
 
 class SessionView(Struct, frozen=True, kw_only=True, tag="session"):
@@ -50,4 +180,119 @@ class SessionList(Struct, frozen=True, kw_only=True, tag="session_list"):
     items: list[SessionView]
 
 
-QueryReply = SessionView | SessionList | Refused
+class MessageView(Struct, frozen=True, kw_only=True, tag="message"):
+    """A message received or sent, with its delivery status; ``sent_at`` is WhatsApp's time."""
+
+    message_id: str
+    tenant: str
+    session: str
+    chat_jid: str
+    sender_jid: str | None = None
+    sender_lid: str | None = None
+    from_me: bool = False
+    text: str | None = None
+    media_kind: str | None = None
+    sent_at: datetime | None = None
+    recorded_at: datetime
+    updated_at: datetime
+    is_old: bool = False
+    status: MessageStatusName
+    attempts: int = 0
+    last_error: str | None = None
+    reminder_id: str | None = None
+
+
+class MessageList(Struct, frozen=True, kw_only=True, tag="message_list"):
+    items: list[MessageView]
+    next_cursor: str | None = None
+
+
+class ContactView(Struct, frozen=True, kw_only=True, tag="contact"):
+    """A person a session talks to; ``jid`` and ``lid`` are linked when both are known."""
+
+    tenant: str
+    session: str
+    jid: str
+    lid: str | None = None
+    phone_number: str | None = None
+    saved_name: str | None = None
+    push_name: str | None = None
+    updated_at: datetime
+
+
+class ContactList(Struct, frozen=True, kw_only=True, tag="contact_list"):
+    items: list[ContactView]
+    next_cursor: str | None = None
+
+
+class ReminderHistoryEntry(Struct, frozen=True, kw_only=True):
+    """One event in a reminder's life: its type (``reminder.deferred``…), time and detail."""
+
+    sequence: int
+    event: str
+    at: datetime
+    detail: str | None = None
+
+
+class ReminderView(Struct, frozen=True, kw_only=True, tag="reminder"):
+    id: str
+    tenant: str
+    session: str
+    to: str
+    text: str
+    due_at: datetime
+    appointment_id: str | None = None
+    status: ReminderStatusName
+    attempts: int = 0
+    message_id: str | None = None
+    last_reason: str | None = None
+    created_at: datetime
+    updated_at: datetime
+    history: list[ReminderHistoryEntry] = field(default_factory=list)  # GetReminder only
+
+
+class ReminderList(Struct, frozen=True, kw_only=True, tag="reminder_list"):
+    items: list[ReminderView]
+    next_cursor: str | None = None
+
+
+class AppointmentView(Struct, frozen=True, kw_only=True, tag="appointment"):
+    """An appointment and the reminders scheduled for it."""
+
+    id: str
+    tenant: str
+    session: str
+    status: str
+    title: str | None = None
+    to: str | None = None
+    starts_at: datetime | None = None
+    created_at: datetime
+    updated_at: datetime
+    reminders: list[ReminderView] = field(default_factory=list)
+
+
+class Stats(Struct, frozen=True, kw_only=True, tag="stats"):
+    """Counts for /metrics. ``events_projected``: the store's stream position (global)."""
+
+    tenant: str | None = None
+    sessions_by_status: dict[str, int] = field(default_factory=dict)
+    messages_by_status: dict[str, int] = field(default_factory=dict)
+    sends_failed: int = 0
+    reminders_by_status: dict[str, int] = field(default_factory=dict)
+    reconnect_attempts: int = 0
+    events_projected: int = 0
+
+
+QueryReply = (
+    SessionView
+    | SessionList
+    | MessageView
+    | MessageList
+    | ContactView
+    | ContactList
+    | ReminderView
+    | ReminderList
+    | AppointmentView
+    | Stats
+    | Refused
+)
