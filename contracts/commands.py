@@ -74,6 +74,8 @@ class Accepted(Struct, frozen=True, kw_only=True, tag="accepted"):
     status: str | None = None
     sequence: int | None = None
     pairing_code: str | None = None
+    reminder_ids: list[str] | None = None  # reminder commands: the reminders made or changed
+    appointment_id: str | None = None  # appointment commands
 
 
 class Refused(Struct, frozen=True, kw_only=True, tag="refused"):

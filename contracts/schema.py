@@ -8,13 +8,14 @@ from contracts.commands import CommandReply, SessionCommand
 from contracts.envelope import Envelope
 from contracts.events import Event
 from contracts.queries import Query, QueryReply
+from contracts.reminders import ReminderCommand
 
 __all__ = ["json_schema", "schema_types"]
 
 
 def schema_types() -> list[Any]:
     """Every type other teams may see on the wire."""
-    unions = (Event, SessionCommand, CommandReply, Query, QueryReply)
+    unions = (Event, SessionCommand, ReminderCommand, CommandReply, Query, QueryReply)
     members = [member for union in unions for member in get_args(union)]
     return [Envelope, *dict.fromkeys(members)]
 

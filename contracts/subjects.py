@@ -13,6 +13,7 @@ __all__ = [
     "live_subject",
     "parse_event_subject",
     "query_subject",
+    "reminder_command_subject",
     "session_command_subject",
     "sim_subject",
 ]
@@ -41,6 +42,11 @@ def parse_event_subject(subject: str) -> tuple[str, str, str]:
 
 def session_command_subject(tenant: str, session: str) -> str:
     return f"wa.cmd.session.{tenant}.{session}"
+
+
+def reminder_command_subject(tenant: str) -> str:
+    """Commands of ``contracts.reminders`` for one tenant."""
+    return f"wa.cmd.reminder.{tenant}"
 
 
 def query_subject(service: str) -> str:

@@ -11,10 +11,14 @@ from contracts.events.message import (
     MessageStatus,
 )
 from contracts.events.reminder import (
+    AppointmentCancelled,
+    AppointmentMoved,
+    AppointmentScheduled,
     ReminderCancelled,
     ReminderDeferred,
     ReminderDispatched,
     ReminderFailed,
+    ReminderRescheduled,
     ReminderScheduled,
     ReminderSent,
 )
@@ -30,6 +34,9 @@ from contracts.events.session import (
 __all__ = [
     "CURRENT_VERSIONS",
     "EVENT_TYPES",
+    "AppointmentCancelled",
+    "AppointmentMoved",
+    "AppointmentScheduled",
     "ContactUpdated",
     "Event",
     "MessageQueued",
@@ -41,6 +48,7 @@ __all__ = [
     "ReminderDeferred",
     "ReminderDispatched",
     "ReminderFailed",
+    "ReminderRescheduled",
     "ReminderScheduled",
     "ReminderSent",
     "SessionConnected",
@@ -71,6 +79,10 @@ Event = (
     | ReminderSent
     | ReminderFailed
     | ReminderCancelled
+    | ReminderRescheduled
+    | AppointmentScheduled
+    | AppointmentMoved
+    | AppointmentCancelled
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {cls.__struct_config__.tag: cls for cls in get_args(Event)}

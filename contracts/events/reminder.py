@@ -1,14 +1,19 @@
-"""Events about reminders: scheduled, deferred while a session is down, dispatched, ended."""
+"""Events about reminders (scheduled, deferred while a session is down, dispatched, ended) and
+the appointments that produce them. The envelope's ``session`` is the sending session."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from msgspec import Struct
 
 __all__ = [
+    "AppointmentCancelled",
+    "AppointmentMoved",
+    "AppointmentScheduled",
     "ReminderCancelled",
     "ReminderDeferred",
     "ReminderDispatched",
     "ReminderFailed",
+    "ReminderRescheduled",
     "ReminderScheduled",
     "ReminderSent",
 ]
@@ -20,6 +25,14 @@ class ReminderScheduled(Struct, frozen=True, kw_only=True, tag="reminder.schedul
     text: str
     due_at: datetime
     appointment_id: str | None = None
+
+
+class ReminderRescheduled(Struct, frozen=True, kw_only=True, tag="reminder.rescheduled"):
+    """A pending reminder got a new due time and text (its appointment moved)."""
+
+    reminder_id: str
+    due_at: datetime
+    text: str
 
 
 class ReminderDeferred(Struct, frozen=True, kw_only=True, tag="reminder.deferred"):
@@ -46,4 +59,32 @@ class ReminderFailed(Struct, frozen=True, kw_only=True, tag="reminder.failed"):
 
 class ReminderCancelled(Struct, frozen=True, kw_only=True, tag="reminder.cancelled"):
     reminder_id: str
+    reason: str | None = None
+
+
+class AppointmentScheduled(Struct, frozen=True, kw_only=True, tag="appointment.scheduled"):
+    """An appointment; its reminders follow as ``reminder.scheduled`` events."""
+
+    appointment_id: str
+    to: str
+    title: str
+    starts_at: datetime
+    remind_before: list[timedelta]
+    reminder_ids: list[str]
+
+
+class AppointmentMoved(Struct, frozen=True, kw_only=True, tag="appointment.moved"):
+    """The appointment's new state; its reminders' changes follow as their own events."""
+
+    appointment_id: str
+    title: str
+    starts_at: datetime
+    remind_before: list[timedelta]
+    reminder_ids: list[str]
+
+
+class AppointmentCancelled(Struct, frozen=True, kw_only=True, tag="appointment.cancelled"):
+    """Cancelled; its pending reminders follow as ``reminder.cancelled`` events."""
+
+    appointment_id: str
     reason: str | None = None
