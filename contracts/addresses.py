@@ -4,8 +4,14 @@ broadcasts and newsletters. Anything else is refused with an error that names th
 import re
 from enum import StrEnum
 
-import phonenumbers
 from msgspec import Struct
+
+try:
+    import phonenumbers
+except ImportError as exc:  # the standalone wa-contracts package makes it an extra
+    raise ImportError(
+        "contracts.addresses needs the phonenumbers library: pip install 'wa-contracts[addresses]'"
+    ) from exc
 
 __all__ = ["Address", "AddressKind", "InvalidAddress", "parse_address"]
 
