@@ -1,14 +1,18 @@
 """Commands the session service accepts, and the one reply shape for every command."""
 
+from datetime import datetime
 from typing import Literal
 
 from msgspec import Struct, field
+
+from contracts.events.session import SendPacing
 
 __all__ = [
     "Accepted",
     "CommandReply",
     "CreateSession",
     "DeleteSession",
+    "GetQr",
     "LogoutSession",
     "PairSession",
     "ReconnectSession",
@@ -23,6 +27,7 @@ class CreateSession(Struct, frozen=True, kw_only=True, tag="create"):
     session: str
     name: str
     correlation_id: str | None = None
+    pacing: SendPacing | None = None  # None: the service's defaults
 
 
 class PairSession(Struct, frozen=True, kw_only=True, tag="pair"):
@@ -61,8 +66,22 @@ class SendText(Struct, frozen=True, kw_only=True, tag="send_text"):
     correlation_id: str | None = None
 
 
+class GetQr(Struct, frozen=True, kw_only=True, tag="get_qr"):
+    """The current QR code of a pairing session (answered in the reply, never logged)."""
+
+    tenant: str
+    session: str
+    correlation_id: str | None = None
+
+
 SessionCommand = (
-    CreateSession | PairSession | LogoutSession | ReconnectSession | DeleteSession | SendText
+    CreateSession
+    | PairSession
+    | LogoutSession
+    | ReconnectSession
+    | DeleteSession
+    | SendText
+    | GetQr
 )
 
 
@@ -74,6 +93,8 @@ class Accepted(Struct, frozen=True, kw_only=True, tag="accepted"):
     status: str | None = None
     sequence: int | None = None
     pairing_code: str | None = None
+    qr: str | None = None  # a secret: shown to the person pairing, never logged
+    qr_expires_at: datetime | None = None
     reminder_ids: list[str] | None = None  # reminder commands: the reminders made or changed
     appointment_id: str | None = None  # appointment commands
 

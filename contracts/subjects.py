@@ -10,12 +10,14 @@ __all__ = [
     "QUERY_PREFIX",
     "event_filter",
     "event_subject",
+    "instance_command_subject",
     "live_subject",
     "parse_event_subject",
     "query_subject",
     "reminder_command_subject",
     "session_command_subject",
     "sim_subject",
+    "webhooks_subject",
 ]
 
 EVENTS_STREAM = "WA_EVENTS"
@@ -49,6 +51,11 @@ def reminder_command_subject(tenant: str) -> str:
     return f"wa.cmd.reminder.{tenant}"
 
 
+def instance_command_subject(instance: str, tenant: str, session: str) -> str:
+    """Commands forwarded to the session-service instance that holds the session's lease."""
+    return f"wa.cmd.instance.{instance}.{tenant}.{session}"
+
+
 def query_subject(service: str) -> str:
     return f"{QUERY_PREFIX}.{service}"
 
@@ -56,6 +63,11 @@ def query_subject(service: str) -> str:
 def live_subject(tenant: str, session: str, kind: str) -> str:
     """Core NATS (not persisted): short-lived things such as QR codes."""
     return f"wa.live.{tenant}.{session}.{kind}"
+
+
+def webhooks_subject() -> str:
+    """Requests of ``contracts.webhooks`` (registration, delivery log, redelivery)."""
+    return "wa.webhooks"
 
 
 def sim_subject(verb: str) -> str:

@@ -25,7 +25,20 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     default_region: str = "EG"
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: str = "info"
-    instance_id: str = ""
+    instance_id: str = ""  # empty: the session service keeps a generated one in data_dir
+    reconnect_base_s: float = 2.0  # first reconnect delay ceiling; doubles, full jitter
+    reconnect_cap_s: float = 300.0
+    reconnect_max_attempts: int = 8  # within reconnect_window_s, then needs_attention
+    reconnect_window_s: float = 1800.0
+    send_per_minute: float = 20.0  # outbound pacing defaults (per session, overridable)
+    send_burst: int = 5
+    send_min_spacing_s: float = 1.0
+    send_jitter_s: float = 2.0
+    send_max_attempts: int = 5  # a failed send is retried with backoff, then final
+    send_retry_base_s: float = 2.0
+    send_retry_cap_s: float = 60.0
+    lease_ttl_s: float = 15.0  # session ownership lease (NATS KV), renewed every ttl/4
+    sim_qr_ttl_s: float = 20.0  # the simulator rotates its QR codes this often
 
     def db_url(self, name: str) -> str:
         explicit = {"store": self.store_db_url, "reminder": self.reminder_db_url}.get(name, "")

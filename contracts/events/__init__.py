@@ -29,6 +29,7 @@ from contracts.events.session import (
     SessionDisconnected,
     SessionLoggedOut,
     SessionPairingStarted,
+    SessionReconnectRequested,
 )
 
 __all__ = [
@@ -57,6 +58,7 @@ __all__ = [
     "SessionDisconnected",
     "SessionLoggedOut",
     "SessionPairingStarted",
+    "SessionReconnectRequested",
     "event_type",
 ]
 
@@ -67,6 +69,7 @@ Event = (
     | SessionDisconnected
     | SessionLoggedOut
     | SessionDeleted
+    | SessionReconnectRequested
     | MessageReceived
     | MessageQueued
     | MessageSent

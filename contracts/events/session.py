@@ -14,14 +14,26 @@ __all__ = [
     "SessionDisconnected",
     "SessionLoggedOut",
     "SessionPairingStarted",
+    "SessionReconnectRequested",
+    "SendPacing",
 ]
 
 DisconnectReason = Literal["network", "keepalive", "connect_failure", "shutdown", "lease_lost"]
 LogoutReason = Literal["logout", "replaced", "banned", "user_request"]
 
 
+class SendPacing(Struct, frozen=True, kw_only=True):
+    """Outbound pacing of one session: a token bucket with minimum spacing and jitter."""
+
+    per_minute: float = 20.0
+    burst: int = 5
+    min_spacing_s: float = 1.0
+    jitter_s: float = 2.0
+
+
 class SessionCreated(Struct, frozen=True, kw_only=True, tag="session.created"):
     name: str
+    pacing: SendPacing | None = None  # None: the service's defaults
 
 
 class SessionPairingStarted(Struct, frozen=True, kw_only=True, tag="session.pairing_started"):
@@ -50,3 +62,9 @@ class SessionLoggedOut(Struct, frozen=True, kw_only=True, tag="session.logged_ou
 
 class SessionDeleted(Struct, frozen=True, kw_only=True, tag="session.deleted"):
     pass
+
+
+class SessionReconnectRequested(
+    Struct, frozen=True, kw_only=True, tag="session.reconnect_requested"
+):
+    """A person asked a session that was waiting for attention to connect again."""

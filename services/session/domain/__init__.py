@@ -1,0 +1,1 @@
+"""The pure core of the session service: state machine, reconnect policy, pacing. No I/O."""

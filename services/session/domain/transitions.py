@@ -1,0 +1,193 @@
+"""Decisions: each transition returns the events to append and changes nothing itself."""
+
+from datetime import datetime, timedelta
+
+from contracts.events import (
+    Event,
+    MessageQueued,
+    MessageSendFailed,
+    MessageSent,
+    SessionConnected,
+    SessionDeleted,
+    SessionDisconnected,
+    SessionLoggedOut,
+    SessionPairingStarted,
+    SessionReconnectRequested,
+)
+from contracts.events.session import DisconnectReason, LogoutReason
+from services.session.domain.policies import (
+    GiveUp,
+    RandomSource,
+    ReconnectPolicy,
+    SendRetryPolicy,
+)
+from services.session.domain.session import Session
+
+__all__ = [
+    "Refusal",
+    "connected",
+    "delete",
+    "dropped",
+    "logged_out",
+    "logout",
+    "queue_send",
+    "reconnect",
+    "send_failed",
+    "send_succeeded",
+    "start_pairing",
+]
+
+
+class Refusal(Exception):
+    """The session's state does not allow the command; ``code`` is stable."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+_EXISTING = {
+    "new",
+    "pairing",
+    "connected",
+    "reconnecting",
+    "needs_attention",
+    "logged_out",
+    "banned",
+}
+
+
+def _refuse_unless(s: Session, allowed: set[str]) -> None:
+    if s.status == "deleted":
+        raise Refusal("not_found", "no such session")
+    if s.status not in allowed:
+        code = {
+            "connected": "already_connected",
+            "reconnecting": "already_connected",
+            "pairing": "not_connected",
+            "new": "not_paired",
+            "needs_attention": "needs_attention",
+            "logged_out": "not_paired",
+            "banned": "not_paired",
+        }[s.status]
+        raise Refusal(code, f"the session is {s.status}")
+
+
+def _fail_pending(s: Session, error: str) -> list[Event]:
+    return [
+        MessageSendFailed(
+            message_id=p.message_id,
+            chat_jid=p.chat_jid,
+            error=error,
+            attempt=p.attempts,
+            will_retry=False,
+        )
+        for p in s.pending.values()
+    ]
+
+
+def start_pairing(s: Session, method: str, phone: str | None) -> list[Event]:
+    _refuse_unless(s, {"new", "logged_out", "banned"})
+    return [
+        SessionPairingStarted(method="phone" if method == "phone" else "qr", phone_number=phone)
+    ]
+
+
+def connected(s: Session, *, jid: str, phone_number: str, push_name: str | None) -> list[Event]:
+    if s.status not in ("pairing", "connected", "reconnecting"):
+        return []
+    return [SessionConnected(phone_number=phone_number, jid=jid, push_name=push_name)]
+
+
+def dropped(
+    s: Session,
+    reason: DisconnectReason,
+    *,
+    now: datetime,
+    policy: ReconnectPolicy,
+    rand: RandomSource,
+) -> list[Event]:
+    if s.status not in ("connected", "reconnecting"):
+        return []
+    decision = policy.decide(s.reconnects, now, rand)
+    if isinstance(decision, GiveUp):
+        gave_up = SessionDisconnected(
+            reason=reason, will_retry=False, attempt=decision.attempts, needs_attention=True
+        )
+        return [gave_up, *_fail_pending(s, "session_needs_attention")]
+    retry_at = now + timedelta(seconds=decision.delay_s)
+    return [
+        SessionDisconnected(
+            reason=reason, will_retry=True, retry_at=retry_at, attempt=decision.attempt
+        )
+    ]
+
+
+def logged_out(s: Session, reason: LogoutReason, detail: str | None = None) -> list[Event]:
+    if s.status in ("new", "logged_out", "banned", "deleted"):
+        return []
+    error = "session_banned" if reason == "banned" else "session_logged_out"
+    return [SessionLoggedOut(reason=reason, detail=detail), *_fail_pending(s, error)]
+
+
+def logout(s: Session) -> list[Event]:
+    _refuse_unless(s, {"pairing", "connected", "reconnecting", "needs_attention"})
+    return logged_out(s, "user_request")
+
+
+def reconnect(s: Session) -> list[Event]:
+    _refuse_unless(s, {"needs_attention"})
+    return [SessionReconnectRequested()]
+
+
+def delete(s: Session) -> list[Event]:
+    _refuse_unless(s, _EXISTING)
+    return [*_fail_pending(s, "session_deleted"), SessionDeleted()]
+
+
+def queue_send(
+    s: Session, *, message_id: str, chat_jid: str, text: str, reminder_id: str | None
+) -> list[Event]:
+    if s.status == "deleted":
+        raise Refusal("not_found", "no such session")
+    if s.status != "connected":
+        raise Refusal("not_connected", f"the session is {s.status}; nothing was sent")
+    return [
+        MessageQueued(message_id=message_id, chat_jid=chat_jid, text=text, reminder_id=reminder_id)
+    ]
+
+
+def send_succeeded(s: Session, message_id: str) -> list[Event]:
+    item = s.pending.get(message_id)
+    if item is None:
+        return []
+    return [MessageSent(message_id=message_id, chat_jid=item.chat_jid, attempt=item.attempts + 1)]
+
+
+def send_failed(
+    s: Session,
+    message_id: str,
+    *,
+    error: str,
+    retryable: bool,
+    now: datetime,
+    policy: SendRetryPolicy,
+    rand: RandomSource,
+) -> list[Event]:
+    item = s.pending.get(message_id)
+    if item is None:
+        return []
+    attempt = item.attempts + 1
+    decision = policy.decide(attempt, retryable, rand)
+    next_at = None if isinstance(decision, GiveUp) else now + timedelta(seconds=decision.delay_s)
+    return [
+        MessageSendFailed(
+            message_id=message_id,
+            chat_jid=item.chat_jid,
+            error=error,
+            attempt=attempt,
+            will_retry=next_at is not None,
+            next_attempt_at=next_at,
+        )
+    ]
