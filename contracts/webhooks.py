@@ -1,0 +1,161 @@
+"""Requests the webhooks service answers (on ``wa.webhooks``), and its replies.
+
+A webhook is registered per tenant: a URL, event filters (``*``, ``message.*`` or an exact
+type such as ``session.connected``), an optional session, and a secret used to sign every
+delivery. The secret is returned once, by ``WebhookCreated``; no other reply carries it.
+
+Refusals are ``contracts.commands.Refused`` with ``not_found`` (unknown id, or another
+tenant's), ``validation_failed`` (``details["field"]`` names the field), ``conflict`` (a
+redelivery of a delivery that is not dead-lettered) or ``bad_request``.
+"""
+
+from datetime import datetime
+from typing import Literal
+
+from msgspec import UNSET, Struct, UnsetType, field
+
+from contracts.commands import Refused
+
+__all__ = [
+    "AttemptView",
+    "CreateWebhook",
+    "DeleteWebhook",
+    "DeliveryList",
+    "DeliveryStatus",
+    "DeliveryView",
+    "GetWebhook",
+    "ListDeliveries",
+    "ListWebhooks",
+    "RedeliverDelivery",
+    "UpdateWebhook",
+    "WebhookCreated",
+    "WebhookDeleted",
+    "WebhookList",
+    "WebhookReply",
+    "WebhookRequest",
+    "WebhookView",
+]
+
+DeliveryStatus = Literal["pending", "delivered", "dead"]
+
+
+class CreateWebhook(Struct, frozen=True, kw_only=True, tag="create_webhook"):
+    tenant: str
+    url: str
+    events: list[str]
+    session_id: str | None = None
+    secret: str | None = None  # None: the service generates one
+
+
+class UpdateWebhook(Struct, frozen=True, kw_only=True, tag="update_webhook"):
+    """Fields left UNSET are kept; ``session_id=None`` removes the session filter."""
+
+    tenant: str
+    webhook: str
+    url: str | UnsetType = UNSET
+    events: list[str] | UnsetType = UNSET
+    session_id: str | UnsetType | None = UNSET
+    secret: str | UnsetType = UNSET
+
+
+class DeleteWebhook(Struct, frozen=True, kw_only=True, tag="delete_webhook"):
+    tenant: str
+    webhook: str
+
+
+class GetWebhook(Struct, frozen=True, kw_only=True, tag="get_webhook"):
+    tenant: str
+    webhook: str
+
+
+class ListWebhooks(Struct, frozen=True, kw_only=True, tag="list_webhooks"):
+    tenant: str
+
+
+class ListDeliveries(Struct, frozen=True, kw_only=True, tag="list_deliveries"):
+    """The delivery log of one webhook, newest first; ``status`` narrows it (``dead``)."""
+
+    tenant: str
+    webhook: str
+    status: DeliveryStatus | None = None
+    limit: int = 100
+
+
+class RedeliverDelivery(Struct, frozen=True, kw_only=True, tag="redeliver"):
+    """Put a dead-lettered delivery back in its lane with a fresh retry budget."""
+
+    tenant: str
+    webhook: str
+    delivery: str
+
+
+WebhookRequest = (
+    CreateWebhook
+    | UpdateWebhook
+    | DeleteWebhook
+    | GetWebhook
+    | ListWebhooks
+    | ListDeliveries
+    | RedeliverDelivery
+)
+
+
+class WebhookView(Struct, frozen=True, kw_only=True, tag="webhook"):
+    id: str
+    url: str
+    events: list[str]
+    session_id: str | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class WebhookCreated(Struct, frozen=True, kw_only=True, tag="webhook_created"):
+    """The only reply that carries the secret."""
+
+    webhook: WebhookView
+    secret: str
+
+
+class WebhookList(Struct, frozen=True, kw_only=True, tag="webhook_list"):
+    items: list[WebhookView]
+
+
+class WebhookDeleted(Struct, frozen=True, kw_only=True, tag="webhook_deleted"):
+    id: str
+
+
+class AttemptView(Struct, frozen=True, kw_only=True):
+    number: int
+    started_at: datetime
+    duration_ms: int
+    status_code: int | None = None
+    error: str | None = None
+
+
+class DeliveryView(Struct, frozen=True, kw_only=True, tag="delivery"):
+    id: str
+    webhook_id: str
+    event_id: str
+    event_type: str
+    session: str
+    sequence: int
+    status: DeliveryStatus
+    attempts: list[AttemptView] = field(default_factory=list)
+    next_attempt_at: datetime | None = None
+    created_at: datetime
+    delivered_at: datetime | None = None
+
+
+class DeliveryList(Struct, frozen=True, kw_only=True, tag="delivery_list"):
+    items: list[DeliveryView]
+
+
+WebhookReply = (
+    WebhookCreated
+    | WebhookView
+    | WebhookList
+    | WebhookDeleted
+    | DeliveryView
+    | DeliveryList
+    | Refused
+)

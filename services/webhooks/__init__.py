@@ -1,0 +1,1 @@
+"""The webhooks service: delivers events to tenants' HTTP endpoints, signed, retried, in order."""

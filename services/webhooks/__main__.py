@@ -1,0 +1,4 @@
+from runtime.service import run_service
+from services.webhooks.bootstrap import run
+
+run_service("webhooks", run)

@@ -1,0 +1,164 @@
+"""The delivery queue and log in SQL: lane heads for the dispatcher, attempts, redelivery."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from contracts.webhooks import AttemptView, DeliveryStatus, DeliveryView
+from services.webhooks.adapters.tables import attempts, deliveries, webhooks
+from services.webhooks.domain.model import AttemptOutcome, DueDelivery
+
+
+def _time(ms: int | None) -> datetime | None:
+    return None if ms is None else datetime.fromtimestamp(ms / 1000, UTC)
+
+
+class SqlDeliveries:
+    """The deliveries repository."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def heads(self, limit: int = 1000) -> list[DueDelivery]:
+        """The oldest pending delivery of each lane (webhook, session), due or not."""
+        pending = deliveries.c.status == "pending"
+        first = (
+            select(
+                deliveries.c.webhook_id,
+                deliveries.c.session,
+                func.min(deliveries.c.sequence).label("sequence"),
+            )
+            .where(pending)
+            .group_by(deliveries.c.webhook_id, deliveries.c.session)
+            .subquery()
+        )
+        stmt = (
+            select(deliveries, webhooks.c.url, webhooks.c.secret)
+            .join(
+                first,
+                (deliveries.c.webhook_id == first.c.webhook_id)
+                & (deliveries.c.session == first.c.session)
+                & (deliveries.c.sequence == first.c.sequence),
+            )
+            .join(webhooks, webhooks.c.id == deliveries.c.webhook_id)
+            .where(pending)
+            .order_by(deliveries.c.next_attempt_ms)
+            .limit(limit)
+        )
+        async with self._engine.connect() as conn:
+            rows = (await conn.execute(stmt)).mappings().all()
+        return [
+            DueDelivery(**{name: row[name] for name in DueDelivery.__dataclass_fields__})
+            for row in rows
+        ]
+
+    async def record(
+        self,
+        head: DueDelivery,
+        outcome: AttemptOutcome,
+        status: DeliveryStatus,
+        next_attempt_ms: int,
+    ) -> None:
+        """The attempt and the delivery's new state, together."""
+        async with self._engine.begin() as conn:
+            changed = await conn.execute(
+                update(deliveries)
+                .where(deliveries.c.id == head.id, deliveries.c.status == "pending")
+                .values(
+                    status=status,
+                    attempts=deliveries.c.attempts + 1,
+                    next_attempt_ms=next_attempt_ms,
+                    delivered_ms=outcome.started_ms + outcome.duration_ms
+                    if status == "delivered"
+                    else None,
+                )
+            )
+            if changed.rowcount != 1:
+                return  # the webhook was deleted meanwhile
+            await conn.execute(
+                attempts.insert().values(
+                    delivery_id=head.id,
+                    webhook_id=head.webhook_id,
+                    number=head.attempts + 1,
+                    started_ms=outcome.started_ms,
+                    duration_ms=outcome.duration_ms,
+                    status_code=outcome.status_code,
+                    error=(outcome.error or "")[:200] or None,
+                )
+            )
+
+    async def requeue_dead(self, tenant: str, webhook_id: str, delivery_id: str, now: int) -> bool:
+        """A dead-lettered delivery becomes pending again with a fresh retry budget."""
+        stmt = (
+            update(deliveries)
+            .where(
+                deliveries.c.id == delivery_id,
+                deliveries.c.webhook_id == webhook_id,
+                deliveries.c.tenant == tenant,
+                deliveries.c.status == "dead",
+            )
+            .values(status="pending", round_start=deliveries.c.attempts, next_attempt_ms=now)
+        )
+        async with self._engine.begin() as conn:
+            return (await conn.execute(stmt)).rowcount == 1
+
+    async def log(
+        self,
+        tenant: str,
+        webhook_id: str,
+        *,
+        status: DeliveryStatus | None = None,
+        delivery_id: str | None = None,
+        limit: int = 100,
+    ) -> list[DeliveryView]:
+        """Deliveries of one webhook, newest first, each with every attempt made."""
+        stmt = select(deliveries).where(
+            deliveries.c.webhook_id == webhook_id, deliveries.c.tenant == tenant
+        )
+        if status is not None:
+            stmt = stmt.where(deliveries.c.status == status)
+        if delivery_id is not None:
+            stmt = stmt.where(deliveries.c.id == delivery_id)
+        stmt = stmt.order_by(deliveries.c.sequence.desc(), deliveries.c.id.desc()).limit(limit)
+        async with self._engine.connect() as conn:
+            rows = (await conn.execute(stmt)).mappings().all()
+            ids = [row["id"] for row in rows]
+            tried = (
+                await conn.execute(
+                    select(attempts)
+                    .where(attempts.c.delivery_id.in_(ids))
+                    .order_by(attempts.c.number)
+                )
+            ).mappings()
+            by_delivery: dict[str, list[AttemptView]] = {}
+            for attempt in tried:
+                by_delivery.setdefault(attempt["delivery_id"], []).append(_attempt_view(attempt))
+        return [_delivery_view(row, by_delivery.get(row["id"], [])) for row in rows]
+
+
+def _attempt_view(row: RowMapping) -> AttemptView:
+    return AttemptView(
+        number=row["number"],
+        started_at=datetime.fromtimestamp(row["started_ms"] / 1000, UTC),
+        duration_ms=row["duration_ms"],
+        status_code=row["status_code"],
+        error=row["error"],
+    )
+
+
+def _delivery_view(row: RowMapping, tried: list[AttemptView]) -> DeliveryView:
+    return DeliveryView(
+        id=row["id"],
+        webhook_id=row["webhook_id"],
+        event_id=row["event_id"],
+        event_type=row["event_type"],
+        session=row["session"],
+        sequence=row["sequence"],
+        status=row["status"],
+        attempts=tried,
+        next_attempt_at=_time(row["next_attempt_ms"]) if row["status"] == "pending" else None,
+        created_at=datetime.fromtimestamp(row["created_ms"] / 1000, UTC),
+        delivered_at=_time(row["delivered_ms"]),
+    )

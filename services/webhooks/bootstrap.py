@@ -1,0 +1,71 @@
+"""Wires the webhooks service: database, request entry point, event-log outbox, dispatcher."""
+
+import asyncio
+import time
+from pathlib import Path
+
+import aiohttp
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from contracts.subjects import event_filter
+from runtime.bus import open_bus
+from runtime.consumer import run_consumer
+from runtime.rpc import serve_ping
+from runtime.settings import Settings
+from services.webhooks.adapters.deliveries import SqlDeliveries
+from services.webhooks.adapters.http_sender import HttpSender
+from services.webhooks.adapters.outbox import CONSUMER, DeliveryOutbox
+from services.webhooks.adapters.registrations import SqlRegistrations
+from services.webhooks.adapters.tables import metadata
+from services.webhooks.domain.retry import RetryPolicy
+from services.webhooks.entrypoints.nats_requests import serve_requests
+from services.webhooks.service_layer.dispatcher import Dispatcher
+from services.webhooks.service_layer.registry import WebhookRegistry
+
+
+async def open_engine(url: str) -> AsyncEngine:
+    if url.startswith("sqlite"):
+        Path(url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_async_engine(url)
+    async with engine.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+    return engine
+
+
+def retry_policy(settings: Settings) -> RetryPolicy:
+    return RetryPolicy(
+        max_attempts=max(1, settings.webhook_max_attempts),
+        base_s=settings.webhook_backoff_s,
+        cap_s=settings.webhook_backoff_max_s,
+    )
+
+
+async def run(settings: Settings, stop: asyncio.Event) -> None:
+    bus = await open_bus(settings, "webhooks")
+    engine = await open_engine(settings.db_url("webhooks"))
+    deliveries = SqlDeliveries(engine)
+    async with aiohttp.ClientSession() as http:
+        dispatcher = Dispatcher(
+            deliveries,
+            HttpSender(http),
+            retry_policy(settings),
+            timeout_s=settings.webhook_timeout_s,
+        )
+        registry = WebhookRegistry(
+            SqlRegistrations(engine), deliveries, on_requeued=dispatcher.wake
+        )
+        await serve_requests(bus.nc, registry)
+        outbox = DeliveryOutbox(
+            engine, clock_ms=lambda: int(time.time() * 1000), on_queued=dispatcher.wake
+        )
+        dispatching = asyncio.create_task(dispatcher.run(stop))
+        await serve_ping(bus.nc, "webhooks")
+        try:
+            await run_consumer(
+                bus.js, outbox, durable=CONSUMER, filters=[event_filter()], stop=stop
+            )
+        finally:
+            stop.set()
+            await dispatching
+    await bus.close()
+    await engine.dispose()

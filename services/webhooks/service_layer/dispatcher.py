@@ -1,0 +1,140 @@
+"""Delivers the queue: one lane per (webhook, session), each lane strictly in stream order,
+lanes in parallel. A failed head waits out its backoff and holds its lane; once it is
+dead-lettered the lane moves on to the session's next event."""
+
+import asyncio
+import functools
+import random
+import time
+from collections.abc import Callable
+from typing import Protocol
+
+from contracts.webhooks import DeliveryStatus
+from runtime.logging import get_logger
+from services.webhooks.adapters.deliveries import SqlDeliveries
+from services.webhooks.domain.model import AttemptOutcome, DueDelivery
+from services.webhooks.domain.retry import RetryPolicy, succeeded
+from services.webhooks.domain.signing import SIGNATURE_HEADER, signature
+
+log = get_logger(__name__)
+
+IDLE_CHECK_S = 1.0
+
+
+class Sender(Protocol):
+    """The HTTP port."""
+
+    async def post(
+        self, url: str, body: bytes, headers: dict[str, str], *, timeout_s: float
+    ) -> AttemptOutcome: ...
+
+
+def delivery_headers(head: DueDelivery, timestamp: int) -> dict[str, str]:
+    return {
+        "Content-Type": "application/json",
+        "User-Agent": "wa-webhooks/1",
+        SIGNATURE_HEADER: signature(head.secret, timestamp, head.body),
+        "X-WA-Event-Id": head.event_id,
+        "X-WA-Event-Type": head.event_type,
+        "X-WA-Delivery-Id": head.id,
+        "X-WA-Attempt": str(head.attempts + 1),
+    }
+
+
+class Dispatcher:
+    """Runs lane heads as they fall due; ``wake()`` after new deliveries are queued."""
+
+    def __init__(
+        self,
+        deliveries: SqlDeliveries,
+        sender: Sender,
+        policy: RetryPolicy,
+        *,
+        timeout_s: float,
+        concurrency: int = 32,
+        clock: Callable[[], float] = time.time,
+        rand: Callable[[], float] = random.random,
+    ) -> None:
+        self._deliveries = deliveries
+        self._sender = sender
+        self._policy = policy
+        self._timeout_s = timeout_s
+        self._concurrency = concurrency
+        self._clock = clock
+        self._rand = rand
+        self._woken = asyncio.Event()
+        self._busy: dict[tuple[str, str], asyncio.Task[None]] = {}
+
+    def wake(self) -> None:
+        self._woken.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            self._woken.clear()
+            try:
+                wait_s = await self._start_due()
+            except Exception:
+                log.exception("webhooks.dispatch_failed")
+                wait_s = IDLE_CHECK_S
+            await self._pause(stop, wait_s)
+        for task in self._busy.values():
+            task.cancel()  # not recorded: the delivery is attempted again after a restart
+        await asyncio.gather(*self._busy.values(), return_exceptions=True)
+
+    async def _pause(self, stop: asyncio.Event, wait_s: float) -> None:
+        waiters = [asyncio.create_task(self._woken.wait()), asyncio.create_task(stop.wait())]
+        await asyncio.wait(waiters, timeout=wait_s, return_when=asyncio.FIRST_COMPLETED)
+        for waiter in waiters:
+            waiter.cancel()
+
+    async def _start_due(self) -> float:
+        """Start every due head whose lane is idle; seconds until the next one falls due."""
+        now_ms = int(self._clock() * 1000)
+        next_due_ms: int | None = None
+        for head in await self._deliveries.heads():
+            if head.lane in self._busy:
+                continue
+            if head.next_attempt_ms > now_ms or len(self._busy) >= self._concurrency:
+                due = head.next_attempt_ms
+                next_due_ms = due if next_due_ms is None else min(next_due_ms, due)
+                continue
+            task = asyncio.create_task(self._attempt(head))
+            self._busy[head.lane] = task
+            task.add_done_callback(functools.partial(self._lane_done, head.lane))
+        if next_due_ms is None:
+            return IDLE_CHECK_S
+        return min(IDLE_CHECK_S, max(0.0, (next_due_ms - now_ms) / 1000))
+
+    def _lane_done(self, lane: tuple[str, str], _: "asyncio.Task[None]") -> None:
+        self._busy.pop(lane, None)
+        self._woken.set()
+
+    async def _attempt(self, head: DueDelivery) -> None:
+        headers = delivery_headers(head, int(self._clock()))
+        outcome = await self._sender.post(head.url, head.body, headers, timeout_s=self._timeout_s)
+        tried = head.attempts_this_round + 1
+        next_ms = outcome.started_ms + outcome.duration_ms
+        status: DeliveryStatus
+        if succeeded(outcome.status_code):
+            status = "delivered"
+        elif self._policy.exhausted(tried):
+            status = "dead"
+        else:
+            status = "pending"
+            next_ms += int(self._policy.delay_after(tried, self._rand) * 1000)
+        try:
+            await self._deliveries.record(head, outcome, status, next_ms)
+        except Exception:
+            log.exception("webhooks.record_failed", tenant=head.tenant, session=head.session)
+            return
+        log.info(
+            f"webhooks.{status}" if status != "pending" else "webhooks.retry_scheduled",
+            tenant=head.tenant,
+            session=head.session,
+            webhook=head.webhook_id,
+            delivery=head.id,
+            event_id=head.event_id,
+            attempt=head.attempts + 1,
+            status_code=outcome.status_code,
+            error=outcome.error,
+        )

@@ -1,0 +1,172 @@
+"""Answers the webhook requests: registration CRUD, the delivery log, redelivery."""
+
+import secrets
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from msgspec import UNSET
+
+from contracts.commands import Refused
+from contracts.ids import new_id
+from contracts.webhooks import (
+    CreateWebhook,
+    DeleteWebhook,
+    DeliveryList,
+    GetWebhook,
+    ListDeliveries,
+    ListWebhooks,
+    RedeliverDelivery,
+    UpdateWebhook,
+    WebhookCreated,
+    WebhookDeleted,
+    WebhookList,
+    WebhookReply,
+    WebhookRequest,
+    WebhookView,
+)
+from runtime.logging import get_logger
+from services.webhooks.adapters.deliveries import SqlDeliveries
+from services.webhooks.adapters.registrations import SqlRegistrations
+from services.webhooks.domain.model import Webhook
+from services.webhooks.domain.validation import (
+    InvalidWebhook,
+    check_filters,
+    check_secret,
+    check_session,
+    check_url,
+)
+
+log = get_logger(__name__)
+
+NOT_FOUND = Refused(code="not_found", message="no such webhook")
+MAX_LOG_PAGE = 500
+
+
+def view(hook: Webhook) -> WebhookView:
+    def at(ms: int) -> datetime:
+        return datetime.fromtimestamp(ms / 1000, UTC)
+
+    return WebhookView(
+        id=hook.id,
+        url=hook.url,
+        events=list(hook.events),
+        session_id=hook.session_id,
+        created_at=at(hook.created_ms),
+        updated_at=at(hook.updated_ms),
+    )
+
+
+class WebhookRegistry:
+    """One handler per request; every request is scoped by its tenant."""
+
+    def __init__(
+        self,
+        registrations: SqlRegistrations,
+        deliveries: SqlDeliveries,
+        *,
+        on_requeued: Callable[[], None],
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._registrations = registrations
+        self._deliveries = deliveries
+        self._on_requeued = on_requeued
+        self._clock = clock
+
+    async def handle(self, request: WebhookRequest) -> WebhookReply:
+        try:
+            return await self._handle(request)
+        except InvalidWebhook as exc:
+            return Refused(
+                code="validation_failed", message=exc.message, details={"field": exc.field}
+            )
+
+    async def _handle(self, request: WebhookRequest) -> WebhookReply:
+        match request:
+            case CreateWebhook():
+                return await self._create(request)
+            case UpdateWebhook():
+                return await self._update(request)
+            case DeleteWebhook(tenant=tenant, webhook=webhook_id):
+                if not await self._registrations.delete(tenant, webhook_id):
+                    return NOT_FOUND
+                log.info("webhooks.deleted", tenant=tenant, webhook=webhook_id)
+                return WebhookDeleted(id=webhook_id)
+            case GetWebhook(tenant=tenant, webhook=webhook_id):
+                hook = await self._registrations.get(tenant, webhook_id)
+                return NOT_FOUND if hook is None else view(hook)
+            case ListWebhooks(tenant=tenant):
+                return WebhookList(
+                    items=[view(h) for h in await self._registrations.of_tenant(tenant)]
+                )
+            case ListDeliveries():
+                return await self._log(request)
+            case RedeliverDelivery():
+                return await self._redeliver(request)
+
+    async def _create(self, cmd: CreateWebhook) -> WebhookReply:
+        now = int(self._clock() * 1000)
+        secret = cmd.secret if cmd.secret is not None else "whsec_" + secrets.token_urlsafe(32)
+        hook = Webhook(
+            id=new_id(),
+            tenant=cmd.tenant,
+            url=check_url(cmd.url),
+            events=check_filters(cmd.events),
+            session_id=check_session(cmd.session_id),
+            secret=check_secret(secret),
+            created_ms=now,
+            updated_ms=now,
+        )
+        await self._registrations.add(hook)
+        log.info("webhooks.registered", tenant=hook.tenant, webhook=hook.id, events=hook.events)
+        return WebhookCreated(webhook=view(hook), secret=secret)
+
+    async def _update(self, cmd: UpdateWebhook) -> WebhookReply:
+        changes: dict[str, Any] = {}
+        if cmd.url is not UNSET:
+            changes["url"] = check_url(cmd.url)
+        if cmd.events is not UNSET:
+            changes["events"] = check_filters(cmd.events)
+        if cmd.session_id is not UNSET:
+            changes["session_id"] = check_session(cmd.session_id)
+        if cmd.secret is not UNSET:
+            changes["secret"] = check_secret(cmd.secret)
+        changes["updated_ms"] = int(self._clock() * 1000)
+        if not await self._registrations.update(cmd.tenant, cmd.webhook, changes):
+            return NOT_FOUND
+        hook = await self._registrations.get(cmd.tenant, cmd.webhook)
+        if hook is None:
+            return NOT_FOUND
+        log.info("webhooks.updated", tenant=cmd.tenant, webhook=cmd.webhook, fields=list(changes))
+        return view(hook)
+
+    async def _log(self, q: ListDeliveries) -> WebhookReply:
+        if await self._registrations.get(q.tenant, q.webhook) is None:
+            return NOT_FOUND
+        limit = max(1, min(q.limit, MAX_LOG_PAGE))
+        items = await self._deliveries.log(q.tenant, q.webhook, status=q.status, limit=limit)
+        return DeliveryList(items=items)
+
+    async def _redeliver(self, cmd: RedeliverDelivery) -> WebhookReply:
+        if await self._registrations.get(cmd.tenant, cmd.webhook) is None:
+            return NOT_FOUND
+        now = int(self._clock() * 1000)
+        if not await self._deliveries.requeue_dead(cmd.tenant, cmd.webhook, cmd.delivery, now):
+            found = await self._deliveries.log(cmd.tenant, cmd.webhook, delivery_id=cmd.delivery)
+            if not found:
+                return Refused(code="not_found", message="no such delivery")
+            return Refused(
+                code="conflict",
+                message=f"the delivery is {found[0].status}; only a dead-lettered one can be",
+            )
+        self._on_requeued()
+        requeued = await self._deliveries.log(cmd.tenant, cmd.webhook, delivery_id=cmd.delivery)
+        log.info(
+            "webhooks.redelivery_queued",
+            tenant=cmd.tenant,
+            session=requeued[0].session,
+            webhook=cmd.webhook,
+            delivery=cmd.delivery,
+        )
+        return requeued[0]

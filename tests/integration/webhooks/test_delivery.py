@@ -1,0 +1,88 @@
+"""Deliveries to a real receiver on loopback: signed, retried with backoff, ordered per
+session while other sessions flow."""
+
+import time
+
+from contracts.codec import decode_event
+from contracts.webhooks import DeliveryView
+from runtime.bus import Bus
+from services.webhooks.domain.signing import verify
+from tests.integration.webhooks.conftest import WebhooksService, connected, created
+from tests.integration.webhooks.receiver import HANG, Receiver
+from tests.support.waiting import eventually
+
+
+async def test_a_delivery_is_the_envelope_signed_with_the_secret(
+    service: WebhooksService, receiver: Receiver, bus: Bus
+) -> None:
+    hook = await service.register("t1", receiver.url, events=["session.*"])
+    event = created("s1")
+    await bus.publisher.publish(event)
+    [hit] = await eventually(receiver.got)
+    assert decode_event(hit.body) == event
+    assert hit.headers["X-WA-Event-Id"] == event.id
+    assert hit.headers["X-WA-Event-Type"] == "session.created"
+    assert hit.headers["Content-Type"] == "application/json"
+    assert verify(hook.secret, hit.headers["X-WA-Signature"], hit.body, now=time.time())
+    assert not verify(
+        "wrong-secret-0123456789", hit.headers["X-WA-Signature"], hit.body, now=time.time()
+    )
+    assert not verify(hook.secret, hit.headers["X-WA-Signature"], hit.body + b" ", now=time.time())
+    [logged] = await eventually(lambda: _delivered(service, hook.webhook.id))
+    assert logged.event_id == event.id and logged.attempts[0].status_code == 200
+
+
+async def _delivered(service: WebhooksService, webhook: str) -> list[DeliveryView]:
+    return await service.deliveries("t1", webhook, status="delivered")
+
+
+async def test_failures_are_retried_with_growing_backoff(
+    service: WebhooksService, receiver: Receiver, bus: Bus
+) -> None:
+    receiver.respond = lambda nth, _: 500 if nth <= 3 else 200
+    hook = await service.register("t1", receiver.url)
+    event = created("s1")
+    await bus.publisher.publish(event)
+    await eventually(receiver.got)
+    hits = receiver.of_event(event.id)
+    assert [h.answered for h in hits] == [500, 500, 500, 200]
+    assert [h.headers["X-WA-Attempt"] for h in hits] == ["1", "2", "3", "4"]
+    gaps = [later.at - earlier.at for earlier, later in zip(hits, hits[1:], strict=False)]
+    # base 0.1 s, equal jitter: the wait after attempt n is at least 0.1 * 2**(n-1) / 2
+    assert gaps[0] >= 0.05 and gaps[1] >= 0.1 and gaps[2] >= 0.2, gaps
+    [logged] = await eventually(lambda: _delivered(service, hook.webhook.id))
+    assert [a.status_code for a in logged.attempts] == [500, 500, 500, 200]
+    assert [a.number for a in logged.attempts] == [1, 2, 3, 4]
+    assert all(a.error == "HTTP 500" for a in logged.attempts[:3])
+
+
+async def test_a_timeout_counts_as_a_failure_and_is_retried(
+    service: WebhooksService, receiver: Receiver, bus: Bus
+) -> None:
+    receiver.respond = lambda nth, _: HANG if nth == 1 else 200
+    hook = await service.register("t1", receiver.url)
+    await bus.publisher.publish(created("s1"))
+    [logged] = await eventually(lambda: _delivered(service, hook.webhook.id))
+    first, second = logged.attempts
+    assert first.status_code is None and first.error.startswith("timeout")
+    assert first.duration_ms >= 450 and second.status_code == 200
+
+
+async def test_a_failing_session_holds_back_only_its_own_later_events(
+    service: WebhooksService, receiver: Receiver, bus: Bus
+) -> None:
+    receiver.respond = lambda nth, event: 503 if event["session"] == "slow" and nth <= 2 else 200
+    await service.register("t1", receiver.url)
+    slow = [created("slow"), connected("slow"), created("slow", name="again")]
+    fast = [created("fast"), connected("fast")]
+    for event in (slow[0], fast[0], slow[1], fast[1], slow[2]):
+        await bus.publisher.publish(event)
+    await eventually(lambda: receiver.got(5))
+    assert [h.event_id for h in receiver.ok("slow")] == [e.id for e in slow]
+    assert [h.event_id for h in receiver.ok("fast")] == [e.id for e in fast]
+    # the fast session was done while the slow one was still failing its first event
+    first_slow_success = receiver.ok("slow")[0].at
+    assert all(h.at < first_slow_success for h in receiver.ok("fast"))
+    # nothing of the slow session was sent while its first event was failing
+    slow_hits = [h for h in receiver.hits if h.session == "slow"]
+    assert [h.event_id for h in slow_hits[:3]] == [slow[0].id] * 3
