@@ -1,21 +1,26 @@
-"""Wires the store: database, projection consumer, query entry point."""
+"""Wires the store: database (migrated), projection consumer, query entry point."""
 
 import asyncio
 from collections.abc import Sequence
-from pathlib import Path
-
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from contracts.subjects import event_filter
 from runtime.bus import open_bus
 from runtime.consumer import Delivered, run_consumer
+from runtime.logging import get_logger
 from runtime.rpc import serve_ping
 from runtime.settings import Settings
+from services.store.adapters.database import open_engine
+from services.store.adapters.migrate import upgrade
 from services.store.adapters.projection import SqlProjection
-from services.store.adapters.tables import metadata
 from services.store.entrypoints.nats_queries import serve_queries
 from services.store.service_layer.position import PositionWatch
 from services.store.service_layer.queries import QueryHandlers
+
+__all__ = ["DURABLE", "WatchedProjection", "run"]
+
+DURABLE = "store"
+BATCH_SIZE = 1000
+log = get_logger("store")
 
 
 class WatchedProjection:
@@ -35,22 +40,22 @@ class WatchedProjection:
         await self._watch.advance(batch[-1].sequence)
 
 
-async def open_engine(url: str) -> AsyncEngine:
-    if url.startswith("sqlite"):
-        Path(url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url)
-    async with engine.begin() as conn:
-        await conn.run_sync(metadata.create_all)
-    return engine
-
-
 async def run(settings: Settings, stop: asyncio.Event) -> None:
+    engine = open_engine(settings.db_url("store"))
+    await upgrade(engine)
     bus = await open_bus(settings, "store")
-    engine = await open_engine(settings.db_url("store"))
     watch = PositionWatch()
+    projection = WatchedProjection(SqlProjection(engine), watch)
+    log.info("store.position", position=await projection.position())
     await serve_queries(bus.nc, QueryHandlers(engine, watch))
     await serve_ping(bus.nc, "store")
-    projection = WatchedProjection(SqlProjection(engine), watch)
-    await run_consumer(bus.js, projection, durable="store", filters=[event_filter()], stop=stop)
+    await run_consumer(
+        bus.js,
+        projection,
+        durable=DURABLE,
+        filters=[event_filter()],
+        stop=stop,
+        batch_size=BATCH_SIZE,
+    )
     await bus.close()
     await engine.dispose()

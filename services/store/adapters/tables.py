@@ -1,16 +1,26 @@
 """The store's tables. Disposable: they can always be rebuilt from the event log."""
 
-from sqlalchemy import (
-    BigInteger,
-    Column,
-    DateTime,
-    Index,
-    MetaData,
-    String,
-    Table,
-)
+from sqlalchemy import BigInteger, Boolean, Column, Index, Integer, MetaData, String, Table, Text
+
+from services.store.adapters.sqltypes import UtcDateTime
+
+__all__ = [
+    "appointments",
+    "contacts",
+    "messages",
+    "metadata",
+    "positions",
+    "reminder_history",
+    "reminders",
+    "send_failures",
+    "session_disconnects",
+    "sessions",
+    "tenants",
+]
 
 metadata = MetaData()
+ID = String(128)
+JID = String(160)
 
 positions = Table(
     "projection_positions",
@@ -19,19 +29,144 @@ positions = Table(
     Column("position", BigInteger, nullable=False),
 )
 
+tenants = Table(
+    "tenants",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("first_seen_at", UtcDateTime, nullable=False),
+)
+
 sessions = Table(
     "sessions",
     metadata,
-    Column("id", String(64), primary_key=True),
-    Column("tenant", String(64), nullable=False),
+    Column("tenant", ID, primary_key=True),
+    Column("id", ID, primary_key=True),
     Column("name", String(200), nullable=False),
     Column("status", String(32), nullable=False),
     Column("phone_number", String(32)),
-    Column("jid", String(128)),
+    Column("jid", JID),
     Column("push_name", String(200)),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("last_connected_at", DateTime(timezone=True)),
-    Column("last_disconnected_at", DateTime(timezone=True)),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("last_connected_at", UtcDateTime),
+    Column("last_disconnected_at", UtcDateTime),
     Column("last_disconnect_reason", String(64)),
-    Index("ix_sessions_tenant", "tenant", "id"),
+)
+
+session_disconnects = Table(
+    "session_disconnects",
+    metadata,
+    Column("event_id", ID, primary_key=True),
+    Column("sequence", BigInteger, nullable=False),
+    Column("tenant", ID, nullable=False),
+    Column("session_id", ID, nullable=False),
+    Column("reason", String(64), nullable=False),
+    Column("will_retry", Boolean, nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Index("ix_session_disconnects_tenant", "tenant", "will_retry"),
+)
+
+contacts = Table(
+    "contacts",
+    metadata,
+    Column("tenant", ID, primary_key=True),
+    Column("session_id", ID, primary_key=True),
+    Column("jid", JID, primary_key=True),  # the phone JID, or the LID while no phone is known
+    Column("lid", JID),
+    Column("phone_number", String(32)),
+    Column("saved_name", String(200)),
+    Column("push_name", String(200)),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_contacts_lid", "tenant", "session_id", "lid"),
+)
+
+messages = Table(
+    "messages",
+    metadata,
+    Column("tenant", ID, primary_key=True),
+    Column("session_id", ID, primary_key=True),
+    Column("message_id", ID, primary_key=True),
+    Column("chat_jid", JID, nullable=False),
+    Column("sender_jid", JID),
+    Column("sender_lid", JID),
+    Column("from_me", Boolean, nullable=False),
+    Column("text", Text),
+    Column("media_kind", String(16)),
+    Column("sent_at", UtcDateTime),
+    Column("sort_at", UtcDateTime, nullable=False),  # WhatsApp's time, else when it was queued
+    Column("recorded_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("is_old", Boolean, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("status_rank", Integer, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text),
+    Column("reminder_id", ID),
+    Index("ix_messages_newest", "tenant", "session_id", "sort_at", "message_id"),
+    Index("ix_messages_chat_newest", "tenant", "session_id", "chat_jid", "sort_at", "message_id"),
+)
+
+send_failures = Table(
+    "send_failures",
+    metadata,
+    Column("event_id", ID, primary_key=True),
+    Column("sequence", BigInteger, nullable=False),
+    Column("tenant", ID, nullable=False),
+    Column("session_id", ID, nullable=False),
+    Column("message_id", ID, nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("error", Text, nullable=False),
+    Column("will_retry", Boolean, nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Index("ix_send_failures_tenant", "tenant"),
+)
+
+reminders = Table(
+    "reminders",
+    metadata,
+    Column("tenant", ID, primary_key=True),
+    Column("id", ID, primary_key=True),
+    Column("session_id", ID, nullable=False),
+    Column("to", String(160), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("due_at", UtcDateTime, nullable=False),
+    Column("appointment_id", ID),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("message_id", ID),
+    Column("last_reason", Text),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_reminders_due", "tenant", "due_at", "id"),
+    Index("ix_reminders_session_due", "tenant", "session_id", "due_at", "id"),
+    Index("ix_reminders_status_due", "tenant", "status", "due_at", "id"),
+    Index("ix_reminders_appointment", "tenant", "appointment_id"),
+)
+
+reminder_history = Table(
+    "reminder_history",
+    metadata,
+    Column("event_id", ID, primary_key=True),
+    Column("sequence", BigInteger, nullable=False),
+    Column("tenant", ID, nullable=False),
+    Column("reminder_id", ID, nullable=False),
+    Column("event", String(64), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("detail", Text),
+    Index("ix_reminder_history_reminder", "tenant", "reminder_id", "sequence"),
+)
+
+appointments = Table(
+    "appointments",
+    metadata,
+    Column("tenant", ID, primary_key=True),
+    Column("id", ID, primary_key=True),
+    Column("session_id", ID, nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("title", Text),
+    Column("to", String(160)),
+    Column("starts_at", UtcDateTime),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
 )

@@ -1,45 +1,74 @@
 """Query handlers: every query is scoped by tenant; reads may wait for a position first."""
 
-from sqlalchemy import select
-from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contracts.commands import Refused
-from contracts.queries import GetSession, ListSessions, Query, QueryReply, SessionList, SessionView
-from services.store.adapters.tables import sessions
+from contracts.queries import (
+    GetAppointment,
+    GetMessage,
+    GetReminder,
+    GetSession,
+    GetStats,
+    ListContacts,
+    ListMessages,
+    ListReminders,
+    ListSessions,
+    Query,
+    QueryReply,
+)
+from services.store.adapters import reads, reads_reminders
+from services.store.domain.cursors import BadCursor
 from services.store.service_layer.position import PositionWatch
 
-
-def _session_view(row: RowMapping) -> SessionView:
-    return SessionView(**{k: row[k] for k in SessionView.__struct_fields__})
+__all__ = ["QueryHandlers"]
 
 
 class QueryHandlers:
+    """Answers typed queries from the tables, after waiting for ``min_sequence`` if asked."""
+
     def __init__(self, engine: AsyncEngine, watch: PositionWatch) -> None:
         self._engine = engine
         self._watch = watch
 
     async def handle(self, query: Query) -> QueryReply:
         if query.min_sequence and not await self._watch.wait_for(
-            query.min_sequence, query.wait_ms / 1000
+            query.min_sequence, max(query.wait_ms, 0) / 1000
         ):
-            return Refused(code="not_caught_up", message="the store has not reached that position")
-        match query:
-            case GetSession():
-                return await self._get_session(query)
-            case ListSessions():
-                return await self._list_sessions(query)
+            return Refused(
+                code="not_caught_up",
+                message="the store has not reached that position yet",
+                details={"position": str(self._watch.position)},
+            )
+        try:
+            found = await self._read(query)
+        except BadCursor as exc:
+            return Refused(code="bad_query", message=str(exc), details={"field": "cursor"})
+        return (
+            Refused(code="not_found", message=f"no such {_noun(query)}") if found is None else found
+        )
 
-    async def _get_session(self, q: GetSession) -> QueryReply:
-        stmt = select(sessions).where(sessions.c.id == q.session, sessions.c.tenant == q.tenant)
+    async def _read(self, query: Query) -> QueryReply | None:
         async with self._engine.connect() as conn:
-            row = (await conn.execute(stmt)).mappings().first()
-        if row is None:
-            return Refused(code="not_found", message="no such session")
-        return _session_view(row)
+            match query:
+                case GetSession():
+                    return await reads.get_session(conn, query)
+                case ListSessions():
+                    return await reads.list_sessions(conn, query)
+                case ListMessages():
+                    return await reads.list_messages(conn, query)
+                case GetMessage():
+                    return await reads.get_message(conn, query)
+                case ListContacts():
+                    return await reads.list_contacts(conn, query)
+                case ListReminders():
+                    return await reads_reminders.list_reminders(conn, query)
+                case GetReminder():
+                    return await reads_reminders.get_reminder(conn, query)
+                case GetAppointment():
+                    return await reads_reminders.get_appointment(conn, query)
+                case GetStats():
+                    return await reads_reminders.get_stats(conn, query)
 
-    async def _list_sessions(self, q: ListSessions) -> QueryReply:
-        stmt = select(sessions).where(sessions.c.tenant == q.tenant).order_by(sessions.c.id)
-        async with self._engine.connect() as conn:
-            rows = (await conn.execute(stmt)).mappings().all()
-        return SessionList(items=[_session_view(r) for r in rows])
+
+def _noun(query: Query) -> str:
+    return type(query).__name__.removeprefix("Get").lower()

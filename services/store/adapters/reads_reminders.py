@@ -1,0 +1,107 @@
+"""Reads of reminders, appointments and the counters for /metrics; filtered by tenant."""
+
+import msgspec
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from contracts.queries import (
+    AppointmentView,
+    GetAppointment,
+    GetReminder,
+    GetStats,
+    ListReminders,
+    ReminderHistoryEntry,
+    ReminderList,
+    ReminderView,
+    Stats,
+)
+from services.store.adapters.projection import read_position
+from services.store.adapters.reads import view
+from services.store.adapters.tables import (
+    appointments,
+    messages,
+    reminder_history,
+    reminders,
+    send_failures,
+    session_disconnects,
+    sessions,
+)
+from services.store.domain.cursors import TimeCursor, decode_cursor, encode_cursor
+
+__all__ = ["get_appointment", "get_reminder", "get_stats", "list_reminders"]
+
+
+def _reminder(row: RowMapping, history: list[ReminderHistoryEntry] | None = None) -> ReminderView:
+    base = view(ReminderView, row, session="session_id")
+    return base if history is None else msgspec.structs.replace(base, history=history)
+
+
+async def get_reminder(conn: AsyncConnection, q: GetReminder) -> ReminderView | None:
+    r, h = reminders.c, reminder_history.c
+    stmt = select(reminders).where(r.tenant == q.tenant, r.id == q.reminder_id)
+    row = (await conn.execute(stmt)).mappings().first()
+    if row is None:
+        return None
+    steps = select(h.sequence, h.event, h.at, h.detail).where(
+        h.tenant == q.tenant, h.reminder_id == q.reminder_id
+    )
+    rows = (await conn.execute(steps.order_by(h.sequence))).mappings().all()
+    return _reminder(row, [view(ReminderHistoryEntry, s) for s in rows])
+
+
+async def list_reminders(conn: AsyncConnection, q: ListReminders) -> ReminderList:
+    r = reminders.c
+    stmt = select(reminders).where(r.tenant == q.tenant)
+    if q.session_id is not None:
+        stmt = stmt.where(r.session_id == q.session_id)
+    if q.status is not None:
+        stmt = stmt.where(r.status == q.status)
+    if q.cursor is not None:
+        after = decode_cursor(q.cursor, TimeCursor)
+        stmt = stmt.where(or_(r.due_at > after.at, and_(r.due_at == after.at, r.id > after.key)))
+    rows = (await conn.execute(stmt.order_by(r.due_at, r.id).limit(q.limit + 1))).mappings().all()
+    more = len(rows) > q.limit
+    rows = rows[: q.limit]
+    cursor = encode_cursor(TimeCursor(rows[-1]["due_at"], rows[-1]["id"])) if more else None
+    return ReminderList(items=[_reminder(x) for x in rows], next_cursor=cursor)
+
+
+async def get_appointment(conn: AsyncConnection, q: GetAppointment) -> AppointmentView | None:
+    a, r = appointments.c, reminders.c
+    stmt = select(appointments).where(a.tenant == q.tenant, a.id == q.appointment_id)
+    row = (await conn.execute(stmt)).mappings().first()
+    if row is None:
+        return None
+    own = select(reminders).where(r.tenant == q.tenant, r.appointment_id == q.appointment_id)
+    rows = (await conn.execute(own.order_by(r.due_at, r.id))).mappings().all()
+    appointment = view(AppointmentView, row, session="session_id")
+    return msgspec.structs.replace(appointment, reminders=[_reminder(x) for x in rows])
+
+
+async def get_stats(conn: AsyncConnection, q: GetStats) -> Stats:
+    async def by_status(table: object) -> dict[str, int]:
+        col = table.c  # type: ignore[attr-defined]
+        stmt = select(col.status, func.count()).group_by(col.status)
+        if q.tenant is not None:
+            stmt = stmt.where(col.tenant == q.tenant)
+        return {str(s): int(n) for s, n in (await conn.execute(stmt)).all()}
+
+    async def count(table: object, *where: object) -> int:
+        col = table.c  # type: ignore[attr-defined]
+        stmt = select(func.count()).select_from(table).where(*where)  # type: ignore[arg-type]
+        if q.tenant is not None:
+            stmt = stmt.where(col.tenant == q.tenant)
+        return int(await conn.scalar(stmt) or 0)
+
+    return Stats(
+        tenant=q.tenant,
+        sessions_by_status=await by_status(sessions),
+        messages_by_status=await by_status(messages),
+        sends_failed=await count(send_failures),
+        reminders_by_status=await by_status(reminders),
+        reconnect_attempts=await count(
+            session_disconnects, session_disconnects.c.will_retry.is_(True)
+        ),
+        events_projected=await read_position(conn),
+    )

@@ -1,0 +1,318 @@
+"""The SQL of each row-change operation, built once per dialect; parameters by name."""
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Executable, and_, bindparam, case, delete, exists, func, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.elements import ColumnElement
+
+from services.store.adapters.sqltypes import UtcDateTime
+from services.store.adapters.tables import (
+    appointments,
+    contacts,
+    messages,
+    reminder_history,
+    reminders,
+    send_failures,
+    session_disconnects,
+    sessions,
+    tenants,
+)
+from services.store.domain.changes import Op
+
+__all__ = ["build_statements"]
+
+P = bindparam
+AT = bindparam("at", type_=UtcDateTime())
+SENT_AT = bindparam("sent_at", type_=UtcDateTime())
+DUE_AT = bindparam("due_at", type_=UtcDateTime())
+
+
+def _greater(dialect: str) -> Callable[[Any, Any], ColumnElement[Any]]:
+    fn = func.greatest if dialect == "postgresql" else func.max
+    return lambda a, b: fn(a, b)
+
+
+def build_statements(dialect: str) -> dict[Op, list[Executable]]:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    greater = _greater(dialect)
+    s, m, c, r = sessions, messages, contacts, reminders
+    the_session = and_(s.c.tenant == P("tenant"), s.c.id == P("session_id"))
+    the_message = and_(
+        m.c.tenant == P("tenant"),
+        m.c.session_id == P("session_id"),
+        m.c.message_id == P("message_id"),
+    )
+    the_appointment = and_(
+        appointments.c.tenant == P("tenant"), appointments.c.id == P("appointment_id")
+    )
+    the_reminder = and_(r.c.tenant == P("tenant"), r.c.id == P("reminder_id"))
+
+    def session_update(**values: Any) -> Executable:
+        return update(s).where(the_session).values(updated_at=AT, **values)
+
+    def forward(**values: Any) -> Executable:
+        moved = m.c.status_rank < P("rank")
+        return (
+            update(m)
+            .where(the_message)
+            .values(
+                status=case((moved, P("status")), else_=m.c.status),
+                status_rank=case((moved, P("rank")), else_=m.c.status_rank),
+                updated_at=AT,
+                **values,
+            )
+        )
+
+    def keep(column: Any, name: str) -> Any:
+        return func.coalesce(P(name), column)
+
+    same_contact = and_(c.c.tenant == P("tenant"), c.c.session_id == P("session_id"))
+    contact_names = {
+        "push_name": keep(c.c.push_name, "push_name"),
+        "saved_name": keep(c.c.saved_name, "saved_name"),
+        "updated_at": AT,
+    }
+    contact_insert = insert(c).values(
+        tenant=P("tenant"),
+        session_id=P("session_id"),
+        jid=P("jid"),
+        lid=P("lid"),
+        phone_number=P("phone_number"),
+        push_name=P("push_name"),
+        saved_name=P("saved_name"),
+        updated_at=AT,
+    )
+    ex = contact_insert.excluded
+    contact_upsert = contact_insert.on_conflict_do_update(
+        index_elements=[c.c.tenant, c.c.session_id, c.c.jid],
+        set_={
+            "lid": func.coalesce(ex.lid, c.c.lid),
+            "phone_number": func.coalesce(ex.phone_number, c.c.phone_number),
+            "push_name": func.coalesce(ex.push_name, c.c.push_name),
+            "saved_name": func.coalesce(ex.saved_name, c.c.saved_name),
+            "updated_at": ex.updated_at,
+        },
+    )
+    linked = and_(same_contact, c.c.lid == P("lid"), c.c.jid != P("lid"))
+    lid_insert = insert(c).values(
+        tenant=P("tenant"),
+        session_id=P("session_id"),
+        jid=P("lid"),
+        lid=P("lid"),
+        push_name=P("push_name"),
+        saved_name=P("saved_name"),
+        updated_at=AT,
+    )
+    lid_upsert = lid_insert.on_conflict_do_update(
+        index_elements=[c.c.tenant, c.c.session_id, c.c.jid],
+        set_={
+            "push_name": func.coalesce(lid_insert.excluded.push_name, c.c.push_name),
+            "saved_name": func.coalesce(lid_insert.excluded.saved_name, c.c.saved_name),
+            "updated_at": lid_insert.excluded.updated_at,
+        },
+    )
+    other = c.alias("linked")
+    linked_exists = exists().where(
+        other.c.tenant == P("tenant"),
+        other.c.session_id == P("session_id"),
+        other.c.lid == P("lid"),
+        other.c.jid != P("lid"),
+    )
+    lid_row = and_(same_contact, c.c.jid == P("lid"))
+
+    message_row = {
+        "tenant": P("tenant"),
+        "session_id": P("session_id"),
+        "message_id": P("message_id"),
+        "chat_jid": P("chat_jid"),
+        "recorded_at": AT,
+        "updated_at": AT,
+        "attempts": 0,
+    }
+    received = insert(m).values(
+        **message_row,
+        sender_jid=P("sender_jid"),
+        sender_lid=P("sender_lid"),
+        from_me=P("from_me"),
+        text=P("text"),
+        media_kind=P("media_kind"),
+        sent_at=SENT_AT,
+        sort_at=SENT_AT,
+        is_old=P("is_old"),
+        status=P("status"),
+        status_rank=P("rank"),
+    )
+    queued = insert(m).values(
+        **message_row,
+        from_me=True,
+        text=P("text"),
+        sort_at=AT,
+        is_old=False,
+        status="queued",
+        status_rank=0,
+        reminder_id=P("reminder_id"),
+    )
+    return {
+        "tenant.seen": [
+            insert(tenants)
+            .values(id=P("tenant"), first_seen_at=AT)
+            .on_conflict_do_nothing(index_elements=[tenants.c.id])
+        ],
+        "session.created": [
+            insert(s)
+            .values(
+                tenant=P("tenant"),
+                id=P("session_id"),
+                name=P("name"),
+                status="new",
+                created_at=AT,
+                updated_at=AT,
+            )
+            .on_conflict_do_nothing(index_elements=[s.c.tenant, s.c.id])
+        ],
+        "session.pairing": [session_update(status="pairing")],
+        "session.connected": [
+            session_update(
+                status="connected",
+                phone_number=P("phone_number"),
+                jid=P("jid"),
+                push_name=P("push_name"),
+                last_connected_at=AT,
+            )
+        ],
+        "session.disconnected": [
+            session_update(
+                status=P("status"), last_disconnected_at=AT, last_disconnect_reason=P("reason")
+            )
+        ],
+        "session.disconnect_recorded": [
+            insert(session_disconnects)
+            .values(
+                event_id=P("event_id"),
+                sequence=P("sequence"),
+                tenant=P("tenant"),
+                session_id=P("session_id"),
+                reason=P("reason"),
+                will_retry=P("will_retry"),
+                attempt=P("attempt"),
+                at=AT,
+            )
+            .on_conflict_do_nothing(index_elements=[session_disconnects.c.event_id])
+        ],
+        "session.logged_out": [
+            session_update(
+                status=P("status"), last_disconnected_at=AT, last_disconnect_reason=P("reason")
+            )
+        ],
+        "session.deleted": [session_update(status="deleted")],
+        "message.received": [
+            received.on_conflict_do_nothing(
+                index_elements=[m.c.tenant, m.c.session_id, m.c.message_id]
+            )
+        ],
+        "message.queued": [
+            queued.on_conflict_do_nothing(
+                index_elements=[m.c.tenant, m.c.session_id, m.c.message_id]
+            )
+        ],
+        "message.sent": [
+            forward(
+                attempts=greater(m.c.attempts, P("attempt")),
+                sent_at=func.coalesce(m.c.sent_at, AT),
+            )
+        ],
+        "message.send_failed": [
+            forward(attempts=greater(m.c.attempts, P("attempt")), last_error=P("error"))
+        ],
+        "message.failure_recorded": [
+            insert(send_failures)
+            .values(
+                event_id=P("event_id"),
+                sequence=P("sequence"),
+                tenant=P("tenant"),
+                session_id=P("session_id"),
+                message_id=P("message_id"),
+                attempt=P("attempt"),
+                error=P("error"),
+                will_retry=P("will_retry"),
+                at=AT,
+            )
+            .on_conflict_do_nothing(index_elements=[send_failures.c.event_id])
+        ],
+        "message.status": [forward()],
+        "contact.by_phone": [contact_upsert, delete(c).where(same_contact, c.c.jid == P("lid"))],
+        "contact.by_lid": [
+            update(c).where(linked).values(**contact_names),
+            lid_upsert,
+            delete(c).where(lid_row, linked_exists),
+        ],
+        "reminder.scheduled": [
+            insert(r)
+            .values(
+                tenant=P("tenant"),
+                id=P("reminder_id"),
+                session_id=P("session_id"),
+                to=P("to"),
+                text=P("text"),
+                due_at=DUE_AT,
+                appointment_id=P("appointment_id"),
+                status="scheduled",
+                attempts=0,
+                created_at=AT,
+                updated_at=AT,
+            )
+            .on_conflict_do_nothing(index_elements=[r.c.tenant, r.c.id])
+        ],
+        "reminder.rescheduled": [
+            update(r).where(the_reminder).values(due_at=DUE_AT, text=P("text"), updated_at=AT)
+        ],
+        "appointment.scheduled": [
+            insert(appointments)
+            .values(
+                tenant=P("tenant"),
+                id=P("appointment_id"),
+                session_id=P("session_id"),
+                status="scheduled",
+                title=P("title"),
+                to=P("to"),
+                starts_at=P("starts_at", type_=UtcDateTime()),
+                created_at=AT,
+                updated_at=AT,
+            )
+            .on_conflict_do_nothing(index_elements=[appointments.c.tenant, appointments.c.id])
+        ],
+        "appointment.moved": [
+            update(appointments)
+            .where(the_appointment)
+            .values(title=P("title"), starts_at=P("starts_at", type_=UtcDateTime()), updated_at=AT)
+        ],
+        "appointment.cancelled": [
+            update(appointments).where(the_appointment).values(status="cancelled", updated_at=AT)
+        ],
+        "reminder.changed": [
+            update(r)
+            .where(the_reminder)
+            .values(
+                status=P("status"),
+                attempts=greater(r.c.attempts, P("attempts")),
+                message_id=func.coalesce(P("message_id"), r.c.message_id),
+                last_reason=func.coalesce(P("reason"), r.c.last_reason),
+                updated_at=AT,
+            )
+        ],
+        "reminder.history": [
+            insert(reminder_history)
+            .values(
+                event_id=P("event_id"),
+                sequence=P("sequence"),
+                tenant=P("tenant"),
+                reminder_id=P("reminder_id"),
+                event=P("event"),
+                at=AT,
+                detail=P("detail"),
+            )
+            .on_conflict_do_nothing(index_elements=[reminder_history.c.event_id])
+        ],
+    }

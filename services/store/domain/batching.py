@@ -1,0 +1,39 @@
+"""Groups a batch's row changes into runs of one operation each, without changing the outcome.
+
+A change joins the last run of its operation when no later run touches any row it touches;
+otherwise it opens a new run. Runs execute in order, each as one ``executemany``.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from services.store.domain.changes import Op, RowChange
+
+__all__ = ["Run", "plan_runs"]
+
+
+class Run:
+    """Consecutive parameter sets for one operation."""
+
+    __slots__ = ("op", "params")
+
+    def __init__(self, op: Op) -> None:
+        self.op = op
+        self.params: list[dict[str, Any]] = []
+
+
+def plan_runs(changes: Iterable[RowChange]) -> list[Run]:
+    runs: list[Run] = []
+    last_run_of_op: dict[Op, int] = {}
+    last_run_touching: dict[tuple[str, ...], int] = {}
+    for change in changes:
+        barrier = max((last_run_touching.get(k, -1) for k in change.keys), default=-1)
+        index = last_run_of_op.get(change.op, -1)
+        if index < barrier or index < 0:
+            runs.append(Run(change.op))
+            index = len(runs) - 1
+            last_run_of_op[change.op] = index
+        runs[index].params.append(change.params)
+        for key in change.keys:
+            last_run_touching[key] = index
+    return runs

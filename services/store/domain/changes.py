@@ -1,0 +1,39 @@
+"""Row changes: what the projection rules ask of the tables, independent of any database."""
+
+from typing import Any, Literal, NamedTuple
+
+__all__ = ["Op", "RowChange"]
+
+Op = Literal[
+    "tenant.seen",
+    "session.created",
+    "session.pairing",
+    "session.connected",
+    "session.disconnected",
+    "session.disconnect_recorded",
+    "session.logged_out",
+    "session.deleted",
+    "message.received",
+    "message.queued",
+    "message.sent",
+    "message.send_failed",
+    "message.failure_recorded",
+    "message.status",
+    "contact.by_phone",
+    "contact.by_lid",
+    "reminder.scheduled",
+    "reminder.rescheduled",
+    "reminder.changed",
+    "reminder.history",
+    "appointment.scheduled",
+    "appointment.moved",
+    "appointment.cancelled",
+]
+
+
+class RowChange(NamedTuple):
+    """One parametrised row operation. ``keys`` name every row it may touch (for batching)."""
+
+    op: Op
+    keys: tuple[tuple[str, ...], ...]
+    params: dict[str, Any]

@@ -1,0 +1,157 @@
+"""The projection rules: one event in, the row changes it causes out. Pure; no I/O."""
+
+from contracts.envelope import Envelope
+from contracts.events import (
+    ContactUpdated,
+    MessageQueued,
+    MessageReceived,
+    MessageSendFailed,
+    MessageSent,
+    MessageStatus,
+    SessionConnected,
+    SessionCreated,
+    SessionDeleted,
+    SessionDisconnected,
+    SessionLoggedOut,
+    SessionPairingStarted,
+)
+from services.store.domain.changes import RowChange
+from services.store.domain.contacts import contact_changes
+from services.store.domain.reminders import reminder_changes
+
+__all__ = ["STATUS_RANK", "changes_for"]
+
+# A delivery status only moves forward: a late "delivered" never undoes a "read".
+STATUS_RANK = {"queued": 0, "failed": 1, "sent": 2, "delivered": 3, "read": 4, "played": 5}
+RECEIVED_RANK = 10
+
+
+def changes_for(sequence: int, env: Envelope) -> list[RowChange]:
+    """The row changes of one event, in the order they must be applied."""
+    session_key = (("session", env.tenant, env.session),)
+    base = {"tenant": env.tenant, "session_id": env.session, "at": env.occurred_at}
+    match env.payload:
+        case SessionCreated(name=name):
+            return [
+                RowChange("tenant.seen", (("tenant", env.tenant),), base),
+                RowChange("session.created", session_key, {**base, "name": name}),
+            ]
+        case SessionPairingStarted():
+            return [RowChange("session.pairing", session_key, base)]
+        case SessionConnected() as ev:
+            values = {"phone_number": ev.phone_number, "jid": ev.jid, "push_name": ev.push_name}
+            return [RowChange("session.connected", session_key, {**base, **values})]
+        case SessionDisconnected() as ev:
+            status = "reconnecting" if ev.will_retry else "needs_attention"
+            record = {**base, "event_id": env.id, "sequence": sequence, "reason": ev.reason}
+            return [
+                RowChange(
+                    "session.disconnected",
+                    session_key,
+                    {**base, "status": status, "reason": ev.reason},
+                ),
+                RowChange(
+                    "session.disconnect_recorded",
+                    (("disconnect", env.id),),
+                    {**record, "will_retry": ev.will_retry, "attempt": ev.attempt},
+                ),
+            ]
+        case SessionLoggedOut() as ev:
+            status = "banned" if ev.reason == "banned" else "logged_out"
+            params = {**base, "status": status, "reason": ev.reason}
+            return [RowChange("session.logged_out", session_key, params)]
+        case SessionDeleted():
+            return [RowChange("session.deleted", session_key, base)]
+        case ContactUpdated() as ev:
+            return contact_changes(
+                base, ev.jid, ev.lid, ev.phone_number, ev.push_name, ev.saved_name
+            )
+        case MessageReceived() as ev:
+            return _received(base, ev)
+        case MessageQueued() as ev:
+            params = {
+                **base,
+                "message_id": ev.message_id,
+                "chat_jid": ev.chat_jid,
+                "text": ev.text,
+                "reminder_id": ev.reminder_id,
+            }
+            return [RowChange("message.queued", _message_key(env, ev.message_id), params)]
+        case MessageSent() as ev:
+            params = {
+                **base,
+                "message_id": ev.message_id,
+                "attempt": ev.attempt,
+                "status": "sent",
+                "rank": STATUS_RANK["sent"],
+            }
+            return [RowChange("message.sent", _message_key(env, ev.message_id), params)]
+        case MessageSendFailed() as ev:
+            return _send_failed(sequence, env, ev)
+        case MessageStatus() as ev:
+            params = {
+                **base,
+                "message_id": ev.message_id,
+                "status": ev.status,
+                "rank": STATUS_RANK[ev.status],
+            }
+            return [RowChange("message.status", _message_key(env, ev.message_id), params)]
+        case _:
+            return reminder_changes(sequence, env)
+
+
+def _message_key(env: Envelope, message_id: str) -> tuple[tuple[str, ...], ...]:
+    return (("message", env.tenant, env.session, message_id),)
+
+
+def _received(base: dict[str, object], ev: MessageReceived) -> list[RowChange]:
+    status = "sent" if ev.from_me else "received"
+    rank = STATUS_RANK["sent"] if ev.from_me else RECEIVED_RANK
+    sender_jid = ev.sender_phone_jid or ev.sender_jid
+    params = {
+        **base,
+        "message_id": ev.message_id,
+        "chat_jid": ev.chat_jid,
+        "sender_jid": sender_jid,
+        "sender_lid": ev.sender_lid,
+        "from_me": ev.from_me,
+        "text": ev.text,
+        "media_kind": ev.media_kind,
+        "sent_at": ev.sent_at,
+        "is_old": ev.is_old,
+        "status": status,
+        "rank": rank,
+    }
+    key = (("message", str(base["tenant"]), str(base["session_id"]), ev.message_id),)
+    changes = [RowChange("message.received", key, params)]
+    if not ev.from_me:
+        lid = ev.sender_lid or (ev.sender_jid if ev.sender_jid.endswith("@lid") else None)
+        jid = ev.sender_phone_jid or (None if ev.sender_jid.endswith("@lid") else ev.sender_jid)
+        changes += contact_changes(base, jid or lid or ev.sender_jid, lid, None, ev.push_name, None)
+    return changes
+
+
+def _send_failed(sequence: int, env: Envelope, ev: MessageSendFailed) -> list[RowChange]:
+    base = {"tenant": env.tenant, "session_id": env.session, "at": env.occurred_at}
+    final = not ev.will_retry
+    params = {
+        **base,
+        "message_id": ev.message_id,
+        "attempt": ev.attempt,
+        "error": ev.error,
+        "status": "failed" if final else "queued",
+        "rank": STATUS_RANK["failed"] if final else -1,
+    }
+    record = {
+        **base,
+        "event_id": env.id,
+        "sequence": sequence,
+        "message_id": ev.message_id,
+        "attempt": ev.attempt,
+        "error": ev.error,
+        "will_retry": ev.will_retry,
+    }
+    return [
+        RowChange("message.send_failed", _message_key(env, ev.message_id), params),
+        RowChange("message.failure_recorded", (("failure", env.id),), record),
+    ]
