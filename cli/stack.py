@@ -14,7 +14,7 @@ import aiohttp
 
 from runtime.embedded_nats import EmbeddedNats, free_port
 
-SERVICES = ("session", "store", "reminder", "gateway")
+SERVICES = ("session", "store", "reminder", "webhooks", "gateway")
 
 
 class LocalStack:

@@ -9,7 +9,7 @@ from services.gateway.keys import BACKENDS
 
 routes = web.RouteTableDef()
 
-SERVICES = ("session", "store", "reminder")
+SERVICES = ("session", "store", "reminder", "webhooks")
 
 
 @routes.get("/healthz")
