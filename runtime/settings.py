@@ -39,9 +39,18 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     send_retry_cap_s: float = 60.0
     lease_ttl_s: float = 15.0  # session ownership lease (NATS KV), renewed every ttl/4
     sim_qr_ttl_s: float = 20.0  # the simulator rotates its QR codes this often
+    webhooks_db_url: str = ""  # empty: sqlite+aiosqlite:///<data_dir>/webhooks.db
+    webhook_max_attempts: int = 8  # then the delivery is dead-lettered
+    webhook_backoff_s: float = 1.0  # first retry delay; doubles per attempt, with jitter
+    webhook_backoff_max_s: float = 600.0
+    webhook_timeout_s: float = 10.0  # per HTTP attempt
 
     def db_url(self, name: str) -> str:
-        explicit = {"store": self.store_db_url, "reminder": self.reminder_db_url}.get(name, "")
+        explicit = {
+            "store": self.store_db_url,
+            "reminder": self.reminder_db_url,
+            "webhooks": self.webhooks_db_url,
+        }.get(name, "")
         if explicit:
             return explicit
         return f"sqlite+aiosqlite:///{Path(self.data_dir).resolve() / f'{name}.db'}"

@@ -11,6 +11,7 @@ from services.gateway.backends import Backends
 from services.gateway.errors import error_middleware
 from services.gateway.keys import BACKENDS, SETTINGS, TENANTS
 from services.gateway.routes import health, sessions, tenants
+from services.gateway.routes import webhooks as webhook_routes
 
 MAX_BODY = 256 * 1024
 
@@ -30,4 +31,5 @@ def create_app(settings: Settings) -> web.Application:
     app.cleanup_ctx.append(_nats)
     for table in (health.routes, tenants.routes, sessions.routes):
         app.add_routes(table)
+    app.add_routes(webhook_routes.routes)
     return app
