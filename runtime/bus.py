@@ -1,15 +1,22 @@
 """One service's connection to the platform: NATS, JetStream, the event log and its publisher."""
 
+import asyncio
 from dataclasses import dataclass
 
 from nats.aio.client import Client
+from nats.errors import NoRespondersError
+from nats.errors import TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
+from nats.js.errors import ServiceUnavailableError
 
 from runtime.eventlog import EventPublisher, ensure_stream
+from runtime.logging import get_logger
 from runtime.nats_conn import connect
 from runtime.settings import Settings
 
 __all__ = ["Bus", "open_bus"]
+
+log = get_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -27,5 +34,23 @@ async def open_bus(settings: Settings, name: str) -> Bus:
         raise RuntimeError("WA_NATS_URL is not set (wa up sets it for the services it starts)")
     nc = await connect(settings.nats_url, name)
     js = nc.jetstream(timeout=settings.request_timeout_s)
-    await ensure_stream(js, replicas=settings.stream_replicas, dedupe_s=settings.dedupe_window_s)
+    await _ensure_stream_when_ready(js, settings)
     return Bus(nc=nc, js=js, publisher=EventPublisher(js, timeout=settings.request_timeout_s))
+
+
+async def _ensure_stream_when_ready(js: JetStreamContext, settings: Settings) -> None:
+    """A cluster that is still electing its JetStream leader answers late or "unavailable"."""
+    delay, waited = 0.1, 0.0
+    while True:
+        try:
+            await ensure_stream(
+                js, replicas=settings.stream_replicas, dedupe_s=settings.dedupe_window_s
+            )
+            return
+        except (NatsTimeout, ServiceUnavailableError, NoRespondersError) as exc:
+            if waited > 60:
+                raise
+            log.info("bus.jetstream_not_ready", error=repr(exc), retry_in=delay)
+            await asyncio.sleep(delay)
+            waited += delay
+            delay = min(delay * 2, 2.0)

@@ -6,7 +6,7 @@ from nats.errors import ConnectionClosedError, NoRespondersError
 from nats.errors import TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
 from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
-from nats.js.errors import APIError, NotFoundError
+from nats.js.errors import APIError, NoStreamResponseError, NotFoundError
 
 from contracts.codec import encode_event
 from contracts.envelope import Envelope
@@ -69,7 +69,13 @@ class EventPublisher:
                     subject, data, timeout=self._timeout, stream=EVENTS_STREAM, headers=headers
                 )
                 return int(ack.seq)
-            except (NatsTimeout, NoRespondersError, ConnectionClosedError, APIError) as exc:
+            except (
+                NatsTimeout,
+                NoRespondersError,
+                NoStreamResponseError,
+                ConnectionClosedError,
+                APIError,
+            ) as exc:
                 if loop.time() + delay > give_up:
                     raise PublishFailed(f"{envelope.type} {envelope.id}: {exc!r}") from exc
                 log.warning("eventlog.publish_retry", event_id=envelope.id, error=repr(exc))
