@@ -30,8 +30,10 @@ def splice(document: str, generated: str) -> str:
     return f"{head}{BEGIN}\n{generated.strip()}\n{END}{tail}"
 
 
-def render_generated() -> str:
-    parts = ["## Subjects", _subjects(), "## The envelope", _fields(Envelope)]
+def render_generated(example_subscriber: str) -> str:
+    """The reference block; ``example_subscriber`` is the example script's source."""
+    parts = ["## Example subscriber", f"```python\n{example_subscriber.strip()}\n```"]
+    parts += ["## Subjects", _subjects(), "## The envelope", _fields(Envelope)]
     parts += ["## Events", _overview()]
     parts += [_event(cls) for cls in get_args(Event)]
     return "\n\n".join(parts) + "\n"
@@ -71,7 +73,7 @@ def _overview() -> str:
 
 def _event(cls: Any) -> str:
     kind = cls.__struct_config__.tag
-    doc = (inspect.getdoc(cls) or "").replace("``", "`")
+    doc = (cls.__dict__.get("__doc__") or "").strip().replace("``", "`")
     _, components = msgspec.json.schema_components([cls], ref_template="#/$defs/{name}")
     schema = dict(components.pop(cls.__name__))
     if components:

@@ -19,6 +19,7 @@ __all__ = ["asyncapi_json", "contracts_markdown", "contracts_version", "register
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACTS_MD = ROOT / "docs" / "contracts.md"
 ASYNCAPI_JSON = ROOT / "docs" / "asyncapi.json"
+EXAMPLE_SUBSCRIBER = ROOT / "docs" / "examples" / "subscriber.py"
 
 
 def contracts_version() -> str:
@@ -28,7 +29,7 @@ def contracts_version() -> str:
 
 
 def contracts_markdown(current: str) -> str:
-    return splice(current, render_generated())
+    return splice(current, render_generated(EXAMPLE_SUBSCRIBER.read_text()))
 
 
 def asyncapi_json() -> str:

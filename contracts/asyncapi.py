@@ -100,7 +100,7 @@ def _envelope_schema(base: dict[str, Any], cls: type, kind: str) -> dict[str, An
 
 
 def _message(cls: type, kind: str) -> dict[str, Any]:
-    doc = (cls.__doc__ or "").strip().splitlines()
+    doc = (cls.__dict__.get("__doc__") or "").strip().splitlines()
     message: dict[str, Any] = {
         "name": kind,
         "title": cls.__name__,
