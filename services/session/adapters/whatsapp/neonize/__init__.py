@@ -1,0 +1,1 @@
+"""The real WhatsApp adapter, on neonize (whatsmeow)."""

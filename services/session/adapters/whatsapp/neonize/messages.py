@@ -1,0 +1,99 @@
+"""Message and receipt events → signals. Pure: protobuf in, typed values out."""
+
+from datetime import UTC, datetime, timedelta
+
+from neonize.proto.Neonize_pb2 import JID, MessageSource, Receipt
+from neonize.proto.Neonize_pb2 import Message as MessageEvent
+
+from contracts.events.message import DeliveryStatus
+from services.session.adapters.whatsapp.neonize import signals as s
+from services.session.adapters.whatsapp.neonize.content import content_of
+from services.session.adapters.whatsapp.neonize.jids import LID_SERVER, user_jid_str
+from services.session.adapters.whatsapp.port import ContactInfo, IncomingMessage
+
+__all__ = ["from_timestamp", "message_signals", "person_jids", "receipt_signal"]
+
+_STATUS: dict[int, DeliveryStatus] = {
+    Receipt.DELIVERED: "delivered",
+    Receipt.READ: "read",
+    Receipt.PLAYED: "played",
+}
+
+
+def from_timestamp(value: int, *, now: datetime) -> datetime:
+    """neonize sends message times in milliseconds (receipts and history in seconds)."""
+    if value <= 0:
+        return now
+    seconds = value / 1000 if value > 100_000_000_000 else float(value)
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def person_jids(primary: JID, alternate: JID) -> tuple[str | None, str | None]:
+    """(phone JID, LID) of one person from whatsmeow's address and its ``…Alt`` twin."""
+    phone: str | None = None
+    lid: str | None = None
+    for jid in (primary, alternate):
+        text = user_jid_str(jid)
+        if text is None:
+            continue
+        if jid.Server == LID_SERVER:
+            lid = lid or text
+        elif jid.Server in ("s.whatsapp.net", "c.us"):
+            phone = phone or text
+    return phone, lid
+
+
+def _contact(source: MessageSource, push_name: str | None) -> s.ContactLearned | None:
+    if source.IsFromMe:
+        return None
+    phone, lid = person_jids(source.Sender, source.SenderAlt)
+    jid = phone or lid
+    if jid is None or (push_name is None and (phone is None or lid is None)):
+        return None
+    return s.ContactLearned(contact=ContactInfo(jid=jid, lid=lid, push_name=push_name))
+
+
+def message_signals(
+    ev: MessageEvent, *, now: datetime, in_offline_sync: bool, late_after: timedelta
+) -> list[s.Signal]:
+    """A message (flagged late when synced offline, re-requested, or old) and its contact."""
+    info = ev.Info
+    source = info.MessageSource
+    chat = user_jid_str(source.Chat)
+    sender = user_jid_str(source.Sender) or chat
+    content = content_of(ev.Message)
+    if chat is None or sender is None or not info.ID:
+        return []
+    push_name = info.Pushname or None
+    contact = _contact(source, push_name)
+    if content is None:
+        return [contact] if contact else []
+    sent_at = from_timestamp(info.Timestamp, now=now)
+    phone, lid = person_jids(source.Sender, source.SenderAlt)
+    late = in_offline_sync or bool(ev.UnavailableRequestID) or now - sent_at > late_after
+    message = IncomingMessage(
+        message_id=info.ID,
+        chat_jid=chat,
+        sender_jid=sender,
+        sender_phone_jid=phone,
+        sender_lid=lid,
+        push_name=push_name,
+        is_group=bool(source.IsGroup),
+        from_me=bool(source.IsFromMe),
+        text=content[0],
+        media_kind=content[1],
+        sent_at=sent_at,
+        is_offline=late,
+    )
+    arrived: list[s.Signal] = [s.MessageArrived(message=message)]
+    return [*arrived, contact] if contact else arrived
+
+
+def receipt_signal(ev: Receipt) -> s.ReceiptArrived | None:
+    """Delivered / read / played receipts from the other side; our own devices' are ignored."""
+    status = _STATUS.get(ev.Type) if ev.HasField("Type") else None
+    source = ev.MessageSource
+    chat = user_jid_str(source.Chat)
+    if status is None or chat is None or source.IsFromMe or not ev.MessageIDs:
+        return None
+    return s.ReceiptArrived(chat_jid=chat, whatsapp_ids=list(ev.MessageIDs), status=status)

@@ -1,0 +1,83 @@
+"""What a translated neonize event means, as typed values (the client turns them into calls)."""
+
+from msgspec import Struct
+
+from contracts.events.message import DeliveryStatus
+from contracts.events.session import LogoutReason
+from services.session.adapters.whatsapp.port import ContactInfo, DropReason, IncomingMessage
+
+__all__ = [
+    "ConnectionUp",
+    "ContactLearned",
+    "Dropped",
+    "KeepAliveBack",
+    "LoggedOut",
+    "MessageArrived",
+    "OfflineSyncEnded",
+    "OfflineSyncStarted",
+    "PairResult",
+    "ReceiptArrived",
+    "Signal",
+]
+
+
+class ConnectionUp(Struct, frozen=True, kw_only=True):
+    """Connected; the client asks neonize who we are (the event carries no JID)."""
+
+
+class Dropped(Struct, frozen=True, kw_only=True):
+    reason: DropReason
+    detail: str | None = None
+
+
+class KeepAliveBack(Struct, frozen=True, kw_only=True):
+    """Keep-alives answer again. Only noted: the client stopped on the timeout already."""
+
+
+class LoggedOut(Struct, frozen=True, kw_only=True):
+    reason: LogoutReason
+    detail: str | None = None
+
+
+class PairResult(Struct, frozen=True, kw_only=True):
+    ok: bool
+    jid: str | None = None
+    error: str | None = None
+
+
+class OfflineSyncStarted(Struct, frozen=True, kw_only=True):
+    pending_messages: int
+
+
+class OfflineSyncEnded(Struct, frozen=True, kw_only=True):
+    count: int
+
+
+class MessageArrived(Struct, frozen=True, kw_only=True):
+    message: IncomingMessage
+
+
+class ReceiptArrived(Struct, frozen=True, kw_only=True):
+    """``whatsapp_ids`` are WhatsApp's ids; the client maps them back to ours."""
+
+    chat_jid: str
+    whatsapp_ids: list[str]
+    status: DeliveryStatus
+
+
+class ContactLearned(Struct, frozen=True, kw_only=True):
+    contact: ContactInfo
+
+
+Signal = (
+    ConnectionUp
+    | Dropped
+    | KeepAliveBack
+    | LoggedOut
+    | PairResult
+    | OfflineSyncStarted
+    | OfflineSyncEnded
+    | MessageArrived
+    | ReceiptArrived
+    | ContactLearned
+)
