@@ -20,6 +20,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     reminder_db_url: str = ""  # empty: sqlite+aiosqlite:///<data_dir>/reminder.db
     gateway_host: str = "127.0.0.1"
     gateway_port: int = 8080
+    gateway_max_body_bytes: int = 256 * 1024  # larger request bodies get 413
+    gateway_rate_per_s: float = 50.0  # per API key, per gateway instance (0: no limit)
+    gateway_rate_burst: int = 100
+    gateway_sse_heartbeat_s: float = 15.0  # a comment line on idle event streams
     admin_token: str = ""
     whatsapp: Literal["simulator", "neonize"] = "simulator"
     default_region: str = "EG"

@@ -1,35 +1,88 @@
 """The gateway's app factory: nothing connects at import time."""
 
+import asyncio
+import time
 from collections.abc import AsyncIterator
 
+import msgspec
 from aiohttp import web
 
 from runtime.nats_conn import connect
 from runtime.settings import Settings
-from services.gateway.auth import TenantRegistry
+from services.gateway.adapters.tenants import TenantRegistry
 from services.gateway.backends import Backends
+from services.gateway.console import routes as console
+from services.gateway.domain.rate_limit import RateLimiter
 from services.gateway.errors import error_middleware
-from services.gateway.keys import BACKENDS, SETTINGS, TENANTS
-from services.gateway.routes import health, sessions, tenants
-from services.gateway.routes import webhooks as webhook_routes
+from services.gateway.keys import (
+    BACKENDS,
+    CLOSING,
+    JETSTREAM,
+    LIMITER,
+    METRICS,
+    OPENAPI,
+    SETTINGS,
+    TENANTS,
+)
+from services.gateway.metrics import GatewayMetrics
+from services.gateway.middleware import metrics_middleware, rate_limit_middleware
+from services.gateway.openapi import build_openapi
+from services.gateway.operations import Operations
+from services.gateway.routes import (
+    appointments,
+    docs,
+    events,
+    health,
+    messages,
+    pairing,
+    reminders,
+    sessions,
+    tenants,
+)
 
-MAX_BODY = 256 * 1024
+API: tuple[Operations, ...] = (
+    health.ops,
+    docs.ops,
+    tenants.ops,
+    sessions.ops,
+    pairing.ops,
+    messages.ops,
+    reminders.ops,
+    appointments.ops,
+    events.ops,
+)
 
 
 async def _nats(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     nc = await connect(settings.nats_url, "gateway")
+    js = nc.jetstream(timeout=settings.request_timeout_s)
     app[BACKENDS] = Backends(nc, settings.request_timeout_s)
-    app[TENANTS] = await TenantRegistry.open(nc.jetstream())
+    app[JETSTREAM] = js
+    app[TENANTS] = await TenantRegistry.open(js)
     yield
     await nc.drain()
 
 
+async def _closing(app: web.Application) -> None:
+    app[CLOSING].set()
+
+
 def create_app(settings: Settings) -> web.Application:
-    app = web.Application(middlewares=[error_middleware], client_max_size=MAX_BODY)
+    app = web.Application(
+        middlewares=[metrics_middleware, error_middleware, rate_limit_middleware],
+        client_max_size=settings.gateway_max_body_bytes,
+    )
     app[SETTINGS] = settings
+    app[METRICS] = GatewayMetrics()
+    app[LIMITER] = RateLimiter(
+        settings.gateway_rate_per_s, settings.gateway_rate_burst, clock=time.monotonic
+    )
+    app[CLOSING] = asyncio.Event()
+    app[OPENAPI] = msgspec.json.encode(build_openapi([op for ops in API for op in ops.items]))
     app.cleanup_ctx.append(_nats)
-    for table in (health.routes, tenants.routes, sessions.routes):
-        app.add_routes(table)
-    app.add_routes(webhook_routes.routes)
+    app.on_shutdown.append(_closing)
+    for ops in API:
+        app.add_routes(ops.routes)
+    app.add_routes(console.routes)
     return app

@@ -1,32 +1,122 @@
-"""Request bodies: decoded and validated at the edge into typed Structs."""
+"""Request bodies and query strings: decoded and validated at the edge into typed Structs.
 
-from typing import Annotated, TypeVar
+The same Structs generate the OpenAPI document, so what is documented is what is enforced."""
+
+from datetime import datetime, timedelta
+from typing import Annotated, Any, Literal, TypeVar
 
 import msgspec
 from aiohttp import web
 
+from contracts.ids import ID_PATTERN
+from contracts.queries import DEFAULT_PAGE_SIZE, PageSize, ReminderStatusName
+from contracts.reminders import DEFAULT_REMIND_BEFORE
 from services.gateway.errors import ApiError
 
 T = TypeVar("T")
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Id = Annotated[str, msgspec.Meta(pattern=ID_PATTERN)]
+Address = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Text = Annotated[str, msgspec.Meta(min_length=1, max_length=65536)]
+AwareTime = Annotated[datetime, msgspec.Meta(tz=True)]
+FieldValue = Annotated[str, msgspec.Meta(max_length=1000)]
+Fields = Annotated[dict[str, FieldValue], msgspec.Meta(max_length=50)]
+LeadTimes = Annotated[list[timedelta], msgspec.Meta(min_length=1, max_length=10)]
 
 
-class NewTenant(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+class Body(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A request body: unknown fields are refused, not ignored."""
+
+
+class NewTenant(Body, frozen=True, kw_only=True):
     name: Name
 
 
-class NewSession(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+class NewSession(Body, frozen=True, kw_only=True):
     name: Name
+
+
+class PairRequest(Body, frozen=True, kw_only=True):
+    method: Literal["qr", "phone"] = "qr"
+    phone: Address | None = None  # required for "phone": the number being paired
+
+
+class SendMessage(Body, frozen=True, kw_only=True):
+    to: Address
+    text: Text
+
+
+class NewReminder(Body, frozen=True, kw_only=True):
+    session_id: Id
+    to: Address
+    due_at: AwareTime
+    text: Text | None = None
+    template: Text | None = None  # "{field}" placeholders filled from fields
+    fields: Fields = msgspec.field(default_factory=dict)
+
+
+class NewAppointment(Body, frozen=True, kw_only=True):
+    session_id: Id
+    to: Address
+    title: Name
+    starts_at: AwareTime
+    remind_before: LeadTimes = msgspec.field(default_factory=lambda: list(DEFAULT_REMIND_BEFORE))
+    template: Text | None = None
+    fields: Fields = msgspec.field(default_factory=dict)
+
+
+class AppointmentChange(Body, frozen=True, kw_only=True):
+    starts_at: AwareTime | None = None
+    remind_before: LeadTimes | None = None
+    title: Name | None = None
+
+
+class Params(msgspec.Struct, frozen=True, kw_only=True):
+    """A query string: unknown parameters are ignored."""
+
+
+class Page(Params, frozen=True, kw_only=True):
+    limit: PageSize = DEFAULT_PAGE_SIZE
+    cursor: Annotated[str, msgspec.Meta(max_length=500)] | None = None
+
+
+class MessageParams(Page, frozen=True, kw_only=True):
+    chat: Address | None = None  # a JID or phone number: only that chat
+
+
+class ReminderParams(Page, frozen=True, kw_only=True):
+    session_id: Id | None = None
+    status: ReminderStatusName | None = None
+
+
+class EventParams(Params, frozen=True, kw_only=True):
+    session_id: Id | None = None
+    types: Annotated[str, msgspec.Meta(max_length=2000)] | None = None  # comma-separated
+
+
+_any = msgspec.json.Decoder(Any)
+_typed: dict[type[Any], msgspec.json.Decoder[Any]] = {}
 
 
 async def read_body(request: web.Request, kind: type[T]) -> T:
+    """400 for bytes that are not JSON, 422 for JSON that is not a ``kind``."""
     raw = await request.read()
+    decoder = _typed.get(kind) or _typed.setdefault(kind, msgspec.json.Decoder(kind))
     try:
-        msgspec.json.decode(raw)
+        return decoder.decode(raw)  # type: ignore[no-any-return]
+    except msgspec.ValidationError as exc:
+        raise ApiError(422, "validation_failed", str(exc)) from exc
     except msgspec.DecodeError as exc:
-        raise ApiError(400, "malformed_json", f"the body is not valid JSON: {exc}") from exc
+        try:
+            _any.decode(raw)
+        except msgspec.DecodeError:
+            raise ApiError(400, "malformed_json", f"the body is not valid JSON: {exc}") from exc
+        raise ApiError(422, "validation_failed", str(exc)) from exc
+
+
+def read_params(request: web.Request, kind: type[T]) -> T:
     try:
-        return msgspec.json.decode(raw, type=kind)
+        return msgspec.convert(dict(request.query), kind, strict=False)
     except msgspec.ValidationError as exc:
         raise ApiError(422, "validation_failed", str(exc)) from exc

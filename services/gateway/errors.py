@@ -17,9 +17,11 @@ STATUS_OF_CODE: Mapping[str, int] = {
     "not_connected": 409,
     "not_pairing": 409,
     "conflict": 409,
+    "already_final": 409,
     "invalid_address": 422,
     "validation_failed": 422,
     "due_in_past": 422,
+    "bad_query": 422,
     "not_caught_up": 503,
     "not_implemented": 501,
 }

@@ -1,11 +1,21 @@
 """Typed application keys: what the gateway's handlers may reach."""
 
+import asyncio
+
 from aiohttp import web
+from nats.js import JetStreamContext
 
 from runtime.settings import Settings
-from services.gateway.auth import TenantRegistry
+from services.gateway.adapters.tenants import TenantRegistry
 from services.gateway.backends import Backends
+from services.gateway.domain.rate_limit import RateLimiter
+from services.gateway.metrics import GatewayMetrics
 
 SETTINGS = web.AppKey("settings", Settings)
 BACKENDS = web.AppKey("backends", Backends)
 TENANTS = web.AppKey("tenants", TenantRegistry)
+JETSTREAM = web.AppKey("jetstream", JetStreamContext)
+LIMITER = web.AppKey("limiter", RateLimiter)
+METRICS = web.AppKey("metrics", GatewayMetrics)
+CLOSING = web.AppKey("closing", asyncio.Event)  # set on shutdown: long-lived streams end
+OPENAPI = web.AppKey("openapi", bytes)  # the generated document, encoded once

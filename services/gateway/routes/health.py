@@ -1,23 +1,29 @@
 """Liveness (the process is up) and readiness (NATS and every service answer)."""
 
 import asyncio
+from typing import Literal
 
 from aiohttp import web
 
 from runtime import rpc
 from services.gateway.keys import BACKENDS
+from services.gateway.operations import Operations
+from services.gateway.responses import Health, Readiness, json_response
 
-routes = web.RouteTableDef()
+ops = Operations("operations")
 
-SERVICES = ("session", "store", "reminder", "webhooks")
+SERVICES = ("session", "store", "reminder")
 
 
-@routes.get("/healthz")
+@ops("GET", "/healthz", summary="The process is up", auth="none", returns=Health)
 async def healthz(_: web.Request) -> web.Response:
-    return web.json_response({"status": "ok"})
+    return json_response(Health(status="ok"))
 
 
-@routes.get("/readyz")
+@ops(
+    "GET", "/readyz", summary="NATS and every service answer", auth="none",
+    returns=Readiness, other={503: Readiness},
+)  # fmt: skip
 async def readyz(request: web.Request) -> web.Response:
     nc = request.app[BACKENDS].nc
 
@@ -29,7 +35,7 @@ async def readyz(request: web.Request) -> web.Response:
         return True
 
     results = await asyncio.gather(*(probe(name) for name in SERVICES))
-    checks = {"nats": "ok" if nc.is_connected else "down"}
+    ready = nc.is_connected and all(results)
+    checks: dict[str, Literal["ok", "down"]] = {"nats": "ok" if nc.is_connected else "down"}
     checks |= {name: "ok" if ok else "down" for name, ok in zip(SERVICES, results, strict=True)}
-    ready = all(value == "ok" for value in checks.values())
-    return web.json_response({"ready": ready, "checks": checks}, status=200 if ready else 503)
+    return json_response(Readiness(ready=ready, checks=checks), status=200 if ready else 503)

@@ -1,63 +1,53 @@
-"""Session endpoints: create and read."""
+"""Session endpoints: create, list, read, delete."""
 
-import msgspec
 from aiohttp import web
 
-from contracts.commands import Accepted, CreateSession
-from contracts.ids import is_valid_id, new_id
+from contracts.commands import CreateSession, DeleteSession
+from contracts.ids import new_id
 from contracts.queries import GetSession, ListSessions, SessionList, SessionView
-from services.gateway.auth import require_tenant
+from services.gateway.auth import tenant_of
 from services.gateway.bodies import NewSession, read_body
-from services.gateway.errors import ApiError
-from services.gateway.keys import BACKENDS, TENANTS
+from services.gateway.keys import BACKENDS
+from services.gateway.operations import Operations
+from services.gateway.paths import owned_session
+from services.gateway.responses import SessionPage, json_response
 
-routes = web.RouteTableDef()
-
-
-def _json(value: object, status: int = 200) -> web.Response:
-    return web.Response(
-        body=msgspec.json.encode(value), status=status, content_type="application/json"
-    )
+ops = Operations("sessions")
 
 
-def _session_id(request: web.Request) -> str:
-    session = request.match_info["session_id"]
-    if not is_valid_id(session):
-        raise ApiError(404, "not_found", "no such session")
-    return session
-
-
-@routes.post("/v1/sessions")
+@ops(
+    "POST", "/v1/sessions", summary="Create a session (a WhatsApp number to pair)",
+    body=NewSession, status=201, returns=SessionView,
+)  # fmt: skip
 async def create_session(request: web.Request) -> web.Response:
-    tenant = await require_tenant(request, request.app[TENANTS])
+    tenant = tenant_of(request)
     body = await read_body(request, NewSession)
     backends = request.app[BACKENDS]
-    reply = await backends.command(CreateSession(tenant=tenant, session=new_id(), name=body.name))
-    if not isinstance(reply, Accepted):
-        raise ApiError.from_refusal(reply)
-    view = await backends.query(
-        GetSession(tenant=tenant, session=reply.session or "", min_sequence=reply.sequence or 0)
+    accepted = await backends.accept(CreateSession(tenant=tenant, session=new_id(), name=body.name))
+    query = GetSession(
+        tenant=tenant, session=accepted.session or "", min_sequence=accepted.sequence or 0
     )
-    if not isinstance(view, SessionView):
-        raise ApiError(503, "backend_unavailable", "the store has not caught up yet")
-    return _json(view, status=201)
+    return json_response(await backends.read(query, SessionView), status=201)
 
 
-@routes.get("/v1/sessions")
+@ops("GET", "/v1/sessions", summary="List the tenant's sessions", returns=SessionPage)
 async def list_sessions(request: web.Request) -> web.Response:
-    tenant = await require_tenant(request, request.app[TENANTS])
-    result = await request.app[BACKENDS].query(ListSessions(tenant=tenant))
-    if not isinstance(result, SessionList):
-        raise ApiError(503, "backend_unavailable", "unexpected reply from the store")
-    return _json({"items": result.items})
+    result = await request.app[BACKENDS].read(ListSessions(tenant=tenant_of(request)), SessionList)
+    return json_response(SessionPage(items=result.items))
 
 
-@routes.get("/v1/sessions/{session_id}")
+@ops("GET", "/v1/sessions/{session_id}", summary="Read a session", returns=SessionView)
 async def get_session(request: web.Request) -> web.Response:
-    tenant = await require_tenant(request, request.app[TENANTS])
-    result = await request.app[BACKENDS].query(
-        GetSession(tenant=tenant, session=_session_id(request))
-    )
-    if not isinstance(result, SessionView):
-        raise ApiError(404, "not_found", "no such session")
-    return _json(result)
+    return json_response(await owned_session(request))
+
+
+@ops(
+    "DELETE", "/v1/sessions/{session_id}",
+    summary="Delete a session: logs it out of WhatsApp and forgets its device", status=204,
+)  # fmt: skip
+async def delete_session(request: web.Request) -> web.Response:
+    session = await owned_session(request)
+    backends = request.app[BACKENDS]
+    accepted = await backends.accept(DeleteSession(tenant=session.tenant, session=session.id))
+    await backends.caught_up(session.tenant, session.id, accepted.sequence)
+    return web.Response(status=204)

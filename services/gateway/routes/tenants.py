@@ -1,17 +1,52 @@
-"""Admin endpoints: tenants and their keys."""
+"""Admin endpoints: tenants and their keys (the admin token manages tenants only)."""
 
 from aiohttp import web
 
-from services.gateway.auth import require_admin
+from contracts.ids import is_valid_id
+from services.gateway.adapters.tenants import RotationConflict, Tenant
 from services.gateway.bodies import NewTenant, read_body
-from services.gateway.keys import SETTINGS, TENANTS
+from services.gateway.errors import ApiError
+from services.gateway.keys import TENANTS
+from services.gateway.operations import Operations
+from services.gateway.responses import TenantKey, TenantPage, TenantView, json_response
 
-routes = web.RouteTableDef()
+ops = Operations("tenants")
 
 
-@routes.post("/v1/tenants")
+def _view(tenant: Tenant) -> TenantView:
+    return TenantView(id=tenant.id, name=tenant.name, created_at=tenant.created_at)
+
+
+@ops(
+    "POST", "/v1/tenants", summary="Create a tenant; its API key is shown once",
+    auth="admin", body=NewTenant, status=201, returns=TenantKey,
+)  # fmt: skip
 async def create_tenant(request: web.Request) -> web.Response:
-    require_admin(request, request.app[SETTINGS].admin_token)
     body = await read_body(request, NewTenant)
     tenant, key = await request.app[TENANTS].create(body.name)
-    return web.json_response({"id": tenant.id, "name": tenant.name, "api_key": key}, status=201)
+    return json_response(TenantKey(id=tenant.id, name=tenant.name, api_key=key), status=201)
+
+
+@ops("GET", "/v1/tenants", summary="List tenants", auth="admin", returns=TenantPage)
+async def list_tenants(request: web.Request) -> web.Response:
+    tenants = await request.app[TENANTS].all()
+    return json_response(TenantPage(items=[_view(t) for t in tenants]))
+
+
+@ops(
+    "POST", "/v1/tenants/{tenant_id}/keys",
+    summary="Rotate a tenant's API key: a new key, and the old one stops working at once",
+    auth="admin", status=201, returns=TenantKey, errors=(409,),
+)  # fmt: skip
+async def rotate_key(request: web.Request) -> web.Response:
+    tenant_id = request.match_info["tenant_id"]
+    if not is_valid_id(tenant_id):
+        raise ApiError(404, "not_found", "no such tenant")
+    try:
+        rotated = await request.app[TENANTS].rotate(tenant_id)
+    except RotationConflict as exc:
+        raise ApiError(409, "conflict", "the key was rotated concurrently; try again") from exc
+    if rotated is None:
+        raise ApiError(404, "not_found", "no such tenant")
+    tenant, key = rotated
+    return json_response(TenantKey(id=tenant.id, name=tenant.name, api_key=key), status=201)

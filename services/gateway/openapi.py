@@ -1,0 +1,120 @@
+"""The OpenAPI 3.1 document, generated from the declared operations and the msgspec types
+that validate requests and shape responses (``msgspec.json.schema_components``)."""
+
+from collections.abc import Iterable
+from typing import Any
+
+import msgspec
+
+from contracts.ids import ID_PATTERN
+from services.gateway.operations import Operation
+from services.gateway.responses import ErrorBody
+
+__all__ = ["build_openapi"]
+
+REF = "#/components/schemas/{name}"
+REASONS = {
+    400: "Malformed JSON",
+    401: "Missing or unknown key",
+    404: "Unknown, or another tenant's",
+    409: "Conflicts with the resource's state",
+    413: "Body too large",
+    422: "Invalid input",
+    429: "Rate limited (see Retry-After)",
+    503: "A backend is unavailable",
+}
+SECURITY: dict[str, list[dict[str, list[str]]]] = {
+    "admin": [{"adminToken": []}],
+    "tenant": [{"apiKey": []}],
+    "none": [],
+}
+
+
+def _types(ops: Iterable[Operation]) -> list[Any]:
+    found: list[Any] = [ErrorBody]
+    for op in ops:
+        for kind in (op.returns, op.body, op.params, *op.other.values()):
+            if kind is not None and kind not in found:
+                found.append(kind)
+    return found
+
+
+def _not_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """A query parameter is absent rather than null: drop the null branch of ``X | None``."""
+    options = [s for s in schema.get("anyOf", []) if s != {"type": "null"}]
+    if len(options) == 1 and len(schema.get("anyOf", [])) == 2:
+        rest = {k: v for k, v in schema.items() if k not in ("anyOf", "default")}
+        return rest | options[0]
+    return schema
+
+
+def _parameters(op: Operation, components: dict[str, Any]) -> list[dict[str, Any]]:
+    params: list[dict[str, Any]] = [
+        {"name": name, "in": "path", "required": True,
+         "schema": {"type": "string", "pattern": ID_PATTERN}}
+        for name in op.path_params
+    ]  # fmt: skip
+    if op.params is not None:
+        struct = components[op.params.__name__]
+        for name, schema in struct.get("properties", {}).items():
+            required = name in struct.get("required", [])
+            params.append(
+                {"name": name, "in": "query", "required": required, "schema": _not_null(schema)}
+            )
+    return params
+
+
+def _json(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+def _operation(op: Operation, schema_of: dict[Any, Any], components: dict[str, Any]) -> Any:
+    ok: dict[str, Any] = {"description": "Success"}
+    content = {"application/json": {"schema": schema_of[op.returns]}} if op.returns else {}
+    content |= {media: {"schema": schema} for media, schema in op.media.items()}
+    if content:
+        ok["content"] = content
+    responses: dict[str, Any] = {str(op.status): ok}
+    for status, kind in op.other.items():
+        responses[str(status)] = {"description": REASONS.get(status, "")} | _json(schema_of[kind])
+    for status in op.error_statuses():
+        responses[str(status)] = {"description": REASONS[status]} | _json(schema_of[ErrorBody])
+    document: dict[str, Any] = {
+        "operationId": op.operation_id,
+        "summary": op.summary,
+        "tags": [op.tag],
+        "security": SECURITY[op.auth],
+        "parameters": _parameters(op, components),
+        "responses": responses,
+    }
+    if op.body is not None:
+        document["requestBody"] = {"required": True} | _json(schema_of[op.body])
+    return document
+
+
+def build_openapi(ops: list[Operation], *, version: str = "1.0.0") -> dict[str, Any]:
+    kinds = _types(ops)
+    schemas, components = msgspec.json.schema_components(kinds, ref_template=REF)
+    schema_of = dict(zip(kinds, schemas, strict=True))
+    paths: dict[str, dict[str, Any]] = {}
+    for op in ops:
+        paths.setdefault(op.path, {})[op.method.lower()] = _operation(op, schema_of, components)
+    for op in ops:  # query strings became parameters; their Structs are not bodies
+        if op.params is not None:
+            components.pop(op.params.__name__, None)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "wa-platform gateway",
+            "version": version,
+            "description": "WhatsApp sessions, messages, reminders and live events, per tenant.",
+        },
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {
+                "apiKey": {"type": "http", "scheme": "bearer", "description": "A tenant's key"},
+                "adminToken": {"type": "http", "scheme": "bearer", "description": "WA_ADMIN_TOKEN"},
+            },
+        },
+    }

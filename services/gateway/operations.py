@@ -1,0 +1,113 @@
+"""Declared operations: each route says who may call it and what it takes and returns.
+
+The declaration registers the aiohttp route, enforces its authentication, and is what the
+OpenAPI document is generated from, so the document cannot drift from the code."""
+
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from aiohttp import web
+
+from services.gateway.auth import require_admin, require_tenant
+from services.gateway.keys import SETTINGS, TENANTS
+
+__all__ = ["Auth", "Handler", "Operation", "Operations"]
+
+Auth = Literal["admin", "tenant", "none"]
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Operation:
+    """One method on one path, as documented."""
+
+    method: str
+    path: str
+    summary: str
+    tag: str
+    auth: Auth
+    status: int  # the success status
+    returns: Any = None  # a Struct type, or None for no body
+    media: dict[str, Any] = field(default_factory=dict)  # other media types: schema
+    body: Any = None
+    params: Any = None
+    errors: tuple[int, ...] = ()
+    other: dict[int, Any] = field(default_factory=dict)  # statuses with their own body type
+
+    @property
+    def path_params(self) -> list[str]:
+        return re.findall(r"{(\w+)}", self.path)
+
+    @property
+    def operation_id(self) -> str:
+        words = re.sub(r"[{}]", "", self.path).strip("/").replace("/", "_").replace("-", "_")
+        return f"{self.method.lower()}_{words}"
+
+    def error_statuses(self) -> list[int]:
+        found = set(self.errors)
+        if self.auth != "none":
+            found |= {401, 429, 503}
+        if self.body is not None:
+            found |= {400, 413, 422}
+        if self.params is not None:
+            found.add(422)
+        if self.path_params:
+            found.add(404)
+        return sorted(found - set(self.other))
+
+
+class Operations:
+    """A route table whose entries are documented operations."""
+
+    def __init__(self, tag: str) -> None:
+        self.tag = tag
+        self.routes = web.RouteTableDef()
+        self.items: list[Operation] = []
+
+    def __call__(
+        self,
+        method: str,
+        path: str,
+        *,
+        summary: str,
+        status: int = 200,
+        returns: Any = None,
+        auth: Auth = "tenant",
+        body: Any = None,
+        params: Any = None,
+        errors: tuple[int, ...] = (),
+        media: dict[str, Any] | None = None,
+        other: dict[int, Any] | None = None,
+    ) -> Callable[[Handler], Handler]:
+        operation = Operation(
+            method=method,
+            path=path,
+            summary=summary,
+            tag=self.tag,
+            auth=auth,
+            status=status,
+            returns=returns,
+            media=media or {},
+            body=body,
+            params=params,
+            errors=errors,
+            other=other or {},
+        )
+
+        def register(handler: Handler) -> Handler:
+            async def guarded(request: web.Request) -> web.StreamResponse:
+                if auth == "admin":
+                    require_admin(request, request.app[SETTINGS].admin_token)
+                elif auth == "tenant":
+                    await require_tenant(request, request.app[TENANTS])
+                return await handler(request)
+
+            guarded.__name__ = handler.__name__
+            guarded.__doc__ = handler.__doc__
+            self.routes.route(method, path)(guarded)
+            self.items.append(operation)
+            return handler
+
+        return register

@@ -1,0 +1,86 @@
+"""Appointments: one reminder per lead time before the start; move or cancel them together."""
+
+from aiohttp import web
+
+from contracts.commands import Accepted
+from contracts.queries import AppointmentView, GetAppointment
+from contracts.reminders import CancelAppointment, CreateAppointment, MoveAppointment
+from services.gateway.addressing import jid_of
+from services.gateway.auth import tenant_of
+from services.gateway.bodies import AppointmentChange, NewAppointment, read_body
+from services.gateway.keys import BACKENDS
+from services.gateway.operations import Operations
+from services.gateway.paths import path_id
+from services.gateway.responses import json_response
+
+ops = Operations("appointments")
+
+
+async def _read(request: web.Request, appointment_id: str, accepted: Accepted | None) -> object:
+    query = GetAppointment(
+        tenant=tenant_of(request),
+        appointment_id=appointment_id,
+        min_sequence=(accepted.sequence or 0) if accepted else 0,
+    )
+    return await request.app[BACKENDS].read(query, AppointmentView)
+
+
+@ops(
+    "POST", "/v1/appointments",
+    summary="Create an appointment, with a reminder per lead time (default PT24H and PT1H)",
+    body=NewAppointment, status=201, returns=AppointmentView, errors=(404,),
+)  # fmt: skip
+async def create_appointment(request: web.Request) -> web.Response:
+    body = await read_body(request, NewAppointment)
+    command = CreateAppointment(
+        tenant=tenant_of(request),
+        session=body.session_id,
+        to=jid_of(request, body.to),
+        title=body.title,
+        starts_at=body.starts_at,
+        remind_before=body.remind_before,
+        template=body.template,
+        fields=body.fields,
+    )
+    accepted = await request.app[BACKENDS].accept_reminder(command)
+    return json_response(await _read(request, accepted.appointment_id or "", accepted), 201)
+
+
+@ops(
+    "GET", "/v1/appointments/{appointment_id}", summary="An appointment and its reminders",
+    returns=AppointmentView,
+)  # fmt: skip
+async def get_appointment(request: web.Request) -> web.Response:
+    appointment_id = path_id(request, "appointment_id", "appointment")
+    return json_response(await _read(request, appointment_id, None))
+
+
+@ops(
+    "PATCH", "/v1/appointments/{appointment_id}",
+    summary="Move an appointment or change its title or lead times; pending reminders follow",
+    body=AppointmentChange, returns=AppointmentView, errors=(409,),
+)  # fmt: skip
+async def move_appointment(request: web.Request) -> web.Response:
+    appointment_id = path_id(request, "appointment_id", "appointment")
+    body = await read_body(request, AppointmentChange)
+    command = MoveAppointment(
+        tenant=tenant_of(request),
+        appointment_id=appointment_id,
+        starts_at=body.starts_at,
+        remind_before=body.remind_before,
+        title=body.title,
+    )
+    accepted = await request.app[BACKENDS].accept_reminder(command)
+    return json_response(await _read(request, appointment_id, accepted))
+
+
+@ops(
+    "DELETE", "/v1/appointments/{appointment_id}",
+    summary="Cancel an appointment and its pending reminders",
+    returns=AppointmentView, errors=(409,),
+)  # fmt: skip
+async def cancel_appointment(request: web.Request) -> web.Response:
+    appointment_id = path_id(request, "appointment_id", "appointment")
+    command = CancelAppointment(tenant=tenant_of(request), appointment_id=appointment_id)
+    accepted = await request.app[BACKENDS].accept_reminder(command)
+    return json_response(await _read(request, appointment_id, accepted))

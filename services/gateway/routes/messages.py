@@ -1,0 +1,87 @@
+"""Messages of a session: send text, list (paginated), read one with its status; contacts."""
+
+from aiohttp import web
+
+from contracts.commands import SendText
+from contracts.ids import new_id
+from contracts.queries import (
+    ContactList,
+    GetMessage,
+    ListContacts,
+    ListMessages,
+    MessageList,
+    MessageView,
+)
+from services.gateway.addressing import jid_of
+from services.gateway.bodies import MessageParams, Page, SendMessage, read_body, read_params
+from services.gateway.keys import BACKENDS
+from services.gateway.operations import Operations
+from services.gateway.paths import owned_session, path_id
+from services.gateway.responses import ContactPage, MessageAccepted, MessagePage, json_response
+
+ops = Operations("messages")
+
+
+@ops(
+    "POST", "/v1/sessions/{session_id}/messages",
+    summary="Send a text message; refused unless the session is connected",
+    body=SendMessage, status=202, returns=MessageAccepted, errors=(409,),
+)  # fmt: skip
+async def send_message(request: web.Request) -> web.Response:
+    session = await owned_session(request)
+    body = await read_body(request, SendMessage)
+    command = SendText(
+        tenant=session.tenant,
+        session=session.id,
+        to=jid_of(request, body.to),
+        text=body.text,
+        message_id=new_id(),
+    )
+    backends = request.app[BACKENDS]
+    accepted = await backends.accept(command)
+    await backends.caught_up(session.tenant, session.id, accepted.sequence)
+    return json_response(MessageAccepted(id=accepted.message_id or "", status="queued"), 202)
+
+
+@ops(
+    "GET", "/v1/sessions/{session_id}/messages",
+    summary="Messages of a session, newest first; optionally of one chat",
+    params=MessageParams, returns=MessagePage,
+)  # fmt: skip
+async def list_messages(request: web.Request) -> web.Response:
+    session = await owned_session(request)
+    params = read_params(request, MessageParams)
+    query = ListMessages(
+        tenant=session.tenant,
+        session=session.id,
+        chat_jid=jid_of(request, params.chat) if params.chat else None,
+        cursor=params.cursor,
+        limit=params.limit,
+    )
+    page = await request.app[BACKENDS].read(query, MessageList)
+    return json_response(MessagePage(items=page.items, next_cursor=page.next_cursor))
+
+
+@ops(
+    "GET", "/v1/sessions/{session_id}/messages/{message_id}",
+    summary="One message, with its delivery status and send attempts", returns=MessageView,
+)  # fmt: skip
+async def get_message(request: web.Request) -> web.Response:
+    session = await owned_session(request)
+    message_id = path_id(request, "message_id", "message")
+    query = GetMessage(tenant=session.tenant, session=session.id, message_id=message_id)
+    return json_response(await request.app[BACKENDS].read(query, MessageView))
+
+
+@ops(
+    "GET", "/v1/sessions/{session_id}/contacts",
+    summary="The people a session talks to", params=Page, returns=ContactPage,
+)  # fmt: skip
+async def list_contacts(request: web.Request) -> web.Response:
+    session = await owned_session(request)
+    params = read_params(request, Page)
+    query = ListContacts(
+        tenant=session.tenant, session=session.id, cursor=params.cursor, limit=params.limit
+    )
+    page = await request.app[BACKENDS].read(query, ContactList)
+    return json_response(ContactPage(items=page.items, next_cursor=page.next_cursor))
