@@ -1,0 +1,44 @@
+"""Headless Chromium (Debian's, driven by Playwright) against the whole stack."""
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import BrowserContext, Page, async_playwright
+
+from tests.e2e.conftest import admin, stack, tenant
+
+__all__ = ["admin", "browser", "page", "stack", "tenant"]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+async def browser(tmp_path: Path) -> AsyncIterator[BrowserContext]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing (scripts/test installs it: apt-get install chromium)")
+    async with async_playwright() as playwright:
+        context = await playwright.chromium.launch_persistent_context(
+            tmp_path / "chromium-profile",  # a fresh profile for every test
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_FLAGS,
+            viewport={"width": 1200, "height": 800},
+        )
+        yield context
+        await context.close()
+
+
+@pytest.fixture
+async def page(browser: BrowserContext) -> Page:
+    return browser.pages[0] if browser.pages else await browser.new_page()
