@@ -7,7 +7,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from runtime.consumer import Delivered
-from services.store.adapters.statements import build_statements
+from services.store.adapters.statements import PREFIX, build_statements
 from services.store.adapters.tables import positions
 from services.store.domain.batching import plan_runs
 from services.store.domain.rules import changes_for
@@ -17,13 +17,18 @@ __all__ = ["PROJECTION", "SqlProjection", "read_position"]
 PROJECTION = "store"
 
 
-async def read_position(conn: AsyncConnection) -> int:
+async def read_position(conn: AsyncConnection, *, lock: bool = False) -> int:
     stmt = select(positions.c.position).where(positions.c.name == PROJECTION)
+    if lock and conn.dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
     return int(await conn.scalar(stmt) or 0)
 
 
 class SqlProjection:
-    """Projects events into the tables; each batch is one transaction with its position."""
+    """Projects events into the tables; each batch is one transaction with its position.
+
+    Events at or below the recorded position are skipped, so a redelivery changes nothing.
+    """
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
@@ -40,10 +45,15 @@ class SqlProjection:
             return await read_position(conn)
 
     async def apply(self, batch: Sequence[Delivered]) -> None:
-        changes = [c for item in batch for c in changes_for(item.sequence, item.event)]
         async with self._engine.begin() as conn:
+            done = await read_position(conn, lock=True)
+            fresh = [item for item in batch if item.sequence > done]
+            if not fresh:
+                return  # a redelivery of what this database already holds
+            changes = [c for item in fresh for c in changes_for(item.sequence, item.event)]
             for run in plan_runs(changes):
+                params = [{PREFIX + k: v for k, v in p.items()} for p in run.params]
                 for statement in self._statements[run.op]:
-                    await conn.execute(statement, run.params)
-            position = {"name": PROJECTION, "position": batch[-1].sequence}
+                    await conn.execute(statement, params)
+            position = {"name": PROJECTION, "position": fresh[-1].sequence}
             await conn.execute(self._save_position, position)

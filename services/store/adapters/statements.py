@@ -21,12 +21,19 @@ from services.store.adapters.tables import (
 )
 from services.store.domain.changes import Op
 
-__all__ = ["build_statements"]
+__all__ = ["PREFIX", "build_statements"]
 
-P = bindparam
-AT = bindparam("at", type_=UtcDateTime())
-SENT_AT = bindparam("sent_at", type_=UtcDateTime())
-DUE_AT = bindparam("due_at", type_=UtcDateTime())
+PREFIX = "p_"  # bind names must differ from column names in INSERT/UPDATE
+
+
+def P(name: str, type_: Any = None) -> Any:
+    """The bind parameter for the row change's parameter ``name``."""
+    return bindparam(PREFIX + name, type_=type_)
+
+
+AT = P("at", UtcDateTime())
+SENT_AT = P("sent_at", UtcDateTime())
+DUE_AT = P("due_at", UtcDateTime())
 
 
 def _greater(dialect: str) -> Callable[[Any, Any], ColumnElement[Any]]:
@@ -277,7 +284,7 @@ def build_statements(dialect: str) -> dict[Op, list[Executable]]:
                 status="scheduled",
                 title=P("title"),
                 to=P("to"),
-                starts_at=P("starts_at", type_=UtcDateTime()),
+                starts_at=P("starts_at", UtcDateTime()),
                 created_at=AT,
                 updated_at=AT,
             )
@@ -286,7 +293,7 @@ def build_statements(dialect: str) -> dict[Op, list[Executable]]:
         "appointment.moved": [
             update(appointments)
             .where(the_appointment)
-            .values(title=P("title"), starts_at=P("starts_at", type_=UtcDateTime()), updated_at=AT)
+            .values(title=P("title"), starts_at=P("starts_at", UtcDateTime()), updated_at=AT)
         ],
         "appointment.cancelled": [
             update(appointments).where(the_appointment).values(status="cancelled", updated_at=AT)

@@ -1,0 +1,133 @@
+"""The SQL projection on a real database (SQLite and PostgreSQL): rows, idempotence, batching."""
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bench.store_events import event_stream
+from contracts.envelope import Envelope, make_event
+from contracts.events import (
+    ContactUpdated,
+    Event,
+    MessageQueued,
+    MessageReceived,
+    MessageSendFailed,
+    MessageSent,
+    MessageStatus,
+    SessionConnected,
+    SessionCreated,
+    SessionDisconnected,
+)
+from runtime.consumer import Delivered
+from services.store.adapters.checksum import table_checksums
+from services.store.adapters.database import open_engine
+from services.store.adapters.migrate import upgrade
+from services.store.adapters.projection import SqlProjection
+from services.store.adapters.tables import contacts, messages, sessions
+from tests.integration.store.conftest import DbFactory
+
+T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def delivered(events: Sequence[Envelope], start: int = 1) -> list[Delivered]:
+    return [Delivered(start + i, e) for i, e in enumerate(events)]
+
+
+def ev(payload: Event, n: int, session: str = "s1", tenant: str = "t1") -> Envelope:
+    at = T0 + timedelta(seconds=n)
+    return make_event(payload, tenant=tenant, session=session, occurred_at=at, event_id=f"e{n}")
+
+
+async def project(engine: AsyncEngine, items: list[Delivered], batch: int) -> None:
+    projection = SqlProjection(engine)
+    for i in range(0, len(items), batch):
+        await projection.apply(items[i : i + batch])
+
+
+async def test_batched_equals_one_by_one_and_redelivery_changes_nothing(
+    new_db_url: DbFactory,
+) -> None:
+    items = delivered(list(event_stream(1500, seed=3)))
+    batched, single = open_engine(await new_db_url()), open_engine(await new_db_url())
+    try:
+        for engine in (batched, single):
+            await upgrade(engine)
+        await project(batched, items, batch=500)
+        await project(single, items, batch=1)
+        first = await table_checksums(batched)
+        assert first == await table_checksums(single)
+        assert first["messages"][0] > 500
+        await project(batched, items[200:900], batch=300)  # a redelivery after a crash
+        assert await table_checksums(batched) == first
+    finally:
+        await batched.dispose()
+        await single.dispose()
+
+
+async def test_session_lifecycle_and_utc_timestamps(engine: AsyncEngine) -> None:
+    events = [
+        ev(SessionCreated(name="Support number"), 1),
+        ev(SessionConnected(phone_number="201234567890", jid="201234567890:12@s.whatsapp.net"), 2),
+        ev(SessionDisconnected(reason="network", will_retry=True, attempt=1), 3),
+    ]
+    await project(engine, delivered(events), batch=10)
+    async with engine.connect() as conn:
+        row = (await conn.execute(select(sessions))).mappings().one()
+    assert row["status"] == "reconnecting"
+    assert row["phone_number"] == "201234567890"
+    assert row["last_connected_at"] == T0 + timedelta(seconds=2)
+    assert row["last_connected_at"].tzinfo is UTC
+    assert row["last_disconnect_reason"] == "network"
+
+
+async def test_delivery_status_only_moves_forward_and_failures_are_recorded(
+    engine: AsyncEngine,
+) -> None:
+    chat = "201000000001@s.whatsapp.net"
+    events = [
+        ev(MessageQueued(message_id="m1", chat_jid=chat, text="hi"), 1),
+        ev(MessageSent(message_id="m1", chat_jid=chat), 2),
+        ev(MessageStatus(message_id="m1", chat_jid=chat, status="read"), 3),
+        ev(MessageStatus(message_id="m1", chat_jid=chat, status="delivered"), 4),
+        ev(MessageQueued(message_id="m2", chat_jid=chat, text="yo"), 5),
+        ev(
+            MessageSendFailed(
+                message_id="m2", chat_jid=chat, error="x", attempt=1, will_retry=True
+            ),
+            6,
+        ),
+        ev(
+            MessageSendFailed(
+                message_id="m2", chat_jid=chat, error="gone", attempt=2, will_retry=False
+            ),
+            7,
+        ),
+    ]
+    await project(engine, delivered(events), batch=10)
+    async with engine.connect() as conn:
+        rows = (await conn.execute(select(messages).order_by(messages.c.message_id))).mappings()
+        m1, m2 = list(rows)
+    assert (m1["status"], m1["attempts"]) == ("read", 1)
+    assert (m2["status"], m2["attempts"], m2["last_error"]) == ("failed", 2, "gone")
+
+
+async def test_a_lid_contact_is_linked_when_its_phone_jid_shows(engine: AsyncEngine) -> None:
+    lid, phone = "99887766@lid", "201000000002@s.whatsapp.net"
+    received = MessageReceived(
+        message_id="in1", chat_jid=lid, sender_jid=lid, push_name="Mona", sent_at=T0, is_old=True
+    )
+    events = [
+        ev(received, 1),
+        ev(ContactUpdated(jid=phone, lid=lid, saved_name="Mona S."), 2),
+        ev(ContactUpdated(jid=lid, push_name="Mona M"), 3),
+    ]
+    await project(engine, delivered(events), batch=10)
+    async with engine.connect() as conn:
+        rows = list((await conn.execute(select(contacts))).mappings())
+        message = (await conn.execute(select(messages))).mappings().one()
+    assert len(rows) == 1
+    assert (rows[0]["jid"], rows[0]["lid"], rows[0]["phone_number"]) == (phone, lid, "201000000002")
+    assert (rows[0]["saved_name"], rows[0]["push_name"]) == ("Mona S.", "Mona M")
+    assert message["is_old"] is True
