@@ -3,7 +3,7 @@
 import argparse
 import sys
 
-from cli import schema, up
+from cli import docs, events, schema, up
 
 __all__ = ["main"]
 
@@ -13,6 +13,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     up.register(sub)
     schema.register(sub)
+    docs.register(sub)
+    events.register(sub)
     return parser
 
 

@@ -1,0 +1,72 @@
+"""``wa events``: the operator's tools for the event log (tail, replay, export, import,
+inspect, stats), talking to NATS at ``--nats-url`` or ``WA_NATS_URL``. Ctrl-C stops a long
+command cleanly; see each command's ``--help`` for how to resume it."""
+
+import argparse
+import asyncio
+import signal
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from nats.js import JetStreamContext
+
+from cli.events import commands
+from cli.events.files import CommandError
+from runtime.logging import configure_logging
+from runtime.nats_conn import connect
+from runtime.settings import load_settings
+
+__all__ = ["register"]
+
+Command = Callable[[argparse.Namespace, JetStreamContext, asyncio.Event], Awaitable[int]]
+
+
+def register(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "events", help="tail, replay, export, import, inspect and count the event log"
+    )
+    parser.add_argument("--nats-url", default=None, help="default: $WA_NATS_URL")
+    verbs = parser.add_subparsers(dest="verb", required=True)
+    for name, help_text, command, has_start in commands.VERBS:
+        verb = verbs.add_parser(name, help=help_text, description=help_text)
+        verb.add_argument("--nats-url", default=argparse.SUPPRESS, help="default: $WA_NATS_URL")
+        commands.add_arguments(name, verb)
+        if name not in ("inspect", "import"):
+            verb.add_argument("--tenant")
+            verb.add_argument("--session")
+            verb.add_argument("--type", help="message.received, or a family: message")
+        if has_start:
+            where = verb.add_mutually_exclusive_group()
+            where.add_argument("--from-seq", type=int, metavar="SEQ")
+            where.add_argument("--since", metavar="TIME", help="2026-01-01T09:00:00Z or 15m/2h/7d")
+        verb.set_defaults(func=_runner(command))
+
+
+def _runner(command: Command) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        settings = load_settings()
+        configure_logging("wa-events", fmt=settings.log_format, level=settings.log_level)
+        url = args.nats_url or settings.nats_url
+        if not url:
+            print("wa events: give --nats-url or set WA_NATS_URL", file=sys.stderr)
+            return 2
+        try:
+            return asyncio.run(_connected(command, args, url, settings.request_timeout_s))
+        except (CommandError, ValueError) as exc:
+            print(f"wa events {args.verb}: {exc}", file=sys.stderr)
+            return 2
+
+    return run
+
+
+async def _connected(command: Command, args: argparse.Namespace, url: str, timeout: float) -> int:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    nc = await connect(url, "wa-events")
+    try:
+        return await command(args, nc.jetstream(timeout=timeout), stop)
+    finally:
+        await nc.close()
