@@ -26,6 +26,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     gateway_sse_heartbeat_s: float = 15.0  # a comment line on idle event streams
     admin_token: str = ""
     whatsapp: Literal["simulator", "neonize"] = "simulator"
+    neonize_db_url: str = ""  # empty: a SQLite file per session under <data_dir>/neonize/
     default_region: str = "EG"
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: str = "info"

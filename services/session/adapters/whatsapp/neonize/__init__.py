@@ -1,1 +1,1 @@
-"""The real WhatsApp adapter, on neonize (whatsmeow)."""
+"""The real WhatsApp adapter, on neonize (whatsmeow): see port.NeonizePort and the docs."""

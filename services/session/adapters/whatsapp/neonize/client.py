@@ -1,0 +1,222 @@
+"""One session's WhatsApp connection through neonize: at most one underlying client at a time.
+
+Every transient drop ends that underlying client (``Stop``: whatsmeow's Disconnect, which also
+cancels its auto-reconnect, plus the end of neonize's event loop); the service's policy decides
+if and when ``connect()`` runs again, which builds a fresh neonize client on the same device DB.
+"""
+
+import asyncio
+import itertools
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from neonize.aioze.client import NewAClient
+from neonize.exc import PairPhoneError, SendMessageError
+from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import Message
+
+from runtime.logging import get_logger
+from services.session.adapters.whatsapp.neonize.binding import bind_once
+from services.session.adapters.whatsapp.neonize.connection import own_identity
+from services.session.adapters.whatsapp.neonize.devices import DeviceDatabase
+from services.session.adapters.whatsapp.neonize.jids import jid_from_str
+from services.session.adapters.whatsapp.neonize.options import NeonizeOptions
+from services.session.adapters.whatsapp.neonize.receiver import (
+    FIRST_QR_TTL,
+    NEXT_QR_TTL,
+    QrCode,
+    QrRanOut,
+    Receiver,
+    RunEnded,
+)
+from services.session.adapters.whatsapp.neonize.send_errors import AMBIGUOUS, send_failed
+from services.session.adapters.whatsapp.neonize.sent_ids import SentIds
+from services.session.adapters.whatsapp.port import ClientEvents, SendFailed, WhatsAppClient
+
+__all__ = ["NeonizeClient", "PairingFailed"]
+
+T = TypeVar("T")
+_runs = itertools.count(1)
+
+
+class PairingFailed(SendFailed):
+    """No pairing code (not pairing, or WhatsApp refused); a SendFailed, like the simulator's."""
+
+
+class NeonizeClient(WhatsAppClient):
+    """The real WhatsApp client of one session."""
+
+    def __init__(
+        self,
+        *,
+        tenant: str,
+        session: str,
+        events: ClientEvents,
+        device: DeviceDatabase,
+        sent: SentIds,
+        options: NeonizeOptions,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.tenant, self.session, self._device, self._sent = tenant, session, device, sent
+        self._options = options
+        self._log = get_logger(__name__).bind(tenant=tenant, session=session, adapter="neonize")
+        self._neo: NewAClient | None = None
+        self._run = 0  # which underlying client is current; events of older ones are dropped
+        self._inbox: asyncio.Queue[tuple[int, object]] = asyncio.Queue()
+        self._pump: asyncio.Task[None] | None = None
+        self._qr_timer: asyncio.TimerHandle | None = None
+        self._qr_posted = 0
+        self.receiver = Receiver(
+            events=events,
+            sent=sent,
+            log=self._log,
+            clock=clock,
+            late_after=options.late_after,
+            identify=self._identify,
+            halt=self._halt,
+        )
+
+    async def _call(self, op: str, call: Awaitable[T], **fields: object) -> T:
+        """Every call into neonize goes through here: logged with tenant and session."""
+        self._log.info("neonize.call", op=op, run=self._run, **fields)
+        try:
+            return await call
+        except Exception as exc:
+            self._log.warning("neonize.call_failed", op=op, run=self._run, error=str(exc))
+            raise
+
+    def _post(self, run: int, item: object) -> None:
+        """Called on the event loop, in the order neonize delivered; never awaits."""
+        self._inbox.put_nowait((run, item))
+        if isinstance(item, QrCode) and run == self._run:
+            self._qr_posted += 1
+            ttl = FIRST_QR_TTL if self._qr_posted == 1 else NEXT_QR_TTL
+            delay = (ttl + self._options.qr_grace).total_seconds()
+            if self._qr_timer is not None:
+                self._qr_timer.cancel()
+            ran_out = (run, QrRanOut(seen=self._qr_posted))
+            self._qr_timer = asyncio.get_running_loop().call_later(
+                delay, self._inbox.put_nowait, ran_out
+            )
+
+    async def _pump_loop(self) -> None:
+        while True:
+            run, item = await self._inbox.get()
+            if run != self._run or self._neo is None:
+                self._log.debug("neonize.stale_event", run=run, kind=type(item).__name__)
+                continue
+            try:
+                await self.receiver.handle(item)
+            except Exception:
+                self._log.exception("neonize.event_failed", kind=type(item).__name__)
+
+    async def connect(self) -> None:
+        if self._neo is not None:
+            self._log.info("neonize.connect_ignored", reason="a client is already running")
+            return
+        await self._device.prepare()
+        if self._pump is None or self._pump.done():
+            self._pump = asyncio.create_task(self._pump_loop())
+        self._run, self._qr_posted = next(_runs), 0
+        self.receiver.reset()
+        uuid = f"{self.tenant}.{self.session}.{self._run}"
+        self._neo = NewAClient(self._device.neonize_name, uuid=uuid)
+        bind_once(self._neo, self._run, self._post)
+        self._options.adopt_loop(asyncio.get_running_loop())
+        task = await self._call("connect", self._neo.connect())
+        task.add_done_callback(lambda done, run=self._run: self._post(run, RunEnded.of(done)))
+
+    async def _identify(self) -> tuple[str, str | None] | None:
+        if self._neo is None:
+            return None
+        return own_identity(await self._call("get_me", self._neo.get_me()))
+
+    async def _halt(self) -> None:
+        """End the underlying client: no auto-reconnect, no more events from it."""
+        neo, self._neo = self._neo, None
+        if self._qr_timer is not None:
+            self._qr_timer.cancel()
+            self._qr_timer = None
+        self.receiver.reset()
+        if neo is None:
+            return
+        await self._call("stop", neo.stop())
+        task = neo.connect_task
+        if task is not None and not task.done():
+            done, _ = await asyncio.wait({task}, timeout=self._options.stop_wait.total_seconds())
+            if not done:
+                self._log.warning(
+                    "neonize.worker_still_blocked", hint="neonize blocks while pairing"
+                )
+
+    async def pair_phone(self, phone: str) -> str:
+        digits = phone.strip().removeprefix("+")
+        if not digits.isdigit():
+            raise PairingFailed(f"{phone!r} is not an international phone number", retryable=False)
+        if self.receiver.connected:
+            raise PairingFailed("already paired and connected", retryable=False)
+        if self._neo is None:
+            await self.connect()
+        wait = self._options.qr_wait.total_seconds()
+        try:
+            await asyncio.wait_for(self.receiver.first_qr.wait(), timeout=wait)
+        except TimeoutError:
+            raise PairingFailed("WhatsApp did not start pairing", retryable=True) from None
+        assert self._neo is not None
+        try:
+            code: str = await self._call("pair_phone", self._neo.PairPhone(digits, True))
+        except PairPhoneError as exc:
+            raise PairingFailed(str(exc), retryable=False) from exc
+        return code
+
+    async def send_text(self, *, chat_jid: str, text: str, message_id: str) -> None:
+        neo = self._neo
+        if neo is None or not self.receiver.connected:
+            raise SendFailed("not connected", retryable=True)
+        if await asyncio.to_thread(self._sent.whatsapp_id, message_id):
+            self._log.info("neonize.send_skipped", message_id=message_id, why="already sent")
+            return
+        try:
+            to = jid_from_str(chat_jid)
+        except ValueError as exc:
+            raise SendFailed(str(exc), retryable=False) from exc
+        timeout = self._options.send_timeout.total_seconds()
+        fields: dict[str, Any] = {"message_id": message_id, "chat": chat_jid, "chars": len(text)}
+        try:
+            sent = await self._call(
+                "send_message",
+                asyncio.wait_for(neo.send_message(to, Message(conversation=text)), timeout),
+                **fields,
+            )
+        except SendMessageError as exc:
+            raise send_failed(str(exc)) from exc
+        except TimeoutError as exc:
+            raise send_failed(AMBIGUOUS[0]) from exc
+        except Exception as exc:
+            raise SendFailed(str(exc) or type(exc).__name__, retryable=True) from exc
+        await asyncio.to_thread(
+            self._sent.record, whatsapp_id=sent.ID, message_id=message_id, chat_jid=chat_jid
+        )
+
+    async def logout(self) -> None:
+        neo = self._neo
+        if neo is not None and self.receiver.connected:
+            try:
+                await self._call("logout", neo.logout())
+            except Exception:
+                self._log.warning("neonize.logout_remote_failed", then="credentials deleted here")
+        else:
+            self._log.warning("neonize.logout_offline", then="credentials deleted here")
+        await self._halt()
+        await self._device.forget()
+
+    async def disconnect(self) -> None:
+        await self._halt()
+        if self._pump is not None:
+            self._pump.cancel()
+            self._pump = None
+
+    async def forget(self) -> None:
+        await self.disconnect()
+        await self._call("forget", self._device.forget())
+        await asyncio.to_thread(self._sent.forget)

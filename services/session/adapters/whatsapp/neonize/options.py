@@ -1,0 +1,46 @@
+"""Tunables of the neonize adapter, and the process-wide set-up neonize needs."""
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+from neonize.aioze import events as neonize_events
+
+__all__ = ["NeonizeOptions"]
+
+
+class NeonizeOptions:
+    def __init__(
+        self,
+        *,
+        late_after: timedelta = timedelta(seconds=60),
+        send_timeout: timedelta = timedelta(seconds=60),
+        qr_wait: timedelta = timedelta(seconds=30),
+        qr_grace: timedelta = timedelta(seconds=5),
+        stop_wait: timedelta = timedelta(seconds=5),
+        worker_threads: int = 64,
+    ) -> None:
+        self.late_after = late_after  # an incoming message older than this is flagged late
+        self.send_timeout = send_timeout  # then the send is ambiguous, so final
+        self.qr_wait = qr_wait  # pair_phone waits this long for pairing to begin
+        self.qr_grace = qr_grace  # after the last QR expires, before "QR codes ran out"
+        self.stop_wait = stop_wait  # for neonize's worker thread to end after Stop
+        self.worker_threads = worker_threads
+        self._executor: ThreadPoolExecutor | None = None
+        self._adopted: asyncio.AbstractEventLoop | None = None
+
+    def adopt_loop(self, loop: asyncio.AbstractEventLoop) -> None:
+        """neonize holds a worker thread per live client for its lifetime and runs every call
+        through ``asyncio.to_thread``: give the loop a pool big enough for that, and make it
+        the loop neonize delivers events to. Go logs at WARN at most (debug ones carry QRs)."""
+        if self._adopted is loop:
+            return
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(self.worker_threads, thread_name_prefix="neonize")
+        loop.set_default_executor(self._executor)
+        neonize_events.event_global_loop = loop
+        neonize_log = logging.getLogger("neonize.utils.log")
+        if neonize_log.level < logging.WARNING:
+            neonize_log.setLevel(logging.WARNING)
+        self._adopted = loop
