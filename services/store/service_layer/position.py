@@ -2,11 +2,16 @@
 
 import asyncio
 
+__all__ = ["PositionWatch"]
+
 
 class PositionWatch:
+    """The projection's committed position, and the queries waiting for a later one."""
+
     def __init__(self) -> None:
         self._position = 0
         self._changed = asyncio.Condition()
+        self.waiting = 0
 
     @property
     def position(self) -> int:
@@ -21,9 +26,12 @@ class PositionWatch:
         """True once the projection is at ``position`` or beyond; False on timeout."""
         if self._position >= position:
             return True
+        self.waiting += 1
         try:
             async with asyncio.timeout(timeout), self._changed:
                 await self._changed.wait_for(lambda: self._position >= position)
         except TimeoutError:
             return False
+        finally:
+            self.waiting -= 1
         return True
