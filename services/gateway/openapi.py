@@ -44,7 +44,8 @@ def _not_null(schema: dict[str, Any]) -> dict[str, Any]:
     options = [s for s in schema.get("anyOf", []) if s != {"type": "null"}]
     if len(options) == 1 and len(schema.get("anyOf", [])) == 2:
         rest = {k: v for k, v in schema.items() if k not in ("anyOf", "default")}
-        return rest | options[0]
+        merged: dict[str, Any] = rest | options[0]
+        return merged
     return schema
 
 
