@@ -1,18 +1,126 @@
-"""Wires the session service: bus, handlers, command entry point."""
+"""Wires the session service: bus, own projection, leases, WhatsApp port, command entry point."""
 
 import asyncio
+import importlib
+import random
+from datetime import UTC, datetime
+from pathlib import Path
 
-from runtime.bus import open_bus
+from nats.js.errors import NotFoundError
+
+from contracts.events.session import SendPacing
+from contracts.subjects import EVENTS_STREAM, event_filter, live_subject
+from runtime.bus import Bus, open_bus
+from runtime.consumer import run_consumer
+from runtime.logging import get_logger
 from runtime.rpc import serve_ping
 from runtime.settings import Settings
+from services.session.adapters.instance import instance_id
+from services.session.adapters.leases import open_leases
+from services.session.adapters.state_db import open_state_db
+from services.session.adapters.whatsapp.logged import LoggedPort
+from services.session.adapters.whatsapp.port import WhatsAppPort
+from services.session.domain.policies import ReconnectPolicy, SendRetryPolicy
 from services.session.entrypoints.nats_commands import serve_commands
-from services.session.service_layer.handlers import SessionHandlers
+from services.session.service_layer.commands import CommandHandlers
+from services.session.service_layer.core import Deps, SessionCore
+from services.session.service_layer.lifecycle import Lifecycle
+from services.session.service_layer.ownership import Ownership
+
+log = get_logger(__name__)
+FILTERS = [
+    event_filter(event_type="session.>"),
+    event_filter(event_type="message.queued"),
+    event_filter(event_type="message.sent"),
+    event_filter(event_type="message.send_failed"),
+]
+
+
+def _data_dir(settings: Settings) -> Path:
+    return Path(settings.data_dir).resolve()
+
+
+async def make_port(settings: Settings, bus: Bus) -> WhatsAppPort:
+    if settings.whatsapp == "neonize":
+        module = importlib.import_module("services.session.adapters.whatsapp.neonize")
+        factory = getattr(module, "make_port", None)
+        if factory is None:
+            raise RuntimeError("the neonize adapter does not offer make_port(settings) yet")
+        port: WhatsAppPort = factory(settings)
+        return port
+    from services.session.adapters.whatsapp.simulator import SimulatorPort
+    from services.session.adapters.whatsapp.simulator.control import serve_simulator
+
+    sim = SimulatorPort(_data_dir(settings), qr_ttl_s=settings.sim_qr_ttl_s)
+    await serve_simulator(bus.nc, sim)
+    return sim
+
+
+def make_deps(settings: Settings, bus: Bus, port: WhatsAppPort) -> Deps:
+    async def publish_live(tenant: str, session: str, kind: str, body: bytes) -> None:
+        await bus.nc.publish(live_subject(tenant, session, kind), body)
+
+    return Deps(
+        publisher=bus.publisher,
+        port=LoggedPort(port),
+        reconnect=ReconnectPolicy(
+            base_s=settings.reconnect_base_s,
+            cap_s=settings.reconnect_cap_s,
+            max_attempts=settings.reconnect_max_attempts,
+            window_s=settings.reconnect_window_s,
+        ),
+        send_retry=SendRetryPolicy(
+            max_attempts=settings.send_max_attempts,
+            base_s=settings.send_retry_base_s,
+            cap_s=settings.send_retry_cap_s,
+        ),
+        pacing=SendPacing(
+            per_minute=settings.send_per_minute,
+            burst=settings.send_burst,
+            min_spacing_s=settings.send_min_spacing_s,
+            jitter_s=settings.send_jitter_s,
+        ),
+        rand=random.SystemRandom().random,
+        now=lambda: datetime.now(UTC),
+        publish_live=publish_live,
+        default_region=settings.default_region,
+    )
 
 
 async def run(settings: Settings, stop: asyncio.Event) -> None:
     bus = await open_bus(settings, "session")
-    handlers = SessionHandlers(bus.publisher)
-    await serve_commands(bus.nc, handlers)
+    me = instance_id(settings.instance_id, _data_dir(settings))
+    db = await open_state_db(settings.db_url("session"))
+    durable = f"session-{me}"
+    consumer = asyncio.create_task(
+        run_consumer(bus.js, db, durable=durable, filters=FILTERS, stop=stop)
+    )
+
+    async def caught_up() -> None:
+        """Wait until the own projection has applied every matching event in the log."""
+        while not consumer.done():
+            try:
+                info = await bus.js.consumer_info(EVENTS_STREAM, durable)
+                if info.num_pending == 0 and info.num_ack_pending == 0:
+                    return
+            except NotFoundError:
+                pass
+            await asyncio.sleep(0.02)
+        consumer.result()
+
+    leases = await open_leases(bus.js, me, settings.lease_ttl_s, settings.stream_replicas)
+    core = SessionCore(make_deps(settings, bus, await make_port(settings, bus)))
+    lifecycle = Lifecycle(core)
+    ownership = Ownership(lifecycle, leases, db, caught_up, settings.lease_ttl_s)
+    await ownership.start()
+    handlers = CommandHandlers(lifecycle)
+    await serve_commands(bus.nc, handlers, ownership, settings.request_timeout_s)
     await serve_ping(bus.nc, "session")
-    await stop.wait()
+    log.info("session.ready", instance=me, sessions=len(core.runtimes))
+    await ownership.run(stop)
+    for rt in list(core.runtimes.values()):
+        async with rt.lock:
+            await lifecycle.stop_client(rt)
+    await consumer
     await bus.close()
+    await db.close()

@@ -1,0 +1,85 @@
+"""The simulator's control messages (request/reply on ``sim_subject(verb)``), so tests in any
+language can drive the fake WhatsApp: scan a QR, deliver messages and receipts, inject faults."""
+
+from typing import Literal
+
+from msgspec import Struct, field
+
+__all__ = [
+    "SimDrop",
+    "SimFailSends",
+    "SimIncoming",
+    "SimReceipt",
+    "SimReply",
+    "SimScan",
+    "SimSent",
+    "SimSentMessage",
+    "SimSentReply",
+]
+
+SimDropReason = Literal["network", "keepalive", "logout", "replaced", "ban"]
+
+
+class SimScan(Struct, frozen=True, kw_only=True):
+    """The phone scans the current QR (or enters the pairing code)."""
+
+    session: str
+    phone: str
+
+
+class SimIncoming(Struct, frozen=True, kw_only=True):
+    """Someone sends the session a message; ``old``: delivered late, as offline sync."""
+
+    session: str
+    sender: str
+    text: str
+    sender_phone: str | None = None  # the phone JID alongside an @lid sender
+    group: str | None = None
+    push_name: str | None = None
+    old: bool = False
+    message_id: str | None = None
+
+
+class SimReceipt(Struct, frozen=True, kw_only=True):
+    session: str
+    message_id: str
+    status: Literal["delivered", "read", "played"] = "delivered"
+
+
+class SimDrop(Struct, frozen=True, kw_only=True):
+    session: str
+    reason: SimDropReason
+
+
+class SimFailSends(Struct, frozen=True, kw_only=True):
+    """The next ``count`` sends of the session fail (retryable)."""
+
+    session: str
+    count: int
+
+
+class SimSent(Struct, frozen=True, kw_only=True):
+    session: str
+
+
+class SimReply(Struct, frozen=True, kw_only=True):
+    ok: bool
+    error: str | None = None
+    message_id: str | None = None
+
+
+class SimSentMessage(Struct, frozen=True, kw_only=True):
+    message_id: str
+    chat_jid: str
+    text: str
+
+
+class SimSentReply(Struct, frozen=True, kw_only=True):
+    """What the fake WhatsApp accepted (each message id once), and what was asked of it."""
+
+    sent: list[SimSentMessage] = field(default_factory=list)
+    send_calls: int = 0
+    clients_created: int = 0
+    connect_calls: int = 0
+    connected: bool = False
+    pairing: bool = False

@@ -1,0 +1,58 @@
+"""Every access to WhatsApp, logged with tenant and session (never a QR or a pairing code)."""
+
+from typing import Any
+
+from runtime.logging import get_logger
+from services.session.adapters.whatsapp.port import ClientEvents, WhatsAppClient, WhatsAppPort
+
+__all__ = ["LoggedPort"]
+
+log = get_logger("whatsapp")
+
+
+class LoggedClient(WhatsAppClient):
+    """Wraps a client: one log line per call, and one for each failure."""
+
+    def __init__(self, inner: WhatsAppClient, tenant: str, session: str) -> None:
+        self.inner = inner
+        self._log: Any = log.bind(tenant=tenant, session=session)
+
+    async def connect(self) -> None:
+        self._log.info("whatsapp.connect")
+        await self.inner.connect()
+
+    async def pair_phone(self, phone: str) -> str:
+        self._log.info("whatsapp.pair_phone")
+        return await self.inner.pair_phone(phone)
+
+    async def send_text(self, *, chat_jid: str, text: str, message_id: str) -> None:
+        self._log.info("whatsapp.send_text", chat_jid=chat_jid, message_id=message_id)
+        try:
+            await self.inner.send_text(chat_jid=chat_jid, text=text, message_id=message_id)
+        except Exception as exc:
+            self._log.warning("whatsapp.send_text_failed", message_id=message_id, error=str(exc))
+            raise
+
+    async def logout(self) -> None:
+        self._log.info("whatsapp.logout")
+        await self.inner.logout()
+
+    async def disconnect(self) -> None:
+        self._log.info("whatsapp.disconnect")
+        await self.inner.disconnect()
+
+    async def forget(self) -> None:
+        self._log.info("whatsapp.forget")
+        await self.inner.forget()
+
+
+class LoggedPort(WhatsAppPort):
+    """Wraps a port so that every client it makes is a LoggedClient."""
+
+    def __init__(self, inner: WhatsAppPort) -> None:
+        self.inner = inner
+
+    def new_client(self, *, tenant: str, session: str, events: ClientEvents) -> WhatsAppClient:
+        log.info("whatsapp.new_client", tenant=tenant, session=session)
+        client = self.inner.new_client(tenant=tenant, session=session, events=events)
+        return LoggedClient(client, tenant, session)

@@ -1,0 +1,98 @@
+"""The owned sessions and the one way to change them: decide, append to the log, apply."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from contracts.envelope import Envelope, make_event
+from contracts.events import Event
+from contracts.events.session import SendPacing
+from runtime.logging import get_logger
+from services.session.adapters.whatsapp.port import WhatsAppPort
+from services.session.domain.pacing import Pacer
+from services.session.domain.policies import RandomSource, ReconnectPolicy, SendRetryPolicy
+from services.session.domain.session import Session
+from services.session.service_layer.runtime import SessionRuntime
+
+__all__ = ["Deps", "Publisher", "SessionCore"]
+
+log = get_logger(__name__)
+
+
+class Publisher(Protocol):
+    """Appends one envelope to the event log and returns its stream sequence."""
+
+    async def publish(self, envelope: Envelope) -> int: ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class Deps:
+    publisher: Publisher
+    port: WhatsAppPort
+    reconnect: ReconnectPolicy
+    send_retry: SendRetryPolicy
+    pacing: SendPacing
+    rand: RandomSource
+    now: Callable[[], datetime]
+    publish_live: Callable[[str, str, str, bytes], Awaitable[None]]
+    default_region: str = "EG"
+
+
+class SessionCore:
+    """Holds the runtimes of the sessions this instance owns."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+        self.runtimes: dict[str, SessionRuntime] = {}
+        self.tasks: set[asyncio.Task[Any]] = set()
+
+    def spawn(self, coro: Any) -> asyncio.Task[Any]:
+        task = asyncio.create_task(coro)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+        return task
+
+    def adopt(self, state: Session) -> SessionRuntime:
+        """Start holding a session (created here, loaded on start, or taken over)."""
+        pacing = state.pacing or self.deps.pacing
+        loop = asyncio.get_running_loop()
+        rt = SessionRuntime(state=state, pacer=Pacer(pacing, self.deps.rand, loop.time()))
+        self.runtimes[state.session] = rt
+        return rt
+
+    def find(self, tenant: str, session: str) -> SessionRuntime | None:
+        rt = self.runtimes.get(session)
+        if rt is None or rt.tenant != tenant or rt.state.status == "deleted":
+            return None
+        return rt
+
+    async def append(
+        self, rt: SessionRuntime, events: list[Event], correlation_id: str | None = None
+    ) -> int | None:
+        """Append the events of one decision in order, applying each once it is in the log."""
+        for payload in events:
+            envelope = make_event(
+                payload,
+                tenant=rt.tenant,
+                session=rt.session,
+                occurred_at=self.deps.now(),
+                correlation_id=correlation_id,
+            )
+            rt.last_sequence = await self.deps.publisher.publish(envelope)
+            rt.state.apply(payload, envelope.occurred_at)
+        if events:
+            rt.wake.set()
+        return rt.last_sequence
+
+    async def publish_fact(self, rt: SessionRuntime, payload: Event, event_id: str | None) -> None:
+        """Append an event that changes no session state (messages in, receipts, contacts)."""
+        envelope = make_event(
+            payload,
+            tenant=rt.tenant,
+            session=rt.session,
+            occurred_at=self.deps.now(),
+            event_id=event_id,
+        )
+        await self.deps.publisher.publish(envelope)

@@ -1,0 +1,121 @@
+"""Starting and stopping a session's one client, and reacting to what the client reports."""
+
+import asyncio
+from datetime import datetime
+
+import msgspec
+
+from contracts.addresses import InvalidAddress, parse_address
+from contracts.events.session import LogoutReason
+from runtime.logging import get_logger
+from services.session.adapters.whatsapp.port import DropReason
+from services.session.domain import transitions
+from services.session.service_layer.core import SessionCore
+from services.session.service_layer.outbox import run_outbox
+from services.session.service_layer.runtime import LiveQr, SessionRuntime
+
+__all__ = ["Lifecycle"]
+
+log = get_logger(__name__)
+_encoder = msgspec.json.Encoder()
+
+
+class Lifecycle:
+    """Every method that changes a session runs under its lock (the caller's or its own)."""
+
+    def __init__(self, core: SessionCore) -> None:
+        self.core = core
+
+    def ensure_outbox(self, rt: SessionRuntime) -> None:
+        if rt.outbox_task is None or rt.outbox_task.done():
+            rt.outbox_task = self.core.spawn(run_outbox(self.core, rt))
+
+    async def start_client(self, rt: SessionRuntime) -> None:
+        """Replace any previous client by a new one; its events are bound once, here."""
+        from services.session.service_layer.sink import ClientSink
+
+        await self.stop_client(rt)
+        rt.generation += 1
+        sink = ClientSink(self, rt, rt.generation)
+        rt.client = self.core.deps.port.new_client(
+            tenant=rt.tenant, session=rt.session, events=sink
+        )
+        self.ensure_outbox(rt)
+        await rt.client.connect()
+
+    async def stop_client(self, rt: SessionRuntime) -> None:
+        rt.cancel_retry()
+        rt.online.clear()
+        rt.qr, rt.qr_ready = None, asyncio.Event()
+        client, rt.client = rt.client, None
+        if client is not None:
+            await client.disconnect()
+
+    async def release(self, rt: SessionRuntime) -> None:
+        """Stop everything of a session this instance no longer holds."""
+        async with rt.lock:
+            await self.stop_client(rt)
+        if rt.outbox_task is not None:
+            rt.outbox_task.cancel()
+        self.core.runtimes.pop(rt.session, None)
+
+    async def qr(self, rt: SessionRuntime, gen: int, code: str, expires_at: datetime) -> None:
+        if gen != rt.generation or rt.state.status != "pairing":
+            return
+        rt.qr = LiveQr(code=code, expires_at=expires_at)
+        rt.qr_ready.set()
+        body = _encoder.encode({"qr": code, "expires_at": expires_at})
+        await self.core.deps.publish_live(rt.tenant, rt.session, "qr", body)
+
+    async def connected(
+        self, rt: SessionRuntime, gen: int, jid: str, push_name: str | None
+    ) -> None:
+        async with rt.lock:
+            if gen != rt.generation:
+                return
+            try:
+                phone = parse_address(jid).phone_number or ""
+            except InvalidAddress:
+                phone = ""
+            events = transitions.connected(
+                rt.state, jid=jid, phone_number=phone, push_name=push_name
+            )
+            await self.core.append(rt, events)
+            if rt.state.status == "connected":
+                rt.qr = None
+                rt.online.set()
+
+    async def dropped(self, rt: SessionRuntime, gen: int, reason: DropReason) -> None:
+        async with rt.lock:
+            if gen != rt.generation:
+                return
+            rt.online.clear()
+            deps = self.core.deps
+            events = transitions.dropped(
+                rt.state, reason, now=deps.now(), policy=deps.reconnect, rand=deps.rand
+            )
+            await self.core.append(rt, events)
+            if rt.state.status == "needs_attention":
+                await self.stop_client(rt)
+            elif rt.state.status == "reconnecting" and events:
+                retry_at = getattr(events[0], "retry_at", None) or deps.now()
+                rt.retry_task = self.core.spawn(self._retry(rt, gen, retry_at))
+
+    async def _retry(self, rt: SessionRuntime, gen: int, retry_at: datetime) -> None:
+        delay = (retry_at - self.core.deps.now()).total_seconds()
+        await asyncio.sleep(max(0.0, delay))
+        async with rt.lock:
+            if gen != rt.generation or rt.state.status != "reconnecting" or rt.client is None:
+                return
+            rt.retry_task = None
+            await rt.client.connect()
+
+    async def logged_out(
+        self, rt: SessionRuntime, gen: int, reason: LogoutReason, detail: str | None
+    ) -> None:
+        async with rt.lock:
+            if gen != rt.generation:
+                return
+            rt.online.clear()
+            await self.core.append(rt, transitions.logged_out(rt.state, reason, detail))
+            await self.stop_client(rt)

@@ -1,0 +1,79 @@
+"""The send worker of one session: paced, only while online, every attempt recorded."""
+
+import asyncio
+import contextlib
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from runtime.logging import get_logger
+from services.session.adapters.whatsapp.port import SendFailed
+from services.session.domain import transitions
+from services.session.domain.session import PendingSend
+from services.session.service_layer.runtime import SessionRuntime
+
+if TYPE_CHECKING:
+    from services.session.service_layer.core import SessionCore
+
+__all__ = ["run_outbox"]
+
+log = get_logger(__name__)
+
+
+def _due(rt: SessionRuntime, now: datetime) -> tuple[PendingSend | None, float | None]:
+    """The first send that may go now, or how long until one may."""
+    wait: float | None = None
+    for item in rt.state.pending.values():
+        if item.not_before is None or item.not_before <= now:
+            return item, None
+        left = (item.not_before - now).total_seconds()
+        wait = left if wait is None else min(wait, left)
+    return None, wait
+
+
+async def run_outbox(core: "SessionCore", rt: SessionRuntime) -> None:
+    while rt.state.status != "deleted":
+        try:
+            await _one(core, rt)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("outbox.failed", tenant=rt.tenant, session=rt.session)
+            await asyncio.sleep(1.0)
+
+
+async def _one(core: "SessionCore", rt: SessionRuntime) -> None:
+    loop = asyncio.get_running_loop()
+    item, wait = _due(rt, core.deps.now())
+    if item is None:
+        rt.wake.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(rt.wake.wait(), timeout=wait)
+        return
+    await rt.online.wait()
+    when = rt.pacer.reserve(loop.time())
+    await asyncio.sleep(max(0.0, when - loop.time()))
+    async with rt.lock:
+        current = rt.state.pending.get(item.message_id)
+        client = rt.client
+        if current is None or client is None or not rt.online.is_set():
+            return
+        if rt.state.status != "connected":
+            return
+        deps = core.deps
+        try:
+            await client.send_text(
+                chat_jid=current.chat_jid, text=current.text, message_id=current.message_id
+            )
+        except SendFailed as exc:
+            events = transitions.send_failed(
+                rt.state,
+                current.message_id,
+                error=str(exc),
+                retryable=exc.retryable,
+                now=deps.now(),
+                policy=deps.send_retry,
+                rand=deps.rand,
+            )
+        else:
+            events = transitions.send_succeeded(rt.state, current.message_id)
+        await core.append(rt, events)

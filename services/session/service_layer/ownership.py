@@ -1,0 +1,131 @@
+"""Which sessions this instance runs: leases taken on start and on demand, renewed, and a
+session whose lease is lost (or cannot be renewed in time) is stopped before it can expire."""
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+from runtime.logging import get_logger
+from services.session.adapters.state_db import SessionStateDb
+from services.session.domain.session import LIVE, Session
+from services.session.service_layer.lifecycle import Lifecycle
+from services.session.service_layer.runtime import SessionRuntime
+
+__all__ = ["Leases", "Ownership"]
+
+log = get_logger(__name__)
+FENCE_AT = 0.6  # stop a client when its lease was last renewed this fraction of a TTL ago
+
+
+class Leases(Protocol):
+    """Session ownership leases (NATS KV in production)."""
+
+    instance: str
+
+    def holds(self, session: str) -> bool: ...
+    def held(self) -> list[str]: ...
+    async def owner(self, session: str) -> str | None: ...
+    async def acquire(self, session: str) -> bool: ...
+    async def renew(self, session: str) -> bool: ...
+    async def release(self, session: str) -> None: ...
+
+
+class Ownership:
+    def __init__(
+        self,
+        lifecycle: Lifecycle,
+        leases: Leases,
+        db: SessionStateDb,
+        caught_up: Callable[[], Awaitable[None]],
+        ttl_s: float,
+    ) -> None:
+        self.lifecycle = lifecycle
+        self.core = lifecycle.core
+        self.leases = leases
+        self.db = db
+        self.caught_up = caught_up
+        self.ttl_s = ttl_s
+        self._taking = asyncio.Lock()
+        self._renewed_at: dict[str, float] = {}
+
+    async def take(self, session: str, *, new: bool = False) -> SessionRuntime | None:
+        """Hold ``session`` here if its lease is free or ours; None if another instance has it."""
+        async with self._taking:
+            rt = self.core.runtimes.get(session)
+            if rt is not None:
+                return rt
+            started = asyncio.get_running_loop().time()
+            if not await self.leases.acquire(session):
+                return None
+            self._renewed_at[session] = started
+            await self.caught_up()
+            state = await self.db.load(session)
+            if state is None or state.status == "deleted":
+                if not new:
+                    await self.leases.release(session)
+                return None
+            return await self._resume(state)
+
+    async def _resume(self, state: Session) -> SessionRuntime:
+        rt = self.core.adopt(state)
+        self.lifecycle.ensure_outbox(rt)
+        if state.status in LIVE:
+            log.info("session.resuming", tenant=rt.tenant, session=rt.session, status=state.status)
+            async with rt.lock:
+                await self.lifecycle.start_client(rt)
+        return rt
+
+    async def start(self) -> None:
+        await self.caught_up()
+        for state in await self.db.load_all():
+            if state.status != "deleted" and state.session not in self.core.runtimes:
+                await self.take(state.session)
+
+    async def forget(self, session: str) -> None:
+        self._renewed_at.pop(session, None)
+        await self.leases.release(session)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Renew every ttl/4; fence what cannot be renewed; adopt live sessions left ownerless."""
+        ticks = 0
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.ttl_s / 4)
+            if stop.is_set():
+                return
+            await self._renew_all()
+            ticks += 1
+            if ticks % 2 == 0:
+                with contextlib.suppress(Exception):
+                    await self._adopt_orphans()
+
+    async def _renew_all(self) -> None:
+        loop = asyncio.get_running_loop()
+        for session in list(self.core.runtimes):
+            started = loop.time()
+            try:
+                renewed = await self.leases.renew(session)
+            except Exception as exc:  # NATS unreachable: maybe renewed next time
+                log.warning("lease.renew_failed", session=session, error=str(exc))
+                renewed = None
+            if renewed:
+                self._renewed_at[session] = started
+            elif (
+                renewed is False
+                or loop.time() - self._renewed_at.get(session, 0) > FENCE_AT * self.ttl_s
+            ):
+                await self._fence(session)
+
+    async def _fence(self, session: str) -> None:
+        rt = self.core.runtimes.get(session)
+        if rt is not None:
+            log.warning("lease.lost", tenant=rt.tenant, session=session)
+            await self.lifecycle.release(rt)
+        self._renewed_at.pop(session, None)
+
+    async def _adopt_orphans(self) -> None:
+        for state in await self.db.load_all():
+            orphan = state.status in LIVE and state.session not in self.core.runtimes
+            if orphan and await self.leases.owner(state.session) is None:
+                await self.take(state.session)

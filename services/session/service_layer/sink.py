@@ -1,0 +1,104 @@
+"""The ClientEvents bound once to each client: hands every report to the service."""
+
+import uuid
+from datetime import datetime
+
+from contracts.addresses import InvalidAddress, parse_address
+from contracts.events import ContactUpdated, MessageReceived, MessageStatus
+from contracts.events.message import DeliveryStatus
+from contracts.events.session import LogoutReason
+from services.session.adapters.whatsapp.port import (
+    ClientEvents,
+    ContactInfo,
+    DropReason,
+    IncomingMessage,
+)
+from services.session.service_layer.lifecycle import Lifecycle
+from services.session.service_layer.runtime import SessionRuntime
+
+__all__ = ["ClientSink", "stable_event_id"]
+
+
+def stable_event_id(*parts: str) -> str:
+    """The same fact gets the same event id, so a redelivery is de-duplicated by the log."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "wa:" + "/".join(parts)))
+
+
+class ClientSink(ClientEvents):
+    """State changes run in their own task under the session lock (never inline in the client);
+    messages and receipts are appended before the call returns, so the client may ack them."""
+
+    def __init__(self, lifecycle: Lifecycle, rt: SessionRuntime, generation: int) -> None:
+        self.lifecycle = lifecycle
+        self.core = lifecycle.core
+        self.rt = rt
+        self.gen = generation
+
+    async def on_qr(self, code: str, expires_at: datetime) -> None:
+        await self.lifecycle.qr(self.rt, self.gen, code, expires_at)
+
+    async def on_connected(self, *, jid: str, push_name: str | None) -> None:
+        self.core.spawn(self.lifecycle.connected(self.rt, self.gen, jid, push_name))
+
+    async def on_dropped(self, reason: DropReason) -> None:
+        self.core.spawn(self.lifecycle.dropped(self.rt, self.gen, reason))
+
+    async def on_logged_out(self, reason: LogoutReason, detail: str | None = None) -> None:
+        self.core.spawn(self.lifecycle.logged_out(self.rt, self.gen, reason, detail))
+
+    async def on_message(self, message: IncomingMessage) -> None:
+        rt = self.rt
+        payload = MessageReceived(
+            message_id=message.message_id,
+            chat_jid=message.chat_jid,
+            sender_jid=message.sender_jid,
+            sender_phone_jid=message.sender_phone_jid,
+            sender_lid=message.sender_lid,
+            push_name=message.push_name,
+            is_group=message.is_group,
+            from_me=message.from_me,
+            text=message.text,
+            media_kind=message.media_kind,
+            sent_at=message.sent_at,
+            is_old=message.is_offline,
+        )
+        event_id = stable_event_id(rt.tenant, rt.session, "in", message.message_id)
+        await self.core.publish_fact(rt, payload, event_id)
+        if not message.from_me:
+            phone_jid = message.sender_phone_jid
+            if phone_jid is None and not message.sender_jid.endswith("@lid"):
+                phone_jid = message.sender_jid
+            contact = ContactInfo(
+                jid=phone_jid or message.sender_jid,
+                lid=message.sender_lid,
+                push_name=message.push_name,
+            )
+            await self.on_contact(contact)
+
+    async def on_receipt(
+        self, *, chat_jid: str, message_ids: list[str], status: DeliveryStatus
+    ) -> None:
+        for message_id in message_ids:
+            payload = MessageStatus(message_id=message_id, chat_jid=chat_jid, status=status)
+            event_id = stable_event_id(self.rt.tenant, self.rt.session, message_id, status)
+            await self.core.publish_fact(self.rt, payload, event_id)
+
+    async def on_contact(self, contact: ContactInfo) -> None:
+        known = self.rt.contacts.get(contact.jid)
+        lid = contact.lid or (known[0] if known else None)
+        push_name = contact.push_name or (known[1] if known else None)
+        if known == (lid, push_name) or (lid is None and push_name is None):
+            return
+        self.rt.contacts[contact.jid] = (lid, push_name)
+        try:
+            phone = parse_address(contact.jid).phone_number
+        except InvalidAddress:
+            phone = None
+        payload = ContactUpdated(
+            jid=contact.jid,
+            lid=lid,
+            phone_number=phone,
+            push_name=push_name,
+            saved_name=contact.saved_name,
+        )
+        await self.core.publish_fact(self.rt, payload, None)
