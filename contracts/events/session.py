@@ -8,6 +8,7 @@ from msgspec import Struct
 __all__ = [
     "DisconnectReason",
     "LogoutReason",
+    "SendPacing",
     "SessionConnected",
     "SessionCreated",
     "SessionDeleted",
@@ -15,7 +16,6 @@ __all__ = [
     "SessionLoggedOut",
     "SessionPairingStarted",
     "SessionReconnectRequested",
-    "SendPacing",
 ]
 
 DisconnectReason = Literal["network", "keepalive", "connect_failure", "shutdown", "lease_lost"]
