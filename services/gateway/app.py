@@ -38,6 +38,7 @@ from services.gateway.routes import (
     reminders,
     sessions,
     tenants,
+    webhook_ops,
 )
 
 API: tuple[Operations, ...] = (
@@ -50,6 +51,7 @@ API: tuple[Operations, ...] = (
     reminders.ops,
     appointments.ops,
     events.ops,
+    webhook_ops.ops,  # serves routes/webhooks.py's handlers: do not add its table again
 )
 
 
