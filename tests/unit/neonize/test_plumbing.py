@@ -1,0 +1,63 @@
+"""JIDs, send-error classification and device database locations."""
+
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from neonize.proto.Neonize_pb2 import JID
+
+from services.session.adapters.whatsapp.neonize.devices import (
+    PostgresDevice,
+    SqliteDevice,
+    device_database,
+)
+from services.session.adapters.whatsapp.neonize.jids import jid_from_str, jid_str, user_jid_str
+from services.session.adapters.whatsapp.neonize.send_errors import send_failed
+
+
+def test_jids_round_trip_with_device_and_agent() -> None:
+    for text in ("201234567890@s.whatsapp.net", "201234567890:12@s.whatsapp.net", "98765:3@lid"):
+        assert jid_str(jid_from_str(text)) == text
+    agent = jid_from_str("201234567890.1:2@s.whatsapp.net")
+    assert (agent.RawAgent, agent.Device) == (1, 2)
+    assert user_jid_str(agent) == "201234567890@s.whatsapp.net"
+    assert jid_str(JID(IsEmpty=True)) is None and user_jid_str(JID()) is None
+    assert jid_str(JID(Server="g.us")) == "g.us"
+
+
+@pytest.mark.parametrize("bad", ["", "2012", "@s.whatsapp.net", "2012@", "a@b@c", "x:y@lid"])
+def test_malformed_jids_are_refused(bad: str) -> None:
+    with pytest.raises(ValueError):
+        jid_from_str(bad)
+
+
+def test_send_errors_say_whether_a_retry_may_help() -> None:
+    assert send_failed("websocket not connected").retryable
+    assert send_failed("failed to get device list: info query timed out").retryable
+    timed_out = send_failed("timed out waiting for message send response")
+    assert not timed_out.retryable and "may have been delivered" in str(timed_out)
+    assert not send_failed("can't send message to unknown server").retryable
+    assert not send_failed("you're not participating in that group").retryable
+
+
+def test_sqlite_device_db_is_one_file_per_session(tmp_path: Path) -> None:
+    device = device_database(data_dir=tmp_path, db_url="", tenant="acme", session="s-1")
+    assert isinstance(device, SqliteDevice)
+    assert device.neonize_name == str(tmp_path.resolve() / "neonize" / "acme" / "s-1.db")
+
+
+def test_postgres_device_db_is_a_schema_per_session() -> None:
+    url = "postgresql+asyncpg://wa@db:5432/wa?sslmode=disable"
+    one = device_database(data_dir=Path("var"), db_url=url, tenant="acme", session="s1")
+    two = device_database(data_dir=Path("var"), db_url=url, tenant="acme", session="s2")
+    assert isinstance(one, PostgresDevice) and isinstance(two, PostgresDevice)
+    assert one.schema != two.schema and one.schema.startswith("wa_device_")
+    parts = urlsplit(one.neonize_name)
+    assert parts.scheme == "postgres" and parts.netloc == "wa@db:5432"
+    assert parse_qs(parts.query) == {"sslmode": ["disable"], "search_path": [one.schema]}
+
+
+@pytest.mark.parametrize("bad", ["../etc", "a/b", "", "x" * 65])
+def test_ids_that_could_escape_the_data_dir_are_refused(tmp_path: Path, bad: str) -> None:
+    with pytest.raises(ValueError):
+        device_database(data_dir=tmp_path, db_url="", tenant="acme", session=bad)
