@@ -17,7 +17,7 @@ from runtime.rpc import serve_ping
 from runtime.settings import Settings
 from services.session.adapters.instance import instance_id
 from services.session.adapters.leases import open_leases
-from services.session.adapters.state_db import open_state_db
+from services.session.adapters.state_db import SessionStateDb, open_state_db
 from services.session.adapters.whatsapp.logged import LoggedPort
 from services.session.adapters.whatsapp.port import WhatsAppPort
 from services.session.domain.policies import ReconnectPolicy, SendRetryPolicy
@@ -87,14 +87,21 @@ def make_deps(settings: Settings, bus: Bus, port: WhatsAppPort) -> Deps:
     )
 
 
+async def _project(bus: Bus, db: SessionStateDb, durable: str, stop: asyncio.Event) -> None:
+    """Keep the own projection running; a fetch may time out as asyncio's TimeoutError."""
+    while not stop.is_set():
+        try:
+            await run_consumer(bus.js, db, durable=durable, filters=FILTERS, stop=stop)
+        except TimeoutError:
+            log.warning("session.projection_restarted")
+
+
 async def run(settings: Settings, stop: asyncio.Event) -> None:
     bus = await open_bus(settings, "session")
     me = instance_id(settings.instance_id, _data_dir(settings))
     db = await open_state_db(settings.db_url("session"))
     durable = f"session-{me}"
-    consumer = asyncio.create_task(
-        run_consumer(bus.js, db, durable=durable, filters=FILTERS, stop=stop)
-    )
+    consumer = asyncio.create_task(_project(bus, db, durable, stop))
 
     async def caught_up() -> None:
         """Wait until the own projection has applied every matching event in the log."""

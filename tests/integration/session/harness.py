@@ -77,12 +77,15 @@ class Driver:
         msg = await self.bus.nc.request(subject, _encoder.encode(cmd), timeout=10)
         return _reply.decode(msg.data)
 
-    async def sim(self, verb: str, request: Any, reply: type[T] = SimReply) -> T:  # type: ignore[assignment]
+    async def _sim(self, verb: str, request: Any, reply: type[T]) -> T:
         msg = await self.bus.nc.request(sim_subject(verb), _encoder.encode(request), timeout=10)
         return msgspec.json.decode(msg.data, type=reply)
 
+    async def sim(self, verb: str, request: Any) -> SimReply:
+        return await self._sim(verb, request, SimReply)
+
     async def sent(self, session: str) -> SimSentReply:
-        return await self.sim("sent", SimSent(session=session), SimSentReply)
+        return await self._sim("sent", SimSent(session=session), SimSentReply)
 
     async def create(self, name: str = "Sales") -> str:
         session = new_id()
@@ -110,7 +113,7 @@ class Driver:
             while True:
                 try:
                     msgs = await sub.fetch(1000, timeout=0.3)
-                except NatsTimeout:
+                except (NatsTimeout, TimeoutError):
                     break
                 found += [decode_event(m.data) for m in msgs]
         finally:

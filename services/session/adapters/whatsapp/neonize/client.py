@@ -9,17 +9,15 @@ import asyncio
 import itertools
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from neonize.aioze.client import NewAClient
-from neonize.exc import PairPhoneError, SendMessageError
-from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import Message
+from neonize.exc import PairPhoneError
 
 from runtime.logging import get_logger
 from services.session.adapters.whatsapp.neonize.binding import bind_once
 from services.session.adapters.whatsapp.neonize.connection import own_identity
 from services.session.adapters.whatsapp.neonize.devices import DeviceDatabase
-from services.session.adapters.whatsapp.neonize.jids import jid_from_str
 from services.session.adapters.whatsapp.neonize.options import NeonizeOptions
 from services.session.adapters.whatsapp.neonize.receiver import (
     FIRST_QR_TTL,
@@ -29,7 +27,7 @@ from services.session.adapters.whatsapp.neonize.receiver import (
     Receiver,
     RunEnded,
 )
-from services.session.adapters.whatsapp.neonize.send_errors import AMBIGUOUS, send_failed
+from services.session.adapters.whatsapp.neonize.sending import send_once
 from services.session.adapters.whatsapp.neonize.sent_ids import SentIds
 from services.session.adapters.whatsapp.port import ClientEvents, SendFailed, WhatsAppClient
 
@@ -66,6 +64,8 @@ class NeonizeClient(WhatsAppClient):
         self._pump: asyncio.Task[None] | None = None
         self._qr_timer: asyncio.TimerHandle | None = None
         self._qr_posted = 0
+        self._starting = asyncio.Lock()
+        self._halted = asyncio.Event()
         self.receiver = Receiver(
             events=events,
             sent=sent,
@@ -111,13 +111,18 @@ class NeonizeClient(WhatsAppClient):
                 self._log.exception("neonize.event_failed", kind=type(item).__name__)
 
     async def connect(self) -> None:
-        if self._neo is not None:
-            self._log.info("neonize.connect_ignored", reason="a client is already running")
-            return
+        async with self._starting:  # never two underlying clients, even for racing callers
+            if self._neo is not None:
+                self._log.info("neonize.connect_ignored", reason="a client is already running")
+                return
+            await self._start()
+
+    async def _start(self) -> None:
         await self._device.prepare()
         if self._pump is None or self._pump.done():
             self._pump = asyncio.create_task(self._pump_loop())
         self._run, self._qr_posted = next(_runs), 0
+        self._halted.clear()
         self.receiver.reset()
         uuid = f"{self.tenant}.{self.session}.{self._run}"
         self._neo = NewAClient(self._device.neonize_name, uuid=uuid)
@@ -134,6 +139,7 @@ class NeonizeClient(WhatsAppClient):
     async def _halt(self) -> None:
         """End the underlying client: no auto-reconnect, no more events from it."""
         neo, self._neo = self._neo, None
+        self._halted.set()
         if self._qr_timer is not None:
             self._qr_timer.cancel()
             self._qr_timer = None
@@ -157,17 +163,25 @@ class NeonizeClient(WhatsAppClient):
             raise PairingFailed("already paired and connected", retryable=False)
         if self._neo is None:
             await self.connect()
-        wait = self._options.qr_wait.total_seconds()
+        neo = self._neo
+        if neo is None or not await self._pairing_began():
+            raise PairingFailed("WhatsApp did not start pairing", retryable=True)
         try:
-            await asyncio.wait_for(self.receiver.first_qr.wait(), timeout=wait)
-        except TimeoutError:
-            raise PairingFailed("WhatsApp did not start pairing", retryable=True) from None
-        assert self._neo is not None
-        try:
-            code: str = await self._call("pair_phone", self._neo.PairPhone(digits, True))
+            code: str = await self._call("pair_phone", neo.PairPhone(digits, True))
         except PairPhoneError as exc:
             raise PairingFailed(str(exc), retryable=False) from exc
         return code
+
+    async def _pairing_began(self) -> bool:
+        """The first QR code shows neonize's client is up and pairing (PairPhone needs it)."""
+        qr, halted = (
+            asyncio.ensure_future(e.wait()) for e in (self.receiver.first_qr, self._halted)
+        )
+        timeout = self._options.qr_wait.total_seconds()
+        await asyncio.wait({qr, halted}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        qr.cancel()
+        halted.cancel()
+        return self.receiver.first_qr.is_set() and not self._halted.is_set()
 
     async def send_text(self, *, chat_jid: str, text: str, message_id: str) -> None:
         neo = self._neo
@@ -176,26 +190,16 @@ class NeonizeClient(WhatsAppClient):
         if await asyncio.to_thread(self._sent.whatsapp_id, message_id):
             self._log.info("neonize.send_skipped", message_id=message_id, why="already sent")
             return
-        try:
-            to = jid_from_str(chat_jid)
-        except ValueError as exc:
-            raise SendFailed(str(exc), retryable=False) from exc
         timeout = self._options.send_timeout.total_seconds()
-        fields: dict[str, Any] = {"message_id": message_id, "chat": chat_jid, "chars": len(text)}
-        try:
-            sent = await self._call(
-                "send_message",
-                asyncio.wait_for(neo.send_message(to, Message(conversation=text)), timeout),
-                **fields,
-            )
-        except SendMessageError as exc:
-            raise send_failed(str(exc)) from exc
-        except TimeoutError as exc:
-            raise send_failed(AMBIGUOUS[0]) from exc
-        except Exception as exc:
-            raise SendFailed(str(exc) or type(exc).__name__, retryable=True) from exc
+        whatsapp_id = await self._call(
+            "send_message",
+            send_once(neo, chat_jid=chat_jid, text=text, timeout=timeout),
+            message_id=message_id,
+            chat=chat_jid,
+            chars=len(text),
+        )
         await asyncio.to_thread(
-            self._sent.record, whatsapp_id=sent.ID, message_id=message_id, chat_jid=chat_jid
+            self._sent.record, whatsapp_id=whatsapp_id, message_id=message_id, chat_jid=chat_jid
         )
 
     async def logout(self) -> None:
