@@ -1,12 +1,14 @@
 """The real neonize client, as far as it runs here: no WhatsApp server is reachable, so every
 connection attempt fails at the dial, after neonize's Go side has opened the device database."""
 
+import asyncio
 import os
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from structlog.testing import capture_logs
 
 from services.session.adapters.whatsapp.neonize.client import NeonizeClient, PairingFailed
 from services.session.adapters.whatsapp.neonize.options import NeonizeOptions
@@ -112,3 +114,16 @@ async def test_postgres_device_db_is_a_schema_that_forget_drops(tmp_path: Path) 
         assert await conn.fetchval(query, schema) == 0
     finally:
         await conn.close()
+
+
+async def test_racing_connects_start_one_neonize_client_and_every_line_names_the_session(
+    tmp_path: Path,
+) -> None:
+    with capture_logs() as logs:
+        client, events = make(tmp_path)
+        await asyncio.gather(*(client.connect() for _ in range(20)))
+        await eventually(lambda: dropped(events))
+        await client.disconnect()
+    calls = [entry for entry in logs if entry["event"] == "neonize.call"]
+    assert [entry["op"] for entry in calls].count("connect") == 1
+    assert all(entry["tenant"] == "acme" and entry["session"] == "s1" for entry in logs)

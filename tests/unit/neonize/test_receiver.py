@@ -15,6 +15,7 @@ from neonize.aioze.events import (
 )
 from neonize.proto.Neonize_pb2 import JID, MessageInfo, MessageSource
 from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import Message
+from structlog.testing import capture_logs
 
 from runtime.logging import get_logger
 from services.session.adapters.whatsapp.neonize.receiver import QrCode, QrRanOut, Receiver, RunEnded
@@ -124,3 +125,11 @@ async def test_receipts_name_our_message_ids_and_the_chat_we_sent_to(tmp_path: P
         ("receipt", "201234567890@s.whatsapp.net", ["ours-1"], "read"),
         ("receipt", "98765432109876@lid", ["3EB0PHONE"], "read"),
     ]
+
+
+async def test_qr_codes_never_reach_the_logs(tmp_path: Path) -> None:
+    with capture_logs() as logs:
+        h = Harness(tmp_path)
+        await h.receiver.handle(QrCode(code="2@SECRET-QR-PAYLOAD"))
+    assert h.events.calls[0][1] == "2@SECRET-QR-PAYLOAD"
+    assert logs and "SECRET-QR-PAYLOAD" not in repr(logs)
