@@ -3,7 +3,7 @@
 import argparse
 import sys
 
-from cli import docs, events, schema, up
+from cli import docs, events, schema, sim, up
 
 __all__ = ["main"]
 
@@ -15,6 +15,7 @@ def build_parser() -> argparse.ArgumentParser:
     schema.register(sub)
     docs.register(sub)
     events.register(sub)
+    sim.register(sub)
     return parser
 
 

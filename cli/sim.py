@@ -1,0 +1,92 @@
+"""``wa sim``: drive the WhatsApp simulator of a running stack over NATS."""
+
+import argparse
+import asyncio
+from typing import Any
+
+import msgspec
+import nats
+
+from contracts.simulator import (
+    SimDrop,
+    SimFailSends,
+    SimIncoming,
+    SimReceipt,
+    SimScan,
+    SimSent,
+)
+from contracts.subjects import sim_subject
+from runtime.settings import load_settings
+
+_encoder = msgspec.json.Encoder()
+
+
+def register(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser("sim", help="drive the WhatsApp simulator")
+    verbs = parser.add_subparsers(dest="verb", required=True)
+    scan = verbs.add_parser("scan", help="the phone scans the QR (or enters the code)")
+    scan.add_argument("session")
+    scan.add_argument("--phone", required=True)
+    incoming = verbs.add_parser("incoming", help="someone sends the session a message")
+    incoming.add_argument("session")
+    incoming.add_argument("--from", dest="sender", required=True)
+    incoming.add_argument("--text", required=True)
+    incoming.add_argument("--group")
+    incoming.add_argument("--sender-phone", help="the phone JID alongside an @lid sender")
+    incoming.add_argument("--push-name")
+    incoming.add_argument("--old", action="store_true", help="delivered late (offline sync)")
+    receipt = verbs.add_parser("receipt", help="a sent message was delivered or read")
+    receipt.add_argument("session")
+    receipt.add_argument("--id", dest="message_id", required=True)
+    receipt.add_argument("--status", choices=["delivered", "read", "played"], default="delivered")
+    drop = verbs.add_parser("drop", help="inject a fault")
+    drop.add_argument("session")
+    drop.add_argument(
+        "--reason", choices=["network", "keepalive", "logout", "replaced", "ban"], required=True
+    )
+    fail = verbs.add_parser("fail-sends", help="make the next N sends fail")
+    fail.add_argument("session")
+    fail.add_argument("count", type=int)
+    sent = verbs.add_parser("sent", help="what the simulator accepted as sent (JSON)")
+    sent.add_argument("session")
+    parser.set_defaults(func=run)
+
+
+def build_request(args: argparse.Namespace) -> Any:
+    match args.verb:
+        case "scan":
+            return SimScan(session=args.session, phone=args.phone)
+        case "incoming":
+            return SimIncoming(
+                session=args.session,
+                sender=args.sender,
+                text=args.text,
+                group=args.group,
+                sender_phone=args.sender_phone,
+                push_name=args.push_name,
+                old=args.old,
+            )
+        case "receipt":
+            return SimReceipt(session=args.session, message_id=args.message_id, status=args.status)
+        case "drop":
+            return SimDrop(session=args.session, reason=args.reason)
+        case "fail-sends":
+            return SimFailSends(session=args.session, count=args.count)
+    return SimSent(session=args.session)
+
+
+def run(args: argparse.Namespace) -> int:
+    return asyncio.run(_send(args.verb, build_request(args)))
+
+
+async def _send(verb: str, request: Any) -> int:
+    settings = load_settings()
+    url = settings.nats_url or f"nats://127.0.0.1:{settings.nats_port}"
+    nc = await nats.connect(url.split(","))
+    try:
+        msg = await nc.request(sim_subject(verb), _encoder.encode(request), timeout=10)
+    finally:
+        await nc.close()
+    print(msg.data.decode())
+    ok = msgspec.json.decode(msg.data).get("ok", True)
+    return 0 if ok else 1
