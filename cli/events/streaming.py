@@ -40,13 +40,14 @@ async def replay_to(
     stop: asyncio.Event,
     progress: Progress,
     checkpoint: Path | None = None,
+    batch_size: int = 500,
 ) -> int:
     """Write the selected events from ``start``; a ``checkpoint`` records the last one written
     and, when it exists, replaces ``start``, so an interrupted replay resumes after it."""
     if checkpoint is not None and (done := read_checkpoint(checkpoint)) is not None:
         start = Start(seq=done + 1)
     count = 0
-    async for batch in read_log(js, selection, start, stop):
+    async for batch in read_log(js, selection, start, stop, batch_size=batch_size):
         out.write(b"".join(encode_record(record) for record in batch.records))
         out.flush()
         if checkpoint is not None:

@@ -42,6 +42,7 @@ async def export_log(
     resume: bool,
     stop: asyncio.Event,
     progress: Progress,
+    batch_size: int = 500,
 ) -> int:
     """Append the selected events to ``path``; with ``resume``, continue after its last line."""
     if path.exists() and not resume:
@@ -50,7 +51,7 @@ async def export_log(
         start = Start(seq=last.seq + 1)
     written = 0
     with path.open("ab") as out:
-        async for batch in read_log(js, selection, start, stop):
+        async for batch in read_log(js, selection, start, stop, batch_size=batch_size):
             out.write(b"".join(encode_record(record) for record in batch.records))
             out.flush()
             written += len(batch.records)
