@@ -1,15 +1,18 @@
 """Wires the webhooks service: database, request entry point, event-log outbox, dispatcher."""
 
 import asyncio
+import contextlib
 import time
 from pathlib import Path
 
 import aiohttp
+from nats.js import JetStreamContext
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from contracts.subjects import event_filter
 from runtime.bus import open_bus
 from runtime.consumer import run_consumer
+from runtime.logging import get_logger
 from runtime.rpc import serve_ping
 from runtime.settings import Settings
 from services.webhooks.adapters.deliveries import SqlDeliveries
@@ -21,6 +24,10 @@ from services.webhooks.domain.retry import RetryPolicy
 from services.webhooks.entrypoints.nats_requests import serve_requests
 from services.webhooks.service_layer.dispatcher import Dispatcher
 from services.webhooks.service_layer.registry import WebhookRegistry
+
+log = get_logger(__name__)
+
+RESTART_DELAY_S = 0.5
 
 
 async def open_engine(url: str) -> AsyncEngine:
@@ -38,6 +45,18 @@ def retry_policy(settings: Settings) -> RetryPolicy:
         base_s=settings.webhook_backoff_s,
         cap_s=settings.webhook_backoff_max_s,
     )
+
+
+async def _consume(js: JetStreamContext, outbox: DeliveryOutbox, stop: asyncio.Event) -> None:
+    """Consume until stopped; a failed fetch (nats-py may raise a bare TimeoutError) rebinds
+    from the outbox's recorded position, so nothing is lost or queued twice."""
+    while not stop.is_set():
+        try:
+            await run_consumer(js, outbox, durable=CONSUMER, filters=[event_filter()], stop=stop)
+        except Exception:
+            log.exception("webhooks.consumer_failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=RESTART_DELAY_S)
 
 
 async def run(settings: Settings, stop: asyncio.Event) -> None:
@@ -61,9 +80,7 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
         dispatching = asyncio.create_task(dispatcher.run(stop))
         await serve_ping(bus.nc, "webhooks")
         try:
-            await run_consumer(
-                bus.js, outbox, durable=CONSUMER, filters=[event_filter()], stop=stop
-            )
+            await _consume(bus.js, outbox, stop)
         finally:
             stop.set()
             await dispatching
