@@ -100,7 +100,7 @@ class NeonizeClient(WhatsAppClient):
             )
 
     async def _pump_loop(self) -> None:
-        while True:
+        while self._pump is asyncio.current_task():
             run, item = await self._inbox.get()
             if run != self._run or self._neo is None:
                 self._log.debug("neonize.stale_event", run=run, kind=type(item).__name__)
@@ -216,9 +216,9 @@ class NeonizeClient(WhatsAppClient):
 
     async def disconnect(self) -> None:
         await self._halt()
-        if self._pump is not None:
-            self._pump.cancel()
-            self._pump = None
+        pump, self._pump = self._pump, None
+        if pump is not None and pump is not asyncio.current_task():
+            pump.cancel()  # (called from a callback on the pump itself, it ends on its own)
 
     async def forget(self) -> None:
         await self.disconnect()
