@@ -22,6 +22,9 @@ from contracts.events.session import SendPacing
 
 __all__ = ["LIVE", "PendingSend", "Session", "Status"]
 
+REMEMBERED = 2000
+"""How many finished message ids a session remembers, so a retried send command is not doubled."""
+
 Status = Literal[
     "new",
     "pairing",
@@ -59,7 +62,14 @@ class Session(Struct, kw_only=True):
     pacing: SendPacing | None = None
     reconnects: list[datetime] = field(default_factory=list)
     pending: dict[str, PendingSend] = field(default_factory=dict)
-    seen_messages: int = 0
+    finished: list[str] = field(default_factory=list)  # recent sends that reached a final state
+
+    def knows_message(self, message_id: str) -> bool:
+        return message_id in self.pending or message_id in self.finished
+
+    def _finish(self, message_id: str) -> None:
+        self.pending.pop(message_id, None)
+        self.finished = [*self.finished[-(REMEMBERED - 1) :], message_id]
 
     def apply(self, event: Event, at: datetime) -> None:
         """Evolve by one event that happened at ``at``."""
@@ -92,7 +102,7 @@ class Session(Struct, kw_only=True):
                     queued_at=at,
                 )
             case MessageSent():
-                self.pending.pop(event.message_id, None)
+                self._finish(event.message_id)
             case MessageSendFailed():
                 item = self.pending.get(event.message_id)
                 if item is None:
@@ -100,6 +110,6 @@ class Session(Struct, kw_only=True):
                 if event.will_retry:
                     item.attempts, item.not_before = event.attempt, event.next_attempt_at
                 else:
-                    del self.pending[event.message_id]
+                    self._finish(event.message_id)
             case _:
                 pass

@@ -149,8 +149,8 @@ class CommandHandlers:
         message_id = cmd.message_id or new_id()
         if not is_valid_id(message_id):
             return Refused(code="invalid_message_id", message="message ids are [A-Za-z0-9_-]{1,64}")
-        if message_id in rt.state.pending:
-            return self._accepted(rt, message_id=message_id)
+        if rt.state.knows_message(message_id):  # a retried command: nothing new is queued
+            return Accepted(session=rt.session, message_id=message_id, status="queued")
         events = transitions.queue_send(
             rt.state,
             message_id=message_id,

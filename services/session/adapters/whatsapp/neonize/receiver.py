@@ -62,9 +62,14 @@ class Receiver:
     def reset(self) -> None:
         """A new underlying neonize client starts from scratch."""
         self.connected = False
+        self.paired = False  # scanned: the QR series ending is no longer a failure
         self.offline_sync = False
         self.qr_seen = 0
         self.first_qr.clear()
+
+    @property
+    def _linked(self) -> bool:
+        return self.connected or self.paired
 
     async def handle(self, item: object) -> None:
         match item:
@@ -74,7 +79,9 @@ class Receiver:
                 self.first_qr.set()
                 self._log.info("neonize.qr", number=self.qr_seen, ttl_s=ttl.total_seconds())
                 await self.events.on_qr(code, self._clock() + ttl)
-            case QrRanOut(seen=seen) if seen == self.qr_seen and not self.connected:
+            case QrRanOut(seen=seen) if seen == self.qr_seen and not (
+                self.connected or self.paired
+            ):
                 await self.apply(s.Dropped(reason="connect_failure", detail="QR codes ran out"))
             case RunEnded(error=error) if error is not None:
                 await self.apply(s.Dropped(reason="connect_failure", detail=error))
@@ -106,6 +113,7 @@ class Receiver:
                 self._log.info("neonize.keepalive_restored")
             case s.PairResult(ok=ok, error=error):
                 self._log.info("neonize.pair_status", ok=ok, error=error)
+                self.paired = self.paired or ok
             case s.OfflineSyncStarted(pending_messages=pending):
                 self._log.info("neonize.offline_sync_started", pending_messages=pending)
                 self.offline_sync = True
