@@ -10,6 +10,7 @@ from neonize.aioze.events import (
     MessageEv,
     OfflineSyncCompletedEv,
     OfflineSyncPreviewEv,
+    PairStatusEv,
     ReceiptEv,
     StreamReplacedEv,
 )
@@ -133,3 +134,11 @@ async def test_qr_codes_never_reach_the_logs(tmp_path: Path) -> None:
         await h.receiver.handle(QrCode(code="2@SECRET-QR-PAYLOAD"))
     assert h.events.calls[0][1] == "2@SECRET-QR-PAYLOAD"
     assert logs and "SECRET-QR-PAYLOAD" not in repr(logs)
+
+
+async def test_a_scanned_qr_series_ending_is_not_a_failure(tmp_path: Path) -> None:
+    h = Harness(tmp_path)
+    await h.receiver.handle(QrCode(code="2@only"))
+    await h.receiver.handle(PairStatusEv(Status=PairStatusEv.SUCCESS, ID=PHONE))
+    await h.receiver.handle(QrRanOut(seen=1))
+    assert h.events.kinds() == ["qr"] and h.halts == 0
