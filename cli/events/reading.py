@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from contextlib import suppress
 
 import msgspec
-from nats.errors import TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
@@ -64,7 +63,7 @@ async def read_log(
         while not stop.is_set() and (follow or remaining > 0):
             try:
                 msgs = await sub.fetch(batch_size, timeout=0.5)
-            except NatsTimeout:
+            except TimeoutError:  # nats-py raises its own subclass, or a bare one
                 continue
             records = [
                 Record(

@@ -13,7 +13,6 @@ import sqlite3
 from typing import Any
 
 import nats
-from nats.errors import TimeoutError as NatsTimeout
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
 
@@ -74,7 +73,7 @@ class Subscriber:
         while not stop.is_set():
             try:
                 msgs = await sub.fetch(100, timeout=0.5)
-            except NatsTimeout:
+            except TimeoutError:  # nats-py raises its own subclass, or a bare one
                 continue
             for msg in msgs:
                 try:
