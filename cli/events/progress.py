@@ -8,8 +8,6 @@ from runtime.logging import get_logger
 
 __all__ = ["Progress", "render_bar"]
 
-log = get_logger(__name__)
-
 
 def render_bar(label: str, done: int, total: int | None, rate: float, width: int = 30) -> str:
     """One terminal line, e.g. ``export [######------] 50% 500/1000 250/s``."""
@@ -60,14 +58,16 @@ class Progress:
             self._show()
             self.out.write("\n")
             self.out.flush()
-        log.info(f"events.{self.label}.done", count=self.done, rate=round(self.rate), **summary)
+        get_logger(__name__).info(
+            f"events.{self.label}.done", count=self.done, rate=round(self.rate), **summary
+        )
 
     def _show(self) -> None:
         if self.interactive:
             self.out.write("\r" + render_bar(self.label, self.done, self.total, self.rate))
             self.out.flush()
         else:
-            log.info(
+            get_logger(__name__).info(
                 f"events.{self.label}.progress",
                 count=self.done,
                 total=self.total,
