@@ -75,6 +75,11 @@ async def test_register_receive_signed_events_and_manage_webhooks(
     assert delivery["event_id"] == hit.event_id
     assert [a["status_code"] for a in delivery["attempts"]] == [200]
 
+    for query in ("status=bogus", "limit=0", "limit=x"):
+        status, _ = await tenant.call("GET", f"/v1/webhooks/{hook_id}/deliveries?{query}")
+        assert status == 422, query
+    assert (await tenant.call("GET", "/v1/webhooks/not.an.id"))[0] == 404
+
     _, other = await admin.call("POST", "/v1/tenants", json={"name": "other"})
     intruder = admin.as_key(other["api_key"])
     for method, path in [

@@ -1,5 +1,6 @@
-"""Webhook endpoints: registration CRUD, the delivery log, dead letters and redelivery.
-The webhooks service stores everything; this module only decodes, asks and answers."""
+"""Webhook handlers: registration CRUD, the delivery log, dead letters and redelivery.
+The webhooks service stores everything; these only decode, ask and answer. They are served
+(and authenticated as a tenant) through the declared operations of routes/webhook_ops.py."""
 
 from typing import Annotated
 
@@ -28,12 +29,10 @@ from contracts.webhooks import (
     WebhookView,
 )
 from runtime.rpc import request as rpc_request
-from services.gateway.auth import require_tenant
+from services.gateway.auth import tenant_of
 from services.gateway.bodies import read_body
 from services.gateway.errors import ApiError
-from services.gateway.keys import BACKENDS, TENANTS
-
-routes = web.RouteTableDef()
+from services.gateway.keys import BACKENDS
 
 Url = Annotated[str, msgspec.Meta(min_length=1, max_length=2048)]
 Filters = Annotated[list[Annotated[str, msgspec.Meta(max_length=64)]], msgspec.Meta(max_length=50)]
@@ -85,9 +84,8 @@ def _path_id(request: web.Request, name: str, what: str) -> str:
     return value
 
 
-@routes.post("/v1/webhooks")
 async def create_webhook(request: web.Request) -> web.Response:
-    tenant = await require_tenant(request, request.app[TENANTS])
+    tenant = tenant_of(request)
     body = await read_body(request, NewWebhook)
     reply = await _ask(request, CreateWebhook(tenant=tenant, **msgspec.structs.asdict(body)))
     if not isinstance(reply, WebhookCreated):
@@ -95,18 +93,16 @@ async def create_webhook(request: web.Request) -> web.Response:
     return _json({**msgspec.to_builtins(reply.webhook), "secret": reply.secret}, status=201)
 
 
-@routes.get("/v1/webhooks")
 async def list_webhooks(request: web.Request) -> web.Response:
-    tenant = await require_tenant(request, request.app[TENANTS])
+    tenant = tenant_of(request)
     reply = await _ask(request, ListWebhooks(tenant=tenant))
     if not isinstance(reply, WebhookList):
         raise _unexpected(reply)
     return _json({"items": reply.items})
 
 
-@routes.get("/v1/webhooks/{webhook_id}")
 async def get_webhook(request: web.Request) -> web.Response:
-    tenant = await require_tenant(request, request.app[TENANTS])
+    tenant = tenant_of(request)
     webhook = _path_id(request, "webhook_id", "webhook")
     reply = await _ask(request, GetWebhook(tenant=tenant, webhook=webhook))
     if not isinstance(reply, WebhookView):
@@ -114,9 +110,8 @@ async def get_webhook(request: web.Request) -> web.Response:
     return _json(reply)
 
 
-@routes.patch("/v1/webhooks/{webhook_id}")
 async def update_webhook(request: web.Request) -> web.Response:
-    tenant = await require_tenant(request, request.app[TENANTS])
+    tenant = tenant_of(request)
     webhook = _path_id(request, "webhook_id", "webhook")
     body = await read_body(request, WebhookChanges)
     changes = {k: v for k, v in msgspec.structs.asdict(body).items() if v is not msgspec.UNSET}
@@ -126,9 +121,8 @@ async def update_webhook(request: web.Request) -> web.Response:
     return _json(reply)
 
 
-@routes.delete("/v1/webhooks/{webhook_id}")
 async def delete_webhook(request: web.Request) -> web.Response:
-    tenant = await require_tenant(request, request.app[TENANTS])
+    tenant = tenant_of(request)
     webhook = _path_id(request, "webhook_id", "webhook")
     reply = await _ask(request, DeleteWebhook(tenant=tenant, webhook=webhook))
     if not isinstance(reply, WebhookDeleted):
@@ -152,7 +146,7 @@ def _status_and_limit(
 
 
 async def _delivery_log(request: web.Request, status: DeliveryStatus | None) -> web.Response:
-    tenant = await require_tenant(request, request.app[TENANTS])
+    tenant = tenant_of(request)
     webhook = _path_id(request, "webhook_id", "webhook")
     wanted, limit = _status_and_limit(request, status)
     query = ListDeliveries(tenant=tenant, webhook=webhook, status=wanted, limit=limit)
@@ -162,19 +156,16 @@ async def _delivery_log(request: web.Request, status: DeliveryStatus | None) -> 
     return _json({"items": reply.items})
 
 
-@routes.get("/v1/webhooks/{webhook_id}/deliveries")
 async def list_deliveries(request: web.Request) -> web.Response:
     return await _delivery_log(request, None)
 
 
-@routes.get("/v1/webhooks/{webhook_id}/dead-letters")
 async def list_dead_letters(request: web.Request) -> web.Response:
     return await _delivery_log(request, "dead")
 
 
-@routes.post("/v1/webhooks/{webhook_id}/dead-letters/{delivery_id}/redeliver")
 async def redeliver(request: web.Request) -> web.Response:
-    tenant = await require_tenant(request, request.app[TENANTS])
+    tenant = tenant_of(request)
     webhook = _path_id(request, "webhook_id", "webhook")
     delivery = _path_id(request, "delivery_id", "delivery")
     reply = await _ask(

@@ -94,10 +94,12 @@ class Dispatcher:
         for head in await self._deliveries.heads():
             if head.lane in self._busy:
                 continue
-            if head.next_attempt_ms > now_ms or len(self._busy) >= self._concurrency:
+            if head.next_attempt_ms > now_ms:
                 due = head.next_attempt_ms
                 next_due_ms = due if next_due_ms is None else min(next_due_ms, due)
                 continue
+            if len(self._busy) >= self._concurrency:
+                continue  # a lane that finishes wakes us up
             task = asyncio.create_task(self._attempt(head))
             self._busy[head.lane] = task
             task.add_done_callback(functools.partial(self._lane_done, head.lane))
