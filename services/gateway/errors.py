@@ -18,10 +18,17 @@ STATUS_OF_CODE: Mapping[str, int] = {
     "not_pairing": 409,
     "conflict": 409,
     "already_final": 409,
+    "not_paired": 409,
+    "needs_attention": 409,
     "invalid_address": 422,
     "validation_failed": 422,
     "due_in_past": 422,
     "bad_query": 422,
+    "invalid_phone": 422,
+    "invalid_text": 422,
+    "invalid_name": 422,
+    "invalid_message_id": 422,
+    "unavailable": 503,
     "not_caught_up": 503,
     "not_implemented": 501,
 }
@@ -40,7 +47,7 @@ class ApiError(Exception):
     @classmethod
     def from_refusal(cls, refused: Refused) -> "ApiError":
         return cls(
-            STATUS_OF_CODE.get(refused.code, 400), refused.code, refused.message, refused.details
+            STATUS_OF_CODE.get(refused.code, 409), refused.code, refused.message, refused.details
         )
 
 

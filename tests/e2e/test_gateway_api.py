@@ -1,0 +1,414 @@
+"""The gateway's v1 API over real HTTP against the whole stack (simulated WhatsApp).
+
+One stack for the module (starting one costs seconds); every test makes its own tenants."""
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import msgspec
+import nats
+import pytest
+import pytest_asyncio
+from nats.aio.client import Client
+
+from cli.stack import LocalStack
+from contracts.simulator import SimIncoming, SimReceipt, SimReply, SimScan
+from contracts.subjects import sim_subject
+from tests.integration.gateway.sse_client import SseReader
+from tests.support.http import Api
+from tests.support.waiting import eventually
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+PHONE = "+201234567890"
+PEER = "+201000000001"
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LocalStack]:
+    env = {"PATH": "/usr/bin:/bin", "WA_LOG_FORMAT": "json", "WA_GATEWAY_SSE_HEARTBEAT_S": "1"}
+    local = LocalStack(Path(tmp_path_factory.mktemp("gateway")) / "var", env=env)
+    await local.start(timeout=90)
+    yield local
+    local.stop()
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def admin(stack: LocalStack) -> AsyncIterator[Api]:
+    async with aiohttp.ClientSession() as http:
+        yield Api(http, stack.url, stack.admin_token)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def sim(stack: LocalStack) -> AsyncIterator[Client]:
+    nc = await nats.connect(stack.env["WA_NATS_URL"])
+    yield nc
+    await nc.close()
+
+
+async def new_tenant(admin: Api, name: str = "acme") -> Api:
+    status, body = await admin.call("POST", "/v1/tenants", json={"name": name})
+    assert status == 201, body
+    return admin.as_key(body["api_key"])
+
+
+async def drive(sim: Client, verb: str, request: msgspec.Struct) -> SimReply:
+    msg = await sim.request(sim_subject(verb), msgspec.json.encode(request), timeout=10)
+    reply = msgspec.json.decode(msg.data, type=SimReply)
+    assert reply.ok, reply.error
+    return reply
+
+
+async def new_session(api: Api, name: str = "Sales") -> str:
+    status, body = await api.call("POST", "/v1/sessions", json={"name": name})
+    assert status == 201, body
+    return str(body["id"])
+
+
+async def connected_session(api: Api, sim: Client, name: str = "Sales") -> str:
+    session = await new_session(api, name)
+    status, body = await api.call("POST", f"/v1/sessions/{session}/pair", json={"method": "qr"})
+    assert status == 202 and body["status"] == "pairing", body
+    await drive(sim, "scan", SimScan(session=session, phone=PHONE))
+    await eventually(lambda: status_is(api, session, "connected"))
+    return session
+
+
+async def status_is(api: Api, session: str, wanted: str) -> bool:
+    return bool((await api.call("GET", f"/v1/sessions/{session}"))[1]["status"] == wanted)
+
+
+def code(body: Any) -> str:
+    return str(body["error"]["code"])
+
+
+async def test_admin_manages_tenants_and_rotates_keys(admin: Api) -> None:
+    status, created = await admin.call("POST", "/v1/tenants", json={"name": "rotating"})
+    assert status == 201 and created["api_key"].startswith("wa_")
+    old = admin.as_key(created["api_key"])
+    status, listed = await admin.call("GET", "/v1/tenants")
+    assert status == 200 and created["id"] in {t["id"] for t in listed["items"]}
+    assert all("api_key" not in t and "key_hash" not in t for t in listed["items"])
+    assert (await old.call("GET", "/v1/sessions"))[0] == 200
+
+    status, rotated = await admin.call("POST", f"/v1/tenants/{created['id']}/keys")
+    assert status == 201 and rotated["id"] == created["id"]
+    assert rotated["api_key"] != created["api_key"]
+    status, body = await old.call("GET", "/v1/sessions")
+    assert status == 401 and code(body) == "unauthorized"
+    assert (await old.as_key(rotated["api_key"]).call("GET", "/v1/sessions"))[0] == 200
+
+    for tenant_id in ("01a1fd65-0000-7000-8000-000000000000", "bad%20id", "x" * 65):
+        status, body = await admin.call("POST", f"/v1/tenants/{tenant_id}/keys")
+        assert status == 404 and code(body) == "not_found"
+
+
+async def test_each_credential_opens_only_its_own_doors(admin: Api) -> None:
+    tenant = await new_tenant(admin)
+    assert (await tenant.call("GET", "/v1/tenants"))[0] == 401
+    assert (await tenant.call("POST", "/v1/tenants", json={"name": "x"}))[0] == 401
+    assert (await admin.call("GET", "/v1/sessions"))[0] == 401
+    for key in ("", "wa_unknown", "Ω-not-ascii", "x" * 5000):
+        status, body = await admin.as_key(key).call("GET", "/v1/sessions")
+        assert status == 401 and code(body) == "unauthorized", key
+    async with admin.http.get(
+        admin.base + "/v1/sessions", headers={"Authorization": "Basic x"}
+    ) as r:
+        assert r.status == 401
+
+
+async def test_pair_by_qr_then_send_and_read_messages(admin: Api, sim: Client) -> None:
+    api = await new_tenant(admin)
+    session = await new_session(api)
+    status, body = await api.call("GET", f"/v1/sessions/{session}/qr")
+    assert status == 409 and code(body) == "not_pairing"
+    status, body = await api.call(
+        "POST", f"/v1/sessions/{session}/messages", json={"to": PEER, "text": "x"}
+    )
+    assert status == 409 and code(body) == "not_connected"
+
+    assert (await api.call("POST", f"/v1/sessions/{session}/pair", json={"method": "qr"}))[0] == 202
+    status, qr = await api.call("GET", f"/v1/sessions/{session}/qr")
+    assert status == 200 and qr["qr"] and qr["expires_at"]
+    headers = {"Authorization": f"Bearer {api.key}", "Accept": "image/png"}
+    async with api.http.get(f"{api.base}/v1/sessions/{session}/qr", headers=headers) as resp:
+        assert resp.status == 200 and resp.content_type == "image/png"
+        assert (await resp.read()).startswith(b"\x89PNG\r\n\x1a\n")
+
+    await drive(sim, "scan", SimScan(session=session, phone=PHONE))
+    await eventually(lambda: status_is(api, session, "connected"))
+    _, view = await api.call("GET", f"/v1/sessions/{session}")
+    assert view["phone_number"] == PHONE and view["jid"].startswith("201234567890")
+    for path, payload in (
+        ("pair", {"method": "qr"}),
+        ("pair", {"method": "phone", "phone": PHONE}),
+    ):
+        status, body = await api.call("POST", f"/v1/sessions/{session}/{path}", json=payload)
+        assert status == 409 and code(body) == "already_connected"
+    assert (await api.call("GET", f"/v1/sessions/{session}/qr"))[0] == 409
+
+    status, sent = await api.call(
+        "POST", f"/v1/sessions/{session}/messages", json={"to": PEER, "text": "hello"}
+    )
+    assert status == 202 and sent["status"] == "queued"
+    message = f"/v1/sessions/{session}/messages/{sent['id']}"
+
+    async def delivered() -> Any:
+        body = (await api.call("GET", message))[1]
+        return body if body.get("status") in ("sent", "delivered") else None
+
+    got = await eventually(delivered)
+    assert got["chat_jid"] == "201000000001@s.whatsapp.net" and got["attempts"] >= 1
+    await drive(sim, "receipt", SimReceipt(session=session, message_id=sent["id"]))
+    await eventually(lambda: _field_is(api, message, "status", "delivered"))
+
+    await drive(
+        sim,
+        "incoming",
+        SimIncoming(
+            session=session, sender="201000000002@s.whatsapp.net", text="hi", push_name="Bob"
+        ),
+    )
+    listed = await eventually(lambda: _items(api, f"/v1/sessions/{session}/messages", 2))
+    assert {m["text"] for m in listed} == {"hello", "hi"}
+    status, chat = await api.call("GET", f"/v1/sessions/{session}/messages?chat=%2B201000000002")
+    assert status == 200 and [m["text"] for m in chat["items"]] == ["hi"]
+    status, page = await api.call("GET", f"/v1/sessions/{session}/messages?limit=1")
+    assert len(page["items"]) == 1 and page["next_cursor"]
+    status, rest = await api.call(
+        "GET", f"/v1/sessions/{session}/messages?limit=1&cursor={page['next_cursor']}"
+    )
+    assert [m["message_id"] for m in page["items"] + rest["items"]] == [
+        m["message_id"] for m in listed
+    ]
+    contacts = await eventually(lambda: _items(api, f"/v1/sessions/{session}/contacts", 1))
+    assert any(c["push_name"] == "Bob" for c in contacts)
+
+    status, body = await api.call(
+        "POST", f"/v1/sessions/{session}/messages", json={"to": "12@bogus", "text": "x"}
+    )
+    assert status == 422 and code(body) == "invalid_address"
+    assert body["error"]["details"]["reason"] == "unknown_server"
+    status, body = await api.call("GET", f"/v1/sessions/{session}/messages/nope-not-there")
+    assert status == 404 and code(body) == "not_found"
+
+
+async def _field_is(api: Api, path: str, name: str, wanted: str) -> bool:
+    return bool((await api.call("GET", path))[1].get(name) == wanted)
+
+
+async def _items(api: Api, path: str, count: int) -> list[Any]:
+    status, body = await api.call("GET", path)
+    return body["items"] if status == 200 and len(body["items"]) >= count else []
+
+
+async def test_pair_by_phone_code_logout_reconnect_delete(admin: Api, sim: Client) -> None:
+    api = await new_tenant(admin)
+    session = await new_session(api)
+    status, body = await api.call("POST", f"/v1/sessions/{session}/pair", json={"method": "phone"})
+    assert status == 422 and body["error"]["details"] == {"field": "phone"}
+    status, body = await api.call(
+        "POST", f"/v1/sessions/{session}/pair", json={"method": "phone", "phone": "12@g.us"}
+    )
+    assert status == 422 and code(body) == "invalid_address"
+    status, body = await api.call(
+        "POST", f"/v1/sessions/{session}/pair", json={"method": "phone", "phone": PHONE}
+    )
+    assert status == 202 and body["pairing_code"] and body["method"] == "phone"
+    await drive(sim, "scan", SimScan(session=session, phone=PHONE))
+    await eventually(lambda: status_is(api, session, "connected"))
+
+    status, body = await api.call("POST", f"/v1/sessions/{session}/logout")
+    assert status == 202 and body["status"] == "logged_out"
+    assert await status_is(api, session, "logged_out")
+    status, body = await api.call("POST", f"/v1/sessions/{session}/reconnect")
+    assert status == 409 and code(body) == "not_paired"
+    status, body = await api.call(
+        "POST", f"/v1/sessions/{session}/messages", json={"to": PEER, "text": "x"}
+    )
+    assert status == 409 and code(body) == "not_connected"
+
+    status, _ = await api.call("DELETE", f"/v1/sessions/{session}")
+    assert status == 204
+    assert await status_is(api, session, "deleted")
+
+
+async def test_bad_input_gets_a_clear_error_never_a_500(admin: Api) -> None:
+    api = await new_tenant(admin)
+    session = await new_session(api)
+    bodies: list[tuple[str, str, bytes, int]] = [
+        ("POST", "/v1/sessions", b'{"name":', 400),
+        ("POST", "/v1/sessions", b"\xff\xfe", 400),
+        ("POST", "/v1/sessions", b"", 400),
+        ("POST", "/v1/sessions", b"[]", 422),
+        ("POST", "/v1/sessions", b'{"name": 12}', 422),
+        ("POST", "/v1/sessions", b'{"name": "x", "admin": true}', 422),
+        ("POST", "/v1/sessions", b'{"name": 1e999}', 422),
+        ("POST", "/v1/sessions", b'{"name": "\\ud800"}', 400),
+        ("POST", "/v1/sessions", b'{"name": "' + b"x" * 201 + b'"}', 422),
+        ("POST", f"/v1/sessions/{session}/pair", b'{"method": "carrier-pigeon"}', 422),
+        (
+            "POST",
+            f"/v1/sessions/{session}/messages",
+            b'{"to": 123456789012345678901234567890, "text": "x"}',
+            422,
+        ),
+        (
+            "POST",
+            f"/v1/sessions/{session}/messages",
+            b'{"to": "+20 100 000 0001", "text": ""}',
+            422,
+        ),
+        (
+            "POST",
+            f"/v1/sessions/{session}/messages",
+            b'{"to": "\\u0660\\u0661\\u0660\\u0660", "text": "x"}',
+            422,
+        ),
+        (
+            "POST",
+            "/v1/reminders",
+            b'{"session_id": "../x", "to": "1", "due_at": "2030-01-01T00:00:00Z"}',
+            422,
+        ),
+        (
+            "POST",
+            "/v1/reminders",
+            b'{"session_id": "s", "to": "1", "due_at": "2030-01-01T00:00:00"}',
+            422,
+        ),
+    ]
+    for method, path, raw, expected in bodies:
+        status, body = await api.call(method, path, data=raw)
+        assert status == expected, (path, raw, body)
+        assert set(body["error"]) == {"code", "message", "details"}
+    for path in (
+        "/v1/sessions/..%2F..%2Fetc",
+        "/v1/sessions/%F0%9F%98%80",
+        "/v1/sessions/" + "a" * 65,
+        "/v1/sessions/a%00b",
+        f"/v1/sessions/{session}/messages/%20",
+        "/v1/reminders/%E2%80%AE",
+        "/v1/appointments/-",
+        "/v1/nothing-here",
+    ):
+        status, body = await api.call("GET", path)
+        assert status == 404 and code(body) == "not_found", (path, body)
+    for query in (
+        "limit=0",
+        "limit=201",
+        "limit=abc",
+        "limit=99999999999999999999",
+        "chat=bogus@x",
+    ):
+        status, body = await api.call("GET", f"/v1/sessions/{session}/messages?{query}")
+        assert status == 422, (query, body)
+    status, body = await api.call("DELETE", "/v1/tenants")
+    assert status == 405 and set(body["error"]) == {"code", "message", "details"}
+    status, body = await api.call(
+        "POST", "/v1/sessions", data=b'{"name": "' + b"x" * 300_000 + b'"}'
+    )
+    assert status == 413 and code(body) == "body_too_large"
+    assert [s["id"] for s in (await api.call("GET", "/v1/sessions"))[1]["items"]] == [session]
+
+
+async def test_another_tenant_gets_404_for_everything_and_sees_no_events(
+    admin: Api, sim: Client
+) -> None:
+    owner = await new_tenant(admin, "owner")
+    intruder = await new_tenant(admin, "intruder")
+    async with _events(intruder) as spying, _events(owner) as watching:
+        session = await connected_session(owner, sim)
+        _, sent = await owner.call(
+            "POST", f"/v1/sessions/{session}/messages", json={"to": PEER, "text": "secret"}
+        )
+        owners = SseReader(watching)
+        seen = [await owners.next_event() for _ in range(3)]
+        assert {e.data["session"] for e in seen} == {session}
+
+        base = f"/v1/sessions/{session}"
+        for method, path, payload in [
+            ("GET", base, None),
+            ("DELETE", base, None),
+            ("POST", base + "/pair", {"method": "qr"}),
+            ("GET", base + "/qr", None),
+            ("POST", base + "/logout", None),
+            ("POST", base + "/reconnect", None),
+            ("POST", base + "/messages", {"to": PEER, "text": "x"}),
+            ("GET", base + "/messages", None),
+            ("GET", base + f"/messages/{sent['id']}", None),
+            ("GET", base + "/contacts", None),
+            ("GET", f"/v1/events?session_id={session}", None),
+        ]:
+            status, body = await intruder.call(method, path, json=payload)
+            assert status == 404 and code(body) == "not_found", (method, path, body)
+        assert (await intruder.call("GET", "/v1/sessions"))[1]["items"] == []
+        assert await status_is(owner, session, "connected")  # the intruder changed nothing
+
+        await owner.call("POST", "/v1/sessions", json={"name": "a marker"})
+        marker = await owners.next_event()
+        while marker.event != "session.created":
+            marker = await owners.next_event()
+        own = await new_session(intruder, "intruder's own")
+        first = await SseReader(spying).next_event()
+    assert first.data["session"] == own and first.data["tenant"] != seen[0].data["tenant"]
+    assert int(first.id or 0) > int(marker.id or 0)  # everything of the owner's was skipped
+
+
+def _events(api: Api, query: str = "", last_event_id: str | None = None) -> Any:
+    headers = {"Authorization": f"Bearer {api.key}"}
+    if last_event_id:
+        headers["Last-Event-ID"] = last_event_id
+    return api.http.get(f"{api.base}/v1/events{query}", headers=headers)
+
+
+async def test_sse_resumes_exactly_after_the_last_event_id(admin: Api, sim: Client) -> None:
+    api = await new_tenant(admin)
+    async with _events(api) as resp:
+        assert resp.status == 200
+        session = await connected_session(api, sim)
+        reader = SseReader(resp)
+        first = [await reader.next_event() for _ in range(3)]
+    assert [e.event for e in first] == [
+        "session.created",
+        "session.pairing_started",
+        "session.connected",
+    ]
+    await api.call("POST", f"/v1/sessions/{session}/logout")
+    async with _events(api, f"?session_id={session}", last_event_id=first[0].id) as resp:
+        reader = SseReader(resp)
+        again = [await reader.next_event() for _ in range(3)]
+        await reader.until_comment("heartbeat", timeout=5)
+    assert [e.id for e in again[:2]] == [e.id for e in first[1:]]
+    assert again[2].event == "session.logged_out" and int(again[2].id or 0) > int(first[2].id or 0)
+    async with _events(api, "?types=session.logged_out", last_event_id="0") as resp:
+        only = await SseReader(resp).next_event()
+    assert only.id == again[2].id
+
+
+async def test_operations_endpoints(admin: Api) -> None:
+    assert await admin.call("GET", "/healthz") == (200, {"status": "ok"})
+    status, ready = await admin.call("GET", "/readyz")
+    checks = ready["checks"]
+    assert checks["nats"] == checks["session"] == checks["store"] == "ok", ready
+    assert (status == 200) is ready["ready"] is all(v == "ok" for v in checks.values())
+    status, spec = await admin.call("GET", "/openapi.json")
+    assert status == 200 and spec["openapi"] == "3.1.0" and "/v1/events" in spec["paths"]
+    async with admin.http.get(admin.base + "/docs") as resp:
+        page = await resp.text()
+        assert resp.status == 200 and resp.content_type == "text/html"
+        assert "/openapi.json" in page and "https://" not in page  # served locally, no CDN
+    async with admin.http.get(admin.base + "/metrics") as resp:
+        text = await resp.text()
+    assert resp.status == 200
+    for name in (
+        'wa_http_requests_total{method="GET",route="/openapi.json",status="200"}',
+        "wa_http_request_duration_seconds_bucket",
+        "wa_events_published ",
+        "wa_events_projected ",
+        "wa_sessions{",
+        "wa_reconnect_attempts ",
+        "wa_metrics_store_up 1.0",
+    ):
+        assert name in text, name
