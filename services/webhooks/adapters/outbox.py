@@ -37,7 +37,7 @@ class DeliveryOutbox:
         return int(value or 0)
 
     async def apply(self, batch: Sequence[Delivered]) -> None:
-        tenants = {item.event.tenant for item in batch}
+        tenants = sorted({item.event.tenant for item in batch})
         now = self._clock_ms()
         async with self._engine.begin() as conn:
             found = await conn.execute(select(webhooks).where(webhooks.c.tenant.in_(tenants)))

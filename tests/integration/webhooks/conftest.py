@@ -1,13 +1,19 @@
-"""The webhooks service in-process on a real NATS server and a real SQLite file, with small
+"""The webhooks service in-process on a real NATS server and a real database (each test runs
+on SQLite and on PostgreSQL, ``WA_TEST_POSTGRES_URL``, skipped when unreachable), with small
 retry timings, and a receiver on loopback."""
 
 import asyncio
+import os
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import msgspec
 import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from contracts.commands import Refused
 from contracts.envelope import Envelope, make_event
@@ -34,12 +40,38 @@ _encoder = msgspec.json.Encoder()
 _reply: msgspec.json.Decoder[WebhookReply] = msgspec.json.Decoder(WebhookReply)
 
 
+POSTGRES_URL = os.environ.get(
+    "WA_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def db_url(request: pytest.FixtureRequest) -> AsyncIterator[str]:
+    """Empty: SQLite under the data dir; else a fresh PostgreSQL database, dropped afterwards."""
+    if request.param == "sqlite":
+        yield ""
+        return
+    admin = create_async_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    name = f"wa_webhooks_{uuid.uuid4().hex[:12]}"
+    try:
+        async with admin.connect() as conn:
+            await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # unreachable or not allowed: skip, saying why
+        await admin.dispose()
+        pytest.skip(f"PostgreSQL not usable at {POSTGRES_URL}: {type(exc).__name__}: {exc}")
+    yield make_url(POSTGRES_URL).set(database=name).render_as_string(False)
+    async with admin.connect() as conn:
+        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    await admin.dispose()
+
+
 @pytest.fixture
-def settings(nats_server: EmbeddedNats, tmp_path: Path) -> Settings:
+def settings(nats_server: EmbeddedNats, tmp_path: Path, db_url: str) -> Settings:
     return load_settings(
         {},
         nats_url=nats_server.url,
         data_dir=str(tmp_path / "data"),
+        webhooks_db_url=db_url,
         webhook_max_attempts=4,
         webhook_backoff_s=0.1,
         webhook_backoff_max_s=1.0,

@@ -1,10 +1,13 @@
 """Registration: validation with nothing stored on bad input, filters, tenant isolation,
 updates and deletion; the secret is returned once and never again."""
 
+import time
 from collections.abc import Awaitable, Callable
 
 import msgspec
+import pytest
 
+from contracts.subjects import EVENTS_STREAM
 from contracts.webhooks import (
     CreateWebhook,
     DeleteWebhook,
@@ -17,6 +20,7 @@ from contracts.webhooks import (
     WebhookView,
 )
 from runtime.bus import Bus
+from services.webhooks.domain.signing import verify
 from tests.integration.webhooks.conftest import WebhooksService, connected, created, refused
 from tests.integration.webhooks.receiver import Receiver
 from tests.support.waiting import eventually
@@ -116,3 +120,28 @@ def _hit(receiver: Receiver) -> Callable[[], Awaitable[bool]]:
         return bool(receiver.hits)
 
     return probe
+
+
+async def test_secrets_appear_in_no_log_line_and_not_in_the_event_log(
+    service: WebhooksService, receiver: Receiver, bus: Bus, capfd: pytest.CaptureFixture[str]
+) -> None:
+    first, second = "whsec_first-secret-never-logged", "whsec_second-secret-never-logged"
+    receiver.respond = lambda nth, _: 500 if nth == 1 else 200
+    hook = (await service.register("t1", receiver.url, secret=first)).webhook.id
+    await bus.publisher.publish(created("s1"))
+    await eventually(receiver.got)
+    rotated = await service.ask(UpdateWebhook(tenant="t1", webhook=hook, secret=second))
+    assert isinstance(rotated, WebhookView) and b"secret" not in msgspec.json.encode(rotated)
+    await bus.publisher.publish(connected("s1"))
+    await eventually(lambda: receiver.got(2))
+    assert verify(
+        second, receiver.ok()[-1].headers["X-WA-Signature"], receiver.ok()[-1].body, now=time.time()
+    )
+
+    logged = "".join(capfd.readouterr())
+    assert "webhooks.registered" in logged and "webhooks.retry_scheduled" in logged
+    assert first not in logged and second not in logged
+    info = await bus.js.stream_info(EVENTS_STREAM)
+    for seq in range(1, info.state.last_seq + 1):
+        data = (await bus.js.get_msg(EVENTS_STREAM, seq)).data or b""
+        assert first.encode() not in data and second.encode() not in data
