@@ -1,3 +1,5 @@
+# One image for every service; docker-compose*.yml picks the service with
+# `python -m services.<name>`. Dependencies first, so a code change reuses their layer.
 FROM python:3.11-slim
 WORKDIR /app
 COPY requirements.lock pyproject.toml ./
@@ -6,5 +8,9 @@ COPY contracts ./contracts
 COPY runtime ./runtime
 COPY services ./services
 COPY cli ./cli
-RUN pip install --no-cache-dir --no-deps -e .
+RUN pip install --no-cache-dir --no-deps -e . \
+ && mkdir -p /data/simulator && chown -R nobody:nogroup /data
+# Named volumes mounted at /data (and /data/simulator) start as copies of these folders, so
+# the services, running as nobody, can write their SQLite files and the simulator's state.
+ENV WA_DATA_DIR=/data WA_LOG_FORMAT=json PYTHONUNBUFFERED=1
 USER nobody
