@@ -25,7 +25,7 @@ from services.gateway.keys import (
     TENANTS,
 )
 from services.gateway.metrics import GatewayMetrics
-from services.gateway.middleware import metrics_middleware, rate_limit_middleware
+from services.gateway.middleware import metrics_middleware
 from services.gateway.openapi import build_openapi
 from services.gateway.operations import Operations
 from services.gateway.routes import (
@@ -72,7 +72,7 @@ async def _closing(app: web.Application) -> None:
 
 def create_app(settings: Settings) -> web.Application:
     app = web.Application(
-        middlewares=[metrics_middleware, error_middleware, rate_limit_middleware],
+        middlewares=[metrics_middleware, error_middleware],
         client_max_size=settings.gateway_max_body_bytes,
     )
     app[SETTINGS] = settings

@@ -36,13 +36,19 @@ STATUS_OF_CODE: Mapping[str, int] = {
 
 class ApiError(Exception):
     def __init__(
-        self, status: int, code: str, message: str, details: Mapping[str, object] | None = None
+        self,
+        status: int,
+        code: str,
+        message: str,
+        details: Mapping[str, object] | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.details = dict(details or {})
+        self.headers = dict(headers or {})
 
     @classmethod
     def from_refusal(cls, refused: Refused) -> "ApiError":
@@ -66,7 +72,9 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     try:
         return await handler(request)
     except ApiError as exc:
-        return error_response(exc.status, exc.code, exc.message, exc.details)
+        response = error_response(exc.status, exc.code, exc.message, exc.details)
+        response.headers.update(exc.headers)
+        return response
     except BackendUnavailable as exc:
         return error_response(503, "backend_unavailable", str(exc), {})
     except web.HTTPRequestEntityTooLarge:

@@ -1,4 +1,4 @@
-"""Middlewares: request metrics, and the per-key rate limit (429 with Retry-After)."""
+"""Request metrics (a middleware), and the per-key rate limit applied to authenticated routes."""
 
 import hashlib
 import math
@@ -6,10 +6,10 @@ import time
 
 from aiohttp import web
 
-from services.gateway.errors import Handler, error_response
+from services.gateway.errors import ApiError, Handler
 from services.gateway.keys import LIMITER, METRICS
 
-__all__ = ["metrics_middleware", "rate_limit_middleware"]
+__all__ = ["enforce_rate_limit", "metrics_middleware"]
 
 
 def _route(request: web.Request) -> str:
@@ -32,17 +32,19 @@ async def metrics_middleware(request: web.Request, handler: Handler) -> web.Stre
         request.app[METRICS].observe(request.method, _route(request), status, elapsed)
 
 
-@web.middleware
-async def rate_limit_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Keyed by the presented credential (hashed); requests without one are not limited."""
-    header = request.headers.get("Authorization")
-    if header:
-        key = hashlib.sha256(header.encode("utf-8", "surrogateescape")).hexdigest()
-        wait = request.app[LIMITER].check(key)
-        if wait > 0:
-            retry_after = max(1, math.ceil(wait))
-            details = {"retry_after_s": round(wait, 3)}
-            response = error_response(429, "rate_limited", "too many requests for the key", details)
-            response.headers["Retry-After"] = str(retry_after)
-            return response
-    return await handler(request)
+def enforce_rate_limit(request: web.Request) -> None:
+    """429 with Retry-After once the presented credential (hashed) has spent its tokens.
+
+    Keyed by what is presented, before it is checked, so unknown keys cannot flood the
+    tenant registry either; the limiter's memory is bounded."""
+    header = request.headers.get("Authorization", "")
+    key = hashlib.sha256(header.encode("utf-8", "surrogateescape")).hexdigest()
+    wait = request.app[LIMITER].check(key)
+    if wait > 0:
+        raise ApiError(
+            429,
+            "rate_limited",
+            "too many requests for this key",
+            {"retry_after_s": round(wait, 3)},
+            headers={"Retry-After": str(max(1, math.ceil(wait)))},
+        )

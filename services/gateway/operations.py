@@ -12,6 +12,7 @@ from aiohttp import web
 
 from services.gateway.auth import require_admin, require_tenant
 from services.gateway.keys import SETTINGS, TENANTS
+from services.gateway.middleware import enforce_rate_limit
 
 __all__ = ["Auth", "Handler", "Operation", "Operations"]
 
@@ -98,6 +99,8 @@ class Operations:
 
         def register(handler: Handler) -> Handler:
             async def guarded(request: web.Request) -> web.StreamResponse:
+                if auth != "none":
+                    enforce_rate_limit(request)
                 if auth == "admin":
                     require_admin(request, request.app[SETTINGS].admin_token)
                 elif auth == "tenant":
