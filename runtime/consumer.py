@@ -87,7 +87,7 @@ async def run_consumer(
     while not stop.is_set():
         try:
             msgs = await sub.fetch(batch_size, timeout=0.5)
-        except NatsTimeout:
+        except (TimeoutError, NatsTimeout):  # nats-py 2.16 raises both kinds
             continue
         batch: list[Delivered] = []
         for msg in msgs:

@@ -72,7 +72,7 @@ class EventTail:
                 await self._subscribe()
             assert self._sub is not None
             msgs = await self._sub.fetch(batch, timeout=timeout)
-        except NatsTimeout:
+        except (TimeoutError, NatsTimeout):  # nats-py raises either when nothing came
             return []
         except (NotFoundError, APIError, *_UNAVAILABLE) as exc:
             # The consumer is gone (idle too long, a NATS restart): start again where we were.
