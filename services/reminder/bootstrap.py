@@ -1,23 +1,87 @@
-"""Wires the reminder service."""
+"""Wires the reminder service: database, outbox, log consumer, timer, command entry point."""
 
 import asyncio
+import contextlib
 
-from contracts.subjects import event_filter
 from runtime.bus import open_bus
-from runtime.consumer import run_consumer
+from runtime.logging import get_logger
 from runtime.rpc import serve_ping
 from runtime.settings import Settings
-from services.reminder.entrypoints.session_events import SessionEventsLogger
+from services.reminder.adapters.appointments_db import AppointmentsDb
+from services.reminder.adapters.database import open_engine
+from services.reminder.adapters.gate_db import GateDb
+from services.reminder.adapters.leases import SessionLeases
+from services.reminder.adapters.outbox import Outbox
+from services.reminder.adapters.reminders_db import RemindersDb
+from services.reminder.adapters.session_client import SessionClient
+from services.reminder.config import ReminderSettings, load_reminder_settings
+from services.reminder.entrypoints.log_consumer import caught_up, consume_log
+from services.reminder.entrypoints.nats_commands import serve_commands
+from services.reminder.service_layer.checks import Checks
+from services.reminder.service_layer.clock import Clock
+from services.reminder.service_layer.commands import CommandHandlers
+from services.reminder.service_layer.dispatcher import Dispatcher
+from services.reminder.service_layer.lifecycle import Lifecycle
+from services.reminder.service_layer.log_reactor import LogReactor
+from services.reminder.service_layer.metrics import ReminderMetrics
+from services.reminder.service_layer.session_worker import SessionWorker
+
+log = get_logger(__name__)
 
 
-async def run(settings: Settings, stop: asyncio.Event) -> None:
+async def run(
+    settings: Settings,
+    stop: asyncio.Event,
+    options: ReminderSettings | None = None,
+    clock: Clock | None = None,
+    metrics: ReminderMetrics | None = None,
+    ready: asyncio.Event | None = None,
+) -> None:
+    options = options or load_reminder_settings()
+    clock = clock or Clock()
+    metrics = metrics or ReminderMetrics()
+    instance = settings.instance_id or "main"
     bus = await open_bus(settings, "reminder")
-    await serve_ping(bus.nc, "reminder")
-    await run_consumer(
-        bus.js,
-        SessionEventsLogger(),
-        durable="reminder-sessions",
-        filters=[event_filter(event_type="session.>")],
-        stop=stop,
+    engine = await open_engine(settings.db_url("reminder"))
+    outbox = Outbox(engine, bus.publisher, instance)
+    await outbox.flush()  # whatever a crash left staged goes out first
+    reminders, gate = RemindersDb(engine, outbox), GateDb(engine)
+    leases = SessionLeases(bus.js, instance, options.lease_ttl_s, settings.stream_replicas)
+    await leases.open()
+    lifecycle = Lifecycle(reminders, options.policy(), clock, metrics)
+    sender = SessionClient(bus.nc, settings.request_timeout_s)
+    worker = SessionWorker(reminders, lifecycle, leases, sender, stop)
+    dispatcher = Dispatcher(reminders, gate, lifecycle, leases, worker, stop)
+    durable = f"reminder-{instance}"
+    reactor = LogReactor(durable, gate, lifecycle, outbox, dispatcher.wake)
+
+    async def catch_up() -> None:
+        await caught_up(bus.js, durable, timeout=2.0)
+
+    checks = Checks(gate, catch_up, settings.default_region)
+    handlers = CommandHandlers(
+        reminders, AppointmentsDb(engine), outbox, checks, clock, dispatcher.wake
     )
-    await bus.close()
+    consumer = asyncio.create_task(consume_log(bus.js, reactor, stop))
+    await caught_up(bus.js, durable, timeout=10.0)
+    dispatcher.ready.set()
+    timer = asyncio.create_task(dispatcher.run())
+    await serve_commands(bus.nc, handlers)
+    await serve_ping(bus.nc, "reminder")
+    log.info("reminder.ready", instance=instance)
+    if ready is not None:
+        ready.set()
+    stopper = asyncio.create_task(stop.wait())
+    try:
+        await asyncio.wait([stopper, timer, consumer], return_when=asyncio.FIRST_COMPLETED)
+        for task in (timer, consumer):
+            if task.done() and task.exception() is not None:
+                log.error("reminder.crashed", error=repr(task.exception()))
+                raise RuntimeError("a reminder task crashed") from task.exception()
+    finally:
+        stop.set()
+        for task in (timer, consumer):
+            with contextlib.suppress(Exception):
+                await task
+        await bus.close()
+        await engine.dispose()

@@ -1,0 +1,71 @@
+"""SQL for the connectivity gate (learned from session events) and the consumer's position."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from services.reminder.adapters.tables import positions, sessions
+
+__all__ = ["GateDb", "GateState"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class GateState:
+    tenant: str
+    connected: bool
+    deleted: bool
+
+
+class GateDb:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+        self._insert = dialect.insert
+
+    async def state(self, session: str) -> GateState | None:
+        stmt = select(sessions.c.tenant, sessions.c.connected, sessions.c.deleted).where(
+            sessions.c.session == session
+        )
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(stmt)).first()
+        if row is None:
+            return None
+        return GateState(tenant=row[0], connected=bool(row[1]), deleted=bool(row[2]))
+
+    async def record(
+        self,
+        conn: AsyncConnection,
+        *,
+        tenant: str,
+        session: str,
+        sequence: int,
+        connected: bool = False,
+        deleted: bool = False,
+    ) -> bool:
+        """Apply one session event unless a later one was applied already; True if applied."""
+        values = {"connected": connected, "deleted": deleted, "sequence": sequence}
+        stmt = self._insert(sessions).values(tenant=tenant, session=session, **values)
+        result = await conn.execute(stmt.on_conflict_do_nothing(index_elements=["session"]))
+        if result.rowcount == 1:
+            return True
+        result = await conn.execute(
+            update(sessions)
+            .where(sessions.c.session == session, sessions.c.sequence < sequence)
+            .values(**values)
+        )
+        return result.rowcount == 1
+
+    async def position(self, name: str) -> int:
+        async with self.engine.connect() as conn:
+            value = await conn.scalar(select(positions.c.position).where(positions.c.name == name))
+        return int(value or 0)
+
+    async def set_position(self, conn: AsyncConnection, name: str, position: int) -> None:
+        stmt = self._insert(positions).values(name=name, position=position)
+        await conn.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[positions.c.name], set_={"position": stmt.excluded.position}
+            )
+        )

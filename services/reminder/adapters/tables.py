@@ -1,0 +1,128 @@
+"""The reminder service's own tables: the schedule, appointments, sessions' gate, the outbox."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Dialect,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+
+__all__ = [
+    "UtcDateTime",
+    "appointments",
+    "metadata",
+    "outbox",
+    "positions",
+    "reminders",
+    "sessions",
+]
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+metadata = MetaData()
+
+reminders = Table(
+    "reminders",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("tenant", String(64), nullable=False),
+    Column("session", String(64), nullable=False),
+    Column("to_jid", String(128), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("due_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime),  # an appointment's start: too late after it
+    Column("appointment_id", String(64)),
+    Column("lead_s", Integer),
+    # scheduled | deferred | dispatched | retrying | sent | failed | cancelled
+    Column("status", String(16), nullable=False),
+    Column("wake_at", UtcDateTime),  # when the dispatcher must look again (None: wait for a gate)
+    Column("message_id", String(64), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("was_deferred", Boolean, nullable=False, default=False),
+    Column("dispatched_at", UtcDateTime),
+    Column("last_reason", String(200)),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_reminders_wake", "status", "wake_at"),
+    Index("ix_reminders_session", "session", "status", "due_at"),
+    Index("ix_reminders_message", "message_id"),
+    Index("ix_reminders_appointment", "appointment_id"),
+)
+
+appointments = Table(
+    "appointments",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("tenant", String(64), nullable=False),
+    Column("session", String(64), nullable=False),
+    Column("to_jid", String(128), nullable=False),
+    Column("title", String(500), nullable=False),
+    Column("starts_at", UtcDateTime, nullable=False),
+    Column("utc_offset_s", Integer, nullable=False, default=0),
+    Column("remind_before_s", String(500), nullable=False),  # comma-separated seconds
+    Column("template", Text),
+    Column("fields", Text, nullable=False, default="{}"),
+    Column("status", String(16), nullable=False),  # scheduled | cancelled
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# The connectivity gate, learned from the log only. ``sequence``: the last event applied, so
+# instances replaying at different speeds never move a session back in time.
+sessions = Table(
+    "gate_sessions",
+    metadata,
+    Column("session", String(64), primary_key=True),
+    Column("tenant", String(64), nullable=False),
+    Column("connected", Boolean, nullable=False, default=False),
+    Column("deleted", Boolean, nullable=False, default=False),
+    Column("sequence", BigInteger, nullable=False),
+)
+
+positions = Table(
+    "consumer_positions",
+    metadata,
+    Column("name", String(128), primary_key=True),
+    Column("position", BigInteger, nullable=False),
+)
+
+# Events written in the same transaction as the change they describe; published, then deleted.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("instance", String(64), nullable=False),
+    Column("event_id", String(64), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)

@@ -1,0 +1,77 @@
+"""Checks every reminder command passes before anything changes; each failure is a Refused."""
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from contracts.addresses import InvalidAddress, parse_address
+from contracts.commands import Refused
+from contracts.ids import is_valid_id
+from services.reminder.adapters.gate_db import GateDb
+
+__all__ = ["Checks", "Rejected"]
+
+MAX_LEAD = timedelta(days=366)
+
+
+class Rejected(Exception):
+    """A command that must be refused; carries the reply."""
+
+    def __init__(self, reply: Refused) -> None:
+        super().__init__(reply.message)
+        self.reply = reply
+
+
+def invalid(field: str, message: str) -> Rejected:
+    return Rejected(Refused(code="validation_failed", message=message, details={"field": field}))
+
+
+class Checks:
+    def __init__(
+        self, gate: GateDb, catch_up: Callable[[], Awaitable[None]], default_region: str
+    ) -> None:
+        self.gate = gate
+        self.catch_up = catch_up
+        self.default_region = default_region
+
+    def ids(self, **ids: str | None) -> None:
+        for name, value in ids.items():
+            if value is not None and not is_valid_id(value):
+                raise invalid(name, f"{name} must match [A-Za-z0-9_-]{{1,64}}")
+
+    def future(self, name: str, when: datetime, now: datetime) -> None:
+        if when.tzinfo is None or when.utcoffset() is None:
+            raise invalid(name, f"{name} must carry a timezone (e.g. 2026-05-01T09:00:00+02:00)")
+        if when <= now:
+            raise Rejected(Refused(code="due_in_past", message=f"{name} is not in the future",
+                                   details={"field": name, "now": now.isoformat()}))  # fmt: skip
+
+    def aware(self, name: str, when: datetime) -> None:
+        if when.tzinfo is None or when.utcoffset() is None:
+            raise invalid(name, f"{name} must carry a timezone")
+
+    def leads(self, leads: list[timedelta]) -> None:
+        if not leads:
+            raise invalid("remind_before", "give at least one lead time, e.g. PT1H")
+        if len(leads) > 10:
+            raise invalid("remind_before", "at most 10 lead times")
+        if any(lead < timedelta(0) or lead > MAX_LEAD for lead in leads):
+            raise invalid("remind_before", "lead times must be between PT0S and P366D")
+
+    def address(self, to: str) -> str:
+        """The parsed JID to send to."""
+        try:
+            return parse_address(to, self.default_region).jid
+        except InvalidAddress as exc:
+            details = {"reason": exc.reason, "field": "to"}
+            reply = Refused(code="invalid_address", message=exc.message, details=details)
+            raise Rejected(reply) from exc
+
+    async def session(self, tenant: str, session: str) -> None:
+        """Known to this tenant and not deleted; waits once for the log if not seen yet."""
+        state = await self.gate.state(session)
+        if state is None:
+            await self.catch_up()
+            state = await self.gate.state(session)
+        if state is None or state.tenant != tenant or state.deleted:
+            raise Rejected(Refused(code="not_found", message="no such session",
+                                   details={"field": "session"}))  # fmt: skip

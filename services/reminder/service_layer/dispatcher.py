@@ -1,0 +1,113 @@
+"""The timer: sleeps until the next due time (or a change), defers what falls due while its
+session is down, and runs one paced worker per connected session whose lease it holds."""
+
+import asyncio
+import functools
+from datetime import timedelta
+
+from runtime.logging import get_logger
+from services.reminder.adapters.gate_db import GateDb
+from services.reminder.adapters.leases import SessionLeases
+from services.reminder.adapters.reminders_db import RemindersDb
+from services.reminder.service_layer.lifecycle import Lifecycle
+from services.reminder.service_layer.session_worker import SessionWorker
+
+__all__ = ["Dispatcher"]
+
+log = get_logger(__name__)
+LONGEST_SLEEP = timedelta(hours=1)  # a safety net against clock jumps, not a poll
+
+
+class Dispatcher:
+    """One per instance. ``wake()`` re-arms the timer after any change of the schedule."""
+
+    def __init__(
+        self,
+        db: RemindersDb,
+        gate: GateDb,
+        lifecycle: Lifecycle,
+        leases: SessionLeases,
+        worker: SessionWorker,
+        stop: asyncio.Event,
+    ) -> None:
+        self.db = db
+        self.gate = gate
+        self.lifecycle = lifecycle
+        self.leases = leases
+        self.worker = worker
+        self.stop = stop
+        self.clock = lifecycle.clock
+        self._wake = asyncio.Event()
+        self._workers: dict[str, asyncio.Task[None]] = {}
+        self.ready = asyncio.Event()  # set once the log has been caught up on start
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run(self) -> None:
+        await self.ready.wait()
+        renewer = asyncio.create_task(self._renew_leases())
+        try:
+            while not self.stop.is_set():
+                self._wake.clear()
+                blocked = await self._tick()
+                delay = await self._delay(blocked)
+                waiter = asyncio.create_task(self._wake.wait())
+                stopper = asyncio.create_task(self.stop.wait())
+                await asyncio.wait(
+                    [waiter, stopper], timeout=delay, return_when=asyncio.FIRST_COMPLETED
+                )
+                waiter.cancel()
+                stopper.cancel()
+        finally:
+            renewer.cancel()
+            await asyncio.gather(renewer, *self._workers.values(), return_exceptions=True)
+
+    async def _tick(self) -> bool:
+        """Returns True when some session has work but another instance holds its lease."""
+        await self.lifecycle.publish()  # anything left staged by a failed publish
+        now = self.clock.now()
+        for row in await self.db.overdue_outcomes(now):
+            await self.lifecycle.attempt_failed(row, "no_outcome")
+        for row in await self.db.due_while_down(now):
+            state = await self.gate.state(row.session)
+            if state is not None and state.deleted:
+                await self.lifecycle.fail(row, "session_deleted")
+            else:
+                await self.lifecycle.defer(row, "session_not_connected")
+        blocked = False
+        for tenant, session in await self.db.sessions_with_ready_work(now):
+            key = f"{tenant}.{session}"
+            if key in self._workers:
+                continue
+            if not await self.leases.acquire(key):
+                blocked = True
+                continue
+            task = asyncio.create_task(self.worker.run(tenant, session, key))
+            self._workers[key] = task
+            task.add_done_callback(functools.partial(self._worker_done, key))
+        return blocked
+
+    def _worker_done(self, key: str, _: "asyncio.Task[None]") -> None:
+        task = self._workers.pop(key, None)
+        if task is not None and not task.cancelled() and task.exception() is not None:
+            log.error("reminder.worker_crashed", key=key, error=repr(task.exception()))
+        self.wake()  # work may have arrived while it was finishing
+
+    async def _delay(self, blocked: bool) -> float:
+        now = self.clock.now()
+        horizon = now + LONGEST_SLEEP
+        next_wake = await self.db.next_wake(now)
+        if next_wake is not None:
+            horizon = min(horizon, next_wake)
+        if blocked:  # the holder may die: look again once its lease could have expired
+            horizon = min(horizon, now + timedelta(seconds=self.leases.ttl_s))
+        return max((horizon - now).total_seconds(), 0.0)
+
+    async def _renew_leases(self) -> None:
+        while not self.stop.is_set():
+            await asyncio.sleep(self.leases.ttl_s / 3)
+            try:
+                await self.leases.renew()
+            except Exception:  # NATS reconnecting: the next round tries again
+                log.warning("reminder.lease_renew_failed", exc_info=True)

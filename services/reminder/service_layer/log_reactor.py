@@ -1,0 +1,92 @@
+"""Reacts to the event log: the connectivity gate (session.*) and send outcomes (message.*).
+
+Each batch is one transaction with the consumer's position, so a crash neither loses nor
+doubles; every write is also guarded (sequence or status), so two instances agree."""
+
+from collections.abc import Callable, Sequence
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from contracts.envelope import Envelope
+from contracts.events import (
+    MessageSendFailed,
+    MessageSent,
+    MessageStatus,
+    SessionConnected,
+    SessionCreated,
+    SessionDeleted,
+    SessionDisconnected,
+    SessionLoggedOut,
+)
+from runtime.consumer import Delivered
+from runtime.logging import get_logger
+from services.reminder.adapters.gate_db import GateDb
+from services.reminder.adapters.outbox import Outbox
+from services.reminder.service_layer.lifecycle import Lifecycle
+
+__all__ = ["LogReactor"]
+
+log = get_logger(__name__)
+
+
+class LogReactor:
+    """The reminder service's durable consumer handler."""
+
+    def __init__(
+        self,
+        name: str,
+        gate: GateDb,
+        lifecycle: Lifecycle,
+        outbox: Outbox,
+        wake: Callable[[], None],
+    ) -> None:
+        self.name = name
+        self.gate = gate
+        self.lifecycle = lifecycle
+        self.outbox = outbox
+        self.wake = wake
+        self.applied = 0
+
+    async def position(self) -> int:
+        self.applied = await self.gate.position(self.name)
+        return self.applied
+
+    async def apply(self, batch: Sequence[Delivered]) -> None:
+        async with self.gate.engine.begin() as conn:
+            for item in batch:
+                await self._apply_one(conn, item.sequence, item.event)
+            await self.gate.set_position(conn, self.name, batch[-1].sequence)
+        self.applied = batch[-1].sequence
+        await self.outbox.flush()
+        self.wake()
+
+    async def _apply_one(self, conn: AsyncConnection, seq: int, env: Envelope) -> None:
+        tenant, session, db = env.tenant, env.session, self.lifecycle.db
+        match env.payload:
+            case SessionCreated():
+                await self.gate.record(conn, tenant=tenant, session=session, sequence=seq)
+            case SessionConnected():
+                if await self.gate.record(
+                    conn, tenant=tenant, session=session, sequence=seq, connected=True
+                ):
+                    log.info("reminder.gate_open", tenant=env.tenant, session=env.session)
+            case SessionDisconnected() | SessionLoggedOut():
+                if await self.gate.record(conn, tenant=tenant, session=session, sequence=seq):
+                    log.info("reminder.gate_closed", tenant=env.tenant, session=env.session,
+                             type=env.type)  # fmt: skip
+            case SessionDeleted():
+                if await self.gate.record(
+                    conn, tenant=tenant, session=session, sequence=seq, deleted=True
+                ):
+                    for pending in await db.pending_of_session(conn, env.session):
+                        await self.lifecycle.fail(pending, "session_deleted", conn=conn)
+            case MessageSent(message_id=mid) | MessageStatus(message_id=mid):
+                sent = await db.by_message(conn, env.tenant, mid)
+                if sent is not None and sent.session == env.session:
+                    await self.lifecycle.sent(sent, conn=conn)
+            case MessageSendFailed(will_retry=False) as failed:
+                lost = await db.by_message(conn, env.tenant, failed.message_id)
+                if lost is not None and lost.session == session and lost.status == "dispatched":
+                    await self.lifecycle.attempt_failed(lost, failed.error, conn=conn)
+            case _:
+                pass  # reminder.* from another instance: only a reason to look again
