@@ -4,9 +4,11 @@ import asyncio
 import contextlib
 import time
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 from nats.js import JetStreamContext
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from contracts.subjects import event_filter
@@ -30,10 +32,21 @@ log = get_logger(__name__)
 RESTART_DELAY_S = 0.5
 
 
+def _sqlite_wal(dbapi_conn: Any, _: Any) -> None:
+    """WAL, and fsync at checkpoints only: a power cut may undo the last commits, which then
+    happen again (the consumer replays from its older position; an attempt is retried)."""
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
 async def open_engine(url: str) -> AsyncEngine:
     if url.startswith("sqlite"):
         Path(url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
     engine = create_async_engine(url)
+    if url.startswith("sqlite"):
+        event.listen(engine.sync_engine, "connect", _sqlite_wal)
     async with engine.begin() as conn:
         await conn.run_sync(metadata.create_all)
     return engine
