@@ -6,6 +6,9 @@ from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
 import pytest
+from nats.errors import TimeoutError as NatsTimeout
+from nats.js import JetStreamContext
+from nats.js.errors import ServiceUnavailableError
 
 from contracts.envelope import make_event
 from contracts.events import SessionCreated
@@ -32,6 +35,7 @@ async def open_replicated_bus(url: str) -> Bus:
 class Collect:
     def __init__(self) -> None:
         self.seen: list[int] = []
+        self.restarts = 0
 
     async def position(self) -> int:
         return self.seen[-1] if self.seen else 0
@@ -40,14 +44,23 @@ class Collect:
         self.seen.extend(d.sequence for d in batch)
 
 
+async def consume(js: JetStreamContext, handler: Collect, stop: asyncio.Event) -> None:
+    """As the services do: while the cluster elects new leaders a fetch may fail (a bare
+    TimeoutError, or 503), which ends run_consumer; bind again from the handler's position."""
+    while not stop.is_set():
+        try:
+            await run_consumer(js, handler, durable="c", filters=[event_filter()], stop=stop)
+        except (TimeoutError, NatsTimeout, ServiceUnavailableError):
+            handler.restarts += 1
+            await asyncio.sleep(0.2)
+
+
 async def test_stream_keeps_three_replicas_and_survives_a_node(cluster: NatsCluster) -> None:
     bus = await open_replicated_bus(cluster.url)
     info = await bus.js.stream_info(EVENTS_STREAM)
     assert info.config.num_replicas == 3
     handler, stop = Collect(), asyncio.Event()
-    task = asyncio.create_task(
-        run_consumer(bus.js, handler, durable="c", filters=[event_filter()], stop=stop)
-    )
+    task = asyncio.create_task(consume(bus.js, handler, stop))
     for i in range(100):
         await bus.publisher.publish(
             make_event(SessionCreated(name="x"), tenant="t", session=f"s{i}")
