@@ -3,6 +3,7 @@
 One stack for the module (starting one costs seconds); every test makes its own tenants."""
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -412,3 +413,70 @@ async def test_operations_endpoints(admin: Api) -> None:
         "wa_metrics_store_up 1.0",
     ):
         assert name in text, name
+
+
+def _at(**delta: float) -> str:
+    return (datetime.now(UTC) + timedelta(**delta)).isoformat()
+
+
+async def test_reminders_and_appointments(admin: Api, sim: Client) -> None:
+    api = await new_tenant(admin)
+    intruder = await new_tenant(admin, "intruder")
+    session = await connected_session(api, sim)
+    later = {"session_id": session, "to": PEER, "text": "see you", "due_at": _at(hours=1)}
+    status, reminder = await api.call("POST", "/v1/reminders", json=later)
+    assert status == 201 and reminder["status"] == "scheduled"
+    assert reminder["to"] == "201000000001@s.whatsapp.net"
+    one = f"/v1/reminders/{reminder['id']}"
+    status, read = await api.call("GET", one)
+    assert status == 200 and [h["event"] for h in read["history"]] == ["reminder.scheduled"]
+    status, listed = await api.call("GET", f"/v1/reminders?session_id={session}&status=scheduled")
+    assert [r["id"] for r in listed["items"]] == [reminder["id"]]
+
+    for payload, status_code, error in (
+        ({**later, "due_at": _at(hours=-1)}, 422, "due_in_past"),
+        ({**later, "to": "not a number"}, 422, "invalid_address"),
+        ({**later, "session_id": "no-such-session"}, 404, "not_found"),
+    ):
+        status, body = await api.call("POST", "/v1/reminders", json=payload)
+        assert (status, code(body)) == (status_code, error), body
+    for method in ("GET", "DELETE"):
+        assert (await intruder.call(method, one))[0] == 404
+    status, _ = await intruder.call("POST", "/v1/reminders", json=later)
+    assert status == 404  # another tenant's session is no session at all
+    assert (await intruder.call("GET", "/v1/reminders"))[1]["items"] == []
+
+    status, cancelled = await api.call("DELETE", one)
+    assert status == 200 and cancelled["status"] == "cancelled"
+
+    soon = {**later, "text": "now", "due_at": _at(seconds=1.5)}
+    status, due = await api.call("POST", "/v1/reminders", json=soon)
+    assert status == 201
+    await eventually(
+        lambda: _field_is(api, f"/v1/reminders/{due['id']}", "status", "sent"), timeout=30
+    )
+
+    meeting = {"session_id": session, "to": PEER, "title": "Dentist", "starts_at": _at(days=2)}
+    status, appointment = await api.call("POST", "/v1/appointments", json=meeting)
+    assert status == 201 and len(appointment["reminders"]) == 2  # PT24H and PT1H by default
+    path = f"/v1/appointments/{appointment['id']}"
+    status, moved = await api.call(
+        "PATCH", path, json={"starts_at": _at(days=3), "remind_before": ["PT2H"]}
+    )
+    assert status == 200 and moved["starts_at"] > appointment["starts_at"]
+    assert [r["status"] for r in moved["reminders"] if r["status"] == "scheduled"] == ["scheduled"]
+    attempts: list[tuple[str, dict[str, str] | None]] = [
+        ("GET", None),
+        ("PATCH", {"title": "x"}),
+        ("DELETE", None),
+    ]
+    for method, attempt in attempts:
+        assert (await intruder.call(method, path, json=attempt))[0] == 404
+    assert (await api.call("GET", path))[1]["status"] == "scheduled"
+    status, gone = await api.call("DELETE", path)
+    assert status == 200 and gone["status"] == "cancelled"
+    status, body = await api.call("PATCH", path, json={"title": "too late"})
+    assert status == 409 and code(body) == "already_final"
+    no_leads = {**meeting, "remind_before": []}
+    status, body = await api.call("POST", "/v1/appointments", json=no_leads)
+    assert status == 422 and code(body) == "validation_failed"
