@@ -47,7 +47,7 @@ class EventTail:
                 after = (await js.stream_info(EVENTS_STREAM)).state.last_seq
             tail = cls(js, filters, after)
             await tail._subscribe()
-        except _UNAVAILABLE as exc:
+        except (*_UNAVAILABLE, APIError) as exc:  # APIError: e.g. the consumer limit is reached
             raise BackendUnavailable(f"the event log is unavailable: {exc!r}") from exc
         return tail
 
