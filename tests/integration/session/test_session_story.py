@@ -1,5 +1,8 @@
 """One session's whole story, checked event by event in the log."""
 
+import pytest
+
+from contracts.codec import encode_event
 from contracts.commands import Accepted, PairSession, SendText
 from contracts.events import ContactUpdated, MessageReceived, SessionDisconnected, SessionLoggedOut
 from contracts.simulator import SimDrop, SimIncoming, SimReceipt, SimScan
@@ -13,7 +16,9 @@ MONA_PHONE = "201009876543@s.whatsapp.net"
 GROUP = "120363025246125486@g.us"
 
 
-async def test_the_whole_story_of_a_session(settings: Settings, bus: Bus) -> None:
+async def test_the_whole_story_of_a_session(
+    settings: Settings, bus: Bus, capfd: pytest.CaptureFixture[str]
+) -> None:
     async with running_service(fast(settings), bus):
         d = Driver(bus)
         session = await d.create()
@@ -88,3 +93,8 @@ async def test_the_whole_story_of_a_session(settings: Settings, bus: Bus) -> Non
         stats = await d.sent(session)
         assert stats.connect_calls == connects and not stats.connected
         assert [m.message_id for m in stats.sent] == [sent.message_id]
+        assert stats.clients_created == 1  # reconnecting reuses the client and its handlers
+        logs = capfd.readouterr()
+        assert "whatsapp.connect" in logs.out + logs.err  # every access to WhatsApp is logged
+        assert pair.qr not in logs.out + logs.err  # and no QR code, ever
+        assert not any(pair.qr.encode() in encode_event(e) for e in events)
