@@ -1,7 +1,6 @@
 """Wires the session service: bus, own projection, leases, WhatsApp port, command entry point."""
 
 import asyncio
-import importlib
 import random
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,13 +40,10 @@ def _data_dir(settings: Settings) -> Path:
 
 
 async def make_port(settings: Settings, bus: Bus) -> WhatsAppPort:
-    if settings.whatsapp == "neonize":
-        module = importlib.import_module("services.session.adapters.whatsapp.neonize")
-        factory = getattr(module, "make_port", None)
-        if factory is None:
-            raise RuntimeError("the neonize adapter does not offer make_port(settings) yet")
-        port: WhatsAppPort = factory(settings)
-        return port
+    if settings.whatsapp == "neonize":  # imported only when used: it loads a Go library
+        from services.session.adapters.whatsapp.neonize.port import NeonizePort
+
+        return NeonizePort.from_settings(settings)
     from services.session.adapters.whatsapp.simulator import SimulatorPort
     from services.session.adapters.whatsapp.simulator.control import serve_simulator
 
