@@ -15,6 +15,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _: Any) -> None:
     cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA synchronous=NORMAL")  # WAL: survives a process crash
     cursor.close()
 
 
