@@ -25,18 +25,23 @@ async def serve_commands(
 ) -> list[Subscription]:
     me = ownership.leases.instance
 
+    async def local(command: SessionCommand) -> CommandReply:
+        reply = await handlers.handle(command)
+        rt = handlers.core.runtimes.get(command.session)
+        if rt is None or rt.state.status == "deleted":  # nothing left to hold
+            handlers.core.runtimes.pop(command.session, None)
+            await ownership.forget(command.session)
+        return reply
+
     async def route(command: SessionCommand, data: bytes, forwarded: bool) -> CommandReply:
         session = command.session
         if session in handlers.core.runtimes:
-            return await handlers.handle(command)
+            return await local(command)
         is_new = isinstance(command, CreateSession)
         if await ownership.take(session, new=is_new) is not None or (
             is_new and ownership.leases.holds(session)
         ):
-            reply = await handlers.handle(command)
-            if is_new and session not in handlers.core.runtimes:
-                await ownership.forget(session)
-            return reply
+            return await local(command)
         owner = await ownership.leases.owner(session)
         if owner is None or owner == me or forwarded:
             return NOT_FOUND

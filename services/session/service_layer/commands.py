@@ -130,6 +130,8 @@ class CommandHandlers:
             return Refused(code="already_connected", message="the session is connected")
         if rt.state.status != "pairing":
             return Refused(code="not_pairing", message=f"the session is {rt.state.status}")
+        if rt.client is None:
+            return Refused(code="pairing_expired", message="no QR any more: ask to pair again")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(rt.qr_ready.wait(), QR_WAIT_S)
         qr = rt.qr

@@ -90,6 +90,10 @@ class Lifecycle:
             if gen != rt.generation:
                 return
             rt.online.clear()
+            if rt.state.status == "pairing":  # the QR series ran out: pairing must be asked again
+                log.info("pairing.expired", tenant=rt.tenant, session=rt.session, reason=reason)
+                await self.stop_client(rt)
+                return
             deps = self.core.deps
             events = transitions.dropped(
                 rt.state, reason, now=deps.now(), policy=deps.reconnect, rand=deps.rand
