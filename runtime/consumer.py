@@ -9,11 +9,14 @@ below the position are skipped, so a crash at any point neither loses nor double
 """
 
 import asyncio
+import contextlib
+import json
 from collections.abc import Sequence
 from typing import Protocol
 
 from msgspec import Struct
-from nats.errors import TimeoutError as NatsTimeout
+from nats.aio.msg import Msg
+from nats.aio.subscription import Subscription
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
@@ -45,9 +48,7 @@ class EventHandler(Protocol):
         ...
 
 
-async def _bind(
-    js: JetStreamContext, durable: str, filters: list[str], position: int
-) -> JetStreamContext.PullSubscription:
+async def _bind(js: JetStreamContext, durable: str, filters: list[str], position: int) -> None:
     config = ConsumerConfig(
         durable_name=durable,
         deliver_policy=DeliverPolicy.BY_START_SEQUENCE,
@@ -69,7 +70,61 @@ async def _bind(
     except NotFoundError:
         await js.add_consumer(EVENTS_STREAM, config)
         log.info("consumer.created", durable=durable, start=position + 1)
-    return await js.pull_subscribe_bind(durable=durable, stream=EVENTS_STREAM)
+
+
+def _stream_sequence(msg: Msg) -> int:
+    """The stream sequence from the ack subject, without nats-py's slower full metadata parse."""
+    tokens = (msg.reply or "").split(".")
+    if len(tokens) == 9:  # $JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<ts>.<pending>
+        return int(tokens[5])
+    return int(msg.metadata.sequence.stream)
+
+
+class _Puller:
+    """Pull batches straight from the consumer's API subject, one request always in flight.
+
+    The next request goes out before the current batch is applied, so the server streams
+    while the handler works; no per-message timers (nats-py's ``fetch`` costs a third of
+    the raw read rate). One request at a time keeps delivery in stream order.
+    """
+
+    def __init__(self, js: JetStreamContext, durable: str, batch_size: int) -> None:
+        self._nc = js._nc
+        self._subject = f"$JS.API.CONSUMER.MSG.NEXT.{EVENTS_STREAM}.{durable}"
+        self._batch = batch_size
+        self._request = json.dumps({"batch": batch_size, "expires": 500_000_000}).encode()
+        self._inbox = self._nc.new_inbox()
+        self._buffer: list[Msg] = []
+        self._done = asyncio.Event()
+        self._sub: Subscription | None = None
+
+    async def _on_message(self, msg: Msg) -> None:
+        if not msg.data and msg.headers and msg.headers.get("Status"):
+            self._done.set()  # 404/408/409: the request ended with what it had
+            return
+        self._buffer.append(msg)
+        if len(self._buffer) >= self._batch:
+            self._done.set()
+
+    async def start(self) -> None:
+        self._sub = await self._nc.subscribe(self._inbox, cb=self._on_message)
+        await self._ask()
+
+    async def _ask(self) -> None:
+        self._done.clear()
+        await self._nc.publish(self._subject, self._request, reply=self._inbox)
+
+    async def next_batch(self) -> list[Msg]:
+        """The messages of the request in flight (maybe none); asks for the next one."""
+        with contextlib.suppress(TimeoutError):  # a request lost (reconnect): ask again
+            await asyncio.wait_for(self._done.wait(), timeout=5.0)
+        msgs, self._buffer = self._buffer, []
+        await self._ask()
+        return msgs
+
+    async def close(self) -> None:
+        if self._sub is not None:
+            await self._sub.unsubscribe()
 
 
 async def run_consumer(
@@ -83,26 +138,27 @@ async def run_consumer(
 ) -> None:
     """Feed ``handler`` every matching event in order until ``stop`` is set."""
     position = await handler.position()
-    sub = await _bind(js, durable, list(filters), position)
-    while not stop.is_set():
-        try:
-            msgs = await sub.fetch(batch_size, timeout=0.5)
-        except (TimeoutError, NatsTimeout):  # nats-py 2.16 raises both kinds
-            continue
-        batch: list[Delivered] = []
-        for msg in msgs:
-            seq = msg.metadata.sequence.stream
-            if seq <= position:
-                continue
-            try:
-                batch.append(Delivered(seq, decode_event(msg.data)))
-            except DecodeError as exc:
-                log.error(
-                    "consumer.undecodable_event", durable=durable, sequence=seq, error=str(exc)
-                )
-        if batch:
-            await handler.apply(batch)
-            position = batch[-1].sequence
-        if msgs:
-            await msgs[-1].ack()
-    await sub.unsubscribe()
+    await _bind(js, durable, list(filters), position)
+    puller = _Puller(js, durable, batch_size)
+    await puller.start()
+    try:
+        while not stop.is_set():
+            msgs = await puller.next_batch()
+            batch: list[Delivered] = []
+            for msg in msgs:
+                seq = _stream_sequence(msg)
+                if seq <= position:
+                    continue
+                try:
+                    batch.append(Delivered(seq, decode_event(msg.data)))
+                except DecodeError as exc:
+                    log.error(
+                        "consumer.undecodable_event", durable=durable, sequence=seq, error=str(exc)
+                    )
+            if batch:
+                await handler.apply(batch)
+                position = batch[-1].sequence
+            if msgs:
+                await msgs[-1].ack()
+    finally:
+        await puller.close()

@@ -7,7 +7,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from runtime.consumer import Delivered
-from services.store.adapters.statements import PREFIX, build_statements
+from services.store.adapters.compiled import CompiledStatement
+from services.store.adapters.statements import build_statements
 from services.store.adapters.tables import positions
 from services.store.domain.batching import plan_runs
 from services.store.domain.rules import changes_for
@@ -33,7 +34,10 @@ class SqlProjection:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
         dialect = engine.dialect.name
-        self._statements = build_statements(dialect)
+        self._statements = {
+            op: [CompiledStatement(s, engine.dialect) for s in statements]
+            for op, statements in build_statements(dialect).items()
+        }
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         stmt = insert(positions)
         self._save_position = stmt.on_conflict_do_update(
@@ -52,8 +56,7 @@ class SqlProjection:
                 return  # a redelivery of what this database already holds
             changes = [c for item in fresh for c in changes_for(item.sequence, item.event)]
             for run in plan_runs(changes):
-                params = [{PREFIX + k: v for k, v in p.items()} for p in run.params]
                 for statement in self._statements[run.op]:
-                    await conn.execute(statement, params)
+                    await statement.execute(conn, run.params)
             position = {"name": PROJECTION, "position": fresh[-1].sequence}
             await conn.execute(self._save_position, position)

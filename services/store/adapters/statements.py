@@ -3,9 +3,22 @@
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Executable, and_, bindparam, case, delete, exists, func, update
+from sqlalchemy import (
+    Executable,
+    and_,
+    bindparam,
+    case,
+    delete,
+    exists,
+    false,
+    func,
+    literal_column,
+    true,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.types import Integer, String
 
 from services.store.adapters.sqltypes import UtcDateTime
 from services.store.adapters.tables import (
@@ -31,6 +44,13 @@ def P(name: str, type_: Any = None) -> Any:
     return bindparam(PREFIX + name, type_=type_)
 
 
+def word(value: str) -> Any:
+    """A constant written into the SQL itself, so every parameter is a row change's."""
+    assert value.isidentifier()
+    return literal_column(f"'{value}'", String())
+
+
+ZERO = literal_column("0", Integer())
 AT = P("at", UtcDateTime())
 SENT_AT = P("sent_at", UtcDateTime())
 DUE_AT = P("due_at", UtcDateTime())
@@ -136,7 +156,7 @@ def build_statements(dialect: str) -> dict[Op, list[Executable]]:
         "chat_jid": P("chat_jid"),
         "recorded_at": AT,
         "updated_at": AT,
-        "attempts": 0,
+        "attempts": ZERO,
     }
     received = insert(m).values(
         **message_row,
@@ -153,12 +173,12 @@ def build_statements(dialect: str) -> dict[Op, list[Executable]]:
     )
     queued = insert(m).values(
         **message_row,
-        from_me=True,
+        from_me=true(),
         text=P("text"),
         sort_at=AT,
-        is_old=False,
-        status="queued",
-        status_rank=0,
+        is_old=false(),
+        status=word("queued"),
+        status_rank=ZERO,
         reminder_id=P("reminder_id"),
     )
     return {
@@ -173,16 +193,16 @@ def build_statements(dialect: str) -> dict[Op, list[Executable]]:
                 tenant=P("tenant"),
                 id=P("session_id"),
                 name=P("name"),
-                status="new",
+                status=word("new"),
                 created_at=AT,
                 updated_at=AT,
             )
             .on_conflict_do_nothing(index_elements=[s.c.tenant, s.c.id])
         ],
-        "session.pairing": [session_update(status="pairing")],
+        "session.pairing": [session_update(status=word("pairing"))],
         "session.connected": [
             session_update(
-                status="connected",
+                status=word("connected"),
                 phone_number=P("phone_number"),
                 jid=P("jid"),
                 push_name=P("push_name"),
@@ -213,7 +233,7 @@ def build_statements(dialect: str) -> dict[Op, list[Executable]]:
                 status=P("status"), last_disconnected_at=AT, last_disconnect_reason=P("reason")
             )
         ],
-        "session.deleted": [session_update(status="deleted")],
+        "session.deleted": [session_update(status=word("deleted"))],
         "message.received": [
             received.on_conflict_do_nothing(
                 index_elements=[m.c.tenant, m.c.session_id, m.c.message_id]
@@ -249,7 +269,8 @@ def build_statements(dialect: str) -> dict[Op, list[Executable]]:
             .on_conflict_do_nothing(index_elements=[send_failures.c.event_id])
         ],
         "message.status": [forward()],
-        "contact.by_phone": [contact_upsert, delete(c).where(same_contact, c.c.jid == P("lid"))],
+        "contact.by_phone": [contact_upsert],
+        "contact.linked": [contact_upsert, delete(c).where(same_contact, c.c.jid == P("lid"))],
         "contact.by_lid": [
             update(c).where(linked).values(**contact_names),
             lid_upsert,
@@ -265,8 +286,8 @@ def build_statements(dialect: str) -> dict[Op, list[Executable]]:
                 text=P("text"),
                 due_at=DUE_AT,
                 appointment_id=P("appointment_id"),
-                status="scheduled",
-                attempts=0,
+                status=word("scheduled"),
+                attempts=ZERO,
                 created_at=AT,
                 updated_at=AT,
             )
@@ -281,7 +302,7 @@ def build_statements(dialect: str) -> dict[Op, list[Executable]]:
                 tenant=P("tenant"),
                 id=P("appointment_id"),
                 session_id=P("session_id"),
-                status="scheduled",
+                status=word("scheduled"),
                 title=P("title"),
                 to=P("to"),
                 starts_at=P("starts_at", UtcDateTime()),
@@ -296,7 +317,9 @@ def build_statements(dialect: str) -> dict[Op, list[Executable]]:
             .values(title=P("title"), starts_at=P("starts_at", UtcDateTime()), updated_at=AT)
         ],
         "appointment.cancelled": [
-            update(appointments).where(the_appointment).values(status="cancelled", updated_at=AT)
+            update(appointments)
+            .where(the_appointment)
+            .values(status=word("cancelled"), updated_at=AT)
         ],
         "reminder.changed": [
             update(r)

@@ -20,6 +20,7 @@ Op = Literal[
     "message.failure_recorded",
     "message.status",
     "contact.by_phone",
+    "contact.linked",
     "contact.by_lid",
     "reminder.scheduled",
     "reminder.rescheduled",

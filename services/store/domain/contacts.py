@@ -37,4 +37,4 @@ def contact_changes(
         "lid": lid,
         "phone_number": phone_number or phone_of(jid),
     }
-    return [RowChange("contact.by_phone", keys, params)]
+    return [RowChange("contact.linked" if lid else "contact.by_phone", keys, params)]
