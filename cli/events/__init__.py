@@ -9,12 +9,15 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import nats
+from nats.aio.client import Client
+from nats.errors import NoServersError
 from nats.js import JetStreamContext
+from nats.js.errors import APIError
 
 from cli.events import commands
 from cli.events.files import CommandError
 from runtime.logging import configure_logging
-from runtime.nats_conn import connect
 from runtime.settings import load_settings
 
 __all__ = ["register"]
@@ -65,8 +68,29 @@ async def _connected(command: Command, args: argparse.Namespace, url: str, timeo
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    nc = await connect(url, "wa-events")
+    nc = await _connect(url, timeout)
     try:
         return await command(args, nc.jetstream(timeout=timeout), stop)
+    except APIError as exc:  # e.g. no events stream on that server yet
+        raise CommandError(f"NATS refused: {exc.description} (code {exc.err_code})") from exc
     finally:
         await nc.close()
+
+
+async def _connect(url: str, timeout: float) -> Client:
+    """A few attempts, then a clear error: an operator's command must not hang on a typo."""
+
+    async def quiet(_: Exception) -> None:
+        return None
+
+    try:
+        return await nats.connect(
+            servers=url.split(","),
+            name="wa-events",
+            connect_timeout=timeout,
+            max_reconnect_attempts=2,
+            reconnect_time_wait=0.2,
+            error_cb=quiet,
+        )
+    except (NoServersError, OSError) as exc:
+        raise CommandError(f"cannot reach NATS at {url}: {exc!r}") from exc

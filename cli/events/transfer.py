@@ -2,6 +2,7 @@
 
 import asyncio
 from pathlib import Path
+from typing import BinaryIO
 
 import msgspec
 from nats.js import JetStreamContext
@@ -50,12 +51,18 @@ async def export_log(
     if resume and path.exists() and (last := last_record(path)) is not None:
         start = Start(seq=last.seq + 1)
     written = 0
-    with path.open("ab") as out:
+    out: BinaryIO | None = None  # opened on the first batch: a failed start leaves no file
+    try:
         async for batch in read_log(js, selection, start, stop, batch_size=batch_size):
+            out = out or path.open("ab")
             out.write(b"".join(encode_record(record) for record in batch.records))
             out.flush()
             written += len(batch.records)
             progress.advance(len(batch.records), remaining=batch.remaining)
+    finally:
+        if out is not None:
+            out.close()
+    path.touch()  # nothing matched: still an (empty) export
     return written
 
 

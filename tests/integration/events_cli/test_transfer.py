@@ -19,7 +19,7 @@ from cli.events.transfer import export_log
 from contracts.codec import encode_event
 from contracts.subjects import EVENTS_STREAM
 from runtime.bus import Bus
-from runtime.embedded_nats import EmbeddedNats
+from runtime.embedded_nats import EmbeddedNats, free_port
 from runtime.nats_conn import connect
 from tests.integration.events_cli.logdata import publish_all, varied_events
 
@@ -129,3 +129,9 @@ async def test_an_interrupted_export_resumes_to_the_complete_file(bus: Bus, tmp_
     assert [r.seq for r in exported] == list(range(1, 51))
     assert [json.loads(bytes(r.event))["id"] for r in exported] == [e.id for e in published]
     assert await export(bus, path, resume=True) == 0  # complete: nothing more to add
+
+
+def test_an_unreachable_server_is_a_clear_error_not_a_hang(tmp_path: Path) -> None:
+    result = wa_events(f"nats://127.0.0.1:{free_port()}", "export", str(tmp_path / "x.ndjson"))
+    assert result.returncode == 2 and "cannot reach NATS" in result.stderr
+    assert not (tmp_path / "x.ndjson").exists()
