@@ -4,9 +4,7 @@ from datetime import datetime, timedelta
 
 from contracts.events import (
     Event,
-    MessageQueued,
     MessageSendFailed,
-    MessageSent,
     SessionConnected,
     SessionDeleted,
     SessionDisconnected,
@@ -15,12 +13,13 @@ from contracts.events import (
     SessionReconnectRequested,
 )
 from contracts.events.session import DisconnectReason, LogoutReason
+from services.session.domain.errors import Refusal
 from services.session.domain.policies import (
     GiveUp,
     RandomSource,
     ReconnectPolicy,
-    SendRetryPolicy,
 )
+from services.session.domain.sending import queue_send, send_failed, send_succeeded
 from services.session.domain.session import Session
 
 __all__ = [
@@ -36,15 +35,6 @@ __all__ = [
     "send_succeeded",
     "start_pairing",
 ]
-
-
-class Refusal(Exception):
-    """The session's state does not allow the command; ``code`` is stable."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 _EXISTING = {
@@ -144,50 +134,3 @@ def reconnect(s: Session) -> list[Event]:
 def delete(s: Session) -> list[Event]:
     _refuse_unless(s, _EXISTING)
     return [*_fail_pending(s, "session_deleted"), SessionDeleted()]
-
-
-def queue_send(
-    s: Session, *, message_id: str, chat_jid: str, text: str, reminder_id: str | None
-) -> list[Event]:
-    if s.status == "deleted":
-        raise Refusal("not_found", "no such session")
-    if s.status != "connected":
-        raise Refusal("not_connected", f"the session is {s.status}; nothing was sent")
-    return [
-        MessageQueued(message_id=message_id, chat_jid=chat_jid, text=text, reminder_id=reminder_id)
-    ]
-
-
-def send_succeeded(s: Session, message_id: str) -> list[Event]:
-    item = s.pending.get(message_id)
-    if item is None:
-        return []
-    return [MessageSent(message_id=message_id, chat_jid=item.chat_jid, attempt=item.attempts + 1)]
-
-
-def send_failed(
-    s: Session,
-    message_id: str,
-    *,
-    error: str,
-    retryable: bool,
-    now: datetime,
-    policy: SendRetryPolicy,
-    rand: RandomSource,
-) -> list[Event]:
-    item = s.pending.get(message_id)
-    if item is None:
-        return []
-    attempt = item.attempts + 1
-    decision = policy.decide(attempt, retryable, rand)
-    next_at = None if isinstance(decision, GiveUp) else now + timedelta(seconds=decision.delay_s)
-    return [
-        MessageSendFailed(
-            message_id=message_id,
-            chat_jid=item.chat_jid,
-            error=error,
-            attempt=attempt,
-            will_retry=next_at is not None,
-            next_attempt_at=next_at,
-        )
-    ]
