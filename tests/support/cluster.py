@@ -8,6 +8,7 @@ from runtime.embedded_nats import EmbeddedNats, free_port
 
 class NatsCluster:
     def __init__(self, data_dir: Path, size: int = 3, name: str = "wa") -> None:
+        self.names = [f"{name}-n{i}" for i in range(size)]
         cluster_ports = [free_port() for _ in range(size)]
         routes = ",".join(f"nats://127.0.0.1:{port}" for port in cluster_ports)
         self.nodes = [
@@ -15,7 +16,7 @@ class NatsCluster:
                 data_dir / f"n{i}",
                 extra_args=[
                     "--name",
-                    f"{name}-n{i}",
+                    self.names[i],
                     "--cluster_name",
                     name,
                     "--cluster",
@@ -34,6 +35,10 @@ class NatsCluster:
 
     async def start(self) -> None:
         await asyncio.gather(*(node.start() for node in self.nodes))
+
+    def kill(self, server_name: str) -> None:
+        """SIGKILL one node, by its server name (as JetStream reports a stream's leader)."""
+        self.nodes[self.names.index(server_name)].stop(kill=True)
 
     def stop(self) -> None:
         for node in self.nodes:
