@@ -1,4 +1,5 @@
-"""Wires the webhooks service: database, request entry point, event-log outbox, dispatcher."""
+"""Wires the webhooks service: database, request entry point, and (while this replica leads)
+the event-log outbox and the dispatcher."""
 
 import asyncio
 import contextlib
@@ -11,6 +12,7 @@ from nats.js import JetStreamContext
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from contracts.ids import new_id
 from contracts.subjects import event_filter
 from runtime.bus import open_bus
 from runtime.consumer import run_consumer
@@ -19,12 +21,14 @@ from runtime.rpc import serve_ping
 from runtime.settings import Settings
 from services.webhooks.adapters.deliveries import SqlDeliveries
 from services.webhooks.adapters.http_sender import HttpSender
+from services.webhooks.adapters.leadership import KvLeadership
 from services.webhooks.adapters.outbox import CONSUMER, DeliveryOutbox
 from services.webhooks.adapters.registrations import SqlRegistrations
 from services.webhooks.adapters.tables import metadata
 from services.webhooks.domain.retry import RetryPolicy
 from services.webhooks.entrypoints.nats_requests import serve_requests
 from services.webhooks.service_layer.dispatcher import Dispatcher
+from services.webhooks.service_layer.leading import lead_when_elected
 from services.webhooks.service_layer.registry import WebhookRegistry
 
 log = get_logger(__name__)
@@ -76,6 +80,8 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
     bus = await open_bus(settings, "webhooks")
     engine = await open_engine(settings.db_url("webhooks"))
     deliveries = SqlDeliveries(engine)
+    leadership = KvLeadership(bus.js, new_id(), settings.lease_ttl_s, settings.stream_replicas)
+    await leadership.open()
     async with aiohttp.ClientSession() as http:
         dispatcher = Dispatcher(
             deliveries,
@@ -90,12 +96,16 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
         outbox = DeliveryOutbox(
             engine, clock_ms=lambda: int(time.time() * 1000), on_queued=dispatcher.wake
         )
-        dispatching = asyncio.create_task(dispatcher.run(stop))
+
+        async def deliver(term: asyncio.Event) -> None:
+            dispatching = asyncio.create_task(dispatcher.run(term))
+            try:
+                await _consume(bus.js, outbox, term)
+            finally:
+                term.set()
+                await dispatching
+
         await serve_ping(bus.nc, "webhooks")
-        try:
-            await _consume(bus.js, outbox, stop)
-        finally:
-            stop.set()
-            await dispatching
+        await lead_when_elected(leadership, deliver, stop, ttl_s=settings.lease_ttl_s)
     await bus.close()
     await engine.dispose()

@@ -60,12 +60,17 @@ class SqlDeliveries:
         outcome: AttemptOutcome,
         status: DeliveryStatus,
         next_attempt_ms: int,
-    ) -> None:
-        """The attempt and the delivery's new state, together."""
+    ) -> bool:
+        """The attempt and the delivery's new state, together; False (nothing written) when the
+        delivery changed meanwhile (deleted webhook, or recorded by an overlapping leader)."""
         async with self._engine.begin() as conn:
             changed = await conn.execute(
                 update(deliveries)
-                .where(deliveries.c.id == head.id, deliveries.c.status == "pending")
+                .where(
+                    deliveries.c.id == head.id,
+                    deliveries.c.status == "pending",
+                    deliveries.c.attempts == head.attempts,
+                )
                 .values(
                     status=status,
                     attempts=deliveries.c.attempts + 1,
@@ -76,7 +81,7 @@ class SqlDeliveries:
                 )
             )
             if changed.rowcount != 1:
-                return  # the webhook was deleted meanwhile
+                return False
             await conn.execute(
                 attempts.insert().values(
                     delivery_id=head.id,
@@ -88,6 +93,7 @@ class SqlDeliveries:
                     error=(outcome.error or "")[:200] or None,
                 )
             )
+        return True
 
     async def requeue_dead(self, tenant: str, webhook_id: str, delivery_id: str, now: int) -> bool:
         """A dead-lettered delivery becomes pending again with a fresh retry budget."""

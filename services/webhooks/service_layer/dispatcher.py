@@ -64,6 +64,8 @@ class Dispatcher:
         self._rand = rand
         self._woken = asyncio.Event()
         self._busy: dict[tuple[str, str], asyncio.Task[None]] = {}
+        self._finished = 0  # lanes finished so far; a lane's number tells when it finished
+        self._finished_at: dict[tuple[str, str], int] = {}
 
     def wake(self) -> None:
         self._woken.set()
@@ -91,8 +93,13 @@ class Dispatcher:
         """Start every due head whose lane is idle; seconds until the next one falls due."""
         now_ms = int(self._clock() * 1000)
         next_due_ms: int | None = None
-        for head in await self._deliveries.heads():
-            if head.lane in self._busy:
+        asked_at = self._finished
+        heads = await self._deliveries.heads()
+        # a lane that finished while we asked may have shown its old head: skip it this time
+        stale = {lane for lane, at in self._finished_at.items() if at > asked_at}
+        self._finished_at = {lane: self._finished_at[lane] for lane in stale}
+        for head in heads:
+            if head.lane in self._busy or head.lane in stale:
                 continue
             if head.next_attempt_ms > now_ms:
                 due = head.next_attempt_ms
@@ -109,6 +116,8 @@ class Dispatcher:
 
     def _lane_done(self, lane: tuple[str, str], _: "asyncio.Task[None]") -> None:
         self._busy.pop(lane, None)
+        self._finished += 1
+        self._finished_at[lane] = self._finished
         self._woken.set()
 
     async def _attempt(self, head: DueDelivery) -> None:
@@ -125,9 +134,12 @@ class Dispatcher:
             status = "pending"
             next_ms += int(self._policy.delay_after(tried, self._rand) * 1000)
         try:
-            await self._deliveries.record(head, outcome, status, next_ms)
+            recorded = await self._deliveries.record(head, outcome, status, next_ms)
         except Exception:
             log.exception("webhooks.record_failed", tenant=head.tenant, session=head.session)
+            return
+        if not recorded:
+            log.info("webhooks.outcome_dropped", tenant=head.tenant, session=head.session)
             return
         log.info(
             f"webhooks.{status}" if status != "pending" else "webhooks.retry_scheduled",
