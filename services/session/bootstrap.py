@@ -15,7 +15,7 @@ from runtime.logging import get_logger
 from runtime.rpc import serve_ping
 from runtime.settings import Settings
 from services.session.adapters.instance import instance_id
-from services.session.adapters.leases import open_leases
+from services.session.adapters.leases import LeaseStore, open_leases
 from services.session.adapters.state_db import SessionStateDb, open_state_db
 from services.session.adapters.whatsapp.logged import LoggedPort
 from services.session.adapters.whatsapp.port import WhatsAppPort
@@ -39,7 +39,7 @@ def _data_dir(settings: Settings) -> Path:
     return Path(settings.data_dir).resolve()
 
 
-async def make_port(settings: Settings, bus: Bus) -> WhatsAppPort:
+async def make_port(settings: Settings, bus: Bus, leases: LeaseStore) -> WhatsAppPort:
     if settings.whatsapp == "neonize":  # imported only when used: it loads a Go library
         from services.session.adapters.whatsapp.neonize.port import NeonizePort
 
@@ -48,7 +48,7 @@ async def make_port(settings: Settings, bus: Bus) -> WhatsAppPort:
     from services.session.adapters.whatsapp.simulator.control import serve_simulator
 
     sim = SimulatorPort(_data_dir(settings), qr_ttl_s=settings.sim_qr_ttl_s)
-    await serve_simulator(bus.nc, sim)
+    await serve_simulator(bus.nc, sim, instance=leases.instance, locate=leases.owner)
     return sim
 
 
@@ -95,7 +95,9 @@ async def _project(bus: Bus, db: SessionStateDb, durable: str, stop: asyncio.Eve
 async def run(settings: Settings, stop: asyncio.Event) -> None:
     bus = await open_bus(settings, "session")
     me = instance_id(settings.instance_id, _data_dir(settings))
-    db = await open_state_db(settings.db_url("session"))
+    # An explicit instance id (several instances) gets its own projection file.
+    db_name = f"session-{settings.instance_id}" if settings.instance_id else "session"
+    db = await open_state_db(settings.db_url(db_name))
     durable = f"session-{me}"
     consumer = asyncio.create_task(_project(bus, db, durable, stop))
 
@@ -112,7 +114,7 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
         consumer.result()
 
     leases = await open_leases(bus.js, me, settings.lease_ttl_s, settings.stream_replicas)
-    core = SessionCore(make_deps(settings, bus, await make_port(settings, bus)))
+    core = SessionCore(make_deps(settings, bus, await make_port(settings, bus, leases)))
     lifecycle = Lifecycle(core)
     ownership = Ownership(lifecycle, leases, db, caught_up, settings.lease_ttl_s)
     await ownership.start()

@@ -1,5 +1,6 @@
 """Drives the simulator over NATS request/reply on ``sim_subject(verb)``."""
 
+import contextlib
 import secrets
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -21,7 +22,7 @@ from contracts.simulator import (
     SimSentReply,
 )
 from contracts.subjects import sim_subject
-from runtime.rpc import serve
+from runtime.rpc import BackendUnavailable, request, serve
 from services.session.adapters.whatsapp.port import IncomingMessage
 from services.session.adapters.whatsapp.simulator.client import SimClient
 from services.session.adapters.whatsapp.simulator.port import SimulatorPort
@@ -111,23 +112,15 @@ class SimControl:
         )
 
 
-def _route(
-    kind: type[Any], method: Callable[[Any], Awaitable[Any]]
-) -> Callable[[bytes], Awaitable[bytes]]:
-    decoder = msgspec.json.Decoder(kind)
-
-    async def handle(data: bytes) -> bytes:
-        try:
-            request = decoder.decode(data)
-        except msgspec.DecodeError as exc:
-            return _encoder.encode(SimReply(ok=False, error=f"bad_request: {exc}"))
-        return _encoder.encode(await method(request))
-
-    return handle
+Locate = Callable[[str], Awaitable[str | None]]
+"""The instance that runs a session's client (its lease holder), or None."""
 
 
-async def serve_simulator(nc: Client, port: SimulatorPort) -> list[Subscription]:
-    """Answer the simulator's verbs: scan, incoming, receipt, drop, fail-sends, sent."""
+async def serve_simulator(
+    nc: Client, port: SimulatorPort, *, instance: str = "", locate: Locate | None = None
+) -> list[Subscription]:
+    """Answer the simulator's verbs: scan, incoming, receipt, drop, fail-sends, sent. A verb for
+    a session whose client runs in another instance is forwarded there."""
     control = SimControl(port)
     routes: dict[str, tuple[type[Any], Callable[[Any], Awaitable[Any]]]] = {
         "scan": (SimScan, control.scan),
@@ -137,7 +130,32 @@ async def serve_simulator(nc: Client, port: SimulatorPort) -> list[Subscription]
         "fail-sends": (SimFailSends, control.fail_sends),
         "sent": (SimSent, control.sent),
     }
-    return [
-        await serve(nc, sim_subject(verb), _route(kind, method), queue="simulator")
-        for verb, (kind, method) in routes.items()
-    ]
+
+    def route(
+        verb: str, kind: type[Any], method: Callable[[Any], Awaitable[Any]], direct: bool
+    ) -> Callable[[bytes], Awaitable[bytes]]:
+        decoder = msgspec.json.Decoder(kind)
+
+        async def handle(data: bytes) -> bytes:
+            try:
+                req = decoder.decode(data)
+            except msgspec.DecodeError as exc:
+                return _encoder.encode(SimReply(ok=False, error=f"bad_request: {exc}"))
+            if not direct and locate is not None and req.session not in port.clients:
+                owner = await locate(req.session)
+                if owner and owner != instance:
+                    with contextlib.suppress(BackendUnavailable):
+                        return await request(nc, sim_subject(f"{verb}.{owner}"), data, timeout=10)
+            return _encoder.encode(await method(req))
+
+        return handle
+
+    subs: list[Subscription] = []
+    for verb, (kind, method) in routes.items():
+        subs.append(
+            await serve(nc, sim_subject(verb), route(verb, kind, method, False), queue="sim")
+        )
+        if instance:
+            direct = route(verb, kind, method, True)
+            subs.append(await serve(nc, sim_subject(f"{verb}.{instance}"), direct, queue=instance))
+    return subs
