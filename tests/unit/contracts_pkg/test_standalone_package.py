@@ -14,6 +14,7 @@ import msgspec
 import contracts
 
 CONTRACTS = Path(contracts.__file__).parent
+PIP = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
 
 PROBE = """
 import importlib, importlib.metadata as md, json, pkgutil, sys
@@ -35,9 +36,8 @@ print(json.dumps({"requires": dist.requires, "imported": imported, "refused": re
 def _build_wheel(tmp: Path) -> Path:
     source = tmp / "src"
     shutil.copytree(CONTRACTS, source, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
-    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
     subprocess.run(
-        [*pip, "wheel", "--no-deps", "-w", str(tmp / "dist"), str(source)], check=True
+        [*PIP, "wheel", "--no-deps", "-w", str(tmp / "dist"), str(source)], check=True
     )  # an isolated build: setuptools comes from the package index, as for `pip install -e .`
     (wheel,) = (tmp / "dist").glob("wa_contracts-*.whl")
     return wheel
@@ -46,10 +46,10 @@ def _build_wheel(tmp: Path) -> Path:
 def test_the_wheel_installs_in_a_fresh_venv_with_msgspec_alone(tmp_path: Path) -> None:
     wheel = _build_wheel(tmp_path)
     env_dir = tmp_path / "venv"
-    venv.EnvBuilder(with_pip=True).create(env_dir)
+    venv.EnvBuilder(with_pip=False).create(env_dir)  # our pip installs into it: faster
     python = env_dir / "bin" / "python"
     subprocess.run(
-        [str(python), "-m", "pip", "-q", "install", "--no-deps", "--no-index", str(wheel)],
+        [*PIP, "--python", str(python), "install", "--no-deps", "--no-index", str(wheel)],
         check=True,
     )
     # msgspec, and nothing else from our venv: a folder holding only it, on the path.
