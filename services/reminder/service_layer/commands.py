@@ -1,6 +1,7 @@
 """Reminder command handlers: check, change the schedule with its events, answer at once."""
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 
 from contracts.commands import Accepted, Refused
 from contracts.envelope import Envelope
@@ -15,7 +16,7 @@ from services.reminder.domain.texts import TextError, render
 from services.reminder.service_layer.appointment_commands import AppointmentCommands
 from services.reminder.service_layer.checks import Checks, Rejected, invalid
 from services.reminder.service_layer.clock import Clock
-from services.reminder.service_layer.lifecycle import reminder_event
+from services.reminder.service_layer.lifecycle import due_of, reminder_event
 
 __all__ = ["CommandHandlers"]
 
@@ -28,7 +29,7 @@ class CommandHandlers:
         outbox: Outbox,
         checks: Checks,
         clock: Clock,
-        wake: Callable[[], None],
+        wake: Callable[[datetime | None], None],
     ) -> None:
         self.reminders = reminders
         self.outbox = outbox
@@ -50,7 +51,8 @@ class CommandHandlers:
         except Rejected as rejected:
             return rejected.reply
         sequence = await self.outbox.sequence_of(events[-1]) if events else None
-        self.wake()
+        dues = [due for event in events if (due := due_of(event)) is not None]
+        self.wake(min(dues) if dues else None)
         return Accepted(sequence=sequence, reminder_ids=ids, appointment_id=appointment_id)
 
     async def _schedule(self, cmd: ScheduleReminder) -> tuple[list[str], Sequence[Envelope]]:

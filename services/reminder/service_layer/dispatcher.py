@@ -3,7 +3,7 @@ session is down, and runs one paced worker per connected session whose lease it 
 
 import asyncio
 import functools
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from runtime.logging import get_logger
 from services.reminder.adapters.gate_db import GateDb
@@ -39,9 +39,13 @@ class Dispatcher:
         self.clock = lifecycle.clock
         self._wake = asyncio.Event()
         self._workers: dict[str, asyncio.Task[None]] = {}
+        self._armed: datetime | None = None  # when the timer will look again by itself
         self.ready = asyncio.Event()  # set once the log has been caught up on start
 
-    def wake(self) -> None:
+    def wake(self, at: datetime | None = None) -> None:
+        """Look at the schedule again now (or only if ``at`` is before the armed time)."""
+        if at is not None and self._armed is not None and at >= self._armed:
+            return
         self._wake.set()
 
     async def run(self) -> None:
@@ -50,8 +54,10 @@ class Dispatcher:
         try:
             while not self.stop.is_set():
                 self._wake.clear()
+                self._armed = None
                 blocked = await self._tick()
-                delay = await self._delay(blocked)
+                self._armed = await self._next_look(blocked)
+                delay = max((self._armed - self.clock.now()).total_seconds(), 0.0)
                 waiter = asyncio.create_task(self._wake.wait())
                 stopper = asyncio.create_task(self.stop.wait())
                 await asyncio.wait(
@@ -94,7 +100,7 @@ class Dispatcher:
             log.error("reminder.worker_crashed", key=key, error=repr(task.exception()))
         self.wake()  # work may have arrived while it was finishing
 
-    async def _delay(self, blocked: bool) -> float:
+    async def _next_look(self, blocked: bool) -> datetime:
         now = self.clock.now()
         horizon = now + LONGEST_SLEEP
         next_wake = await self.db.next_wake(now)
@@ -102,7 +108,7 @@ class Dispatcher:
             horizon = min(horizon, next_wake)
         if blocked:  # the holder may die: look again once its lease could have expired
             horizon = min(horizon, now + timedelta(seconds=self.leases.ttl_s))
-        return max((horizon - now).total_seconds(), 0.0)
+        return horizon
 
     async def _renew_leases(self) -> None:
         while not self.stop.is_set():

@@ -3,7 +3,7 @@
 import random
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -14,6 +14,8 @@ from contracts.events import (
     ReminderDeferred,
     ReminderDispatched,
     ReminderFailed,
+    ReminderRescheduled,
+    ReminderScheduled,
     ReminderSent,
 )
 from runtime.logging import get_logger
@@ -23,9 +25,17 @@ from services.reminder.domain.policy import ReminderPolicy
 from services.reminder.service_layer.clock import Clock
 from services.reminder.service_layer.metrics import ReminderMetrics
 
-__all__ = ["Lifecycle", "reminder_event"]
+__all__ = ["Lifecycle", "due_of", "reminder_event"]
 
 log = get_logger(__name__)
+
+
+def due_of(env: Envelope) -> datetime | None:
+    """The due time an event puts on the schedule, if any."""
+    match env.payload:
+        case ReminderScheduled(due_at=due) | ReminderRescheduled(due_at=due):
+            return due
+    return None
 
 
 def reminder_event(row: ReminderRow, payload: Event) -> Envelope:
@@ -84,7 +94,8 @@ class Lifecycle:
             "wake_at": now + timedelta(seconds=self.policy.outcome_timeout_s),
             "updated_at": now,
         }
-        if not await self._change(None, row, list(PENDING), [event], gate=True, **values):
+        # published by the next flush (the outcome's, the worker's or the timer's), in order
+        if not await self.db.change(row, list(PENDING), [event], gate=True, **values):
             return None
         return replace(row, **values)  # type: ignore[arg-type]
 

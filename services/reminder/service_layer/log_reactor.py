@@ -4,6 +4,7 @@ Each batch is one transaction with the consumer's position, so a crash neither l
 doubles; every write is also guarded (sequence or status), so two instances agree."""
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -22,7 +23,7 @@ from runtime.consumer import Delivered
 from runtime.logging import get_logger
 from services.reminder.adapters.gate_db import GateDb
 from services.reminder.adapters.outbox import Outbox
-from services.reminder.service_layer.lifecycle import Lifecycle
+from services.reminder.service_layer.lifecycle import Lifecycle, due_of
 
 __all__ = ["LogReactor"]
 
@@ -39,7 +40,7 @@ class LogReactor:
         gate: GateDb,
         lifecycle: Lifecycle,
         outbox: Outbox,
-        wake: Callable[[], None],
+        wake: Callable[[datetime | None], None],
     ) -> None:
         self.name = name
         self.gate = gate
@@ -60,17 +61,21 @@ class LogReactor:
         only_reminders = all(item.event.type.startswith("reminder.") for item in batch)
         if only_reminders and last - self.saved < LAZY_POSITION:
             self.applied = last
-            self.wake()
+            dues = [due for item in batch if (due := due_of(item.event)) is not None]
+            self.wake(min(dues) if dues else None)
             return
+        wake = False
         async with self.gate.engine.begin() as conn:
             for item in batch:
-                await self._apply_one(conn, item.sequence, item.event)
+                wake = await self._apply_one(conn, item.sequence, item.event) or wake
             await self.gate.set_position(conn, self.name, last)
         self.applied = self.saved = last
         await self.lifecycle.publish()
-        self.wake()
+        if wake:
+            self.wake(None)
 
-    async def _apply_one(self, conn: AsyncConnection, seq: int, env: Envelope) -> None:
+    async def _apply_one(self, conn: AsyncConnection, seq: int, env: Envelope) -> bool:
+        """Apply one event; True when the timer should look at the schedule again."""
         tenant, session, db = env.tenant, env.session, self.lifecycle.db
         match env.payload:
             case SessionCreated():
@@ -80,6 +85,7 @@ class LogReactor:
                     conn, tenant=tenant, session=session, sequence=seq, connected=True
                 ):
                     log.info("reminder.gate_open", tenant=env.tenant, session=env.session)
+                return True
             case SessionDisconnected() | SessionLoggedOut():
                 if await self.gate.record(conn, tenant=tenant, session=session, sequence=seq):
                     log.info("reminder.gate_closed", tenant=env.tenant, session=env.session,
@@ -97,6 +103,7 @@ class LogReactor:
             case MessageSendFailed(will_retry=False) as failed:
                 lost = await db.by_message(conn, env.tenant, failed.message_id)
                 if lost is not None and lost.session == session and lost.status == "dispatched":
-                    await self.lifecycle.attempt_failed(lost, failed.error, conn=conn)
+                    return await self.lifecycle.attempt_failed(lost, failed.error, conn=conn)
             case _:
-                pass  # reminder.* from another instance: only a reason to look again
+                return True  # reminder.* from another instance: only a reason to look again
+        return False

@@ -63,6 +63,7 @@ class SessionWorker:
                     pacer.record(now)
                     await self._send(claimed)
         finally:
+            await self.lifecycle.publish()
             await self.leases.release(key)
 
     async def _send(self, row: ReminderRow) -> None:

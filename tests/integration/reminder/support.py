@@ -17,6 +17,7 @@ from runtime.rpc import request
 from runtime.settings import Settings
 from services.reminder.bootstrap import run
 from services.reminder.config import ReminderSettings
+from services.reminder.service_layer.clock import Clock
 from services.reminder.service_layer.metrics import ReminderMetrics
 
 _encoder = msgspec.json.Encoder()
@@ -26,6 +27,16 @@ FAST = ReminderSettings(
     min_spacing_s=0.01, jitter_s=0.005, per_minute=100_000, per_hour=100_000,
     backoff_base_s=0.05, backoff_max_s=0.2, outcome_timeout_s=3.0, lease_ttl_s=2.0,
 )  # fmt: skip
+
+
+class ShiftedClock(Clock):
+    """Real time plus an offset the test can move forward (a jump, never a sleep)."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+
+    def now(self) -> datetime:
+        return super().now() + self.offset
 
 
 def soon(seconds: float = 0.3) -> datetime:
@@ -54,12 +65,9 @@ async def events(bus: Bus, event_type: str = ">", session: str = "*") -> list[En
     )
     found: list[Envelope] = []
     try:
-        while True:
-            try:
-                msgs = await sub.fetch(1000, timeout=0.3)
-            except TimeoutError:
-                break
-            for msg in msgs:
+        pending = (await sub.consumer_info()).num_pending
+        while len(found) < pending:
+            for msg in await sub.fetch(min(pending - len(found), 1000), timeout=5):
                 found.append(decode_event(msg.data))
                 await msg.ack()
     finally:
@@ -73,12 +81,13 @@ async def reminder_service(
     options: ReminderSettings = FAST,
     metrics: ReminderMetrics | None = None,
     instance: str = "main",
+    clock: Clock | None = None,
 ) -> AsyncIterator[ReminderMetrics]:
     """The reminder service in this process, ready (serving commands) on entry."""
     stop, ready = asyncio.Event(), asyncio.Event()
     metrics = metrics or ReminderMetrics()
     settings = msgspec.structs.replace(settings, instance_id=instance)
-    task = asyncio.create_task(run(settings, stop, options, metrics=metrics, ready=ready))
+    task = asyncio.create_task(run(settings, stop, options, clock, metrics, ready))
     try:
         waiter = asyncio.create_task(ready.wait())
         await asyncio.wait([task, waiter], timeout=20, return_when=asyncio.FIRST_COMPLETED)
