@@ -7,8 +7,8 @@ from collections.abc import Callable
 from typing import Any, get_args
 
 import msgspec
-import msgspec.inspect as mi
 
+from cli.struct_tables import fields_table, nested_structs
 from contracts import subjects
 from contracts.codec import encode_event
 from contracts.envelope import Envelope
@@ -33,7 +33,7 @@ def splice(document: str, generated: str) -> str:
 def render_generated(example_subscriber: str) -> str:
     """The reference block; ``example_subscriber`` is the example script's source."""
     parts = ["## Example subscriber", f"```python\n{example_subscriber.strip()}\n```"]
-    parts += ["## Subjects", _subjects(), "## The envelope", _fields(Envelope)]
+    parts += ["## Subjects", _subjects(), "## The envelope", fields_table(Envelope)]
     parts += ["## Events", _overview()]
     parts += [_event(cls) for cls in get_args(Event)]
     return "\n\n".join(parts) + "\n"
@@ -86,68 +86,10 @@ def _event(cls: Any) -> str:
             f"`{subjects.event_subject('<tenant>', '<session>', kind)}`, "
             f"Struct `{cls.__module__}.{cls.__name__}`."
             + (f" {doc.splitlines()[0]}" if doc else ""),
-            _fields(cls),
+            fields_table(cls),
+            *[f"`{inner.__name__}`:\n\n{fields_table(inner)}" for inner in nested_structs(cls)],
             f"<details><summary>JSON Schema of the payload</summary>\n\n```json\n"
             f"{json.dumps(schema, indent=2)}\n```\n\n</details>",
             f"Example (the whole envelope):\n\n```json\n{example}\n```",
         ]
     )
-
-
-def _fields(cls: Any) -> str:
-    info = mi.type_info(cls)
-    assert isinstance(info, mi.StructType)
-    rows = ["| field | type | required | default |", "| --- | --- | --- | --- |"]
-    tag_field = cls.__struct_config__.tag_field
-    if tag_field:
-        rows.append(f'| `{tag_field}` | `"{cls.__struct_config__.tag}"` | yes | |')
-    for field in info.fields:
-        default = "" if field.required else _default(field)
-        required = "yes" if field.required else "no"
-        rows.append(f"| `{field.encode_name}` | {_type(field.type)} | {required} | {default} |")
-    return "\n".join(rows)
-
-
-def _default(field: mi.Field) -> str:
-    if field.default is not msgspec.NODEFAULT:
-        return f"`{json.dumps(msgspec.to_builtins(field.default))}`"
-    if field.default_factory is not msgspec.NODEFAULT:
-        return f"`{json.dumps(msgspec.to_builtins(field.default_factory()))}`"
-    return ""
-
-
-def _type(info: mi.Type) -> str:
-    match info:
-        case mi.UnionType(types=types) if all(isinstance(t, mi.StructType) for t in types):
-            return "one of the event payloads below, tagged by its `type`"
-        case mi.UnionType(types=types):
-            return " or ".join(_type(t) for t in types)
-        case mi.NoneType():
-            return "null"
-        case mi.StrType():
-            return "string"
-        case mi.BoolType():
-            return "boolean"
-        case mi.IntType():
-            return "integer"
-        case mi.FloatType():
-            return "number"
-        case mi.DateTimeType():
-            return "date-time (RFC 3339)"
-        case mi.DateType():
-            return "date"
-        case mi.TimeDeltaType():
-            return "duration (ISO 8601)"
-        case mi.LiteralType(values=values):
-            return " or ".join(f"`{json.dumps(v)}`" for v in values)
-        case mi.EnumType(cls=enum_cls):
-            return " or ".join(f"`{json.dumps(m.value)}`" for m in enum_cls)
-        case mi.ListType(item_type=item) | mi.SetType(item_type=item):
-            return f"list of {_type(item)}"
-        case mi.DictType(key_type=key, value_type=value):
-            return f"object ({_type(key)} → {_type(value)})"
-        case mi.StructType(cls=struct_cls):
-            return f"object `{struct_cls.__name__}`"
-        case mi.AnyType():
-            return "any"
-    return type(info).__name__
