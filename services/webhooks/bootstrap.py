@@ -30,6 +30,7 @@ from services.webhooks.entrypoints.nats_requests import serve_requests
 from services.webhooks.service_layer.dispatcher import Dispatcher
 from services.webhooks.service_layer.leading import lead_when_elected
 from services.webhooks.service_layer.registry import WebhookRegistry
+from services.webhooks.service_layer.retention import prune_delivered
 
 log = get_logger(__name__)
 
@@ -99,11 +100,13 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
 
         async def deliver(term: asyncio.Event) -> None:
             dispatching = asyncio.create_task(dispatcher.run(term))
+            retention = settings.webhook_log_retention_s
+            pruning = asyncio.create_task(prune_delivered(deliveries, retention, term))
             try:
                 await _consume(bus.js, outbox, term)
             finally:
                 term.set()
-                await dispatching
+                await asyncio.gather(dispatching, pruning)
 
         await serve_ping(bus.nc, "webhooks")
         await lead_when_elected(leadership, deliver, stop, ttl_s=settings.lease_ttl_s)

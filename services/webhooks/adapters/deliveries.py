@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -94,6 +94,19 @@ class SqlDeliveries:
                 )
             )
         return True
+
+    async def prune_delivered(self, before_ms: int) -> int:
+        """Forget deliveries delivered before ``before_ms`` and their attempts; dead letters and
+        pending deliveries stay. Returns how many went."""
+        old = select(deliveries.c.id).where(
+            deliveries.c.status == "delivered", deliveries.c.delivered_ms < before_ms
+        )
+        async with self._engine.begin() as conn:
+            ids = list((await conn.execute(old.limit(5000))).scalars())
+            if ids:
+                await conn.execute(delete(attempts).where(attempts.c.delivery_id.in_(ids)))
+                await conn.execute(delete(deliveries).where(deliveries.c.id.in_(ids)))
+        return len(ids)
 
     async def requeue_dead(self, tenant: str, webhook_id: str, delivery_id: str, now: int) -> bool:
         """A dead-lettered delivery becomes pending again with a fresh retry budget."""
