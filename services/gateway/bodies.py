@@ -76,13 +76,17 @@ class Params(msgspec.Struct, frozen=True, kw_only=True):
     """A query string: unknown parameters are ignored."""
 
 
+Cursor = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_=-]{1,512}$")]  # base64url
+AsciiAddress = Annotated[str, msgspec.Meta(pattern=r"^[ -~]{1,200}$")]  # short enough for a URL
+
+
 class Page(Params, frozen=True, kw_only=True):
     limit: PageSize = DEFAULT_PAGE_SIZE
-    cursor: Annotated[str, msgspec.Meta(max_length=500)] | None = None
+    cursor: Cursor | None = None  # the next_cursor of the previous page
 
 
 class MessageParams(Page, frozen=True, kw_only=True):
-    chat: Address | None = None  # a JID or phone number: only that chat
+    chat: AsciiAddress | None = None  # a JID or phone number: only that chat
 
 
 class ReminderParams(Page, frozen=True, kw_only=True):
