@@ -15,7 +15,9 @@ from services.session.service_layer.runtime import SessionRuntime
 __all__ = ["Leases", "Ownership"]
 
 log = get_logger(__name__)
-FENCE_AT = 0.6  # stop a client when its lease was last renewed this fraction of a TTL ago
+FENCE_AT = 0.5  # stop a client when its lease was last renewed this fraction of a TTL ago
+# Renewals run every TTL/4 and wait at most TTL/8, so a client is stopped at most 0.875 TTL
+# after the start of its last successful renewal: before the lease can expire.
 
 
 class Leases(Protocol):
@@ -102,19 +104,20 @@ class Ownership:
 
     async def _renew_all(self) -> None:
         loop = asyncio.get_running_loop()
-        for session in list(self.core.runtimes):
-            started = loop.time()
-            try:
-                renewed = await self.leases.renew(session)
-            except Exception as exc:  # NATS unreachable: maybe renewed next time
-                log.warning("lease.renew_failed", session=session, error=str(exc))
-                renewed = None
-            if renewed:
+        sessions = list(self.core.runtimes)
+        started = loop.time()
+        results = await asyncio.gather(
+            *(asyncio.wait_for(self.leases.renew(s), self.ttl_s / 8) for s in sessions),
+            return_exceptions=True,
+        )
+        for session, renewed in zip(sessions, results, strict=True):
+            if renewed is True:
                 self._renewed_at[session] = started
-            elif (
-                renewed is False
-                or loop.time() - self._renewed_at.get(session, 0) > FENCE_AT * self.ttl_s
-            ):
+                continue
+            if isinstance(renewed, BaseException):  # NATS unreachable or slow: maybe next time
+                log.warning("lease.renew_failed", session=session, error=repr(renewed))
+            held_for = loop.time() - self._renewed_at.setdefault(session, started)
+            if renewed is False or held_for > FENCE_AT * self.ttl_s:
                 await self._fence(session)
 
     async def _fence(self, session: str) -> None:

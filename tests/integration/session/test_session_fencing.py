@@ -1,0 +1,113 @@
+"""An instance that cannot renew a session's lease stops its client before the lease can
+expire (so no other instance can ever run a second client for it)."""
+
+import asyncio
+import random
+from datetime import UTC, datetime
+from pathlib import Path
+
+from contracts.envelope import Envelope, make_event
+from contracts.events import Event, SessionConnected, SessionCreated, SessionPairingStarted
+from contracts.events.session import SendPacing
+from runtime.consumer import Delivered
+from services.session.adapters.state_db import open_state_db
+from services.session.adapters.whatsapp.simulator import SimulatorPort
+from services.session.domain.policies import ReconnectPolicy, SendRetryPolicy
+from services.session.service_layer.core import Deps, SessionCore
+from services.session.service_layer.lifecycle import Lifecycle
+from services.session.service_layer.ownership import Ownership
+from tests.support.waiting import eventually
+
+TTL = 0.8
+
+
+class MemoryLog:
+    """An in-memory event log (a real Publisher: it keeps what it is given, in order)."""
+
+    def __init__(self) -> None:
+        self.events: list[Envelope] = []
+
+    async def publish(self, envelope: Envelope) -> int:
+        self.events.append(envelope)
+        return len(self.events)
+
+
+class UnreachableLeases:
+    """Leases whose store went away: taking worked, renewing now fails."""
+
+    instance = "inst-a"
+
+    def holds(self, session: str) -> bool:
+        return True
+
+    def held(self) -> list[str]:
+        return []
+
+    async def owner(self, session: str) -> str | None:
+        return self.instance
+
+    async def acquire(self, session: str) -> bool:
+        return True
+
+    async def renew(self, session: str) -> bool:
+        raise ConnectionError("NATS unreachable")
+
+    async def release(self, session: str) -> None:
+        return None
+
+
+async def test_a_lease_that_cannot_be_renewed_stops_the_client_in_time(tmp_path: Path) -> None:
+    port = SimulatorPort(tmp_path)
+
+    async def no_live(*_: object) -> None:
+        return None
+
+    core = SessionCore(
+        Deps(
+            publisher=MemoryLog(),
+            port=port,
+            reconnect=ReconnectPolicy(),
+            send_retry=SendRetryPolicy(),
+            pacing=SendPacing(),
+            rand=random.random,
+            now=lambda: datetime.now(UTC),
+            publish_live=no_live,
+        )
+    )
+    lifecycle = Lifecycle(core)
+    db = await open_state_db(f"sqlite+aiosqlite:///{tmp_path / 'session.db'}")
+
+    async def caught_up() -> None:
+        return None
+
+    ownership = Ownership(lifecycle, UnreachableLeases(), db, caught_up, ttl_s=TTL)
+    port.server.pair("s1", "+201234567890")  # a paired device, connected before the outage
+    history: list[Event] = [
+        SessionCreated(name="Sales"),
+        SessionPairingStarted(method="qr"),
+        SessionConnected(phone_number="+201234567890", jid="201234567890:2@s.whatsapp.net"),
+    ]
+    await db.apply(
+        [
+            Delivered(n, make_event(ev, tenant="t1", session="s1"))
+            for n, ev in enumerate(history, start=1)
+        ]
+    )
+    loop = asyncio.get_running_loop()
+    taken_at = loop.time()
+    rt = await ownership.take("s1")  # resumes the connected session with a new client
+    assert rt is not None
+    await eventually(lambda: asyncio.sleep(0, rt.online.is_set()))
+    stop = asyncio.Event()
+    renewing = asyncio.create_task(ownership.run(stop))
+
+    async def stopped() -> bool:
+        return port.clients["s1"].state == "stopped"
+
+    await eventually(stopped, timeout=5, interval=0.01)
+    fenced_after = loop.time() - taken_at
+    stop.set()
+    await renewing
+    await db.close()
+    assert "s1" not in core.runtimes
+    assert fenced_after < TTL, fenced_after  # stopped before the lease could have expired
