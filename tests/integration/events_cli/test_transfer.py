@@ -7,17 +7,19 @@ import io
 import json
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
+import msgspec
 import pytest
 from nats.js.errors import NotFoundError
 
 from cli.events.files import CommandError
 from cli.events.progress import Progress
-from cli.events.records import Record, Selection, Start, decode_record
-from cli.events.transfer import export_log
+from cli.events.records import Record, Selection, Start, decode_record, encode_record
+from cli.events.transfer import export_log, import_log
 from contracts.codec import encode_event
-from contracts.subjects import EVENTS_STREAM
+from contracts.subjects import EVENTS_STREAM, event_subject
 from runtime.bus import Bus
 from runtime.embedded_nats import EmbeddedNats, free_port
 from runtime.nats_conn import connect
@@ -135,3 +137,21 @@ def test_an_unreachable_server_is_a_clear_error_not_a_hang(tmp_path: Path) -> No
     result = wa_events(f"nats://127.0.0.1:{free_port()}", "export", str(tmp_path / "x.ndjson"))
     assert result.returncode == 2 and "cannot reach NATS" in result.stderr
     assert not (tmp_path / "x.ndjson").exists()
+
+
+async def test_a_stopped_import_continues_with_skip_lines(bus: Bus, tmp_path: Path) -> None:
+    events = varied_events(30)
+    archive = tmp_path / "archive.ndjson"
+    archive.write_bytes(b"".join(
+        encode_record(Record(seq=n, subject=event_subject(e.tenant, e.session, e.type),
+                             time=datetime.now(UTC), event=msgspec.Raw(encode_event(e))))
+        for n, e in enumerate(events, start=1)
+    ))  # fmt: skip
+    stop = asyncio.Event()
+    first = await import_log(bus.js, archive, stop=stop, progress=StopsAfter(stop, 12))
+    assert first.stopped and first.imported == first.lines_done == 12
+    rest = await import_log(bus.js, archive, stop=asyncio.Event(),
+                            progress=StopsAfter(asyncio.Event(), 99), skip_lines=12)  # fmt: skip
+    assert not rest.stopped and rest.imported == 18 and rest.skipped == []
+    info = await bus.js.stream_info(EVENTS_STREAM)
+    assert info.state.messages == 30
