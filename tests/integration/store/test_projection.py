@@ -49,17 +49,17 @@ async def project(engine: AsyncEngine, items: list[Delivered], batch: int) -> No
 async def test_batched_equals_one_by_one_and_redelivery_changes_nothing(
     new_db_url: DbFactory,
 ) -> None:
-    items = delivered(list(event_stream(1500, seed=3)))
+    items = delivered(list(event_stream(800, seed=3)))
     batched, single = open_engine(await new_db_url()), open_engine(await new_db_url())
     try:
         for engine in (batched, single):
             await upgrade(engine)
-        await project(batched, items, batch=500)
+        await project(batched, items, batch=300)
         await project(single, items, batch=1)
         first = await table_checksums(batched)
         assert first == await table_checksums(single)
-        assert first["messages"][0] > 500
-        await project(batched, items[200:900], batch=300)  # a redelivery after a crash
+        assert first["messages"][0] > 300
+        await project(batched, items[200:700], batch=200)  # a redelivery after a crash
         assert await table_checksums(batched) == first
     finally:
         await batched.dispose()
