@@ -1,18 +1,12 @@
 """The delivery queue and log in SQL: lane heads for the dispatcher, attempts, redelivery."""
 
-from datetime import UTC, datetime
-
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contracts.webhooks import AttemptView, DeliveryStatus, DeliveryView
+from services.webhooks.adapters.delivery_views import attempt_view, delivery_view
 from services.webhooks.adapters.tables import attempts, deliveries, webhooks
 from services.webhooks.domain.model import AttemptOutcome, DueDelivery
-
-
-def _time(ms: int | None) -> datetime | None:
-    return None if ms is None else datetime.fromtimestamp(ms / 1000, UTC)
 
 
 class SqlDeliveries:
@@ -153,31 +147,5 @@ class SqlDeliveries:
             ).mappings()
             by_delivery: dict[str, list[AttemptView]] = {}
             for attempt in tried:
-                by_delivery.setdefault(attempt["delivery_id"], []).append(_attempt_view(attempt))
-        return [_delivery_view(row, by_delivery.get(row["id"], [])) for row in rows]
-
-
-def _attempt_view(row: RowMapping) -> AttemptView:
-    return AttemptView(
-        number=row["number"],
-        started_at=datetime.fromtimestamp(row["started_ms"] / 1000, UTC),
-        duration_ms=row["duration_ms"],
-        status_code=row["status_code"],
-        error=row["error"],
-    )
-
-
-def _delivery_view(row: RowMapping, tried: list[AttemptView]) -> DeliveryView:
-    return DeliveryView(
-        id=row["id"],
-        webhook_id=row["webhook_id"],
-        event_id=row["event_id"],
-        event_type=row["event_type"],
-        session=row["session"],
-        sequence=row["sequence"],
-        status=row["status"],
-        attempts=tried,
-        next_attempt_at=_time(row["next_attempt_ms"]) if row["status"] == "pending" else None,
-        created_at=datetime.fromtimestamp(row["created_ms"] / 1000, UTC),
-        delivered_at=_time(row["delivered_ms"]),
-    )
+                by_delivery.setdefault(attempt["delivery_id"], []).append(attempt_view(attempt))
+        return [delivery_view(row, by_delivery.get(row["id"], [])) for row in rows]

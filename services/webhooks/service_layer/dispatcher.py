@@ -19,6 +19,7 @@ from services.webhooks.domain.signing import SIGNATURE_HEADER, signature
 log = get_logger(__name__)
 
 IDLE_CHECK_S = 1.0
+RECORD_FAILED_HOLD_S = 5.0
 
 
 class Sender(Protocol):
@@ -137,6 +138,7 @@ class Dispatcher:
             recorded = await self._deliveries.record(head, outcome, status, next_ms)
         except Exception:
             log.exception("webhooks.record_failed", tenant=head.tenant, session=head.session)
+            await asyncio.sleep(RECORD_FAILED_HOLD_S)  # hold the lane: do not hammer the receiver
             return
         if not recorded:
             log.info("webhooks.outcome_dropped", tenant=head.tenant, session=head.session)
