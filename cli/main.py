@@ -3,7 +3,7 @@
 import argparse
 import sys
 
-from cli import docs, events, schema, sim, up
+from cli import docs, events, schema, sim, store, up
 
 __all__ = ["main"]
 
@@ -16,6 +16,7 @@ def build_parser() -> argparse.ArgumentParser:
     docs.register(sub)
     events.register(sub)
     sim.register(sub)
+    store.register(sub)
     return parser
 
 
