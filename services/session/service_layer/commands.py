@@ -1,9 +1,6 @@
 """Command handlers: each answers at once, with Accepted or a Refused with a stable code."""
 
-import asyncio
-import contextlib
-
-from contracts.addresses import AddressKind, InvalidAddress, parse_address
+from contracts.addresses import InvalidAddress, parse_address
 from contracts.commands import (
     Accepted,
     CommandReply,
@@ -19,16 +16,18 @@ from contracts.commands import (
 )
 from contracts.events import SessionCreated
 from contracts.ids import is_valid_id, new_id
+from runtime.logging import get_logger
 from services.session.domain import transitions
 from services.session.domain.session import Session
 from services.session.domain.transitions import Refusal
 from services.session.service_layer.lifecycle import Lifecycle
+from services.session.service_layer.pairing import PairingHandlers, accepted
 from services.session.service_layer.runtime import SessionRuntime
 
 __all__ = ["NOT_FOUND", "CommandHandlers"]
 
+log = get_logger(__name__)
 NOT_FOUND = Refused(code="not_found", message="no such session")
-QR_WAIT_S = 2.0
 
 
 class CommandHandlers:
@@ -37,6 +36,7 @@ class CommandHandlers:
     def __init__(self, lifecycle: Lifecycle) -> None:
         self.lifecycle = lifecycle
         self.core = lifecycle.core
+        self.pairing = PairingHandlers(lifecycle)
 
     async def handle(self, cmd: SessionCommand) -> CommandReply:
         if isinstance(cmd, CreateSession):
@@ -55,36 +55,37 @@ class CommandHandlers:
     async def _dispatch(self, rt: SessionRuntime, cmd: SessionCommand) -> CommandReply:
         match cmd:
             case PairSession():
-                return await self.pair(rt, cmd)
+                return await self.pairing.pair(rt, cmd)
             case GetQr():
-                return await self.get_qr(rt)
+                return await self.pairing.get_qr(rt)
             case LogoutSession():
                 await self.core.append(rt, transitions.logout(rt.state), cmd.correlation_id)
-                if rt.client is not None:
-                    await rt.client.logout()
-                await self.lifecycle.stop_client(rt)
+                await self._unlink(rt, forget=False)
             case ReconnectSession():
                 await self.core.append(rt, transitions.reconnect(rt.state), cmd.correlation_id)
                 await self.lifecycle.start_client(rt)
             case DeleteSession():
                 await self.core.append(rt, transitions.delete(rt.state), cmd.correlation_id)
-                if rt.client is not None:
-                    await rt.client.logout()
-                    await rt.client.forget()
-                await self.lifecycle.stop_client(rt)
+                await self._unlink(rt, forget=True)
             case SendText():
                 return await self.send(rt, cmd)
             case _:
                 return Refused(code="bad_command", message="unknown command")
-        return self._accepted(rt)
+        return accepted(rt)
 
-    def _accepted(self, rt: SessionRuntime, **extra: object) -> Accepted:
-        return Accepted(
-            session=rt.session,
-            status=rt.state.status,
-            sequence=rt.last_sequence,
-            **extra,  # type: ignore[arg-type]
-        )
+    async def _unlink(self, rt: SessionRuntime, *, forget: bool) -> None:
+        """Unlink the device (already recorded in the log); WhatsApp errors are only logged."""
+        client = rt.client
+        try:
+            if client is not None:
+                await client.logout()
+                if forget:
+                    await client.forget()
+        except Exception as exc:
+            log.warning(
+                "whatsapp.unlink_failed", tenant=rt.tenant, session=rt.session, error=str(exc)
+            )
+        await self.lifecycle.stop_client(rt)
 
     async def create(self, cmd: CreateSession) -> CommandReply:
         if cmd.session in self.core.runtimes:
@@ -100,44 +101,7 @@ class CommandHandlers:
             self.core.runtimes.pop(cmd.session, None)
             raise
         self.lifecycle.ensure_outbox(rt)
-        return self._accepted(rt)
-
-    async def pair(self, rt: SessionRuntime, cmd: PairSession) -> CommandReply:
-        phone = None
-        if cmd.method == "phone":
-            try:
-                address = parse_address(cmd.phone or "", self.core.deps.default_region)
-            except InvalidAddress as exc:
-                return Refused(
-                    code="invalid_phone", message=exc.message, details={"reason": exc.reason}
-                )
-            if address.kind != AddressKind.USER or address.phone_number is None:
-                return Refused(code="invalid_phone", message="pairing needs a phone number")
-            phone = address.phone_number
-        if rt.state.status != "pairing":
-            events = transitions.start_pairing(rt.state, cmd.method, phone)
-            await self.core.append(rt, events, cmd.correlation_id)
-            await self.lifecycle.start_client(rt)
-        elif rt.client is None:  # pairing, but its client did not survive a restart
-            await self.lifecycle.start_client(rt)
-        if phone is not None and rt.client is not None:
-            code = await rt.client.pair_phone(phone)
-            return self._accepted(rt, pairing_code=code)
-        return await self.get_qr(rt)
-
-    async def get_qr(self, rt: SessionRuntime) -> CommandReply:
-        if rt.state.status in ("connected", "reconnecting"):
-            return Refused(code="already_connected", message="the session is connected")
-        if rt.state.status != "pairing":
-            return Refused(code="not_pairing", message=f"the session is {rt.state.status}")
-        if rt.client is None:
-            return Refused(code="pairing_expired", message="no QR any more: ask to pair again")
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(rt.qr_ready.wait(), QR_WAIT_S)
-        qr = rt.qr
-        return self._accepted(
-            rt, qr=qr.code if qr else None, qr_expires_at=qr.expires_at if qr else None
-        )
+        return accepted(rt)
 
     async def send(self, rt: SessionRuntime, cmd: SendText) -> CommandReply:
         try:

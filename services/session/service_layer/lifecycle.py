@@ -41,7 +41,19 @@ class Lifecycle:
             tenant=rt.tenant, session=rt.session, events=sink
         )
         self.ensure_outbox(rt)
-        await rt.client.connect()
+        await self.connect(rt)
+
+    async def connect(self, rt: SessionRuntime) -> None:
+        """Connect the current client; a failure counts as a drop, so the policy decides."""
+        if rt.client is None:
+            return
+        try:
+            await rt.client.connect()
+        except Exception as exc:
+            log.warning(
+                "whatsapp.connect_failed", tenant=rt.tenant, session=rt.session, error=str(exc)
+            )
+            self.core.spawn(self.dropped(rt, rt.generation, "connect_failure"))
 
     async def stop_client(self, rt: SessionRuntime) -> None:
         rt.cancel_retry()
@@ -112,7 +124,7 @@ class Lifecycle:
             if gen != rt.generation or rt.state.status != "reconnecting" or rt.client is None:
                 return
             rt.retry_task = None
-            await rt.client.connect()
+            await self.connect(rt)
 
     async def logged_out(
         self, rt: SessionRuntime, gen: int, reason: LogoutReason, detail: str | None

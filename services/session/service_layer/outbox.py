@@ -64,12 +64,12 @@ async def _one(core: "SessionCore", rt: SessionRuntime) -> None:
             await client.send_text(
                 chat_jid=current.chat_jid, text=current.text, message_id=current.message_id
             )
-        except SendFailed as exc:
+        except Exception as exc:  # SendFailed, or anything the library raised: recorded
             events = transitions.send_failed(
                 rt.state,
                 current.message_id,
-                error=str(exc),
-                retryable=exc.retryable,
+                error=str(exc) or type(exc).__name__,
+                retryable=exc.retryable if isinstance(exc, SendFailed) else True,
                 now=deps.now(),
                 policy=deps.send_retry,
                 rand=deps.rand,
