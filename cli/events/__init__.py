@@ -66,8 +66,13 @@ def _runner(command: Command) -> Callable[[argparse.Namespace], int]:
 async def _connected(command: Command, args: argparse.Namespace, url: str, timeout: float) -> int:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+
+    def stop_cleanly(sig: signal.Signals) -> None:
+        stop.set()
+        loop.remove_signal_handler(sig)  # a second Ctrl-C interrupts at once
+
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+        loop.add_signal_handler(sig, stop_cleanly, sig)
     nc = await _connect(url, timeout)
     try:
         return await command(args, nc.jetstream(timeout=timeout), stop)

@@ -5,6 +5,7 @@ nothing; an interrupted export resumes to the complete file without duplicates."
 import asyncio
 import io
 import json
+import signal
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import msgspec
 import pytest
+from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 
 from cli.events.files import CommandError
@@ -24,6 +26,7 @@ from runtime.bus import Bus
 from runtime.embedded_nats import EmbeddedNats, free_port
 from runtime.nats_conn import connect
 from tests.integration.events_cli.logdata import publish_all, varied_events
+from tests.support.waiting import eventually
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -50,6 +53,14 @@ class StopsAfter(Progress):
             self.stop.set()
 
 
+async def export(js: JetStreamContext, path: Path, *, resume: bool, stop_after: int = 10**9) -> int:
+    stop = asyncio.Event()
+    return await export_log(
+        js, path, selection=Selection(), start=Start(), resume=resume, stop=stop,
+        progress=StopsAfter(stop, stop_after), batch_size=7,
+    )  # fmt: skip
+
+
 async def test_export_then_import_into_a_fresh_server_gives_the_same_log(
     bus: Bus, nats_server: EmbeddedNats, tmp_path: Path
 ) -> None:
@@ -63,7 +74,9 @@ async def test_export_then_import_into_a_fresh_server_gives_the_same_log(
         imported = wa_events(second.url, "import", str(archive))
         assert imported.returncode == 0, imported.stderr
         assert json.loads(imported.stdout)["imported"] == 40
-        assert wa_events(second.url, "export", str(copy)).returncode == 0
+        second_nc = await connect(second.url, "copy")
+        await export(second_nc.jetstream(), copy, resume=False)
+        await second_nc.close()
 
         again = wa_events(second.url, "import", str(archive))
         report = json.loads(again.stdout)
@@ -107,30 +120,22 @@ async def test_a_bad_import_file_is_refused_and_nothing_is_published(tmp_path: P
     assert f"{bad}:3:" in result.stderr
 
 
-async def export(bus: Bus, path: Path, *, resume: bool, stop_after: int = 10**9) -> int:
-    stop = asyncio.Event()
-    return await export_log(
-        bus.js, path, selection=Selection(), start=Start(), resume=resume, stop=stop,
-        progress=StopsAfter(stop, stop_after), batch_size=7,
-    )  # fmt: skip
-
-
 async def test_an_interrupted_export_resumes_to_the_complete_file(bus: Bus, tmp_path: Path) -> None:
     published = varied_events(50)
     await publish_all(bus, published)
     path = tmp_path / "log.ndjson"
-    first = await export(bus, path, resume=False, stop_after=20)
+    first = await export(bus.js, path, resume=False, stop_after=20)
     assert 20 <= first < 50
     with pytest.raises(CommandError, match="--resume"):
-        await export(bus, path, resume=False)
+        await export(bus.js, path, resume=False)
     with path.open("ab") as file:
         file.write(b'{"seq":999,"subject":"wa.evt.acme.s1.mess')  # killed in mid-write
-    rest = await export(bus, path, resume=True)
+    rest = await export(bus.js, path, resume=True)
     assert first + rest == 50
     exported = records(path)
     assert [r.seq for r in exported] == list(range(1, 51))
     assert [json.loads(bytes(r.event))["id"] for r in exported] == [e.id for e in published]
-    assert await export(bus, path, resume=True) == 0  # complete: nothing more to add
+    assert await export(bus.js, path, resume=True) == 0  # complete: nothing more to add
 
 
 def test_an_unreachable_server_is_a_clear_error_not_a_hang(tmp_path: Path) -> None:
@@ -155,3 +160,31 @@ async def test_a_stopped_import_continues_with_skip_lines(bus: Bus, tmp_path: Pa
     assert not rest.stopped and rest.imported == 18 and rest.skipped == []
     info = await bus.js.stream_info(EVENTS_STREAM)
     assert info.state.messages == 30
+
+
+async def test_ctrl_c_stops_an_export_cleanly_and_resume_completes_it(
+    bus: Bus, nats_server: EmbeddedNats, tmp_path: Path
+) -> None:
+    published = varied_events(2000)
+    await asyncio.gather(*(bus.publisher.publish(event) for event in published))
+    path = tmp_path / "log.ndjson"
+    command = [sys.executable, "-m", "cli.main", "events", "--nats-url", nats_server.url,
+               "export", str(path)]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+
+    async def started() -> bool:
+        return path.exists() and path.stat().st_size > 0
+
+    await eventually(started, interval=0.005)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    if process.returncode == 130:  # stopped part-way (the usual case), with the way on
+        assert "--resume" in stderr
+    else:
+        assert process.returncode == 0  # it had already finished
+    await export(bus.js, path, resume=True)
+    exported = records(path)
+    assert [r.seq for r in exported] == sorted(r.seq for r in exported)
+    assert sorted(json.loads(bytes(r.event))["id"] for r in exported) == sorted(
+        e.id for e in published
+    )
