@@ -9,6 +9,7 @@ import nats
 
 from contracts.simulator import (
     SimDrop,
+    SimFailConnects,
     SimFailSends,
     SimIncoming,
     SimReceipt,
@@ -47,6 +48,9 @@ def register(sub: Any) -> None:
     fail = verbs.add_parser("fail-sends", help="make the next N sends fail")
     fail.add_argument("session")
     fail.add_argument("count", type=int)
+    fail_connects = verbs.add_parser("fail-connects", help="make the next N connects fail")
+    fail_connects.add_argument("session")
+    fail_connects.add_argument("count", type=int)
     sent = verbs.add_parser("sent", help="what the simulator accepted as sent (JSON)")
     sent.add_argument("session")
     parser.set_defaults(func=run)
@@ -72,6 +76,8 @@ def build_request(args: argparse.Namespace) -> Any:
             return SimDrop(session=args.session, reason=args.reason)
         case "fail-sends":
             return SimFailSends(session=args.session, count=args.count)
+        case "fail-connects":
+            return SimFailConnects(session=args.session, count=args.count)
     return SimSent(session=args.session)
 
 

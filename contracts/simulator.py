@@ -7,6 +7,7 @@ from msgspec import Struct, field
 
 __all__ = [
     "SimDrop",
+    "SimFailConnects",
     "SimFailSends",
     "SimIncoming",
     "SimReceipt",
@@ -53,6 +54,13 @@ class SimDrop(Struct, frozen=True, kw_only=True):
 
 class SimFailSends(Struct, frozen=True, kw_only=True):
     """The next ``count`` sends of the session fail (retryable)."""
+
+    session: str
+    count: int
+
+
+class SimFailConnects(Struct, frozen=True, kw_only=True):
+    """The next ``count`` connection attempts of the session fail."""
 
     session: str
     count: int

@@ -14,7 +14,14 @@ from contracts.commands import (
 from contracts.events import MessageReceived, MessageSendFailed, MessageSent, SessionDisconnected
 from contracts.events.session import SendPacing
 from contracts.ids import new_id
-from contracts.simulator import SimDrop, SimFailSends, SimIncoming, SimReceipt, SimScan
+from contracts.simulator import (
+    SimDrop,
+    SimFailConnects,
+    SimFailSends,
+    SimIncoming,
+    SimReceipt,
+    SimScan,
+)
 from runtime.bus import Bus
 from runtime.settings import Settings
 from tests.integration.session.harness import Driver, fast, running_service
@@ -74,6 +81,21 @@ async def test_drops_are_retried_with_backoff_until_the_limit(settings: Settings
         assert isinstance(refused, Refused) and refused.code == "not_connected"
         assert (await d.sent(session)).connect_calls == connects
         assert (await d.types(session)).count("session.connected") == 3
+
+
+async def test_a_failed_reconnect_counts_as_an_attempt(settings: Settings, bus: Bus) -> None:
+    async with running_service(fast(settings), bus):
+        d = Driver(bus)
+        session = await d.connected_session()
+        assert (await d.sim("fail-connects", SimFailConnects(session=session, count=1))).ok
+        assert (await d.sim("drop", SimDrop(session=session, reason="network"))).ok
+        await d.wait_for(session, "session.connected", count=2)
+        drops = [
+            (e.payload.reason, e.payload.attempt, e.payload.will_retry)
+            for e in await d.events(session)
+            if isinstance(e.payload, SessionDisconnected)
+        ]
+        assert drops == [("network", 1, True), ("connect_failure", 2, True)]
 
 
 async def test_logout_replaced_and_ban_are_never_retried(settings: Settings, bus: Bus) -> None:

@@ -35,6 +35,7 @@ class SimClient(WhatsAppClient):
         self.qr_ttl_s = qr_ttl_s
         self.state: State = "idle"
         self.fail_next_sends = 0
+        self.fail_next_connects = 0
         self.send_calls = 0
         self.connect_calls = 0
         self._qr_task: asyncio.Task[None] | None = None
@@ -50,6 +51,9 @@ class SimClient(WhatsAppClient):
         self.connect_calls += 1
         if self.state in ("online", "pairing"):
             return
+        if self.fail_next_connects > 0:
+            self.fail_next_connects -= 1
+            raise ConnectionError("simulated connection failure")
         device = self.server.device(self.session)
         if device is None:
             self.state = "pairing"

@@ -13,6 +13,7 @@ from nats.aio.subscription import Subscription
 from contracts.addresses import AddressKind, InvalidAddress, parse_address
 from contracts.simulator import (
     SimDrop,
+    SimFailConnects,
     SimFailSends,
     SimIncoming,
     SimReceipt,
@@ -100,6 +101,13 @@ class SimControl:
         client.fail_next_sends = req.count
         return SimReply(ok=True)
 
+    async def fail_connects(self, req: SimFailConnects) -> SimReply:
+        client = self._client(req.session)
+        if client is None:
+            return NO_CLIENT
+        client.fail_next_connects = req.count
+        return SimReply(ok=True)
+
     async def sent(self, req: SimSent) -> SimSentReply:
         client = self._client(req.session)
         return SimSentReply(
@@ -128,6 +136,7 @@ async def serve_simulator(
         "receipt": (SimReceipt, control.receipt),
         "drop": (SimDrop, control.drop),
         "fail-sends": (SimFailSends, control.fail_sends),
+        "fail-connects": (SimFailConnects, control.fail_connects),
         "sent": (SimSent, control.sent),
     }
 
