@@ -5,6 +5,7 @@ some event types). Deletes its consumer on close; the server drops it anyway whe
 import asyncio
 from collections.abc import Sequence
 
+from nats.aio.msg import Msg
 from nats.errors import ConnectionClosedError, NoRespondersError
 from nats.errors import TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
@@ -71,7 +72,10 @@ class EventTail:
             if self._sub is None:
                 await self._subscribe()
             assert self._sub is not None
-            msgs = await self._sub.fetch(batch, timeout=timeout)
+            # One message first: nats-py's fetch of a batch waits out its whole timeout once
+            # anything has arrived, which would delay a live event by up to ``timeout``.
+            msgs = await self._sub.fetch(1, timeout=timeout)
+            msgs += await self._pending(batch)
         except (TimeoutError, NatsTimeout):  # nats-py raises either when nothing came
             return []
         except (NotFoundError, APIError, *_UNAVAILABLE) as exc:
@@ -91,6 +95,14 @@ class EventTail:
             except DecodeError as exc:
                 log.error("event_tail.undecodable_event", sequence=sequence, error=str(exc))
         return found
+
+    async def _pending(self, batch: int) -> list[Msg]:
+        """Whatever else is already waiting (a replay after Last-Event-ID), without lingering."""
+        assert self._sub is not None
+        try:
+            return await self._sub.fetch(batch, timeout=0.05)
+        except (TimeoutError, NatsTimeout):
+            return []
 
     async def _drop(self) -> None:
         sub, consumer, self._sub, self._consumer = self._sub, self._consumer, None, None
