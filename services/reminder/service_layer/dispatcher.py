@@ -55,8 +55,10 @@ class Dispatcher:
             while not self.stop.is_set():
                 self._wake.clear()
                 self._armed = None
-                blocked = await self._tick()
-                self._armed = await self._next_look(blocked)
+                now = self.clock.now()
+                blocked = await self._tick(now)
+                # from the same ``now``: anything that fell due during the tick is still seen
+                self._armed = await self._next_look(now, blocked)
                 delay = max((self._armed - self.clock.now()).total_seconds(), 0.0)
                 waiter = asyncio.create_task(self._wake.wait())
                 stopper = asyncio.create_task(self.stop.wait())
@@ -69,10 +71,9 @@ class Dispatcher:
             renewer.cancel()
             await asyncio.gather(renewer, *self._workers.values(), return_exceptions=True)
 
-    async def _tick(self) -> bool:
+    async def _tick(self, now: datetime) -> bool:
         """Returns True when some session has work but another instance holds its lease."""
         await self.lifecycle.publish()  # anything left staged by a failed publish
-        now = self.clock.now()
         for row in await self.db.overdue_outcomes(now):
             await self.lifecycle.attempt_failed(row, "no_outcome")
         for row in await self.db.due_while_down(now):
@@ -100,8 +101,7 @@ class Dispatcher:
             log.error("reminder.worker_crashed", key=key, error=repr(task.exception()))
         self.wake()  # work may have arrived while it was finishing
 
-    async def _next_look(self, blocked: bool) -> datetime:
-        now = self.clock.now()
+    async def _next_look(self, now: datetime, blocked: bool) -> datetime:
         horizon = now + LONGEST_SLEEP
         next_wake = await self.db.next_wake(now)
         if next_wake is not None:

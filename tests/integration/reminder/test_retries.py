@@ -1,0 +1,99 @@
+"""Failed sends are retried with backoff (same message id), then failed visibly; a reminder too
+late to be useful fails as ``stale`` without touching WhatsApp."""
+
+from datetime import timedelta
+
+import msgspec
+
+from contracts.commands import Accepted
+from contracts.events import ReminderFailed
+from contracts.reminders import ScheduleReminder
+from runtime.bus import Bus
+from runtime.settings import Settings
+from services.reminder.service_layer.metrics import ReminderMetrics
+from tests.integration.reminder.standin import StandInSession
+from tests.integration.reminder.support import (
+    FAST,
+    ShiftedClock,
+    command,
+    events,
+    reminder_service,
+    soon,
+)
+from tests.support.waiting import eventually
+
+TO = "201234567890"
+
+
+async def _one(bus: Bus, session: str = "s1", due: float = 0.2) -> str:
+    reply = await command(bus, ScheduleReminder(
+        tenant="t1", session=session, to=TO, text="hi", due_at=soon(due)))  # fmt: skip
+    assert isinstance(reply, Accepted) and reply.reminder_ids
+    return reply.reminder_ids[0]
+
+
+async def test_a_failed_send_is_retried_with_the_same_message_id_then_sent(
+    settings: Settings, bus: Bus, standin: StandInSession
+) -> None:
+    await standin.create("t1", "s1")
+    await standin.connect("t1", "s1")
+    standin.fail_next = 2
+    async with reminder_service(settings):
+        rid = await _one(bus)
+
+        async def sent() -> bool:
+            return len(await events(bus, "reminder.sent")) == 1
+
+        await eventually(sent)
+    calls = standin.sends("s1")
+    assert [c.command.reminder_id for c in calls] == [rid] * 3
+    assert len({c.command.message_id for c in calls}) == 1  # fixed before the first attempt
+    attempts = [e.payload.attempt for e in await events(bus, "reminder.dispatched")]  # type: ignore[union-attr]
+    assert attempts == [1, 2, 3]
+
+
+async def test_after_max_attempts_the_reminder_fails_visibly(
+    settings: Settings, bus: Bus, standin: StandInSession
+) -> None:
+    await standin.create("t1", "s1")
+    await standin.connect("t1", "s1")
+    standin.fail_next = 100
+    metrics = ReminderMetrics()
+    options = msgspec.structs.replace(FAST, max_attempts=3)
+    async with reminder_service(settings, options, metrics):
+        await _one(bus)
+
+        async def failed() -> list[object]:
+            return await events(bus, "reminder.failed")
+
+        [event] = await eventually(failed)
+    assert isinstance(event.payload, ReminderFailed)  # type: ignore[attr-defined]
+    assert event.payload.reason.startswith("send_failed") and event.payload.attempts == 3  # type: ignore[attr-defined]
+    assert len(standin.sends()) == 3 and await events(bus, "reminder.sent") == []
+    value = metrics.registry.get_sample_value(
+        "wa_reminders_failed_total", {"reason": "send_failed"}
+    )
+    assert value == 1.0
+
+
+async def test_a_reminder_past_its_staleness_limit_fails_stale_and_is_never_sent(
+    settings: Settings, bus: Bus, standin: StandInSession
+) -> None:
+    await standin.create("t1", "s1")  # never connected while it is due
+    clock = ShiftedClock()
+    async with reminder_service(settings, FAST, clock=clock):
+        await _one(bus, due=0.2)
+
+        async def deferred() -> bool:
+            return len(await events(bus, "reminder.deferred")) == 1
+
+        await eventually(deferred)
+        clock.offset = timedelta(seconds=FAST.stale_after_s + 1)  # the session stays down
+        await standin.connect("t1", "s1")
+
+        async def failed() -> list[object]:
+            return await events(bus, "reminder.failed")
+
+        [event] = await eventually(failed)
+    assert event.payload.reason == "stale"  # type: ignore[attr-defined]
+    assert standin.sends() == []
