@@ -115,7 +115,11 @@ class Ownership:
                 self._renewed_at[session] = started
                 continue
             if isinstance(renewed, BaseException):  # NATS unreachable or slow: maybe next time
-                log.warning("lease.renew_failed", session=session, error=repr(renewed))
+                rt = self.core.runtimes.get(session)
+                tenant = rt.tenant if rt is not None else None
+                log.warning(
+                    "lease.renew_failed", tenant=tenant, session=session, error=repr(renewed)
+                )
             held_for = loop.time() - self._renewed_at.setdefault(session, started)
             if renewed is False or held_for > FENCE_AT * self.ttl_s:
                 await self._fence(session)
