@@ -16,6 +16,9 @@ from nats.js.errors import (
     KeyNotFoundError,
     KeyWrongLastSequenceError,
     NoKeysError,
+    NoStreamResponseError,
+    ServerError,
+    ServiceUnavailableError,
 )
 from nats.js.kv import KeyValue
 
@@ -56,7 +59,14 @@ _encoder = msgspec.json.Encoder()
 async def _nats_errors() -> AsyncIterator[None]:
     try:
         yield
-    except (NatsTimeout, NoRespondersError, ConnectionClosedError) as exc:
+    except (
+        NatsTimeout,
+        NoRespondersError,
+        ConnectionClosedError,
+        NoStreamResponseError,
+        ServerError,
+        ServiceUnavailableError,
+    ) as exc:
         raise BackendUnavailable(f"tenant registry unavailable: {exc!r}") from exc
 
 

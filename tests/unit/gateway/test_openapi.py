@@ -70,3 +70,22 @@ def test_the_document_is_a_valid_openapi_31_schema(spec: dict[str, Any]) -> None
     assert spec["openapi"] == "3.1.0"
     loaded = schemathesis.openapi.from_dict(spec)
     assert len(list(loaded.get_all_operations())) == sum(len(ops) for ops in spec["paths"].values())
+
+
+def test_operation_ids_are_unique(spec: dict[str, Any]) -> None:
+    ids = [op["operationId"] for ops in spec["paths"].values() for op in ops.values()]
+    assert len(ids) == len(set(ids))
+
+
+def test_query_parameters_come_from_the_params_structs(spec: dict[str, Any]) -> None:
+    params = spec["paths"]["/v1/sessions/{session_id}/messages"]["get"]["parameters"]
+    by_name = {p["name"]: p for p in params}
+    assert by_name["session_id"]["in"] == "path" and by_name["session_id"]["required"]
+    assert by_name["limit"]["schema"] == {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 200,
+        "default": 50,
+    }
+    assert by_name["cursor"]["schema"]["type"] == "string"  # not "string or null"
+    assert "MessageParams" not in spec["components"]["schemas"]
