@@ -21,7 +21,7 @@ from services.reminder.service_layer.clock import Clock
 from services.reminder.service_layer.metrics import ReminderMetrics
 
 _encoder = msgspec.json.Encoder()
-_reply = msgspec.json.Decoder(ReminderReply)
+_reply: msgspec.json.Decoder[ReminderReply] = msgspec.json.Decoder(ReminderReply)
 
 FAST = ReminderSettings(
     min_spacing_s=0.01, jitter_s=0.005, per_minute=100_000, per_hour=100_000,
@@ -39,13 +39,18 @@ class ShiftedClock(Clock):
         return super().now() + self.offset
 
 
+def reminder_ids(found: list[Envelope]) -> list[str]:
+    """The reminder id of each reminder event."""
+    return [str(getattr(env.payload, "reminder_id", "")) for env in found]
+
+
 def soon(seconds: float = 0.3) -> datetime:
     return datetime.now(UTC) + timedelta(seconds=seconds)
 
 
-async def command(bus: Bus, cmd: ReminderCommand) -> ReminderReply:
+async def command(bus: Bus, cmd: ReminderCommand, timeout: float = 10) -> ReminderReply:
     data = await request(
-        bus.nc, reminder_command_subject(cmd.tenant), _encoder.encode(cmd), timeout=10
+        bus.nc, reminder_command_subject(cmd.tenant), _encoder.encode(cmd), timeout=timeout
     )
     return _reply.decode(data)
 
@@ -65,7 +70,7 @@ async def events(bus: Bus, event_type: str = ">", session: str = "*") -> list[En
     )
     found: list[Envelope] = []
     try:
-        pending = (await sub.consumer_info()).num_pending
+        pending = (await sub.consumer_info()).num_pending or 0
         while len(found) < pending:
             for msg in await sub.fetch(min(pending - len(found), 1000), timeout=5):
                 found.append(decode_event(msg.data))

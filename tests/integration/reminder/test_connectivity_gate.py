@@ -9,7 +9,13 @@ from contracts.reminders import ScheduleReminder
 from runtime.bus import Bus
 from runtime.settings import Settings
 from tests.integration.reminder.standin import StandInSession
-from tests.integration.reminder.support import command, events, reminder_service, soon
+from tests.integration.reminder.support import (
+    command,
+    events,
+    reminder_ids,
+    reminder_service,
+    soon,
+)
 from tests.support.waiting import eventually
 
 TO = "201234567890"
@@ -45,7 +51,7 @@ async def test_due_while_disconnected_is_deferred_once_then_sent_paced_after_con
         await standin.connect("t1", "s1")
 
         async def all_sent() -> list[str]:
-            sent = [e.payload.reminder_id for e in await events(bus, "reminder.sent")]  # type: ignore[union-attr]
+            sent = reminder_ids(await events(bus, "reminder.sent"))
             return sent if sorted(sent) == sorted(ids) else []
 
         await eventually(all_sent)

@@ -7,13 +7,20 @@ from collections import Counter
 from pathlib import Path
 
 from cli.stack import LocalStack
-from contracts.commands import Accepted
-from contracts.reminders import ScheduleReminder
+from contracts.commands import Accepted, Refused
+from contracts.reminders import CancelReminder, ScheduleReminder
 from runtime.bus import Bus
 from runtime.embedded_nats import EmbeddedNats
+from runtime.rpc import BackendUnavailable
 from runtime.settings import Settings
 from tests.integration.reminder.standin import StandInSession
-from tests.integration.reminder.support import command, events, reminder_service, soon
+from tests.integration.reminder.support import (
+    command,
+    events,
+    reminder_ids,
+    reminder_service,
+    soon,
+)
 from tests.support.waiting import eventually
 
 TO = "201234567890"
@@ -49,7 +56,8 @@ async def test_sigkill_mid_dispatch_neither_loses_nor_doubles(
     await standin.connect("t1", "s1")
     stack.start_service("reminder")
     try:
-        ids = await eventually(lambda: _try_schedule(bus, 60), timeout=20)
+        await eventually(lambda: _serving(bus), timeout=20)
+        ids = await schedule(bus, "s1", 60, due=1.0)
 
         async def some_sent() -> bool:
             return len(standin.calls) >= 15
@@ -68,17 +76,18 @@ async def test_sigkill_mid_dispatch_neither_loses_nor_doubles(
         stack.stop()
     per_reminder = Counter(c.command.reminder_id for c in standin.calls)
     assert set(per_reminder) == set(ids) and set(per_reminder.values()) == {1}  # no double
-    sent = [e.payload.reminder_id for e in await events(bus, "reminder.sent")]  # type: ignore[union-attr]
+    sent = reminder_ids(await events(bus, "reminder.sent"))
     assert sorted(sent) == sorted(ids)  # none lost, each recorded once
     assert await events(bus, "reminder.failed") == []
 
 
-async def _try_schedule(bus: Bus, n: int) -> list[str] | None:
-    """The first command waits for the process to start serving."""
+async def _serving(bus: Bus) -> bool:
+    """The process answers commands (a harmless one: cancelling nothing)."""
     try:
-        return await schedule(bus, "s1", n, due=1.0)
-    except Exception:
-        return None
+        reply = await command(bus, CancelReminder(tenant="t1", reminder_id="none"), timeout=0.5)
+    except BackendUnavailable:
+        return False
+    return isinstance(reply, Refused)
 
 
 async def test_two_instances_never_double_send(

@@ -6,6 +6,7 @@ from datetime import timedelta
 import msgspec
 
 from contracts.commands import Accepted
+from contracts.envelope import Envelope
 from contracts.events import ReminderFailed
 from contracts.reminders import ScheduleReminder
 from runtime.bus import Bus
@@ -63,12 +64,12 @@ async def test_after_max_attempts_the_reminder_fails_visibly(
     async with reminder_service(settings, options, metrics):
         await _one(bus)
 
-        async def failed() -> list[object]:
+        async def failed() -> list[Envelope]:
             return await events(bus, "reminder.failed")
 
         [event] = await eventually(failed)
-    assert isinstance(event.payload, ReminderFailed)  # type: ignore[attr-defined]
-    assert event.payload.reason.startswith("send_failed") and event.payload.attempts == 3  # type: ignore[attr-defined]
+    assert isinstance(event.payload, ReminderFailed)
+    assert event.payload.reason.startswith("send_failed") and event.payload.attempts == 3
     assert len(standin.sends()) == 3 and await events(bus, "reminder.sent") == []
     value = metrics.registry.get_sample_value(
         "wa_reminders_failed_total", {"reason": "send_failed"}
@@ -91,9 +92,9 @@ async def test_a_reminder_past_its_staleness_limit_fails_stale_and_is_never_sent
         clock.offset = timedelta(seconds=FAST.stale_after_s + 1)  # the session stays down
         await standin.connect("t1", "s1")
 
-        async def failed() -> list[object]:
+        async def failed() -> list[Envelope]:
             return await events(bus, "reminder.failed")
 
         [event] = await eventually(failed)
-    assert event.payload.reason == "stale"  # type: ignore[attr-defined]
+    assert isinstance(event.payload, ReminderFailed) and event.payload.reason == "stale"
     assert standin.sends() == []
