@@ -4,13 +4,18 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import BrowserContext, Page, async_playwright
+from playwright.async_api import BrowserContext, Page, async_playwright, expect
 
+from cli.stack import LocalStack
 from tests.e2e.conftest import admin, stack, tenant
 
 __all__ = ["admin", "browser", "page", "stack", "tenant"]
 
 CHROMIUM = Path("/usr/bin/chromium")
+# On a loaded machine a pairing can take longer than Playwright's 5 s default (the API's own
+# request timeout is 5 s too), so the page gets longer to show it.
+expect.set_options(timeout=15_000)
+
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -24,7 +29,8 @@ CHROMIUM_FLAGS = [
 
 
 @pytest.fixture
-async def browser(tmp_path: Path) -> AsyncIterator[BrowserContext]:
+async def browser(tmp_path: Path, stack: LocalStack) -> AsyncIterator[BrowserContext]:
+    """Depends on the stack so that it closes first (its open event stream included)."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing (scripts/test installs it: apt-get install chromium)")
     async with async_playwright() as playwright:

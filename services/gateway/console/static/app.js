@@ -49,7 +49,7 @@ const APPLY = {
   "session.connected": (p) => ({
     status: "connected", phone_number: p.phone_number, push_name: p.push_name ?? null,
   }),
-  "session.disconnected": (p) => ({ status: p.needs_attention ? "needs_attention" : "reconnecting" }),
+  "session.disconnected": (p) => ({ status: p.will_retry ? "reconnecting" : "needs_attention" }),
   "session.logged_out": (p) => ({ status: p.reason === "banned" ? "banned" : "logged_out" }),
 };
 
@@ -205,8 +205,10 @@ function render() {
   $("console").hidden = !signedIn;
   $("sign-out").hidden = !signedIn;
   const rows = [...state.sessions.values()].sort((a, b) => a.id.localeCompare(b.id));
+  const focused = document.activeElement?.closest("#sessions tr")?.dataset.session;
   $("no-sessions").hidden = rows.length > 0;
   $("sessions").replaceChildren(...rows.map(sessionRow));
+  if (focused) $("sessions").querySelector(`tr[data-session="${CSS.escape(focused)}"] button`)?.focus();
   renderDetail(state.sessions.get(state.selected));
 }
 
