@@ -13,8 +13,10 @@ from services.gateway.auth import tenant_of
 from services.gateway.bodies import EventParams, read_params
 from services.gateway.errors import ApiError
 from services.gateway.keys import BACKENDS, CLOSING, JETSTREAM, METRICS, SETTINGS
+from runtime.logging import get_logger
 from services.gateway.operations import Operations
 
+log = get_logger(__name__)
 ops = Operations("events")
 STREAM = {"text/event-stream": {"type": "string"}}
 POLL_S = 1.0  # how often a quiet stream checks that its client is still there
@@ -57,11 +59,13 @@ async def events(request: web.Request) -> web.StreamResponse:
     )
     gauge = request.app[METRICS].event_streams
     gauge.inc()
+    log.info("events.opened", tenant=tenant, session=params.session_id, after=tail.position)
     try:
         return await _stream(request, tail)
     finally:
         gauge.dec()
         await tail.close()
+        log.info("events.closed", tenant=tenant, session=params.session_id, at=tail.position)
 
 
 async def _stream(request: web.Request, tail: EventTail) -> web.StreamResponse:
