@@ -8,12 +8,12 @@ from aiohttp import web
 from contracts.codec import encode_event
 from contracts.events import EVENT_TYPES
 from contracts.queries import GetSession, SessionView
+from runtime.logging import get_logger
 from services.gateway.adapters.event_tail import EventTail, tail_filters
 from services.gateway.auth import tenant_of
 from services.gateway.bodies import EventParams, read_params
 from services.gateway.errors import ApiError
 from services.gateway.keys import BACKENDS, CLOSING, JETSTREAM, METRICS, SETTINGS
-from runtime.logging import get_logger
 from services.gateway.operations import Operations
 
 log = get_logger(__name__)
