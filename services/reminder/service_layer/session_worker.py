@@ -60,7 +60,7 @@ class SessionWorker:
                     continue
                 claimed = await self.lifecycle.claim(row)
                 if claimed is not None:
-                    pacer.record(now)
+                    pacer.record(claimed.dispatched_at or now)  # the time the database keeps
                     await self._send(claimed)
         finally:
             await self.lifecycle.publish()
