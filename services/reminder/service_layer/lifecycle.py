@@ -133,6 +133,14 @@ class Lifecycle:
                      message_id=row.message_id, attempts=row.attempts)  # fmt: skip
         return done
 
+    async def await_retry(
+        self, row: ReminderRow, retry_at: datetime | None, conn: AsyncConnection | None = None
+    ) -> bool:
+        """The session service will try again: move the outcome deadline past its retry."""
+        start = max(retry_at or self.clock.now(), self.clock.now())
+        deadline = start + timedelta(seconds=self.policy.outcome_timeout_s)
+        return await self._change(conn, row, ["dispatched"], wake_at=deadline)
+
     async def attempt_failed(
         self, row: ReminderRow, error: str, conn: AsyncConnection | None = None
     ) -> bool:

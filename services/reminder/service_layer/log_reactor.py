@@ -100,10 +100,17 @@ class LogReactor:
                 sent = await db.by_message(conn, env.tenant, mid)
                 if sent is not None and sent.session == env.session:
                     await self.lifecycle.sent(sent, conn=conn)
-            case MessageSendFailed(will_retry=False) as failed:
-                lost = await db.by_message(conn, env.tenant, failed.message_id)
-                if lost is not None and lost.session == session and lost.status == "dispatched":
-                    return await self.lifecycle.attempt_failed(lost, failed.error, conn=conn)
+            case MessageSendFailed() as failed:
+                row = await db.by_message(conn, env.tenant, failed.message_id)
+                if row is None or row.session != session:
+                    return False
+                if failed.will_retry:  # the session service retries: wait for its outcome
+                    return await self.lifecycle.await_retry(row, failed.next_attempt_at, conn)
+                # its retries are spent; the same message id again would be a no-op
+                await self.lifecycle.fail(
+                    row, "send_failed", detail=failed.error, from_status=["dispatched", "retrying"],
+                    conn=conn,
+                )  # fmt: skip
             case _:
                 return True  # reminder.* from another instance: only a reason to look again
         return False

@@ -26,6 +26,12 @@ from runtime.bus import Bus
 from runtime.rpc import serve
 
 _decoder = msgspec.json.Decoder(SessionCommand)
+
+
+class NoAnswer(Exception):
+    """Raised by the responder so that the request gets no reply (rpc.serve logs it)."""
+
+
 _encoder = msgspec.json.Encoder()
 
 
@@ -42,7 +48,8 @@ class StandInSession:
     calls: list[Call] = field(default_factory=list)
     connected: dict[str, bool] = field(default_factory=dict)
     fail_next: int = 0  # the next N sends fail for good (message.send_failed, will_retry=False)
-    delivered: set[str] = field(default_factory=set)
+    silent_next: int = 0  # the next N sends get no answer at all (the service is stuck)
+    known: set[str] = field(default_factory=set)  # message ids seen, as the real one keeps
     _sub: Subscription | None = None
 
     async def start(self) -> None:
@@ -89,11 +96,15 @@ class StandInSession:
     async def _send(self, cmd: SendText) -> CommandReply:
         up = self.connected.get(cmd.session, False)
         self.calls.append(Call(time.monotonic(), cmd, up))
+        if self.silent_next > 0:
+            self.silent_next -= 1
+            raise NoAnswer(cmd.message_id)
         if not up:
             return Refused(code="not_connected", message="the session is not connected")
         assert cmd.message_id is not None
-        if cmd.message_id in self.delivered:  # the same message again: already on its way
-            return Accepted(message_id=cmd.message_id, status="sent")
+        if cmd.message_id in self.known:  # like the real one: a retried command is a no-op
+            return Accepted(message_id=cmd.message_id, status="queued")
+        self.known.add(cmd.message_id)
         if self.fail_next > 0:
             self.fail_next -= 1
             failed = MessageSendFailed(
@@ -102,7 +113,6 @@ class StandInSession:
             )  # fmt: skip
             seq = await self.publish(cmd.tenant, cmd.session, failed)
             return Accepted(message_id=cmd.message_id, status="queued", sequence=seq)
-        self.delivered.add(cmd.message_id)
         sent = MessageSent(message_id=cmd.message_id, chat_jid=cmd.to)
         seq = await self.publish(cmd.tenant, cmd.session, sent)
         return Accepted(message_id=cmd.message_id, status="sent", sequence=seq)

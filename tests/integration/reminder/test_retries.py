@@ -7,7 +7,7 @@ import msgspec
 
 from contracts.commands import Accepted
 from contracts.envelope import Envelope
-from contracts.events import ReminderFailed
+from contracts.events import ReminderDispatched, ReminderFailed
 from contracts.reminders import ScheduleReminder
 from runtime.bus import Bus
 from runtime.settings import Settings
@@ -33,13 +33,13 @@ async def _one(bus: Bus, session: str = "s1", due: float = 0.2) -> str:
     return reply.reminder_ids[0]
 
 
-async def test_a_failed_send_is_retried_with_the_same_message_id_then_sent(
+async def test_no_answer_is_retried_with_backoff_and_the_same_message_id_then_sent(
     settings: Settings, bus: Bus, standin: StandInSession
 ) -> None:
     await standin.create("t1", "s1")
     await standin.connect("t1", "s1")
-    standin.fail_next = 2
-    async with reminder_service(settings):
+    standin.silent_next = 2
+    async with reminder_service(_quick(settings)):
         rid = await _one(bus)
 
         async def sent() -> bool:
@@ -49,8 +49,8 @@ async def test_a_failed_send_is_retried_with_the_same_message_id_then_sent(
     calls = standin.sends("s1")
     assert [c.command.reminder_id for c in calls] == [rid] * 3
     assert len({c.command.message_id for c in calls}) == 1  # fixed before the first attempt
-    attempts = [e.payload.attempt for e in await events(bus, "reminder.dispatched")]  # type: ignore[union-attr]
-    assert attempts == [1, 2, 3]
+    dispatched = [e.payload for e in await events(bus, "reminder.dispatched")]
+    assert [p.attempt for p in dispatched if isinstance(p, ReminderDispatched)] == [1, 2, 3]
 
 
 async def test_after_max_attempts_the_reminder_fails_visibly(
@@ -58,10 +58,10 @@ async def test_after_max_attempts_the_reminder_fails_visibly(
 ) -> None:
     await standin.create("t1", "s1")
     await standin.connect("t1", "s1")
-    standin.fail_next = 100
+    standin.silent_next = 100
     metrics = ReminderMetrics()
     options = msgspec.structs.replace(FAST, max_attempts=3)
-    async with reminder_service(settings, options, metrics):
+    async with reminder_service(_quick(settings), options, metrics):
         await _one(bus)
 
         async def failed() -> list[Envelope]:
@@ -75,6 +75,29 @@ async def test_after_max_attempts_the_reminder_fails_visibly(
         "wa_reminders_failed_total", {"reason": "send_failed"}
     )
     assert value == 1.0
+
+
+async def test_a_final_send_failure_fails_the_reminder_without_resending(
+    settings: Settings, bus: Bus, standin: StandInSession
+) -> None:
+    """The session service retried already; the same message id again would be a no-op."""
+    await standin.create("t1", "s1")
+    await standin.connect("t1", "s1")
+    standin.fail_next = 1
+    async with reminder_service(settings):
+        await _one(bus)
+
+        async def failed() -> list[Envelope]:
+            return await events(bus, "reminder.failed")
+
+        [event] = await eventually(failed)
+    assert isinstance(event.payload, ReminderFailed) and "boom" in event.payload.reason
+    assert len(standin.sends()) == 1
+
+
+def _quick(settings: Settings) -> Settings:
+    """A stuck session service is noticed after 0.3 s instead of 5 s."""
+    return msgspec.structs.replace(settings, request_timeout_s=0.3)
 
 
 async def test_a_reminder_past_its_staleness_limit_fails_stale_and_is_never_sent(
