@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cli.events.records import Selection, Start
@@ -95,3 +96,7 @@ async def test_replaying_into_a_platform_projection_applies_nothing_twice(bus: B
     assert await rewind_durable(
         bus.js, "store", selection=Selection(session="s1"), start=Start()
     ) == sum(1 for e in varied_events(15) if e.session == "s1")
+    future = datetime.now(UTC) + timedelta(hours=1)
+    assert await rewind_durable(bus.js, "store", selection=None, start=Start(time=future)) == 0
+    info = await bus.js.consumer_info(EVENTS_STREAM, "store")
+    assert info.config.filter_subject == event_filter(session="s1")  # kept from the last rewind
