@@ -4,6 +4,7 @@ command cleanly; see each command's ``--help`` for how to resume it."""
 
 import argparse
 import asyncio
+import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable
@@ -59,6 +60,9 @@ def _runner(command: Command) -> Callable[[argparse.Namespace], int]:
         except (CommandError, ValueError) as exc:
             print(f"wa events {args.verb}: {exc}", file=sys.stderr)
             return 2
+        except BrokenPipeError:  # the reader went away (`wa events replay | head`): fine
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
 
     return run
 
