@@ -96,3 +96,21 @@ async def test_filtered_durable_consumer_processes_each_event_once(
     await run_until(again, lambda: again.processed == 2)
     assert again.duplicates == 0
     assert len(rows(db)) == 7 and ("s9", "m99") not in rows(db)
+
+
+async def test_an_undecodable_event_is_set_aside_not_retried(bus: Bus, tmp_path: Path) -> None:
+    await bus.js.publish("wa.evt.acme.s1.message.received", b"{not an envelope")
+    await bus.publisher.publish(received("acme", "s1", 1))
+    db = tmp_path / "inbox.sqlite"
+    subscriber = example.Subscriber(
+        bus.js, example.Inbox(str(db)), tenant="acme", durable="team-b", ack_wait=1
+    )
+    await run_until(subscriber, lambda: subscriber.processed == 1)
+
+    async def settled() -> bool:
+        info = await bus.js.consumer_info("WA_EVENTS", "team-b")
+        return bool(info.num_ack_pending == 0 and info.ack_floor.stream_seq == 2)
+
+    await eventually(settled)
+    assert (await bus.js.consumer_info("WA_EVENTS", "team-b")).num_redelivered == 0
+    assert rows(db) == [("s1", "m1")]
