@@ -6,6 +6,7 @@ from typing import BinaryIO
 
 import msgspec
 from nats.js import JetStreamContext
+from nats.js.errors import NotFoundError
 
 from cli.events.files import CommandError, last_record
 from cli.events.progress import Progress
@@ -96,9 +97,13 @@ async def import_log(
     replicas: int = 1,
     dedupe_s: float = 600,
 ) -> ImportResult:
-    """Publish each event with its own id as ``Nats-Msg-Id``, in file order."""
+    """Publish each event with its own id as ``Nats-Msg-Id``, in file order; the stream is
+    created (``replicas``, ``dedupe_s``) only when the server has none."""
     total = _check(path)
-    await ensure_stream(js, replicas=replicas, dedupe_s=dedupe_s)
+    try:
+        await js.stream_info(EVENTS_STREAM)  # an existing stream keeps its settings
+    except NotFoundError:
+        await ensure_stream(js, replicas=replicas, dedupe_s=dedupe_s)
     result = ImportResult(lines_done=min(skip_lines, total))
     with path.open("rb") as lines:
         for number, line in enumerate(lines, start=1):
