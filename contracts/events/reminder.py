@@ -74,7 +74,7 @@ class AppointmentScheduled(Struct, frozen=True, kw_only=True, tag="appointment.s
 
 
 class AppointmentMoved(Struct, frozen=True, kw_only=True, tag="appointment.moved"):
-    """The appointment's new state; its reminders' changes follow as their own events."""
+    """The appointment's new state; its reminders' changes precede it as their own events."""
 
     appointment_id: str
     title: str
