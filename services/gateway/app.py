@@ -25,7 +25,7 @@ from services.gateway.keys import (
     TENANTS,
 )
 from services.gateway.metrics import GatewayMetrics
-from services.gateway.middleware import metrics_middleware
+from services.gateway.middleware import echo_request_id, metrics_middleware
 from services.gateway.openapi import build_openapi
 from services.gateway.operations import Operations
 from services.gateway.routes import (
@@ -84,6 +84,7 @@ def create_app(settings: Settings) -> web.Application:
     app[OPENAPI] = msgspec.json.encode(build_openapi([op for ops in API for op in ops.items]))
     app.cleanup_ctx.append(_nats)
     app.on_shutdown.append(_closing)
+    app.on_response_prepare.append(echo_request_id)
     for ops in API:
         app.add_routes(ops.routes)
     app.add_routes(console.routes)

@@ -6,10 +6,11 @@ import time
 
 from aiohttp import web
 
+from contracts.ids import is_valid_id, new_id
 from services.gateway.errors import ApiError, Handler
 from services.gateway.keys import LIMITER, METRICS
 
-__all__ = ["enforce_rate_limit", "metrics_middleware"]
+__all__ = ["echo_request_id", "enforce_rate_limit", "metrics_middleware", "request_id"]
 
 
 def _route(request: web.Request) -> str:
@@ -48,3 +49,20 @@ def enforce_rate_limit(request: web.Request) -> None:
             {"retry_after_s": round(wait, 3)},
             headers={"Retry-After": str(max(1, math.ceil(wait)))},
         )
+
+
+REQUEST_ID = web.RequestKey("request_id", str)
+
+
+def request_id(request: web.Request) -> str:
+    """The client's ``X-Request-ID`` when it is a valid id, else a new one; it becomes the
+    ``correlation_id`` of the commands this request sends, so their events can be traced."""
+    if REQUEST_ID not in request:
+        given = request.headers.get("X-Request-ID", "")
+        request[REQUEST_ID] = given if is_valid_id(given) else new_id()
+    return request[REQUEST_ID]
+
+
+async def echo_request_id(request: web.Request, response: web.StreamResponse) -> None:
+    """``on_response_prepare``: every answer (streams too) names its request id."""
+    response.headers["X-Request-ID"] = request_id(request)

@@ -406,13 +406,16 @@ async def test_sse_resumes_exactly_after_the_last_event_id(admin: Api, sim: Clie
         "session.pairing_started",
         "session.connected",
     ]
-    await api.call("POST", f"/v1/sessions/{session}/logout")
+    headers = {"Authorization": f"Bearer {api.key}", "X-Request-ID": "req-logout-1"}
+    async with api.http.post(f"{api.base}/v1/sessions/{session}/logout", headers=headers) as r:
+        assert r.status == 202 and r.headers["X-Request-ID"] == "req-logout-1"
     async with _events(api, f"?session_id={session}", last_event_id=first[0].id) as resp:
         reader = SseReader(resp)
         again = [await reader.next_event() for _ in range(3)]
         await reader.until_comment("heartbeat", timeout=5)
     assert [e.id for e in again[:2]] == [e.id for e in first[1:]]
     assert again[2].event == "session.logged_out" and int(again[2].id or 0) > int(first[2].id or 0)
+    assert again[2].data["correlation_id"] == "req-logout-1"  # the HTTP request, traceable
     async with _events(api, "?types=session.logged_out", last_event_id="0") as resp:
         only = await SseReader(resp).next_event()
     assert only.id == again[2].id

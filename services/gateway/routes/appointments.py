@@ -9,6 +9,7 @@ from services.gateway.addressing import jid_of
 from services.gateway.auth import tenant_of
 from services.gateway.bodies import AppointmentChange, NewAppointment, read_body
 from services.gateway.keys import BACKENDS
+from services.gateway.middleware import request_id
 from services.gateway.operations import Operations
 from services.gateway.paths import path_id
 from services.gateway.responses import json_response
@@ -41,6 +42,7 @@ async def create_appointment(request: web.Request) -> web.Response:
         remind_before=body.remind_before,
         template=body.template,
         fields=body.fields,
+        correlation_id=request_id(request),
     )
     accepted = await request.app[BACKENDS].accept_reminder(command)
     return json_response(await _read(request, accepted.appointment_id or "", accepted), 201)
@@ -69,6 +71,7 @@ async def move_appointment(request: web.Request) -> web.Response:
         starts_at=body.starts_at,
         remind_before=body.remind_before,
         title=body.title,
+        correlation_id=request_id(request),
     )
     accepted = await request.app[BACKENDS].accept_reminder(command)
     return json_response(await _read(request, appointment_id, accepted))
@@ -81,6 +84,8 @@ async def move_appointment(request: web.Request) -> web.Response:
 )  # fmt: skip
 async def cancel_appointment(request: web.Request) -> web.Response:
     appointment_id = path_id(request, "appointment_id", "appointment")
-    command = CancelAppointment(tenant=tenant_of(request), appointment_id=appointment_id)
+    command = CancelAppointment(
+        tenant=tenant_of(request), appointment_id=appointment_id, correlation_id=request_id(request)
+    )
     accepted = await request.app[BACKENDS].accept_reminder(command)
     return json_response(await _read(request, appointment_id, accepted))

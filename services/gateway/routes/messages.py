@@ -15,6 +15,7 @@ from contracts.queries import (
 from services.gateway.addressing import jid_of
 from services.gateway.bodies import MessageParams, Page, SendMessage, read_body, read_params
 from services.gateway.keys import BACKENDS
+from services.gateway.middleware import request_id
 from services.gateway.operations import Operations
 from services.gateway.paths import owned_session, path_id
 from services.gateway.responses import ContactPage, MessageAccepted, MessagePage, json_response
@@ -36,6 +37,7 @@ async def send_message(request: web.Request) -> web.Response:
         to=jid_of(request, body.to),
         text=body.text,
         message_id=new_id(),
+        correlation_id=request_id(request),
     )
     backends = request.app[BACKENDS]
     accepted = await backends.accept(command)

@@ -10,6 +10,7 @@ from contracts.commands import GetQr, LogoutSession, PairSession, ReconnectSessi
 from services.gateway.bodies import PairRequest, read_body
 from services.gateway.errors import ApiError
 from services.gateway.keys import BACKENDS, SETTINGS
+from services.gateway.middleware import request_id
 from services.gateway.operations import Operations
 from services.gateway.paths import owned_session
 from services.gateway.responses import PairingStarted, QrCode, SessionAction, json_response
@@ -39,7 +40,13 @@ async def pair(request: web.Request) -> web.Response:
     if body.method == "phone":
         phone = _phone(body.phone, request.app[SETTINGS].default_region)
     accepted = await request.app[BACKENDS].accept(
-        PairSession(tenant=session.tenant, session=session.id, method=body.method, phone=phone)
+        PairSession(
+            tenant=session.tenant,
+            session=session.id,
+            method=body.method,
+            phone=phone,
+            correlation_id=request_id(request),
+        )
     )
     started = PairingStarted(
         session_id=session.id,
@@ -91,7 +98,9 @@ async def qr(request: web.Request) -> web.Response:
 async def logout(request: web.Request) -> web.Response:
     session = await owned_session(request)
     backends = request.app[BACKENDS]
-    accepted = await backends.accept(LogoutSession(tenant=session.tenant, session=session.id))
+    accepted = await backends.accept(
+        LogoutSession(tenant=session.tenant, session=session.id, correlation_id=request_id(request))
+    )
     await backends.caught_up(session.tenant, session.id, accepted.sequence)
     return json_response(SessionAction(session_id=session.id, status=accepted.status), 202)
 
@@ -104,6 +113,10 @@ async def logout(request: web.Request) -> web.Response:
 async def reconnect(request: web.Request) -> web.Response:
     session = await owned_session(request)
     backends = request.app[BACKENDS]
-    accepted = await backends.accept(ReconnectSession(tenant=session.tenant, session=session.id))
+    accepted = await backends.accept(
+        ReconnectSession(
+            tenant=session.tenant, session=session.id, correlation_id=request_id(request)
+        )
+    )
     await backends.caught_up(session.tenant, session.id, accepted.sequence)
     return json_response(SessionAction(session_id=session.id, status=accepted.status), 202)

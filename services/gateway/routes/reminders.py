@@ -9,6 +9,7 @@ from services.gateway.addressing import jid_of
 from services.gateway.auth import tenant_of
 from services.gateway.bodies import NewReminder, ReminderParams, read_body, read_params
 from services.gateway.keys import BACKENDS
+from services.gateway.middleware import request_id
 from services.gateway.operations import Operations
 from services.gateway.paths import path_id
 from services.gateway.responses import ReminderPage, json_response
@@ -31,6 +32,7 @@ async def create_reminder(request: web.Request) -> web.Response:
         text=body.text,
         template=body.template,
         fields=body.fields,
+        correlation_id=request_id(request),
     )
     backends = request.app[BACKENDS]
     accepted = await backends.accept_reminder(command)
@@ -76,7 +78,7 @@ async def cancel_reminder(request: web.Request) -> web.Response:
     reminder_id = path_id(request, "reminder_id", "reminder")
     backends = request.app[BACKENDS]
     accepted = await backends.accept_reminder(
-        CancelReminder(tenant=tenant, reminder_id=reminder_id)
+        CancelReminder(tenant=tenant, reminder_id=reminder_id, correlation_id=request_id(request))
     )
     query = GetReminder(tenant=tenant, reminder_id=reminder_id, min_sequence=accepted.sequence or 0)
     return json_response(await backends.read(query, ReminderView))

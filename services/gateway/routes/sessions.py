@@ -8,6 +8,7 @@ from contracts.queries import GetSession, ListSessions, SessionList, SessionView
 from services.gateway.auth import tenant_of
 from services.gateway.bodies import NewSession, read_body
 from services.gateway.keys import BACKENDS
+from services.gateway.middleware import request_id
 from services.gateway.operations import Operations
 from services.gateway.paths import owned_session
 from services.gateway.responses import SessionPage, json_response
@@ -23,7 +24,11 @@ async def create_session(request: web.Request) -> web.Response:
     tenant = tenant_of(request)
     body = await read_body(request, NewSession)
     backends = request.app[BACKENDS]
-    accepted = await backends.accept(CreateSession(tenant=tenant, session=new_id(), name=body.name))
+    accepted = await backends.accept(
+        CreateSession(
+            tenant=tenant, session=new_id(), name=body.name, correlation_id=request_id(request)
+        )
+    )
     query = GetSession(
         tenant=tenant, session=accepted.session or "", min_sequence=accepted.sequence or 0
     )
@@ -48,6 +53,8 @@ async def get_session(request: web.Request) -> web.Response:
 async def delete_session(request: web.Request) -> web.Response:
     session = await owned_session(request)
     backends = request.app[BACKENDS]
-    accepted = await backends.accept(DeleteSession(tenant=session.tenant, session=session.id))
+    accepted = await backends.accept(
+        DeleteSession(tenant=session.tenant, session=session.id, correlation_id=request_id(request))
+    )
     await backends.caught_up(session.tenant, session.id, accepted.sequence)
     return web.Response(status=204)
