@@ -74,6 +74,12 @@ async def test_sign_in_create_pair_by_qr_and_by_code_live(
     seen = Requests(page)
     loads: list[str] = []
     page.on("load", lambda p: loads.append(p.url))
+    problems: list[str] = []  # uncaught errors, and anything the content policy blocked
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on(
+        "console",
+        lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     await page.clock.install()  # the page's timers run on a clock the test can move
     status, _ = await tenant.call("POST", "/v1/sessions", json={"name": "Front desk"})
     assert status == 201
@@ -144,3 +150,4 @@ async def test_sign_in_create_pair_by_qr_and_by_code_live(
     assert await seen.qr_settled(page) == after_connect  # paired by code: never a QR
     assert loads == [stack.url + "/", stack.url + "/"]  # all of it without reloading the page
     assert not [r.url for r in seen.all if tenant.key in r.url]  # the key never in a URL
+    assert problems == []
