@@ -68,6 +68,7 @@ async def run(
     timer = asyncio.create_task(dispatcher.run())
     await serve_commands(bus.nc, handlers)
     await serve_ping(bus.nc, "reminder")
+    exporter = metrics.serve(options.metrics_port) if options.metrics_port else None
     log.info("reminder.ready", instance=instance)
     if ready is not None:
         ready.set()
@@ -83,5 +84,7 @@ async def run(
         for task in (timer, consumer):
             with contextlib.suppress(Exception):
                 await task
+        if exporter is not None:
+            exporter.shutdown()
         await bus.close()
         await engine.dispose()

@@ -23,6 +23,7 @@ class ReminderSettings(msgspec.Struct, frozen=True, kw_only=True):
     stale_after_s: float = 6 * 3600.0
     outcome_timeout_s: float = 120.0
     lease_ttl_s: float = 15.0
+    metrics_port: int = 0  # >0: Prometheus text on http://127.0.0.1:<port>/metrics
 
     def policy(self) -> ReminderPolicy:
         return ReminderPolicy(

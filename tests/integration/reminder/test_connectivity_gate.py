@@ -4,7 +4,8 @@ falls due meanwhile is deferred once and goes out, paced, after session.connecte
 import asyncio
 import itertools
 
-from contracts.commands import Accepted
+from contracts.commands import Accepted, Refused
+from contracts.events import SessionDeleted
 from contracts.reminders import ScheduleReminder
 from runtime.bus import Bus
 from runtime.settings import Settings
@@ -88,3 +89,21 @@ async def test_logged_out_session_waits_and_nothing_goes_before_a_new_connect(
     assert [c.command.reminder_id for c in standin.calls] == [rid]
     assert standin.calls_while_down() == 0
     assert len(await events(bus, "reminder.deferred")) == 1
+
+
+async def test_deleting_the_session_fails_its_waiting_reminders_and_refuses_new_ones(
+    settings: Settings, bus: Bus, standin: StandInSession
+) -> None:
+    await standin.create("t1", "s3")
+    async with reminder_service(settings):
+        [rid] = await schedule(bus, "s3", due=60)
+        await standin.publish("t1", "s3", SessionDeleted())
+
+        async def failed() -> list[str]:
+            return reminder_ids(await events(bus, "reminder.failed"))
+
+        assert await eventually(failed) == [rid]
+        reply = await command(bus, ScheduleReminder(
+            tenant="t1", session="s3", to=TO, text="x", due_at=soon(60)))  # fmt: skip
+        assert isinstance(reply, Refused) and reply.code == "not_found"
+    assert standin.calls == []

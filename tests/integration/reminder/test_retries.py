@@ -3,6 +3,7 @@ late to be useful fails as ``stale`` without touching WhatsApp."""
 
 from datetime import timedelta
 
+import aiohttp
 import msgspec
 
 from contracts.commands import Accepted
@@ -10,6 +11,7 @@ from contracts.envelope import Envelope
 from contracts.events import ReminderDispatched, ReminderFailed
 from contracts.reminders import ScheduleReminder
 from runtime.bus import Bus
+from runtime.embedded_nats import free_port
 from runtime.settings import Settings
 from services.reminder.service_layer.metrics import ReminderMetrics
 from tests.integration.reminder.standin import StandInSession
@@ -60,7 +62,8 @@ async def test_after_max_attempts_the_reminder_fails_visibly(
     await standin.connect("t1", "s1")
     standin.silent_next = 100
     metrics = ReminderMetrics()
-    options = msgspec.structs.replace(FAST, max_attempts=3)
+    port = free_port()
+    options = msgspec.structs.replace(FAST, max_attempts=3, metrics_port=port)
     async with reminder_service(_quick(settings), options, metrics):
         await _one(bus)
 
@@ -68,6 +71,10 @@ async def test_after_max_attempts_the_reminder_fails_visibly(
             return await events(bus, "reminder.failed")
 
         [event] = await eventually(failed)
+        url = f"http://127.0.0.1:{port}/metrics"
+        async with aiohttp.ClientSession() as http, http.get(url) as resp:
+            exposed = await resp.text()
+        assert 'wa_reminders_failed_total{reason="send_failed"} 1.0' in exposed
     assert isinstance(event.payload, ReminderFailed)
     assert event.payload.reason.startswith("send_failed") and event.payload.attempts == 3
     assert len(standin.sends()) == 3 and await events(bus, "reminder.sent") == []
