@@ -63,7 +63,9 @@ async def run(
         reminders, AppointmentsDb(engine), outbox, checks, clock, dispatcher.wake
     )
     consumer = asyncio.create_task(consume_log(bus.js, reactor, stop))
-    await caught_up(bus.js, durable, timeout=10.0)
+    # nothing is dispatched on a stale gate: first apply every session event already logged
+    while not await caught_up(bus.js, durable, timeout=10.0) and not consumer.done():
+        log.warning("reminder.catching_up", applied=reactor.applied)
     dispatcher.ready.set()
     timer = asyncio.create_task(dispatcher.run())
     await serve_commands(bus.nc, handlers)
