@@ -87,6 +87,7 @@ async def test_sign_in_create_pair_by_qr_and_by_code_live(
     await expect(page.locator("#sign-in-error")).to_contain_text("unauthorized")
     await expect(page.locator("#console")).to_be_hidden()
     assert await page.evaluate("sessionStorage.length") == 0
+    await page.screenshot(path=SCREENSHOT.format("sign-in"))
 
     await sign_in(page, stack, tenant.key)
     await expect(page.locator("#live")).to_have_text("Live")

@@ -28,16 +28,19 @@ class ApiError extends Error {
 }
 
 async function api(method, path, body) {
-  const headers = { Authorization: `Bearer ${state.key}`, Accept: "application/json" };
+  const key = state.key;
+  const headers = { Authorization: `Bearer ${key}`, Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const resp = await fetch(path, {
     method, headers, cache: "no-store", body: body === undefined ? undefined : JSON.stringify(body),
   });
   const data = resp.headers.get("Content-Type")?.includes("json") ? await resp.json() : null;
+  if (state.key !== key) throw new ApiError(0, "signed_out", "Signed out meanwhile.");
   if (resp.ok) return data;
   const err = data?.error || {};
   if (resp.status === 401 && state.key) signOut("The key was not accepted. Sign in again.");
-  throw new ApiError(resp.status, err.code || "http_" + resp.status, err.message || resp.statusText);
+  const code = err.code || `http_${resp.status}`;
+  throw new ApiError(resp.status, code, err.message || resp.statusText);
 }
 
 // ---- the live event stream (fetch streaming: the key travels in a header, not a URL) ----
@@ -208,7 +211,8 @@ function render() {
   const focused = document.activeElement?.closest("#sessions tr")?.dataset.session;
   $("no-sessions").hidden = rows.length > 0;
   $("sessions").replaceChildren(...rows.map(sessionRow));
-  if (focused) $("sessions").querySelector(`tr[data-session="${CSS.escape(focused)}"] button`)?.focus();
+  const again = focused && $("sessions").querySelector(`tr[data-session="${CSS.escape(focused)}"]`);
+  again?.querySelector("button").focus();
   renderDetail(state.sessions.get(state.selected));
 }
 
@@ -274,8 +278,8 @@ async function loadSessions() {
 function startConsole() {
   state.stream?.abort();
   state.stream = new AbortController();
-  followEvents(state.stream.signal);
-  loadSessions(); // again once the stream is open: events from then on are never missed
+  followEvents(state.stream.signal); // lists the sessions again once the stream is open
+  loadSessions(); // at once, so the list shows even while the stream is unavailable
   changed();
 }
 
