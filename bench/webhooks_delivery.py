@@ -33,7 +33,12 @@ async def scenario(events: int, sessions: int, failing: bool) -> float:
         nats = EmbeddedNats(Path(tmp) / "nats")
         await nats.start()
         settings = load_settings(
-            {}, nats_url=nats.url, data_dir=tmp, webhook_backoff_s=0.01, webhook_backoff_max_s=0.05
+            {},
+            nats_url=nats.url,
+            data_dir=tmp,
+            webhook_backoff_s=0.01,
+            webhook_backoff_max_s=0.05,
+            webhook_allow_private_targets=True,
         )
         bus = await open_bus(settings, "bench")
         receiver = Receiver()

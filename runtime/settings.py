@@ -50,6 +50,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     webhook_backoff_max_s: float = 600.0
     webhook_timeout_s: float = 10.0  # per HTTP attempt
     webhook_log_retention_s: float = 7 * 86400.0  # delivered entries then leave the log
+    webhook_allow_private_targets: bool = False  # true: loopback/private hosts (development)
 
     def db_url(self, name: str) -> str:
         explicit = {

@@ -7,7 +7,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 from nats.js import JetStreamContext
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -20,7 +19,7 @@ from runtime.logging import get_logger
 from runtime.rpc import serve_ping
 from runtime.settings import Settings
 from services.webhooks.adapters.deliveries import SqlDeliveries
-from services.webhooks.adapters.http_sender import HttpSender
+from services.webhooks.adapters.http_sender import HttpSender, open_client
 from services.webhooks.adapters.leadership import KvLeadership
 from services.webhooks.adapters.outbox import CONSUMER, DeliveryOutbox
 from services.webhooks.adapters.registrations import SqlRegistrations
@@ -83,15 +82,19 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
     deliveries = SqlDeliveries(engine)
     leadership = KvLeadership(bus.js, new_id(), settings.lease_ttl_s, settings.stream_replicas)
     await leadership.open()
-    async with aiohttp.ClientSession() as http:
+    allow_private = settings.webhook_allow_private_targets
+    async with open_client(allow_private=allow_private) as http:
         dispatcher = Dispatcher(
             deliveries,
-            HttpSender(http),
+            HttpSender(http, allow_private=allow_private),
             retry_policy(settings),
             timeout_s=settings.webhook_timeout_s,
         )
         registry = WebhookRegistry(
-            SqlRegistrations(engine), deliveries, on_requeued=dispatcher.wake
+            SqlRegistrations(engine),
+            deliveries,
+            on_requeued=dispatcher.wake,
+            allow_private=allow_private,
         )
         await serve_requests(bus.nc, registry)
         outbox = DeliveryOutbox(

@@ -19,6 +19,7 @@ FAST_RETRIES = {
     "WA_WEBHOOK_BACKOFF_S": "0.1",
     "WA_WEBHOOK_BACKOFF_MAX_S": "0.5",
     "WA_WEBHOOK_TIMEOUT_S": "1",
+    "WA_WEBHOOK_ALLOW_PRIVATE_TARGETS": "true",  # the receiver is on loopback
 }
 
 

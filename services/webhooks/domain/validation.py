@@ -1,5 +1,6 @@
 """What a webhook registration may say: its URL, its event filters, its secret."""
 
+import ipaddress
 from urllib.parse import urlsplit
 
 from contracts.events import EVENT_TYPES
@@ -21,7 +22,23 @@ class InvalidWebhook(ValueError):
         self.message = message
 
 
-def check_url(url: str) -> str:
+def is_public_address(text: str) -> bool:
+    """A globally routable address: not loopback, private, link-local, shared or reserved."""
+    address = ipaddress.ip_address(text.split("%", 1)[0])
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return address.is_global and not address.is_multicast
+
+
+def is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return False
+    return True
+
+
+def check_url(url: str, *, allow_private: bool = False) -> str:
     if len(url) > MAX_URL_LENGTH:
         raise InvalidWebhook("url", f"the URL is longer than {MAX_URL_LENGTH} characters")
     try:
@@ -39,6 +56,13 @@ def check_url(url: str) -> str:
         raise InvalidWebhook("url", f"{url!r} contains white space")
     if port == 0:
         raise InvalidWebhook("url", f"{url!r} has port 0")
+    host = parts.hostname.lower()
+    private = host == "localhost" or host.endswith(".localhost")
+    private = private or (is_ip_literal(host) and not is_public_address(host))
+    if private and not allow_private:
+        raise InvalidWebhook(
+            "url", f"{host!r} is not a public address (WA_WEBHOOK_ALLOW_PRIVATE_TARGETS allows it)"
+        )
     return url
 
 

@@ -80,9 +80,17 @@ class Dispatcher:
                 log.exception("webhooks.dispatch_failed")
                 wait_s = IDLE_CHECK_S
             await self._pause(stop, wait_s)
-        for task in self._busy.values():
-            task.cancel()  # not recorded: the delivery is attempted again after a restart
-        await asyncio.gather(*self._busy.values(), return_exceptions=True)
+        await self._finish_in_flight()
+
+    async def _finish_in_flight(self) -> None:
+        """Let attempts under way end and be recorded (a clean hand-over repeats nothing);
+        whatever is still running after one timeout is cancelled and will be sent again."""
+        running = list(self._busy.values())
+        if running:
+            await asyncio.wait(running, timeout=self._timeout_s + 1)
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
 
     async def _pause(self, stop: asyncio.Event, wait_s: float) -> None:
         waiters = [asyncio.create_task(self._woken.wait()), asyncio.create_task(stop.wait())]

@@ -67,11 +67,13 @@ class WebhookRegistry:
         deliveries: SqlDeliveries,
         *,
         on_requeued: Callable[[], None],
+        allow_private: bool = False,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._registrations = registrations
         self._deliveries = deliveries
         self._on_requeued = on_requeued
+        self._allow_private = allow_private
         self._clock = clock
 
     async def handle(self, request: WebhookRequest) -> WebhookReply:
@@ -111,7 +113,7 @@ class WebhookRegistry:
         hook = Webhook(
             id=new_id(),
             tenant=cmd.tenant,
-            url=check_url(cmd.url),
+            url=check_url(cmd.url, allow_private=self._allow_private),
             events=check_filters(cmd.events),
             session_id=check_session(cmd.session_id),
             secret=check_secret(secret),
@@ -125,7 +127,7 @@ class WebhookRegistry:
     async def _update(self, cmd: UpdateWebhook) -> WebhookReply:
         changes: dict[str, Any] = {}
         if cmd.url is not UNSET:
-            changes["url"] = check_url(cmd.url)
+            changes["url"] = check_url(cmd.url, allow_private=self._allow_private)
         if cmd.events is not UNSET:
             changes["events"] = check_filters(cmd.events)
         if cmd.session_id is not UNSET:

@@ -9,6 +9,7 @@ from services.webhooks.domain.validation import (
     check_secret,
     check_session,
     check_url,
+    is_public_address,
 )
 
 
@@ -16,13 +17,40 @@ from services.webhooks.domain.validation import (
     "url",
     [
         "https://example.com/hook",
-        "http://127.0.0.1:8080/x?y=1",
-        "https://[::1]:9000/",
+        "http://93.184.216.34:8080/x?y=1",
+        "https://[2606:2800:220:1::1]:9000/",
         "HTTPS://E.COM",
     ],
 )
 def test_http_and_https_urls_are_accepted(url: str) -> None:
     assert check_url(url) == url
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8080/x",
+        "http://localhost/",
+        "http://api.localhost/",
+        "https://[::1]:9000/",
+        "http://10.1.2.3/",
+        "http://192.168.0.10/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://100.64.0.1/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://0.0.0.0/",
+    ],
+)
+def test_private_targets_are_refused_unless_allowed(url: str) -> None:
+    with pytest.raises(InvalidWebhook, match="not a public address"):
+        check_url(url)
+    assert check_url(url, allow_private=True) == url
+
+
+def test_public_addresses() -> None:
+    assert is_public_address("93.184.216.34") and is_public_address("2606:2800:220:1::1")
+    for private in ("127.0.0.1", "10.0.0.1", "::1", "fe80::1%eth0", "224.0.0.1", "::ffff:10.0.0.1"):
+        assert not is_public_address(private), private
 
 
 @pytest.mark.parametrize(
