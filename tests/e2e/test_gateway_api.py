@@ -19,7 +19,7 @@ import pytest_asyncio
 from nats.aio.client import Client
 
 from cli.stack import LocalStack
-from contracts.simulator import SimIncoming, SimReceipt, SimReply, SimScan
+from contracts.simulator import SimDrop, SimIncoming, SimReceipt, SimReply, SimScan
 from contracts.subjects import sim_subject
 from tests.integration.gateway.sse_client import SseReader
 from tests.support.http import Api
@@ -59,6 +59,7 @@ PEER = "+201000000001"
 async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LocalStack]:
     env = {"PATH": "/usr/bin:/bin", "WA_LOG_FORMAT": "json", "WA_GATEWAY_SSE_HEARTBEAT_S": "1"}
     env["WA_GATEWAY_RATE_PER_S"] = "0"  # the fuzz below is one client sending many requests
+    env["WA_RECONNECT_MAX_ATTEMPTS"] = "0"  # a drop waits for a person: POST …/reconnect
     local = LocalStack(Path(tmp_path_factory.mktemp("gateway")) / "var", env=env)
     await local.start(timeout=90)
     yield local
@@ -263,6 +264,26 @@ async def test_pair_by_phone_code_logout_reconnect_delete(admin: Api, sim: Clien
     status, _ = await api.call("DELETE", f"/v1/sessions/{session}")
     assert status == 204
     assert await status_is(api, session, "deleted")
+
+
+async def test_a_session_that_needs_attention_is_reconnected_on_request(
+    admin: Api, sim: Client
+) -> None:
+    api = await new_tenant(admin)
+    session = await connected_session(api, sim)
+    status, body = await api.call("POST", f"/v1/sessions/{session}/reconnect")
+    assert status == 409 and code(body) == "already_connected"
+    await drive(sim, "drop", SimDrop(session=session, reason="network"))
+    await eventually(lambda: status_is(api, session, "needs_attention"))
+    _, view = await api.call("GET", f"/v1/sessions/{session}")
+    assert view["last_disconnect_reason"] == "network"
+    status, body = await api.call(
+        "POST", f"/v1/sessions/{session}/messages", json={"to": PEER, "text": "x"}
+    )
+    assert status == 409 and code(body) == "not_connected"
+    status, body = await api.call("POST", f"/v1/sessions/{session}/reconnect")
+    assert status == 202, body
+    await eventually(lambda: status_is(api, session, "connected"))
 
 
 async def test_bad_input_gets_a_clear_error_never_a_500(admin: Api) -> None:
