@@ -44,7 +44,7 @@ def _last_event_id(request: web.Request) -> int | None:
 @ops(
     "GET", "/v1/events",
     summary="Live events of the tenant (Server-Sent Events); resume with Last-Event-ID",
-    params=EventParams, media=STREAM,
+    params=EventParams, media=STREAM, errors=(404,),
 )  # fmt: skip
 async def events(request: web.Request) -> web.StreamResponse:
     tenant = tenant_of(request)
