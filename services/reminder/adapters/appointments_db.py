@@ -28,6 +28,11 @@ class AppointmentsDb:
             **{name: row._mapping[name] for name in AppointmentRow.__dataclass_fields__}
         )
 
+    async def taken(self, conn: AsyncConnection, appointment_id: str) -> bool:
+        """The id is in use, by any tenant."""
+        stmt = select(appointments.c.id).where(appointments.c.id == appointment_id)
+        return (await conn.execute(stmt)).first() is not None
+
     async def insert(self, conn: AsyncConnection, row: AppointmentRow) -> None:
         values = {name: getattr(row, name) for name in AppointmentRow.__dataclass_fields__}
         await conn.execute(insert(appointments).values(**values))

@@ -48,6 +48,12 @@ class RemindersDb:
         row = (await conn.execute(stmt)).first()
         return None if row is None else to_row(row)
 
+    async def taken(self, reminder_id: str) -> bool:
+        """The id is in use, by any tenant."""
+        async with self.engine.connect() as conn:
+            stmt = select(reminders.c.id).where(reminders.c.id == reminder_id)
+            return (await conn.execute(stmt)).first() is not None
+
     async def insert(self, conn: AsyncConnection, row: ReminderRow) -> None:
         values = {name: getattr(row, name) for name in ReminderRow.__dataclass_fields__}
         await conn.execute(insert(reminders).values(**values))

@@ -91,7 +91,9 @@ class AppointmentCommands:
         async with self.reminders.engine.begin() as conn:
             if await self.appointments.get(conn, cmd.tenant, appt.id) is not None:
                 existing = await self.reminders.of_appointment(conn, appt.id)
-                return appt.id, [r.id for r in existing], []
+                return appt.id, [r.id for r in existing], []  # a retried command
+            if await self.appointments.taken(conn, appt.id):  # another tenant's
+                raise invalid("appointment_id", "this appointment_id is taken; choose another")
             await self.appointments.insert(conn, appt)
             rows = [self._reminder(appt, item, now) for item in planned]
             first = self._event(appt, AppointmentScheduled(

@@ -69,6 +69,8 @@ class CommandHandlers:
             existing = await self.reminders.get(cmd.tenant, cmd.reminder_id)
             if existing is not None:  # a retried command: same answer, nothing new
                 return [existing.id], []
+            if await self.reminders.taken(cmd.reminder_id):  # another tenant's
+                raise invalid("reminder_id", "this reminder_id is taken; choose another")
         row = new_reminder(
             id=cmd.reminder_id or new_id(), tenant=cmd.tenant, session=cmd.session,
             to_jid=to_jid, text=text, due_at=cmd.due_at, created_at=now,

@@ -61,6 +61,7 @@ async def test_schedule_cancel_and_an_idempotent_retry(
     settings: Settings, bus: Bus, standin: StandInSession
 ) -> None:
     await standin.create("t1", "s1")
+    await standin.create("t2", "other")
     async with reminder_service(settings):
         first = await command(bus, ScheduleReminder(
             tenant="t1", session="s1", to="01123087745", template="Hi {name}",
@@ -77,6 +78,11 @@ async def test_schedule_cancel_and_an_idempotent_retry(
         assert scheduled.payload.text == "Hi Mona"
         other = await command(bus, CancelReminder(tenant="t2", reminder_id="r-1"))
         assert isinstance(other, Refused) and other.code == "not_found"  # not theirs
+        taken = ScheduleReminder(
+            tenant="t2", session="other", to=TO, text="x", due_at=later(), reminder_id="r-1"
+        )
+        clash = await command(bus, taken)
+        assert isinstance(clash, Refused) and clash.code == "validation_failed"
         cancelled = await command(bus, CancelReminder(tenant="t1", reminder_id="r-1"))
         assert isinstance(cancelled, Accepted) and cancelled.sequence
         assert len(await events(bus, "reminder.cancelled")) == 1
