@@ -9,6 +9,7 @@ from typing import Any
 
 from nats.js import JetStreamContext
 from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from contracts.ids import new_id
@@ -51,8 +52,15 @@ async def open_engine(url: str) -> AsyncEngine:
     engine = create_async_engine(url)
     if url.startswith("sqlite"):
         event.listen(engine.sync_engine, "connect", _sqlite_wal)
-    async with engine.begin() as conn:
-        await conn.run_sync(metadata.create_all)
+    for attempt in range(1, 4):
+        try:
+            async with engine.begin() as conn:
+                await conn.run_sync(metadata.create_all)
+            break
+        except DBAPIError:  # replicas creating the same tables at once: the loser tries again
+            if attempt == 3:
+                raise
+            await asyncio.sleep(0.2 * attempt)
     return engine
 
 
