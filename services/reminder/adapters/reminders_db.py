@@ -66,10 +66,11 @@ class RemindersDb:
         events: Sequence[Envelope] = (),
         *,
         gate: bool = False,
+        due_by: datetime | None = None,
         **values: Any,
     ) -> bool:
-        """Move ``row`` on if it still is in ``from_status`` with the same attempt count (and,
-        with ``gate``, only if its session is connected right now)."""
+        """Move ``row`` on if it still is in ``from_status`` with the same attempt count (with
+        ``gate``: only if its session is connected now; with ``due_by``: only if it is due)."""
         conditions = [
             reminders.c.id == row.id,
             reminders.c.status.in_(list(from_status)),
@@ -77,6 +78,8 @@ class RemindersDb:
         ]
         if gate:
             conditions.append(self._connected())
+        if due_by is not None:
+            conditions.append(or_(reminders.c.status == "deferred", reminders.c.wake_at <= due_by))
         result = await conn.execute(update(reminders).where(*conditions).values(**values))
         if result.rowcount != 1:
             return False
@@ -91,11 +94,14 @@ class RemindersDb:
         events: Sequence[Envelope] = (),
         *,
         gate: bool = False,
+        due_by: datetime | None = None,
         **values: Any,
     ) -> bool:
         """``transition`` in its own transaction."""
         async with self.engine.begin() as conn:
-            return await self.transition(conn, row, from_status, events, gate=gate, **values)
+            return await self.transition(
+                conn, row, from_status, events, gate=gate, due_by=due_by, **values
+            )
 
     async def next_wake(self, now: datetime) -> datetime | None:
         """The earliest future time at which some reminder needs a look."""

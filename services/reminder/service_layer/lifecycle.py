@@ -95,7 +95,7 @@ class Lifecycle:
             "updated_at": now,
         }
         # published by the next flush (the outcome's, the worker's or the timer's), in order
-        if not await self.db.change(row, list(PENDING), [event], gate=True, **values):
+        if not await self.db.change(row, list(PENDING), [event], gate=True, due_by=now, **values):
             return None
         return replace(row, **values)  # type: ignore[arg-type]
 

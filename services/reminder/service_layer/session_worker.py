@@ -18,6 +18,7 @@ __all__ = ["SessionWorker"]
 
 log = get_logger(__name__)
 NOT_CONNECTED = frozenset({"not_connected"})
+SHORT_WAIT = timedelta(seconds=1)
 
 
 class SessionWorker:
@@ -57,8 +58,11 @@ class SessionWorker:
                 slot = pacer.next_slot(now)
                 if slot > now:
                     await self.clock.sleep_until(slot, self.stop)
-                    continue
-                claimed = await self.lifecycle.claim(row)
+                    if slot - now > SHORT_WAIT or self.stop.is_set():
+                        continue  # a long wait: look again for what is most due now
+                    if not self.leases.holds(key):
+                        return
+                claimed = await self.lifecycle.claim(row)  # re-checks status, due time, gate
                 if claimed is not None:
                     pacer.record(claimed.dispatched_at or now)  # the time the database keeps
                     await self._send(claimed)
