@@ -1,0 +1,144 @@
+"""A mixed load on one connected session (incoming messages through the simulator, sends
+and reminders through the gateway), a fault in the middle of it, and the check afterwards:
+the event log, the store's tables and the simulator's record of sends agree."""
+
+import asyncio
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import aiohttp
+from nats.aio.client import Client
+
+from cli.stack import LocalStack
+from contracts.simulator import SimIncoming
+from tests.faults.support import (
+    PEER,
+    due_in,
+    gateway_ready,
+    log_events,
+    sim_sent,
+    sim_until_ok,
+    store_messages,
+)
+from tests.support.http import Api
+from tests.support.waiting import eventually
+
+SENDS, INCOMING, REMINDERS = 24, 24, 6
+Fault = Callable[[], Awaitable[None]]
+
+
+class Ledger:
+    """What the client was told: ids acknowledged, and attempts whose outcome it never learnt
+    (the connection broke or the answer was a 503), which are not retried."""
+
+    def __init__(self) -> None:
+        self.acked: list[str] = []
+        self.unknown = 0
+
+
+async def post_until_answered(
+    api: Api, path: str, body: Callable[[], Any], ledger: Ledger, ok: int
+) -> None:
+    while True:
+        try:
+            status, answer = await api.call("POST", path, json=body())
+        except (TimeoutError, aiohttp.ClientError):
+            ledger.unknown += 1
+            await asyncio.sleep(0.2)
+            continue
+        if status == ok:
+            ledger.acked.append(str(answer["id"]))
+            return
+        assert status in (503, 504), (status, answer)  # a service not answering: try again
+        ledger.unknown += 1
+        await asyncio.sleep(0.2)
+
+
+async def mixed_load(api: Api, nc: Client, session: str, fault: Fault) -> tuple[Ledger, Ledger]:
+    sends, reminders = Ledger(), Ledger()
+    messages = f"/v1/sessions/{session}/messages"
+
+    async def send(i: int) -> None:
+        await post_until_answered(api, messages, lambda: {"to": PEER, "text": f"s{i}"}, sends, 202)
+
+    async def remind(i: int) -> None:
+        def body() -> dict[str, str]:
+            return {"session_id": session, "to": PEER, "text": f"r{i}", "due_at": due_in(2)}
+
+        await post_until_answered(api, "/v1/reminders", body, reminders, 201)
+
+    async def receive(i: int) -> None:
+        incoming = SimIncoming(
+            session=session, sender="+201000000002", text=f"in{i}", message_id=f"IN{session}{i}"
+        )
+        await sim_until_ok(nc, "incoming", incoming)
+
+    async def killer() -> None:
+        await eventually(lambda: asyncio.sleep(0, len(sends.acked) >= SENDS // 3), timeout=30)
+        await fault()
+
+    work = [send(i) for i in range(SENDS)] + [remind(i) for i in range(REMINDERS)]
+    work += [receive(i) for i in range(INCOMING)]
+    await asyncio.wait_for(asyncio.gather(killer(), *work), timeout=60)
+    return sends, reminders
+
+
+async def fault_round(
+    stack: LocalStack, nc: Client, api: Api, session: str, label: str, fault: Fault
+) -> str:
+    """The load with ``fault`` in its middle; asserts nothing lost or doubled; the figures."""
+    sends, reminders = await mixed_load(api, nc, session, fault)
+    await eventually(lambda: gateway_ready(stack), timeout=30)
+
+    async def settled() -> list[Any]:
+        events = [e for _, e in await log_events(nc, session)]
+        ids = {getattr(e.payload, "message_id", "") for e in events if e.type == "message.sent"}
+        ids |= {getattr(e.payload, "reminder_id", "") for e in events if e.type == "reminder.sent"}
+        return events if ids >= set(sends.acked) | set(reminders.acked) else []
+
+    try:
+        events = await eventually(settled, timeout=30, interval=0.3)
+    except AssertionError:  # counted as lost below, with the figures
+        events = [e for _, e in await log_events(nc, session)]
+    by_type: dict[str, Counter[str]] = {}
+    for e in events:
+        key = getattr(
+            e.payload, "reminder_id" if e.type.startswith("reminder.") else "message_id", ""
+        )
+        by_type.setdefault(e.type, Counter())[key] += 1
+    queued, sent = by_type["message.queued"], by_type["message.sent"]
+    received = by_type["message.received"]
+    doubled = sum(n - 1 for c in (queued, sent, received) for n in c.values() if n > 1)
+    doubled += sum(n - 1 for n in Counter(e.id for e in events).values() if n > 1)
+    lost = len(set(sends.acked) - set(sent)) + (INCOMING - len(received))
+    lost += len(set(reminders.acked) - set(by_type.get("reminder.sent", Counter())))
+    failed = len(by_type.get("message.send_failed", Counter()))
+    seen = Counter(m.message_id for m in (await sim_sent(nc, session)).sent)
+    sim_mismatch = len(set(seen) ^ set(sent)) + sum(n - 1 for n in seen.values())
+
+    async def store_agrees() -> list[dict[str, Any]]:
+        rows = await store_messages(api, session)
+        return rows if {r["message_id"] for r in rows} == set(queued) | set(received) else []
+
+    try:
+        rows = await eventually(store_agrees, timeout=20, interval=0.3)
+    except AssertionError:
+        rows = await store_messages(api, session)
+    store_doubled = len(rows) - len({r["message_id"] for r in rows})
+    store_missing = len((set(queued) | set(received)) - {r["message_id"] for r in rows})
+    figures = (
+        f"{label}: acked sends {len(sends.acked)}, reminders {len(reminders.acked)}, incoming "
+        f"{INCOMING}, unanswered attempts {sends.unknown + reminders.unknown}; events lost: "
+        f"{lost}, duplicates: {doubled}, send failures: {failed}, simulator mismatches: "
+        f"{sim_mismatch}, store rows {len(rows)} (doubled: {store_doubled}, "
+        f"missing: {store_missing}); "
+        f"reminders: {dict(Counter(e.type for e in events if e.type.startswith('reminder.')))}"
+    )
+    print(figures)
+    assert (lost, doubled, failed, sim_mismatch) == (0, 0, 0, 0), figures
+    assert (store_doubled, store_missing) == (0, 0), figures
+    assert (
+        len(queued) <= len(sends.acked) + len(reminders.acked) + sends.unknown + reminders.unknown
+    ), figures
+    return figures
