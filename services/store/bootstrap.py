@@ -45,7 +45,8 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
     await upgrade(engine)
     bus = await open_bus(settings, "store")
     watch = PositionWatch()
-    projection = WatchedProjection(SqlProjection(engine), watch)
+    sql = SqlProjection(engine)
+    projection = WatchedProjection(sql, watch)
     log.info("store.position", position=await projection.position())
     await serve_queries(bus.nc, QueryHandlers(engine, watch))
     await serve_ping(bus.nc, "store")
@@ -58,4 +59,5 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
         batch_size=BATCH_SIZE,
     )
     await bus.close()
+    await sql.close()
     await engine.dispose()

@@ -12,7 +12,6 @@ from typing import Any
 
 from sqlalchemy import Executable
 from sqlalchemy.engine import Dialect
-from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from services.store.adapters.sqltypes import UtcDateTime
@@ -70,6 +69,3 @@ class CompiledStatement:
                     row[i] = converted
             rows.append(tuple(row))
         return rows
-
-    async def execute(self, conn: AsyncConnection, params: Sequence[dict[str, Any]]) -> None:
-        await conn.exec_driver_sql(self.sql, self.bind(params))

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-__all__ = ["open_engine", "sqlite_path"]
+__all__ = ["open_engine", "sqlite_path", "sqlite_pragmas"]
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -16,11 +16,12 @@ def sqlite_path(url: str) -> Path | None:
     return Path(url.split("///", 1)[1])
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
+def sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB of pages: index inserts stay in memory
     cursor.close()
 
 
@@ -30,6 +31,6 @@ def open_engine(url: str) -> AsyncEngine:
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(url)
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "connect", sqlite_pragmas)
         return engine
     return create_async_engine(url, pool_size=5, max_overflow=5)

@@ -26,14 +26,19 @@ def plan_runs(changes: Iterable[RowChange]) -> list[Run]:
     runs: list[Run] = []
     last_run_of_op: dict[Op, int] = {}
     last_run_touching: dict[tuple[str, ...], int] = {}
+    touching = last_run_touching.get
     for change in changes:
-        barrier = max((last_run_touching.get(k, -1) for k in change.keys), default=-1)
+        keys = change.keys
+        if len(keys) == 1:  # the common case, without a generator
+            barrier = touching(keys[0], -1)
+        else:
+            barrier = max([touching(k, -1) for k in keys], default=-1)
         index = last_run_of_op.get(change.op, -1)
         if index < barrier or index < 0:
             runs.append(Run(change.op))
             index = len(runs) - 1
             last_run_of_op[change.op] = index
         runs[index].params.append(change.params)
-        for key in change.keys:
+        for key in keys:
             last_run_touching[key] = index
     return runs

@@ -1,5 +1,7 @@
 """The projection rules: one event in, the row changes it causes out. Pure; no I/O."""
 
+from typing import Any
+
 from contracts.envelope import Envelope
 from contracts.events import (
     ContactUpdated,
@@ -104,29 +106,32 @@ def _message_key(env: Envelope, message_id: str) -> tuple[tuple[str, ...], ...]:
     return (("message", env.tenant, env.session, message_id),)
 
 
-def _received(base: dict[str, object], ev: MessageReceived) -> list[RowChange]:
-    status = "sent" if ev.from_me else "received"
-    rank = STATUS_RANK["sent"] if ev.from_me else RECEIVED_RANK
-    sender_jid = ev.sender_phone_jid or ev.sender_jid
+def _received(base: dict[str, Any], ev: MessageReceived) -> list[RowChange]:
+    from_me = ev.from_me
+    tenant, session = base["tenant"], base["session_id"]
     params = {
-        **base,
+        "tenant": tenant,
+        "session_id": session,
+        "at": base["at"],
         "message_id": ev.message_id,
         "chat_jid": ev.chat_jid,
-        "sender_jid": sender_jid,
+        "sender_jid": ev.sender_phone_jid or ev.sender_jid,
         "sender_lid": ev.sender_lid,
-        "from_me": ev.from_me,
+        "from_me": from_me,
         "text": ev.text,
         "media_kind": ev.media_kind,
         "sent_at": ev.sent_at,
         "is_old": ev.is_old,
-        "status": status,
-        "rank": rank,
+        "status": "sent" if from_me else "received",
+        "rank": STATUS_RANK["sent"] if from_me else RECEIVED_RANK,
     }
-    key = (("message", str(base["tenant"]), str(base["session_id"]), ev.message_id),)
-    changes = [RowChange("message.received", key, params)]
-    if not ev.from_me:
-        lid = ev.sender_lid or (ev.sender_jid if ev.sender_jid.endswith("@lid") else None)
-        jid = ev.sender_phone_jid or (None if ev.sender_jid.endswith("@lid") else ev.sender_jid)
+    changes = [
+        RowChange("message.received", (("message", tenant, session, ev.message_id),), params)
+    ]
+    if not from_me:
+        by_lid = ev.sender_jid.endswith("@lid")
+        lid = ev.sender_lid or (ev.sender_jid if by_lid else None)
+        jid = ev.sender_phone_jid or (None if by_lid else ev.sender_jid)
         changes += contact_changes(base, jid or lid or ev.sender_jid, lid, None, ev.push_name, None)
     return changes
 

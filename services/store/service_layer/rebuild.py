@@ -60,16 +60,18 @@ async def rebuild_into(js: JetStreamContext, url: str, progress: Progress) -> in
     """
     target = int((await js.stream_info(EVENTS_STREAM)).state.last_seq)
     engine = open_engine(url)
+    projection = SqlProjection(engine)
     durable = f"store-rebuild-{new_id()}"
     try:
         await upgrade(engine)
         stop = asyncio.Event()
-        handler = _UntilTarget(SqlProjection(engine), target, stop, progress)
+        handler = _UntilTarget(projection, target, stop, progress)
         await run_consumer(
             js, handler, durable=durable, filters=[event_filter()], stop=stop, batch_size=1000
         )
-        return await SqlProjection(engine).position()
+        return await projection.position()
     finally:
+        await projection.close()
         await engine.dispose()
         await js.delete_consumer(EVENTS_STREAM, durable)
 

@@ -44,6 +44,7 @@ async def project(engine: AsyncEngine, items: list[Delivered], batch: int) -> No
     projection = SqlProjection(engine)
     for i in range(0, len(items), batch):
         await projection.apply(items[i : i + batch])
+    await projection.close()
 
 
 async def test_batched_equals_one_by_one_and_redelivery_changes_nothing(

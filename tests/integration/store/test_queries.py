@@ -61,7 +61,8 @@ class Store:
     def __init__(self, bus: Bus, engine: AsyncEngine) -> None:
         self.bus = bus
         self.watch = PositionWatch()
-        self.projection = WatchedProjection(SqlProjection(engine), self.watch)
+        self.sql = SqlProjection(engine)
+        self.projection = WatchedProjection(self.sql, self.watch)
         self.handlers = QueryHandlers(engine, self.watch)
         self.sequence = 0
 
@@ -80,6 +81,7 @@ async def store(bus: Bus, engine: AsyncEngine) -> AsyncIterator[Store]:
     sub = await serve_queries(bus.nc, wired.handlers)
     yield wired
     await sub.unsubscribe()
+    await wired.sql.close()
 
 
 def tenant_events(tenant: str, session: str, base: int) -> list[Envelope]:
