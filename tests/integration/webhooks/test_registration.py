@@ -122,6 +122,7 @@ def _hit(receiver: Receiver) -> Callable[[], Awaitable[bool]]:
     return probe
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # about logs, not the database
 async def test_secrets_appear_in_no_log_line_and_not_in_the_event_log(
     service: WebhooksService, receiver: Receiver, bus: Bus, capfd: pytest.CaptureFixture[str]
 ) -> None:
