@@ -3,6 +3,7 @@ and reminders through the gateway), a fault in the middle of it, and the check a
 the event log, the store's tables and the simulator's record of sends agree."""
 
 import asyncio
+import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -55,8 +56,11 @@ async def post_until_answered(
         await asyncio.sleep(0.2)
 
 
-async def mixed_load(api: Api, nc: Client, session: str, fault: Fault) -> tuple[Ledger, Ledger]:
+async def mixed_load(
+    stack: LocalStack, api: Api, nc: Client, session: str, fault: Fault
+) -> tuple[Ledger, Ledger, float]:
     sends, reminders = Ledger(), Ledger()
+    recovery: list[float] = []
     messages = f"/v1/sessions/{session}/messages"
 
     async def send(i: int) -> None:
@@ -76,20 +80,35 @@ async def mixed_load(api: Api, nc: Client, session: str, fault: Fault) -> tuple[
 
     async def killer() -> None:
         await eventually(lambda: asyncio.sleep(0, len(sends.acked) >= SENDS // 3), timeout=30)
+        began = time.perf_counter()
         await fault()
+        # a restarted reminder service waits for its consumer's unacknowledged batch (ack_wait)
+        await eventually(lambda: ready_unless_exited(stack), timeout=75)
+        recovery.append(time.perf_counter() - began)
 
     work = [send(i) for i in range(SENDS)] + [remind(i) for i in range(REMINDERS)]
     work += [receive(i) for i in range(INCOMING)]
-    await asyncio.wait_for(asyncio.gather(killer(), *work), timeout=60)
-    return sends, reminders
+    async with asyncio.timeout(120), asyncio.TaskGroup() as group:  # a failure cancels the rest
+        for job in [killer(), *work]:
+            group.create_task(job)
+    return sends, reminders, recovery[0]
+
+
+class ServiceExited(Exception):
+    """A service process ended by itself after the fault (it did not recover)."""
+
+
+async def ready_unless_exited(stack: LocalStack) -> bool:
+    if stack.exited():
+        raise ServiceExited(stack.exited())
+    return await gateway_ready(stack)
 
 
 async def fault_round(
     stack: LocalStack, nc: Client, api: Api, session: str, label: str, fault: Fault
 ) -> str:
     """The load with ``fault`` in its middle; asserts nothing lost or doubled; the figures."""
-    sends, reminders = await mixed_load(api, nc, session, fault)
-    await eventually(lambda: gateway_ready(stack), timeout=30)
+    sends, reminders, recovered_s = await mixed_load(stack, api, nc, session, fault)
 
     async def settled() -> list[Any]:
         events = [e for _, e in await log_events(nc, session)]
@@ -129,7 +148,8 @@ async def fault_round(
     store_missing = len((set(queued) | set(received)) - {r["message_id"] for r in rows})
     figures = (
         f"{label}: acked sends {len(sends.acked)}, reminders {len(reminders.acked)}, incoming "
-        f"{INCOMING}, unanswered attempts {sends.unknown + reminders.unknown}; events lost: "
+        f"{INCOMING}, ready again after {recovered_s:.1f} s, unanswered attempts "
+        f"{sends.unknown + reminders.unknown}; events lost: "
         f"{lost}, duplicates: {doubled}, send failures: {failed}, simulator mismatches: "
         f"{sim_mismatch}, store rows {len(rows)} (doubled: {store_doubled}, "
         f"missing: {store_missing}); "

@@ -24,6 +24,7 @@ from tests.support.waiting import eventually
 
 PHONE = "+201234567890"
 PEER = "+201000000001"
+MAX_RECONNECTS = 3  # the reconnect policy of the shared quiet stack (conftest.py)
 FAST = {
     "PATH": "/usr/bin:/bin",
     "WA_LOG_FORMAT": "json",
@@ -82,11 +83,13 @@ async def sim_sent(nc: Client, session: str) -> SimSentReply:
     return msgspec.json.decode(msg.data, type=SimSentReply)
 
 
-async def log_events(nc: Client, session: str = "*") -> list[tuple[int, Envelope]]:
-    """Every event of the log (or of one session), with its stream sequence, read directly."""
+async def log_events(
+    nc: Client, session: str = "*", tenant: str = "*"
+) -> list[tuple[int, Envelope]]:
+    """Every event of the log (or of one tenant or session), with its stream sequence."""
     js = nc.jetstream()
     sub = await js.pull_subscribe(
-        event_filter(session=session),
+        event_filter(tenant=tenant, session=session),
         stream=EVENTS_STREAM,
         config=ConsumerConfig(deliver_policy=DeliverPolicy.ALL),
     )

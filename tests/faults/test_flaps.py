@@ -1,65 +1,33 @@
-"""A session whose network flaps, a logout in the middle of a burst of sends, and bad input
-over HTTP (including 10,000 concurrent requests from one key). One stack for the module:
-sends paced at 4/s, at most 3 reconnects per window, the default per-key rate limit."""
+"""A session whose network flaps, and a logout in the middle of a burst of sends, on the
+shared quiet stack (conftest.py: sends paced at 4/s, at most 3 reconnects per window)."""
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
-import pytest_asyncio
 from nats.aio.client import Client
 
-from cli.stack import LocalStack
 from contracts.simulator import SimDrop
 from tests.faults.support import (
+    MAX_RECONNECTS,
     PEER,
     connected_session,
-    http_admin,
     log_events,
     new_tenant,
     session_status,
     sim,
-    sim_client,
     sim_sent,
-    started,
 )
 from tests.support.http import Api
 from tests.support.waiting import eventually
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
-
-MAX_RECONNECTS = 3
+pytestmark = pytest.mark.asyncio(loop_scope="package")
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LocalStack]:
-    local = await started(
-        Path(tmp_path_factory.mktemp("flaps")) / "var",
-        WA_RECONNECT_MAX_ATTEMPTS=str(MAX_RECONNECTS),
-        WA_SEND_PER_MINUTE="240",
-        WA_SEND_BURST="1",
-        WA_SEND_MIN_SPACING_S="0.25",
-    )
-    yield local
-    local.stop()
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def nc(stack: LocalStack) -> AsyncIterator[Client]:
-    client = await sim_client(stack)
-    yield client
-    await client.close()
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def admin(stack: LocalStack) -> AsyncIterator[Api]:
-    async for api in http_admin(stack):
-        yield api
-
-
-async def test_a_flapping_network_stays_within_the_reconnect_policy(admin: Api, nc: Client) -> None:
+async def test_a_flapping_network_stays_within_the_reconnect_policy(
+    quiet_admin: Api, quiet_nc: Client
+) -> None:
+    admin, nc = quiet_admin, quiet_nc
     api = await new_tenant(admin, "flaps")
     session = await connected_session(api, nc)
     drops = MAX_RECONNECTS + 3
@@ -90,7 +58,10 @@ async def wait_connected(nc: Client, session: str, times: int) -> None:
     await eventually(connected, timeout=15)
 
 
-async def test_a_logout_mid_burst_stops_every_send_at_once(admin: Api, nc: Client) -> None:
+async def test_a_logout_mid_burst_stops_every_send_at_once(
+    quiet_admin: Api, quiet_nc: Client
+) -> None:
+    admin, nc = quiet_admin, quiet_nc
     api = await new_tenant(admin, "logout")
     session = await connected_session(api, nc)
     path = f"/v1/sessions/{session}/messages"
