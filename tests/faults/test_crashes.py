@@ -85,7 +85,12 @@ async def test_nats_restart_under_load_services_reconnect_and_dedupe(
         figures = await fault_round(stack, nc, api, session, "nats restart", restart_nats)
     except* ServiceExited as group:
         exited = [name for exc in group.exceptions for name in exc.args[0]]
-        print(f"nats restart: services that exited instead of reconnecting: {exited}")
+        ids = Counter(e.id for _, e in await log_events(nc))
+        print(
+            f"nats restart: services that exited instead of reconnecting: {exited}; whole "
+            f"stream: {len(ids)} events, duplicate event ids: {sum(ids.values()) - len(ids)}"
+        )
+        assert sum(ids.values()) == len(ids), "an event id is in the stream twice"
         if exited == ["reminder"]:
             pytest.xfail(KNOWN_REMINDER_EXIT)
         raise
