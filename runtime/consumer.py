@@ -11,8 +11,8 @@ below the position are skipped, so a crash at any point neither loses nor double
 import asyncio
 import contextlib
 import json
-from collections.abc import Sequence
-from typing import Protocol
+from collections.abc import Coroutine, Sequence
+from typing import Any, Protocol
 
 from msgspec import Struct
 from nats.aio.msg import Msg
@@ -80,6 +80,14 @@ def _stream_sequence(msg: Msg) -> int:
     return int(msg.metadata.sequence.stream)
 
 
+def _nothing_pending(msg: Msg) -> bool:
+    """True when the consumer had no more messages after this one (the last of a backlog)."""
+    reply = msg.reply or ""
+    if reply.count(".") == 8:
+        return reply.endswith(".0")
+    return int(msg.metadata.num_pending) == 0
+
+
 class _Puller:
     """Pull batches straight from the consumer's API subject, one request always in flight.
 
@@ -97,14 +105,18 @@ class _Puller:
         self._buffer: list[Msg] = []
         self._done = asyncio.Event()
         self._sub: Subscription | None = None
+        self._interrupted: str | None = None
 
     async def _on_message(self, msg: Msg) -> None:
-        if not msg.data and msg.headers and msg.headers.get("Status"):
+        status = msg.headers.get("Status") if msg.headers and not msg.data else None
+        if status:
+            if status == "409":  # consumer deleted, leadership change: bind again
+                self._interrupted = msg.headers.get("Description", "409") if msg.headers else ""
             self._done.set()  # 404/408/409: the request ended with what it had
             return
         self._buffer.append(msg)
-        if len(self._buffer) >= self._batch:
-            self._done.set()
+        if len(self._buffer) >= self._batch or _nothing_pending(msg):
+            self._done.set()  # a full batch, or all there is for now: no waiting for expiry
 
     async def start(self) -> None:
         self._sub = await self._nc.subscribe(self._inbox, cb=self._on_message)
@@ -119,6 +131,9 @@ class _Puller:
         with contextlib.suppress(TimeoutError):  # a request lost (reconnect): ask again
             await asyncio.wait_for(self._done.wait(), timeout=5.0)
         msgs, self._buffer = self._buffer, []
+        if self._interrupted is not None and not msgs:
+            # As nats-py's fetch: the caller binds again from its handler's position.
+            raise TimeoutError(f"pull interrupted: {self._interrupted}")
         await self._ask()
         return msgs
 
@@ -141,6 +156,9 @@ async def run_consumer(
     await _bind(js, durable, list(filters), position)
     puller = _Puller(js, durable, batch_size)
     await puller.start()
+    # Batch k is applied while batch k+1 is received and decoded; never two applies at once,
+    # and a batch is acknowledged only once applied.
+    applying: _Applying | None = None
     try:
         while not stop.is_set():
             msgs = await puller.next_batch()
@@ -155,10 +173,30 @@ async def run_consumer(
                     log.error(
                         "consumer.undecodable_event", durable=durable, sequence=seq, error=str(exc)
                     )
+            if applying is not None:
+                await applying.finish()
+                applying = None
             if batch:
-                await handler.apply(batch)
                 position = batch[-1].sequence
-            if msgs:
+                applying = _Applying(handler.apply(batch), msgs[-1])
+            elif msgs:
                 await msgs[-1].ack()
     finally:
+        if applying is not None:
+            await applying.finish()
         await puller.close()
+
+
+class _Applying:
+    """A batch being applied in the background; acknowledged once it is."""
+
+    def __init__(self, work: Coroutine[Any, Any, None], last: Msg) -> None:
+        self._task = asyncio.ensure_future(self._apply_then_ack(work, last))
+
+    @staticmethod
+    async def _apply_then_ack(work: Coroutine[Any, Any, None], last: Msg) -> None:
+        await work
+        await last.ack()  # at once: reactors wait for nothing pending
+
+    async def finish(self) -> None:
+        await self._task

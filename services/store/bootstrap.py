@@ -50,14 +50,18 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
     log.info("store.position", position=await projection.position())
     await serve_queries(bus.nc, QueryHandlers(engine, watch))
     await serve_ping(bus.nc, "store")
-    await run_consumer(
-        bus.js,
-        projection,
-        durable=DURABLE,
-        filters=[event_filter()],
-        stop=stop,
-        batch_size=BATCH_SIZE,
-    )
+    while not stop.is_set():
+        try:
+            await run_consumer(
+                bus.js,
+                projection,
+                durable=DURABLE,
+                filters=[event_filter()],
+                stop=stop,
+                batch_size=BATCH_SIZE,
+            )
+        except TimeoutError as exc:  # a pull cut short (leader change): bind again
+            log.warning("store.projection_restarted", error=str(exc))
     await bus.close()
     await sql.close()
     await engine.dispose()
