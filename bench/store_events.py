@@ -5,9 +5,12 @@ incoming messages (some from ``@lid`` senders, some old), outgoing sends with re
 failures, contacts, reminders and appointments. Same seed, same events (ids and times too).
 """
 
+import asyncio
 import random
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+
+from nats.js import JetStreamContext
 
 from contracts.codec import encode_event
 from contracts.envelope import Envelope, make_event
@@ -27,9 +30,9 @@ from contracts.events import (
     SessionCreated,
     SessionDisconnected,
 )
-from contracts.subjects import event_subject
+from contracts.subjects import EVENTS_STREAM, event_subject
 
-__all__ = ["encoded_stream", "event_stream"]
+__all__ = ["encoded_stream", "event_stream", "publish_fast"]
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -137,3 +140,17 @@ def encoded_stream(count: int, *, seed: int = 7) -> list[tuple[str, bytes, str]]
         (event_subject(e.tenant, e.session, e.type), encode_event(e), e.id)
         for e in event_stream(count, seed=seed)
     ]
+
+
+async def publish_fast(js: JetStreamContext, items: list[tuple[str, bytes, str]]) -> int:
+    """Publish in order, many in flight at once; returns the last stream sequence."""
+    last = 0
+    for i in range(0, len(items), 1000):
+        acks = await asyncio.gather(
+            *(
+                js.publish(subject, data, stream=EVENTS_STREAM, headers={"Nats-Msg-Id": msg_id})
+                for subject, data, msg_id in items[i : i + 1000]
+            )
+        )
+        last = max(last, *(int(a.seq) for a in acks))
+    return last
