@@ -20,7 +20,9 @@ from services.store.adapters import reads, reads_reminders
 from services.store.domain.cursors import BadCursor
 from services.store.service_layer.position import PositionWatch
 
-__all__ = ["QueryHandlers"]
+__all__ = ["MAX_WAIT_MS", "QueryHandlers"]
+
+MAX_WAIT_MS = 30_000  # a query never holds a handler slot longer than this
 
 
 class QueryHandlers:
@@ -32,7 +34,7 @@ class QueryHandlers:
 
     async def handle(self, query: Query) -> QueryReply:
         if query.min_sequence and not await self._watch.wait_for(
-            query.min_sequence, max(query.wait_ms, 0) / 1000
+            query.min_sequence, min(max(query.wait_ms, 0), MAX_WAIT_MS) / 1000
         ):
             return Refused(
                 code="not_caught_up",
