@@ -9,7 +9,6 @@ below the position are skipped, so a crash at any point neither loses nor double
 """
 
 import asyncio
-import contextlib
 import json
 from collections.abc import Coroutine, Sequence
 from typing import Any, Protocol
@@ -89,11 +88,12 @@ def _nothing_pending(msg: Msg) -> bool:
 
 
 class _Puller:
-    """Pull batches straight from the consumer's API subject, one request always in flight.
+    """Pull batches straight from the consumer's API subject, at most one request open.
 
-    The next request goes out before the current batch is applied, so the server streams
-    while the handler works; no per-message timers (nats-py's ``fetch`` costs a third of
-    the raw read rate). One request at a time keeps delivery in stream order.
+    A request that filled up is followed at once by the next, before the batch is applied,
+    so the server streams while the handler works; a request that has delivered all there
+    was stays open and collects what comes next. No per-message timers (nats-py's ``fetch``
+    costs a third of the raw read rate). One request at a time keeps stream order.
     """
 
     def __init__(self, js: JetStreamContext, durable: str, batch_size: int) -> None:
@@ -103,6 +103,7 @@ class _Puller:
         self._request = json.dumps({"batch": batch_size, "expires": 500_000_000}).encode()
         self._inbox = self._nc.new_inbox()
         self._buffer: list[Msg] = []
+        self._open = 0  # messages the open request may still deliver; 0: none open
         self._done = asyncio.Event()
         self._sub: Subscription | None = None
         self._interrupted: str | None = None
@@ -112,10 +113,12 @@ class _Puller:
         if status:
             if status == "409":  # consumer deleted, leadership change: bind again
                 self._interrupted = msg.headers.get("Description", "409") if msg.headers else ""
-            self._done.set()  # 404/408/409: the request ended with what it had
+            self._open = 0  # 404/408/409: the request ended with what it had
+            self._done.set()
             return
         self._buffer.append(msg)
-        if len(self._buffer) >= self._batch or _nothing_pending(msg):
+        self._open = max(self._open - 1, 0)
+        if self._open == 0 or _nothing_pending(msg):
             self._done.set()  # a full batch, or all there is for now: no waiting for expiry
 
     async def start(self) -> None:
@@ -123,18 +126,22 @@ class _Puller:
         await self._ask()
 
     async def _ask(self) -> None:
-        self._done.clear()
+        self._open = self._batch
         await self._nc.publish(self._subject, self._request, reply=self._inbox)
 
     async def next_batch(self) -> list[Msg]:
-        """The messages of the request in flight (maybe none); asks for the next one."""
-        with contextlib.suppress(TimeoutError):  # a request lost (reconnect): ask again
+        """What has arrived (maybe nothing); asks again if no request is open."""
+        try:
             await asyncio.wait_for(self._done.wait(), timeout=5.0)
+        except TimeoutError:  # no word at all, not even the expiry: the request was lost
+            self._open = 0
         msgs, self._buffer = self._buffer, []
+        self._done.clear()
         if self._interrupted is not None and not msgs:
             # As nats-py's fetch: the caller binds again from its handler's position.
             raise TimeoutError(f"pull interrupted: {self._interrupted}")
-        await self._ask()
+        if self._open == 0:
+            await self._ask()
         return msgs
 
     async def close(self) -> None:
