@@ -4,11 +4,14 @@ The handler owns its position: it stores the last stream sequence it applied in 
 transaction as its effect, and tells us that position on start. The JetStream durable
 consumer only saves work: unless it stands exactly at the handler's position (a crash
 between commit and ack, a fresh database, a rebuild), it is recreated to start right
-after that position. Redelivered events at or
-below the position are skipped, so a crash at any point neither loses nor doubles.
+after that position. Redelivered events at or below the position are skipped, so a crash
+at any point neither loses nor doubles. A pull cut short by the server (consumer deleted,
+leader change) or a JetStream that does not answer binds again from the handler's
+position, here, so no caller needs a retry loop of its own.
 """
 
 import asyncio
+import contextlib
 import json
 from collections.abc import Coroutine, Sequence
 from typing import Any, Protocol
@@ -16,9 +19,11 @@ from typing import Any, Protocol
 from msgspec import Struct
 from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
+from nats.errors import NoRespondersError
+from nats.errors import TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
-from nats.js.errors import NotFoundError
+from nats.js.errors import NotFoundError, ServiceUnavailableError
 
 from contracts.codec import DecodeError, decode_event
 from contracts.envelope import Envelope
@@ -138,8 +143,7 @@ class _Puller:
         msgs, self._buffer = self._buffer, []
         self._done.clear()
         if self._interrupted is not None and not msgs:
-            # As nats-py's fetch: the caller binds again from its handler's position.
-            raise TimeoutError(f"pull interrupted: {self._interrupted}")
+            raise _PullInterrupted(self._interrupted)
         if self._open == 0:
             await self._ask()
         return msgs
@@ -147,6 +151,13 @@ class _Puller:
     async def close(self) -> None:
         if self._sub is not None:
             await self._sub.unsubscribe()
+
+
+class _PullInterrupted(Exception):
+    """The server ended a pull request: the consumer was deleted or changed leader."""
+
+
+_REBIND = (_PullInterrupted, NatsTimeout, TimeoutError, ServiceUnavailableError, NoRespondersError)
 
 
 async def run_consumer(
@@ -158,9 +169,30 @@ async def run_consumer(
     stop: asyncio.Event,
     batch_size: int = 500,
 ) -> None:
-    """Feed ``handler`` every matching event in order until ``stop`` is set."""
+    """Feed ``handler`` every matching event in order until ``stop`` is set.
+
+    Errors of the handler propagate; interruptions of JetStream bind again from the
+    handler's recorded position.
+    """
+    while not stop.is_set():
+        try:
+            await _consume(js, handler, durable, list(filters), stop, batch_size)
+        except _REBIND as exc:
+            log.warning("consumer.rebinding", durable=durable, reason=repr(exc))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=0.5)
+
+
+async def _consume(
+    js: JetStreamContext,
+    handler: EventHandler,
+    durable: str,
+    filters: list[str],
+    stop: asyncio.Event,
+    batch_size: int,
+) -> None:
     position = await handler.position()
-    await _bind(js, durable, list(filters), position)
+    await _bind(js, durable, filters, position)
     puller = _Puller(js, durable, batch_size)
     await puller.start()
     # Batch k is applied while batch k+1 is received and decoded; never two applies at once,

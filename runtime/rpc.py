@@ -44,7 +44,9 @@ async def serve(
         tasks.add(task)
         task.add_done_callback(tasks.discard)
 
-    return await nc.subscribe(subject, queue=queue, cb=on_message)
+    sub = await nc.subscribe(subject, queue=queue, cb=on_message)
+    await nc.flush()  # the server knows the subscription before we say we are ready
+    return sub
 
 
 async def request(nc: Client, subject: str, data: bytes, *, timeout: float) -> bytes:

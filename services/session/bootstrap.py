@@ -84,12 +84,8 @@ def make_deps(settings: Settings, bus: Bus, port: WhatsAppPort) -> Deps:
 
 
 async def _project(bus: Bus, db: SessionStateDb, durable: str, stop: asyncio.Event) -> None:
-    """Keep the own projection running; a fetch may time out as asyncio's TimeoutError."""
-    while not stop.is_set():
-        try:
-            await run_consumer(bus.js, db, durable=durable, filters=FILTERS, stop=stop)
-        except TimeoutError:
-            log.warning("session.projection_restarted")
+    """Keep the service's own projection of its events up to date until stopped."""
+    await run_consumer(bus.js, db, durable=durable, filters=FILTERS, stop=stop)
 
 
 async def run(settings: Settings, stop: asyncio.Event) -> None:

@@ -50,18 +50,14 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
     log.info("store.position", position=await projection.position())
     await serve_queries(bus.nc, QueryHandlers(engine, watch))
     await serve_ping(bus.nc, "store")
-    while not stop.is_set():
-        try:
-            await run_consumer(
-                bus.js,
-                projection,
-                durable=DURABLE,
-                filters=[event_filter()],
-                stop=stop,
-                batch_size=BATCH_SIZE,
-            )
-        except TimeoutError as exc:  # a pull cut short (leader change): bind again
-            log.warning("store.projection_restarted", error=str(exc))
+    await run_consumer(
+        bus.js,
+        projection,
+        durable=DURABLE,
+        filters=[event_filter()],
+        stop=stop,
+        batch_size=BATCH_SIZE,
+    )
     await bus.close()
     await sql.close()
     await engine.dispose()

@@ -73,8 +73,8 @@ def retry_policy(settings: Settings) -> RetryPolicy:
 
 
 async def _consume(js: JetStreamContext, outbox: DeliveryOutbox, stop: asyncio.Event) -> None:
-    """Consume until stopped; a failed fetch (nats-py may raise a bare TimeoutError) rebinds
-    from the outbox's recorded position, so nothing is lost or queued twice."""
+    """Consume until stopped; should the outbox fail (its database), start again from its
+    recorded position after a pause, so nothing is lost or queued twice."""
     while not stop.is_set():
         try:
             await run_consumer(js, outbox, durable=CONSUMER, filters=[event_filter()], stop=stop)
