@@ -3,6 +3,7 @@ and reminders through the gateway), a fault in the middle of it, and the check a
 the event log, the store's tables and the simulator's record of sends agree."""
 
 import asyncio
+import contextlib
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -13,6 +14,7 @@ from nats.aio.client import Client
 
 from cli.stack import LocalStack
 from contracts.simulator import SimIncoming
+from tests.faults.receiver import WebhookReceiver
 from tests.faults.support import (
     PEER,
     due_in,
@@ -105,9 +107,16 @@ async def ready_unless_exited(stack: LocalStack) -> bool:
 
 
 async def fault_round(
-    stack: LocalStack, nc: Client, api: Api, session: str, label: str, fault: Fault
+    stack: LocalStack,
+    nc: Client,
+    api: Api,
+    session: str,
+    label: str,
+    fault: Fault,
+    hooks: WebhookReceiver,
 ) -> str:
     """The load with ``fault`` in its middle; asserts nothing lost or doubled; the figures."""
+    await hooks.register(api, session)
     sends, reminders, recovered_s = await mixed_load(stack, api, nc, session, fault)
 
     async def settled() -> list[Any]:
@@ -146,6 +155,15 @@ async def fault_round(
         rows = await store_messages(api, session)
     store_doubled = len(rows) - len({r["message_id"] for r in rows})
     store_missing = len((set(queued) | set(received)) - {r["message_id"] for r in rows})
+    wanted = {e.id for e in events if e.type.startswith("message.")}
+
+    async def all_delivered() -> bool:
+        return wanted <= set(hooks.seen)
+
+    with contextlib.suppress(AssertionError):  # counted below
+        await eventually(all_delivered, timeout=30, interval=0.2)
+    hooks_lost = len(wanted - set(hooks.seen))
+    hooks_twice = sum(hooks.seen[i] - 1 for i in wanted if hooks.seen[i] > 1)
     figures = (
         f"{label}: acked sends {len(sends.acked)}, reminders {len(reminders.acked)}, incoming "
         f"{INCOMING}, ready again after {recovered_s:.1f} s, unanswered attempts "
@@ -155,8 +173,12 @@ async def fault_round(
         f"missing: {store_missing}); "
         f"reminders: {dict(Counter(e.type for e in events if e.type.startswith('reminder.')))}"
     )
+    figures += (
+        f"; webhook deliveries of {len(wanted)} message events: lost {hooks_lost}, "
+        f"delivered twice {hooks_twice} (at least once is the contract)"
+    )
     print(figures)
-    assert (lost, doubled, failed, sim_mismatch) == (0, 0, 0, 0), figures
+    assert (lost, doubled, failed, sim_mismatch, hooks_lost) == (0, 0, 0, 0, 0), figures
     assert (store_doubled, store_missing) == (0, 0), figures
     assert (
         len(queued) <= len(sends.acked) + len(reminders.acked) + sends.unknown + reminders.unknown

@@ -16,6 +16,7 @@ from nats.aio.client import Client
 
 from cli.stack import LocalStack
 from tests.faults.mixed_load import ServiceExited, fault_round
+from tests.faults.receiver import WebhookReceiver
 from tests.faults.support import (
     connected_session,
     http_admin,
@@ -37,7 +38,11 @@ KNOWN_REMINDER_EXIT = (
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LocalStack]:
-    local = await started(Path(tmp_path_factory.mktemp("kills")) / "var", WA_GATEWAY_RATE_PER_S="0")
+    local = await started(
+        Path(tmp_path_factory.mktemp("kills")) / "var",
+        WA_GATEWAY_RATE_PER_S="0",
+        WA_WEBHOOK_ALLOW_PRIVATE_TARGETS="true",
+    )
     yield local
     local.stop()
 
@@ -50,6 +55,14 @@ async def nc(stack: LocalStack) -> AsyncIterator[Client]:
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def hooks() -> AsyncIterator[WebhookReceiver]:
+    receiver = WebhookReceiver()
+    await receiver.start()
+    yield receiver
+    await receiver.stop()
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def api(stack: LocalStack) -> AsyncIterator[Api]:
     async for admin in http_admin(stack):
         yield await new_tenant(admin, "kills")
@@ -57,7 +70,7 @@ async def api(stack: LocalStack) -> AsyncIterator[Api]:
 
 @pytest.mark.parametrize("victim", ["session", "store", "reminder", "gateway", "webhooks"])
 async def test_sigkill_loses_and_doubles_nothing(
-    stack: LocalStack, nc: Client, api: Api, victim: str
+    stack: LocalStack, nc: Client, api: Api, hooks: WebhookReceiver, victim: str
 ) -> None:
     session = await connected_session(api, nc, f"kill {victim}")
 
@@ -65,11 +78,11 @@ async def test_sigkill_loses_and_doubles_nothing(
         stack.kill(victim)
         stack.start_service(victim)
 
-    await fault_round(stack, nc, api, session, victim, kill)
+    await fault_round(stack, nc, api, session, victim, kill, hooks)
 
 
 async def test_nats_restart_under_load_services_reconnect_and_dedupe(
-    stack: LocalStack, nc: Client, api: Api
+    stack: LocalStack, nc: Client, api: Api, hooks: WebhookReceiver
 ) -> None:
     """Last in the module: the NATS server stops and starts again (same port, same store)."""
     assert stack.nats is not None
@@ -82,7 +95,7 @@ async def test_nats_restart_under_load_services_reconnect_and_dedupe(
         await nats_server.start()
 
     try:
-        figures = await fault_round(stack, nc, api, session, "nats restart", restart_nats)
+        figures = await fault_round(stack, nc, api, session, "nats restart", restart_nats, hooks)
     except* ServiceExited as group:
         exited = [name for exc in group.exceptions for name in exc.args[0]]
         ids = Counter(e.id for _, e in await log_events(nc))
