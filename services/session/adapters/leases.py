@@ -37,7 +37,7 @@ class LeaseStore:
 
     async def acquire(self, session: str) -> bool:
         """Take the lease if it is free, or if it is already ours (a restart of this instance)."""
-        if session in self._revisions:
+        if session in self._revisions and await self.renew(session):
             return True
         me = self.instance.encode()
         try:

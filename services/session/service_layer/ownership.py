@@ -31,6 +31,7 @@ class Leases(Protocol):
     async def acquire(self, session: str) -> bool: ...
     async def renew(self, session: str) -> bool: ...
     async def release(self, session: str) -> None: ...
+    def forget(self, session: str) -> None: ...
 
 
 class Ownership:
@@ -50,6 +51,7 @@ class Ownership:
         self.ttl_s = ttl_s
         self._taking = asyncio.Lock()
         self._renewed_at: dict[str, float] = {}
+        self._adopting: asyncio.Task[None] | None = None
 
     async def take(self, session: str, *, new: bool = False) -> SessionRuntime | None:
         """Hold ``session`` here if its lease is free or ours; None if another instance has it."""
@@ -98,9 +100,14 @@ class Ownership:
                 return
             await self._renew_all()
             ticks += 1
-            if ticks % 2 == 0:
-                with contextlib.suppress(Exception):
-                    await self._adopt_orphans()
+            # Adoption may wait on a KV bucket that is electing a leader: never let it hold
+            # back the renew-or-fence beat above.
+            if ticks % 2 == 0 and (self._adopting is None or self._adopting.done()):
+                self._adopting = asyncio.create_task(self._adopt_quietly())
+
+    async def _adopt_quietly(self) -> None:
+        with contextlib.suppress(Exception):
+            await self._adopt_orphans()
 
     async def _renew_all(self) -> None:
         loop = asyncio.get_running_loop()
@@ -130,6 +137,7 @@ class Ownership:
             log.warning("lease.lost", tenant=rt.tenant, session=session)
             await self.lifecycle.release(rt)
         self._renewed_at.pop(session, None)
+        self.leases.forget(session)  # a revision we could not renew proves nothing any more
 
     async def _adopt_orphans(self) -> None:
         for state in await self.db.load_all():

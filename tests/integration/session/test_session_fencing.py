@@ -55,6 +55,9 @@ class UnreachableLeases:
     async def release(self, session: str) -> None:
         return None
 
+    def forget(self, session: str) -> None:
+        return None
+
 
 async def test_a_lease_that_cannot_be_renewed_stops_the_client_in_time(tmp_path: Path) -> None:
     port = SimulatorPort(tmp_path)
