@@ -155,6 +155,19 @@ async def fault_round(
         rows = await store_messages(api, session)
     store_doubled = len(rows) - len({r["message_id"] for r in rows})
     store_missing = len((set(queued) | set(received)) - {r["message_id"] for r in rows})
+
+    async def reminders_sent_in_store() -> bool:
+        for rid in reminders.acked:
+            status, body = await api.call("GET", f"/v1/reminders/{rid}")
+            if status != 200 or body["status"] != "sent":
+                return False
+        return True
+
+    with contextlib.suppress(AssertionError):  # counted below
+        await eventually(reminders_sent_in_store, timeout=20, interval=0.3)
+    store_unsent = 0
+    for rid in reminders.acked:
+        store_unsent += (await api.call("GET", f"/v1/reminders/{rid}"))[1].get("status") != "sent"
     wanted = {e.id for e in events if e.type.startswith("message.")}
 
     async def all_delivered() -> bool:
@@ -170,7 +183,7 @@ async def fault_round(
         f"{sends.unknown + reminders.unknown}; events lost: "
         f"{lost}, duplicates: {doubled}, send failures: {failed}, simulator mismatches: "
         f"{sim_mismatch}, store rows {len(rows)} (doubled: {store_doubled}, "
-        f"missing: {store_missing}); "
+        f"missing: {store_missing}), acked reminders not 'sent' in the store: {store_unsent}; "
         f"reminders: {dict(Counter(e.type for e in events if e.type.startswith('reminder.')))}"
     )
     figures += (
@@ -179,7 +192,7 @@ async def fault_round(
     )
     print(figures)
     assert (lost, doubled, failed, sim_mismatch, hooks_lost) == (0, 0, 0, 0, 0), figures
-    assert (store_doubled, store_missing) == (0, 0), figures
+    assert (store_doubled, store_missing, store_unsent) == (0, 0, 0), figures
     assert (
         len(queued) <= len(sends.acked) + len(reminders.acked) + sends.unknown + reminders.unknown
     ), figures
