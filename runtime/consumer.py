@@ -67,8 +67,11 @@ async def _bind(js: JetStreamContext, durable: str, filters: list[str], position
         current = sorted(info.config.filter_subjects or [info.config.filter_subject or ""])
         # Anything delivered past our position was never applied: it must come again, and
         # JetStream would hold it back until ack_wait (and AckPolicy.ALL could skip it).
+        # Delivered up to our position but not all acknowledged (a crash between commit and
+        # ack): those would come back only after ack_wait and keep "num_ack_pending" up.
         delivered = info.delivered.stream_seq if info.delivered else 0
-        if delivered != position or current != sorted(filters):
+        acked = info.ack_floor.stream_seq if info.ack_floor else 0
+        if delivered != position or acked != position or current != sorted(filters):
             await js.delete_consumer(EVENTS_STREAM, durable)
             raise NotFoundError
     except NotFoundError:
