@@ -15,12 +15,13 @@ from services.gateway.errors import ApiError
 
 T = TypeVar("T")
 
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+NO_NUL = r"^[^\x00]*$"  # NUL is no character of a text, and PostgreSQL cannot store it
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=NO_NUL)]
 Id = Annotated[str, msgspec.Meta(pattern=ID_PATTERN)]
-Address = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-Text = Annotated[str, msgspec.Meta(min_length=1, max_length=65536)]
+Address = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=NO_NUL)]
+Text = Annotated[str, msgspec.Meta(min_length=1, max_length=65536, pattern=NO_NUL)]
 AwareTime = Annotated[datetime, msgspec.Meta(tz=True)]
-FieldValue = Annotated[str, msgspec.Meta(max_length=1000)]
+FieldValue = Annotated[str, msgspec.Meta(max_length=1000, pattern=NO_NUL)]
 Fields = Annotated[dict[str, FieldValue], msgspec.Meta(max_length=50)]
 LeadTimes = Annotated[list[timedelta], msgspec.Meta(min_length=1, max_length=10)]
 

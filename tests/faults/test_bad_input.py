@@ -135,12 +135,6 @@ async def test_ten_thousand_concurrent_requests_from_one_key(
     assert before == after, figures
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known: the gateway accepts an escaped NUL (\\u0000) in a name and appends it to the "
-    "log; PostgreSQL text refuses NUL (CharacterNotInRepertoireError), so a store on PostgreSQL "
-    "could not project that session.created",
-)
 async def test_a_nul_in_a_name_is_refused(quiet_admin: Api) -> None:
     api = await new_tenant(quiet_admin, "nul")
     status, body = await api.call("POST", "/v1/sessions", data=b'{"name": "a\\u0000b"}')

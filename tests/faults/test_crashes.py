@@ -29,12 +29,6 @@ from tests.support.http import Api
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-KNOWN_REMINDER_EXIT = (
-    "known: the reminder service exits when NATS restarts: run_consumer raises "
-    "TimeoutError('pull interrupted: Server Shutdown') and services/reminder/entrypoints/"
-    "log_consumer.py does not restart it (the store, session and webhooks services do)"
-)
-
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LocalStack]:
@@ -104,8 +98,6 @@ async def test_nats_restart_under_load_services_reconnect_and_dedupe(
             f"stream: {len(ids)} events, duplicate event ids: {sum(ids.values()) - len(ids)}"
         )
         assert sum(ids.values()) == len(ids), "an event id is in the stream twice"
-        if exited == ["reminder"]:
-            pytest.xfail(KNOWN_REMINDER_EXIT)
         raise
     ids = Counter(e.id for _, e in await log_events(nc))
     duplicates = sum(n - 1 for n in ids.values())

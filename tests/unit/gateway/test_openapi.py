@@ -60,7 +60,12 @@ def test_every_operation_documents_its_errors_in_the_one_error_shape(
 def test_request_schemas_come_from_the_validating_types(spec: dict[str, Any]) -> None:
     new_session = spec["components"]["schemas"]["NewSession"]
     assert new_session["required"] == ["name"]
-    assert new_session["properties"]["name"] == {"type": "string", "minLength": 1, "maxLength": 200}
+    assert new_session["properties"]["name"] == {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 200,
+        "pattern": "^[^\\x00]*$",
+    }
     assert new_session["additionalProperties"] is False  # forbid_unknown_fields
     pair = spec["paths"]["/v1/sessions/{session_id}/pair"]["post"]
     assert set(pair["responses"]) >= {"202", "409"}
