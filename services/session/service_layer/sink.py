@@ -24,6 +24,12 @@ def stable_event_id(*parts: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, "wa:" + "/".join(parts)))
 
 
+def clean(text: str | None) -> str | None:
+    """Text from WhatsApp as it may enter the log: NUL (which no text store can hold, and
+    PostgreSQL refuses) becomes U+FFFD; everything else is kept as sent."""
+    return text.replace("\x00", "\ufffd") if text and "\x00" in text else text
+
+
 class ClientSink(ClientEvents):
     """State changes run in their own task under the session lock (never inline in the client);
     messages and receipts are appended before the call returns, so the client may ack them."""
@@ -54,10 +60,10 @@ class ClientSink(ClientEvents):
             sender_jid=message.sender_jid,
             sender_phone_jid=message.sender_phone_jid,
             sender_lid=message.sender_lid,
-            push_name=message.push_name,
+            push_name=clean(message.push_name),
             is_group=message.is_group,
             from_me=message.from_me,
-            text=message.text,
+            text=clean(message.text),
             media_kind=message.media_kind,
             sent_at=message.sent_at,
             is_old=message.is_offline,
@@ -86,7 +92,7 @@ class ClientSink(ClientEvents):
     async def on_contact(self, contact: ContactInfo) -> None:
         known = self.rt.contacts.get(contact.jid)
         lid = contact.lid or (known[0] if known else None)
-        push_name = contact.push_name or (known[1] if known else None)
+        push_name = clean(contact.push_name) or (known[1] if known else None)
         if known == (lid, push_name) or (lid is None and push_name is None):
             return
         self.rt.contacts[contact.jid] = (lid, push_name)
@@ -99,6 +105,6 @@ class ClientSink(ClientEvents):
             lid=lid,
             phone_number=phone,
             push_name=push_name,
-            saved_name=contact.saved_name,
+            saved_name=clean(contact.saved_name),
         )
         await self.core.publish_fact(self.rt, payload, None)
