@@ -443,9 +443,12 @@ async def test_sse_resumes_exactly_after_the_last_event_id(admin: Api, sim: Clie
 
 
 async def test_operations_endpoints(admin: Api) -> None:
+    api = await new_tenant(admin, "ops")  # at least one session, so sessions by status shows
+    assert (await api.call("POST", "/v1/sessions", json={"name": "ops"}))[0] == 201
     assert await admin.call("GET", "/healthz") == (200, {"status": "ok"})
     status, ready = await admin.call("GET", "/readyz")
     checks = ready["checks"]
+    assert set(checks) == {"nats", "session", "store", "reminder", "webhooks"}, ready
     assert checks["nats"] == checks["session"] == checks["store"] == "ok", ready
     assert (status == 200) is ready["ready"] is all(v == "ok" for v in checks.values())
     status, spec = await admin.call("GET", "/openapi.json")

@@ -12,7 +12,7 @@ from services.gateway.responses import Health, Readiness, json_response
 
 ops = Operations("operations")
 
-SERVICES = ("session", "store", "reminder")
+SERVICES = ("session", "store", "reminder", "webhooks")
 
 
 @ops("GET", "/healthz", summary="The process is up", auth="none", returns=Health)

@@ -83,6 +83,7 @@ async def test_services_that_do_not_answer_are_a_503(gateway: Client) -> None:
         "session": "down",
         "store": "down",
         "reminder": "down",
+        "webhooks": "down",
     }
 
 
