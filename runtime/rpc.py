@@ -2,20 +2,31 @@
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
+import msgspec
 from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
 from nats.errors import NoRespondersError
 from nats.errors import TimeoutError as NatsTimeout
 
+from contracts.commands import Refused
 from runtime.logging import get_logger
 
-__all__ = ["BackendUnavailable", "ping_subject", "request", "serve", "serve_ping"]
+__all__ = [
+    "BackendUnavailable",
+    "ping_subject",
+    "request",
+    "serve",
+    "serve_ping",
+    "serve_typed",
+]
 
 log = get_logger(__name__)
 
 Handler = Callable[[bytes], Awaitable[bytes]]
+_encoder = msgspec.json.Encoder()
 
 
 class BackendUnavailable(RuntimeError):
@@ -55,6 +66,38 @@ async def request(nc: Client, subject: str, data: bytes, *, timeout: float) -> b
     except (NatsTimeout, NoRespondersError) as exc:
         raise BackendUnavailable(f"no answer on {subject}") from exc
     return msg.data
+
+
+R = TypeVar("R")
+
+
+async def serve_typed(
+    nc: Client,
+    subject: str,
+    kind: Any,
+    handle: Callable[[R], Awaitable[Any]],
+    *,
+    queue: str,
+    malformed: str,
+    invalid: str | None = None,
+) -> Subscription:
+    """Decode each request into ``kind`` (a tagged union) at the edge and encode the reply.
+
+    A body that is not JSON is refused with code ``malformed``; JSON of the wrong shape with
+    ``invalid`` (the same code unless given). Nothing reaches ``handle`` undecoded.
+    """
+    decoder: msgspec.json.Decoder[R] = msgspec.json.Decoder(kind)
+
+    async def on_request(data: bytes) -> bytes:
+        try:
+            value = decoder.decode(data)
+        except msgspec.ValidationError as exc:
+            return _encoder.encode(Refused(code=invalid or malformed, message=str(exc)))
+        except msgspec.DecodeError as exc:
+            return _encoder.encode(Refused(code=malformed, message=str(exc)))
+        return _encoder.encode(await handle(value))
+
+    return await serve(nc, subject, on_request, queue=queue)
 
 
 def ping_subject(service: str) -> str:

@@ -1,12 +1,13 @@
 """Settings from ``WA_*`` environment variables, with documented defaults (see README)."""
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 import msgspec
 
-__all__ = ["Settings", "load_settings"]
+__all__ = ["Settings", "from_env", "load_settings"]
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -63,13 +64,23 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return f"sqlite+aiosqlite:///{Path(self.data_dir).resolve() / f'{name}.db'}"
 
 
-def load_settings(environ: dict[str, str] | None = None, **overrides: object) -> Settings:
-    """Read every field from ``WA_<FIELD>``; ``overrides`` win (used by tests)."""
+S = TypeVar("S", bound=msgspec.Struct)
+
+
+def from_env(
+    kind: type[S], prefix: str, environ: Mapping[str, str] | None = None, **overrides: object
+) -> S:
+    """A settings Struct from ``<prefix><FIELD>`` variables; ``overrides`` win (tests)."""
     env = os.environ if environ is None else environ
     raw: dict[str, object] = {}
-    for name in Settings.__struct_fields__:
-        value = env.get(f"WA_{name.upper()}")
+    for name in kind.__struct_fields__:
+        value = env.get(f"{prefix}{name.upper()}")
         if value is not None:
             raw[name] = value
     raw.update(overrides)
-    return msgspec.convert(raw, Settings, strict=False)
+    return msgspec.convert(raw, kind, strict=False)
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+    """Read every field from ``WA_<FIELD>``; ``overrides`` win (used by tests)."""
+    return from_env(Settings, "WA_", environ, **overrides)

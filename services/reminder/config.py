@@ -1,11 +1,11 @@
 """The reminder service's own settings, from ``WA_REMINDER_*`` variables (defaults documented
 in docs/architecture.md). The shared ``runtime.settings.Settings`` carries the rest."""
 
-import os
 from collections.abc import Mapping
 
 import msgspec
 
+from runtime.settings import from_env
 from services.reminder.domain.pacer import PacingPolicy
 from services.reminder.domain.policy import ReminderPolicy
 
@@ -43,10 +43,4 @@ class ReminderSettings(msgspec.Struct, frozen=True, kw_only=True):
 
 def load_reminder_settings(environ: Mapping[str, str] | None = None) -> ReminderSettings:
     """``WA_REMINDER_<FIELD>`` for each field, e.g. ``WA_REMINDER_PER_HOUR=100``."""
-    env = os.environ if environ is None else environ
-    raw = {
-        name: env[f"WA_REMINDER_{name.upper()}"]
-        for name in ReminderSettings.__struct_fields__
-        if f"WA_REMINDER_{name.upper()}" in env
-    }
-    return msgspec.convert(raw, ReminderSettings, strict=False)
+    return from_env(ReminderSettings, "WA_REMINDER_", environ)
