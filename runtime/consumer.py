@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import json
 from collections.abc import Coroutine, Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from msgspec import Struct
 from nats.aio.msg import Msg
@@ -30,7 +30,7 @@ from contracts.envelope import Envelope
 from contracts.subjects import EVENTS_STREAM
 from runtime.logging import get_logger
 
-__all__ = ["Delivered", "EventHandler", "run_consumer"]
+__all__ = ["Delivered", "EventHandler", "PreparingHandler", "run_consumer"]
 
 log = get_logger(__name__)
 
@@ -49,6 +49,17 @@ class EventHandler(Protocol):
 
     async def apply(self, batch: Sequence[Delivered]) -> None:
         """Apply the batch and record its last sequence, atomically."""
+        ...
+
+
+@runtime_checkable
+class PreparingHandler(EventHandler, Protocol):
+    """A handler with work to do on a batch before applying it that does not depend on the
+    batches before it (computing rows, encoding): done while the previous batch is applied.
+    """
+
+    def prepare(self, batch: Sequence[Delivered]) -> Sequence[Delivered]:
+        """The same events, maybe carrying work done ahead; handed to ``apply`` next."""
         ...
 
 
@@ -198,8 +209,9 @@ async def _consume(
     await _bind(js, durable, filters, position)
     puller = _Puller(js, durable, batch_size)
     await puller.start()
-    # Batch k is applied while batch k+1 is received and decoded; never two applies at once,
-    # and a batch is acknowledged only once applied.
+    prepare = handler.prepare if isinstance(handler, PreparingHandler) else None
+    # Batch k is applied while batch k+1 is received, decoded and prepared; never two applies
+    # at once, and a batch is acknowledged only once applied.
     applying: _Applying | None = None
     try:
         while not stop.is_set():
@@ -215,12 +227,13 @@ async def _consume(
                     log.error(
                         "consumer.undecodable_event", durable=durable, sequence=seq, error=str(exc)
                     )
+            work = prepare(batch) if prepare is not None and batch else batch
             if applying is not None:
                 await applying.finish()
                 applying = None
-            if batch:
-                position = batch[-1].sequence
-                applying = _Applying(handler.apply(batch), msgs[-1])
+            if work:
+                position = work[-1].sequence
+                applying = _Applying(handler.apply(work), msgs[-1])
             elif msgs:
                 await msgs[-1].ack()
     finally:

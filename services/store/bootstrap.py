@@ -35,6 +35,9 @@ class WatchedProjection:
         await self._watch.advance(value)
         return value
 
+    def prepare(self, batch: Sequence[Delivered]) -> Sequence[Delivered]:
+        return self._projection.prepare(batch)
+
     async def apply(self, batch: Sequence[Delivered]) -> None:
         await self._projection.apply(batch)
         await self._watch.advance(batch[-1].sequence)

@@ -2,13 +2,13 @@
 
 The projection's hot path: ``executemany`` straight to the driver with positional tuples.
 Constants live in the SQL itself (see statements.py), so every placeholder is a parameter of
-the row change; timestamps are converted here the way ``UtcDateTime`` would.
+the row change; timestamps are made aware here for PostgreSQL the way ``UtcDateTime`` would,
+and turned into SQLite's text by the SQLite writer process.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Executable
 from sqlalchemy.engine import Dialect
@@ -20,18 +20,26 @@ from services.store.adapters.statements import PREFIX
 __all__ = ["CompiledStatement"]
 
 
-def _sqlite_time(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    if value.tzinfo is not None and value.utcoffset():
-        value = value.astimezone(UTC)
-    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
-
-
 def _aware_time(value: datetime | None) -> datetime | None:
     if value is None or value.tzinfo is not None:
         return value
     return value.replace(tzinfo=UTC)
+
+
+def _binder(names: list[str], times: set[int]) -> Callable[..., list[tuple[Any, ...]]]:
+    """A function turning parameter dicts into driver rows, one tuple per dict.
+
+    Generated once per statement (as ``collections.namedtuple`` does for its methods): the
+    tuple is built in one expression, which is what makes binding cheap per row.
+    """
+    fields = [
+        f"convert(p[{name!r}])" if index in times else f"p[{name!r}]"
+        for index, name in enumerate(names)
+    ]
+    source = f"def bind(params, convert):\n    return [({', '.join(fields)},) for p in params]\n"
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "<row binder>", "exec"), namespace)  # the names are our own identifiers
+    return cast(Callable[..., list[tuple[Any, ...]]], namespace["bind"])
 
 
 class CompiledStatement:
@@ -41,31 +49,19 @@ class CompiledStatement:
         compiled = statement.compile(dialect=dialect)  # type: ignore[attr-defined]
         assert isinstance(compiled, SQLCompiler) and compiled.positiontup is not None
         self.sql = compiled.string
-        self._time = _sqlite_time if dialect.name == "sqlite" else _aware_time
+        # SQLite: the writer process turns datetimes into text (see sqlite_writer.py).
+        convert_times = dialect.name != "sqlite"
         names: list[str] = []
-        self._times: list[int] = []
+        times: set[int] = set()
         for index, name in enumerate(compiled.positiontup):
             if not name.startswith(PREFIX):
                 raise ValueError(f"constant {name!r} must be written into the SQL")
+            if not name.removeprefix(PREFIX).isidentifier():
+                raise ValueError(f"parameter {name!r} is not an identifier")
             names.append(name.removeprefix(PREFIX))
-            if isinstance(compiled.binds[name].type, UtcDateTime):
-                self._times.append(index)
-        self._get = itemgetter(*names) if len(names) > 1 else lambda p: (p[names[0]],)
+            if convert_times and isinstance(compiled.binds[name].type, UtcDateTime):
+                times.add(index)
+        self._bind = _binder(names, times)
 
     def bind(self, params: Sequence[dict[str, Any]]) -> list[tuple[Any, ...]]:
-        get, times = self._get, self._times
-        if not times:
-            return [get(p) for p in params]
-        seen: dict[datetime, Any] = {}  # the same instants recur across a batch's rows
-        rows = []
-        for p in params:
-            row = list(get(p))
-            for i in times:
-                value = row[i]
-                if value is not None:
-                    converted = seen.get(value)
-                    if converted is None:
-                        converted = seen[value] = self._time(value)
-                    row[i] = converted
-            rows.append(tuple(row))
-        return rows
+        return self._bind(params, _aware_time)

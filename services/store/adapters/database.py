@@ -6,7 +6,14 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-__all__ = ["open_engine", "sqlite_path", "sqlite_pragmas"]
+__all__ = ["SQLITE_PRAGMAS", "open_engine", "sqlite_path", "sqlite_pragmas"]
+
+SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA busy_timeout=10000",
+    "PRAGMA cache_size=-65536",  # 64 MiB of pages: index inserts stay in memory
+)
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -18,10 +25,8 @@ def sqlite_path(url: str) -> Path | None:
 
 def sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB of pages: index inserts stay in memory
+    for pragma in SQLITE_PRAGMAS:
+        cursor.execute(pragma)
     cursor.close()
 
 

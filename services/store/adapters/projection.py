@@ -1,23 +1,26 @@
 """The SQL projection: applies a batch of events and its position in one transaction."""
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from runtime.consumer import Delivered
 from services.store.adapters.compiled import CompiledStatement
-from services.store.adapters.sqlite_writer import SqliteWriter
-from services.store.adapters.statements import build_statements
+from services.store.adapters.database import sqlite_path
+from services.store.adapters.sqlite_writer import AlreadyApplied, SqliteWriter, Write
+from services.store.adapters.statements import PREFIX, build_statements
 from services.store.adapters.tables import positions
 from services.store.domain.batching import plan_runs
 from services.store.domain.rules import changes_for
 
-__all__ = ["PROJECTION", "SqlProjection", "read_position"]
+__all__ = ["PROJECTION", "PreparedBatch", "SqlProjection", "read_position"]
 
 PROJECTION = "store"
+P_POSITION: Any = bindparam(PREFIX + "position")
+LITERAL = {"literal_binds": True}
 
 
 def _position_query(dialect: str, lock: bool) -> Select[tuple[int]]:
@@ -29,10 +32,18 @@ async def read_position(conn: AsyncConnection, *, lock: bool = False) -> int:
     return int(await conn.scalar(_position_query(conn.dialect.name, lock)) or 0)
 
 
+class PreparedBatch(list[Delivered]):
+    """A batch with its SQLite transaction already computed and encoded."""
+
+    request: bytes
+
+
 class SqlProjection:
     """Projects events into the tables; each batch is one transaction with its position.
 
     Events at or below the recorded position are skipped, so a redelivery changes nothing.
+    On SQLite the transactions run in a writer process (see sqlite_writer.py); ``prepare``
+    computes a batch's rows while the previous batch is still being written.
     """
 
     def __init__(self, engine: AsyncEngine) -> None:
@@ -43,50 +54,72 @@ class SqlProjection:
             for op, statements in build_statements(dialect).items()
         }
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        stmt = insert(positions)
-        self._save_position = stmt.on_conflict_do_update(
-            index_elements=[positions.c.name], set_={"position": stmt.excluded.position}
+        stmt = insert(positions).values(name=bindparam(PREFIX + "name"), position=P_POSITION)
+        self._save_position = CompiledStatement(
+            stmt.on_conflict_do_update(
+                index_elements=[positions.c.name], set_={"position": stmt.excluded.position}
+            ),
+            engine.dialect,
         )
+        self._sqlite = sqlite_path(str(engine.url)) if dialect == "sqlite" else None
         self._writer: SqliteWriter | None = None
 
     async def position(self) -> int:
         async with self._engine.connect() as conn:
             return await read_position(conn)
 
+    def prepare(self, batch: Sequence[Delivered]) -> Sequence[Delivered]:
+        """The batch, with its SQLite transaction computed ahead (pure CPU, no database)."""
+        if self._sqlite is None or not batch:
+            return batch
+        prepared = PreparedBatch(batch)
+        prepared.request = SqliteWriter.encode(batch[0].sequence, self._all_writes(batch))
+        return prepared
+
     async def apply(self, batch: Sequence[Delivered]) -> None:
-        if self._engine.dialect.name == "sqlite":
-            if self._writer is None:
-                self._writer = SqliteWriter(self._engine.url)
-            await self._writer.transaction(self._apply_sync, batch)
+        if not batch:
+            return
+        if self._sqlite is not None:
+            await self._apply_sqlite(batch)
             return
         async with self._engine.begin() as conn:
             done = await read_position(conn, lock=True)
             fresh = [item for item in batch if item.sequence > done]
             if not fresh:
                 return  # a redelivery of what this database already holds
-            for statement, rows in self._writes(fresh):
+            for statement, rows in self._all_writes(fresh):
                 await conn.exec_driver_sql(statement, rows)
-            position = {"name": PROJECTION, "position": fresh[-1].sequence}
-            await conn.execute(self._save_position, position)
 
-    def _apply_sync(self, conn: Connection, batch: Sequence[Delivered]) -> None:
-        """The same transaction as ``apply``, on the SQLite writer thread."""
-        done = int(conn.scalar(_position_query("sqlite", False)) or 0)
-        fresh = [item for item in batch if item.sequence > done]
-        if not fresh:
-            return
-        for statement, rows in self._writes(fresh):
-            conn.exec_driver_sql(statement, rows)
-        conn.execute(self._save_position, {"name": PROJECTION, "position": fresh[-1].sequence})
+    async def _apply_sqlite(self, batch: Sequence[Delivered]) -> None:
+        assert self._sqlite is not None
+        if self._writer is None or self._writer.closed:
+            sql = str(_position_query("sqlite", False).compile(compile_kwargs=LITERAL))
+            self._writer = await SqliteWriter.start(self._sqlite, sql)
+        request = batch.request if isinstance(batch, PreparedBatch) else None
+        while batch:
+            if request is None:
+                request = SqliteWriter.encode(batch[0].sequence, self._all_writes(batch))
+            try:
+                await self._writer.transaction(request)
+                return
+            except AlreadyApplied as applied:  # a redelivery of what this database holds
+                batch = [item for item in batch if item.sequence > applied.position]
+                request = None
 
-    def _writes(self, fresh: Sequence[Delivered]) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
-        """(driver SQL, rows) in the order to execute them: the events' row changes, batched."""
+    def _all_writes(self, fresh: Sequence[Delivered]) -> list[Write]:
+        """(driver SQL, rows) in the order to execute them: the events' row changes, batched,
+        then the position."""
         changes = [c for item in fresh for c in changes_for(item.sequence, item.event)]
-        for run in plan_runs(changes):
-            for statement in self._statements[run.op]:
-                yield statement.sql, statement.bind(run.params)
+        writes: list[Write] = [
+            (statement.sql, statement.bind(run.params))
+            for run in plan_runs(changes)
+            for statement in self._statements[run.op]
+        ]
+        position = {"name": PROJECTION, "position": fresh[-1].sequence}
+        writes.append((self._save_position.sql, self._save_position.bind([position])))
+        return writes
 
     async def close(self) -> None:
         if self._writer is not None:
-            self._writer.close()
+            await self._writer.aclose()
             self._writer = None

@@ -1,46 +1,205 @@
-"""SQLite writes in one dedicated thread: a whole batch is one hop, not one per statement.
+"""SQLite writes in a process of their own: the projection's SQL runs beside, not under, the GIL.
 
-aiosqlite hands every call (cursor, executemany, close) to its thread and back; on a busy
-machine each hop waits for the scheduler, and a batch makes thousands. Here the batch's
-transaction runs start to finish in a thread of its own, with the synchronous driver.
+The store's event loop reads the stream, decodes and computes row changes: Python work that
+holds the GIL. SQLite's own work (b-tree inserts, the WAL) would contend with it in a thread:
+every row hands the GIL back and waits for it. So a child process owns the write connection
+and runs whole transactions, sent to it as (driver SQL, rows) lists; the event loop goes on
+with the next batch meanwhile.
+
+Each transaction is guarded: the child reads the recorded position first and refuses the
+batch when the database already holds its first sequence (another writer got there, or a
+writer of a previous life committed after its parent died), so nothing is applied twice. A
+child outlives a killed parent only until its current transaction ends: it then reads EOF
+and exits.
 """
 
 import asyncio
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+import contextlib
+import fcntl
+import pickle
+import sqlite3
+import struct
+import sys
+import traceback
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, BinaryIO, NamedTuple
 
-from sqlalchemy import create_engine, event
-from sqlalchemy.engine import URL
-from sqlalchemy.pool import StaticPool
+from services.store.adapters.database import SQLITE_PRAGMAS
 
-from services.store.adapters.database import sqlite_pragmas
+__all__ = ["AlreadyApplied", "SqliteWriter", "Write", "WriterFailed", "sqlite_time"]
 
-__all__ = ["SqliteWriter"]
+Write = tuple[str, Sequence[Sequence[Any]]]
+"""One statement in the driver's SQL and its rows, run as one ``executemany``."""
 
-T = TypeVar("T")
+F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)
+PIPE_SIZE = 1 << 20  # Linux's default ceiling (/proc/sys/fs/pipe-max-size)
+_LENGTH = struct.Struct(">Q")  # every message on the pipes: its length, then pickle bytes
+
+
+class AlreadyApplied(Exception):
+    """The database's position had already reached the batch's first sequence."""
+
+    def __init__(self, position: int) -> None:
+        super().__init__(f"the database is already at sequence {position}")
+        self.position = position
+
+
+class WriterFailed(Exception):
+    """The transaction failed in the writer process (rolled back), or the process died."""
+
+
+class _Request(NamedTuple):
+    first_sequence: int
+    writes: list[Write]
+
+
+def _frame(value: object) -> bytes:
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return _LENGTH.pack(len(data)) + data
 
 
 class SqliteWriter:
-    """Runs ``fn(connection, *args)`` in one transaction on the writer thread."""
+    """Runs guarded transactions on a SQLite file in a child process, one at a time.
 
-    def __init__(self, url: URL) -> None:
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-writer")
-        self._engine = create_engine(
-            url.set(drivername="sqlite"),
-            poolclass=StaticPool,
-            connect_args={"check_same_thread": False},
+    The child is ``python -m services.store.adapters.sqlite_writer``: its stdin brings
+    requests, its stdout takes replies, its stderr is the store's.
+    """
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self._process = process
+        assert process.stdin is not None and process.stdout is not None
+        self._requests = process.stdin
+        self._replies = process.stdout
+        self._lock = asyncio.Lock()
+        self._closed = False
+
+    @classmethod
+    async def start(cls, path: Path, position_sql: str) -> "SqliteWriter":
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            __name__,
+            str(path),
+            position_sql,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
         )
-        event.listen(self._engine, "connect", sqlite_pragmas)
+        _widen(process.stdin)
+        return cls(process)
 
-    def _in_transaction(self, fn: Callable[..., T], args: tuple[Any, ...]) -> T:
-        with self._engine.begin() as conn:
-            return fn(conn, *args)
+    @staticmethod
+    def encode(first_sequence: int, writes: list[Write]) -> bytes:
+        """The request for one transaction, ready to send (done ahead, on the caller's time)."""
+        return _frame(_Request(first_sequence, writes))
 
-    async def transaction(self, fn: Callable[..., T], *args: Any) -> T:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self._in_transaction, fn, args)
+    async def transaction(self, request: bytes) -> None:
+        """Apply an encoded request in one transaction; raises ``AlreadyApplied`` or
+        ``WriterFailed``. Cancelled or failed, the writer is closed and must be replaced."""
+        async with self._lock:
+            try:
+                self._requests.write(request)
+                await self._requests.drain()
+                size = _LENGTH.unpack(await self._replies.readexactly(_LENGTH.size))[0]
+                outcome, detail = pickle.loads(await self._replies.readexactly(size))
+            except (asyncio.IncompleteReadError, ConnectionError) as exc:
+                self.close()
+                code = self._process.returncode
+                raise WriterFailed(f"the writer process died (exit {code}): {exc!r}") from None
+            except BaseException:
+                self.close()
+                raise
+        if outcome == "stale":
+            raise AlreadyApplied(detail)
+        if outcome == "error":
+            raise WriterFailed(detail)
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
 
     def close(self) -> None:
-        self._engine.dispose()
-        self._executor.shutdown(wait=False)
+        """Hang up: the child exits once its current transaction (if any) has ended."""
+        self._closed = True
+        with contextlib.suppress(OSError, RuntimeError):
+            self._requests.close()
+
+    async def aclose(self) -> None:
+        """Close and wait for the child to exit: nothing writes the file afterwards."""
+        self.close()
+        await self._process.wait()
+
+
+def _widen(stream: asyncio.StreamWriter | None) -> None:
+    """Let a whole request sit in the pipe at once (Linux; 64 KiB otherwise): the event loop
+    hands it over in one write instead of trickling it to the child between other work."""
+    pipe = stream.get_extra_info("pipe") if stream is not None else None
+    if pipe is not None:
+        with contextlib.suppress(OSError, ValueError):
+            fcntl.fcntl(pipe.fileno(), F_SETPIPE_SZ, PIPE_SIZE)
+
+
+def sqlite_time(value: datetime) -> str:
+    """As ``UtcDateTime`` stores it on SQLite: naive UTC, ``YYYY-MM-DD HH:MM:SS.ffffff``."""
+    if value.tzinfo is not UTC:
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+    return value.isoformat(" ", "microseconds")[:26]  # without the "+00:00"
+
+
+class _TimeText(dict[datetime, str]):
+    """``sqlite_time`` remembered: an event's instant recurs in several columns and rows."""
+
+    def __missing__(self, value: datetime) -> str:
+        if len(self) >= 10_000:
+            self.clear()
+        text = self[value] = sqlite_time(value)
+        return text
+
+
+def _serve(path: str, position_sql: str, requests: BinaryIO, replies: BinaryIO) -> None:
+    """The child: one connection, one transaction per request, until the parent hangs up."""
+    sqlite3.register_adapter(datetime, _TimeText().__getitem__)
+    db = sqlite3.connect(path, isolation_level=None)
+    for pragma in SQLITE_PRAGMAS:
+        db.execute(pragma)
+    try:
+        while True:
+            header = requests.read(_LENGTH.size)
+            if len(header) < _LENGTH.size:
+                return  # the parent hung up (or died)
+            request: _Request = pickle.loads(requests.read(_LENGTH.unpack(header)[0]))
+            try:
+                replies.write(_frame(_run(db, position_sql, request)))
+                replies.flush()
+            except OSError:
+                return
+    finally:
+        db.close()
+
+
+def _run(db: sqlite3.Connection, position_sql: str, request: _Request) -> tuple[str, Any]:
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        row = db.execute(position_sql).fetchone()
+        done = int(row[0]) if row and row[0] is not None else 0
+        if done >= request.first_sequence:
+            db.execute("ROLLBACK")
+            return ("stale", done)
+        for sql, rows in request.writes:
+            db.executemany(sql, rows)
+        db.execute("COMMIT")
+        return ("ok", None)
+    except Exception:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        return ("error", traceback.format_exc())
+
+
+if __name__ == "__main__":
+    # stdout carries replies only: anything printed by accident goes to stderr instead.
+    replies = sys.stdout.buffer
+    sys.stdout = sys.stderr
+    _serve(sys.argv[1], sys.argv[2], sys.stdin.buffer, replies)

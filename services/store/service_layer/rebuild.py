@@ -44,6 +44,9 @@ class _UntilTarget:
             self._stop.set()
         return self._first
 
+    def prepare(self, batch: Sequence[Delivered]) -> Sequence[Delivered]:
+        return self._projection.prepare(batch)
+
     async def apply(self, batch: Sequence[Delivered]) -> None:
         await self._projection.apply(batch)
         done = batch[-1].sequence

@@ -1,0 +1,197 @@
+"""The SQLite writer process: guarded transactions, a writer that dies, a parent that dies.
+
+SQLite only (PostgreSQL transactions run in the store's own process).
+"""
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy.dialects import sqlite
+
+from bench.store_events import event_stream
+from runtime.consumer import Delivered
+from services.store.adapters.checksum import table_checksums
+from services.store.adapters.database import open_engine
+from services.store.adapters.migrate import upgrade
+from services.store.adapters.projection import SqlProjection
+from services.store.adapters.sqlite_writer import WriterFailed, sqlite_time
+from services.store.adapters.sqltypes import UtcDateTime
+
+ROOT = Path(__file__).resolve().parents[3]
+ITEMS = [Delivered(i + 1, e) for i, e in enumerate(event_stream(600, seed=11))]
+
+
+def writer_pids() -> set[int]:
+    """This process's SQLite writer children."""
+    pids = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        if parent == os.getpid() and b"sqlite_writer" in cmdline:
+            pids.add(int(entry.name))
+    return pids
+
+
+async def fresh(tmp_path: Path, name: str) -> tuple[str, SqlProjection]:
+    url = f"sqlite+aiosqlite:///{tmp_path / name}.db"
+    engine = open_engine(url)
+    await upgrade(engine)
+    await engine.dispose()
+    return url, SqlProjection(open_engine(url))
+
+
+async def checksums(url: str) -> dict[str, tuple[int, str]]:
+    engine = open_engine(url)
+    try:
+        return await table_checksums(engine)
+    finally:
+        await engine.dispose()
+
+
+async def reference(tmp_path: Path) -> dict[str, tuple[int, str]]:
+    url, projection = await fresh(tmp_path, "reference")
+    await projection.apply(ITEMS)
+    await projection.close()
+    return await checksums(url)
+
+
+async def test_an_overlapping_batch_applies_only_what_the_database_lacks(tmp_path: Path) -> None:
+    url, first = await fresh(tmp_path, "live")
+    second = SqlProjection(open_engine(url))  # another writer process on the same file
+    await first.apply(ITEMS[:400])
+    await second.apply(ITEMS[200:])  # 201..400 already there: refused, 401..600 applied
+    await second.apply(ITEMS[100:300])  # all there: changes nothing
+    assert await second.position() == 600
+    for projection in (first, second):
+        await projection.close()
+    assert await checksums(url) == await reference(tmp_path)
+
+
+async def test_a_killed_writer_fails_the_batch_and_the_next_writer_takes_over(
+    tmp_path: Path,
+) -> None:
+    url, projection = await fresh(tmp_path, "live")
+    others = writer_pids()
+    await projection.apply(ITEMS[:300])
+    (pid,) = writer_pids() - others
+    os.kill(pid, signal.SIGKILL)
+    with pytest.raises(WriterFailed, match="died"):
+        await projection.apply(ITEMS[300:])
+    assert await projection.position() == 300  # nothing of the failed batch was kept
+    await projection.apply(ITEMS[300:])  # a new writer process
+    assert writer_pids() - others - {pid}
+    await projection.close()
+    assert not writer_pids() - others  # closing waits for the writer to exit
+    assert await checksums(url) == await reference(tmp_path)
+
+
+async def test_a_cancelled_apply_neither_loses_nor_doubles(tmp_path: Path) -> None:
+    items = [Delivered(i + 1, e) for i, e in enumerate(event_stream(5000, seed=12))]
+    url, projection = await fresh(tmp_path, "live")
+    await projection.apply(items[:200])  # the writer process is up
+    cancelled = 0
+    for delay in (0.0, 0.002, 0.01, 0.03):
+        start = await projection.position()
+        task = asyncio.create_task(projection.apply(items[start : start + 1000]))
+        await asyncio.sleep(delay)
+        task.cancel()
+        try:
+            await task
+        except asyncio.CancelledError:
+            cancelled += delay > 0
+        # A cancelled transaction may still commit in its writer; applying again is safe.
+        await projection.apply(items[start : start + 1000])
+    assert cancelled, "no apply was cancelled while under way"
+    await projection.apply(items[await projection.position() :])
+    await projection.close()
+    assert await projection.position() == len(items)
+    ref_url, ref = await fresh(tmp_path, "reference")
+    await ref.apply(items)
+    await ref.close()
+    assert await checksums(url) == await checksums(ref_url)
+
+
+WRITER_THEN_SLEEP = """
+import asyncio, sys
+from bench.store_events import event_stream
+from runtime.consumer import Delivered
+from services.store.adapters.database import open_engine
+from services.store.adapters.migrate import upgrade
+from services.store.adapters.projection import SqlProjection
+
+async def main():
+    engine = open_engine(sys.argv[1])
+    await upgrade(engine)
+    projection = SqlProjection(engine)
+    await projection.apply([Delivered(i + 1, e) for i, e in enumerate(event_stream(50))])
+    print("applied", flush=True)
+    await asyncio.sleep(3600)
+
+asyncio.run(main())
+"""
+
+
+def test_the_writer_exits_when_the_store_is_killed(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'orphan.db'}"
+    store = subprocess.Popen(
+        [sys.executable, "-c", WRITER_THEN_SLEEP, url], cwd=ROOT, stdout=subprocess.PIPE
+    )
+    try:
+        assert store.stdout is not None and store.stdout.readline() == b"applied\n"
+        children = Path(f"/proc/{store.pid}/task/{store.pid}/children").read_text().split()
+        writers = [int(pid) for pid in children if b"sqlite_writer" in _cmdline(int(pid))]
+        assert len(writers) == 1
+        store.send_signal(signal.SIGKILL)
+        store.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while _alive(writers[0]) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _alive(writers[0]), "the writer outlived its store"
+    finally:
+        store.kill()
+        store.wait()
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        datetime(2026, 3, 1, 12, 0, 5, 123456, tzinfo=UTC),
+        datetime(2026, 3, 1, 12, 0, 5, tzinfo=UTC),  # no fraction: still six digits
+        datetime(2026, 3, 1, 14, 0, 5, 7, tzinfo=timezone(timedelta(hours=2))),
+        datetime(1999, 12, 31, 23, 59, 59, 999999, tzinfo=timezone(timedelta(hours=-5))),
+    ],
+)
+def test_the_writer_stores_times_as_sqlalchemy_does(value: datetime) -> None:
+    """Queries bind times through SQLAlchemy and compare them as text: same format, always."""
+    dialect = sqlite.dialect()
+    process = UtcDateTime().dialect_impl(dialect).bind_processor(dialect)
+    assert process is not None
+    assert sqlite_time(value) == process(value)
