@@ -24,6 +24,7 @@ from contracts.subjects import event_filter
 from runtime.bus import open_bus
 from runtime.consumer import Delivered, EventHandler, run_consumer
 from runtime.embedded_nats import EmbeddedNats
+from runtime.service import tune_gc
 from runtime.settings import load_settings
 from services.store.adapters.database import open_engine
 from services.store.adapters.migrate import upgrade
@@ -111,6 +112,7 @@ async def project(js: JetStreamContext, url: str, count: int, naive: bool, name:
 
 
 async def main(events: int, naive_events: int, rounds: int) -> None:
+    tune_gc()  # as every service process does (runtime.service): for both readers alike
     raw: Rate | None = None
     store: Rate | None = None
     with tempfile.TemporaryDirectory() as tmp:

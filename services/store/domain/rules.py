@@ -32,7 +32,41 @@ def changes_for(sequence: int, env: Envelope) -> list[RowChange]:
     """The row changes of one event, in the order they must be applied."""
     session_key = (("session", env.tenant, env.session),)
     base = {"tenant": env.tenant, "session_id": env.session, "at": env.occurred_at}
-    match env.payload:
+    match env.payload:  # the most frequent events first: each case is one isinstance check
+        case MessageReceived() as ev:
+            return _received(base, ev)
+        case MessageStatus() as ev:
+            params = {
+                **base,
+                "message_id": ev.message_id,
+                "status": ev.status,
+                "rank": STATUS_RANK[ev.status],
+            }
+            return [RowChange("message.status", _message_key(env, ev.message_id), params)]
+        case MessageSent() as ev:
+            params = {
+                **base,
+                "message_id": ev.message_id,
+                "attempt": ev.attempt,
+                "status": "sent",
+                "rank": STATUS_RANK["sent"],
+            }
+            return [RowChange("message.sent", _message_key(env, ev.message_id), params)]
+        case MessageQueued() as ev:
+            params = {
+                **base,
+                "message_id": ev.message_id,
+                "chat_jid": ev.chat_jid,
+                "text": ev.text,
+                "reminder_id": ev.reminder_id,
+            }
+            return [RowChange("message.queued", _message_key(env, ev.message_id), params)]
+        case MessageSendFailed() as ev:
+            return _send_failed(sequence, env, ev)
+        case ContactUpdated() as ev:
+            return contact_changes(
+                base, ev.jid, ev.lid, ev.phone_number, ev.push_name, ev.saved_name
+            )
         case SessionCreated(name=name):
             return [
                 RowChange("tenant.seen", (("tenant", env.tenant),), base),
@@ -64,40 +98,6 @@ def changes_for(sequence: int, env: Envelope) -> list[RowChange]:
             return [RowChange("session.logged_out", session_key, params)]
         case SessionDeleted():
             return [RowChange("session.deleted", session_key, base)]
-        case ContactUpdated() as ev:
-            return contact_changes(
-                base, ev.jid, ev.lid, ev.phone_number, ev.push_name, ev.saved_name
-            )
-        case MessageReceived() as ev:
-            return _received(base, ev)
-        case MessageQueued() as ev:
-            params = {
-                **base,
-                "message_id": ev.message_id,
-                "chat_jid": ev.chat_jid,
-                "text": ev.text,
-                "reminder_id": ev.reminder_id,
-            }
-            return [RowChange("message.queued", _message_key(env, ev.message_id), params)]
-        case MessageSent() as ev:
-            params = {
-                **base,
-                "message_id": ev.message_id,
-                "attempt": ev.attempt,
-                "status": "sent",
-                "rank": STATUS_RANK["sent"],
-            }
-            return [RowChange("message.sent", _message_key(env, ev.message_id), params)]
-        case MessageSendFailed() as ev:
-            return _send_failed(sequence, env, ev)
-        case MessageStatus() as ev:
-            params = {
-                **base,
-                "message_id": ev.message_id,
-                "status": ev.status,
-                "rank": STATUS_RANK[ev.status],
-            }
-            return [RowChange("message.status", _message_key(env, ev.message_id), params)]
         case _:
             return reminder_changes(sequence, env)
 
