@@ -6,14 +6,9 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-__all__ = ["SQLITE_PRAGMAS", "open_engine", "sqlite_path", "sqlite_pragmas"]
+from services.store.adapters.sqlite_writer import SQLITE_PRAGMAS
 
-SQLITE_PRAGMAS = (
-    "PRAGMA journal_mode=WAL",
-    "PRAGMA synchronous=NORMAL",
-    "PRAGMA busy_timeout=10000",
-    "PRAGMA cache_size=-65536",  # 64 MiB of pages: index inserts stay in memory
-)
+__all__ = ["SQLITE_PRAGMAS", "open_engine", "sqlite_path", "sqlite_pragmas"]
 
 
 def sqlite_path(url: str) -> Path | None:
