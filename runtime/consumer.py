@@ -13,6 +13,7 @@ position, here, so no caller needs a retry loop of its own.
 import asyncio
 import contextlib
 import json
+from collections import deque
 from collections.abc import Coroutine, Sequence
 from typing import Any, Protocol, runtime_checkable
 
@@ -56,6 +57,10 @@ class EventHandler(Protocol):
 class PreparingHandler(EventHandler, Protocol):
     """A handler with work to do on a batch before applying it that does not depend on the
     batches before it (computing rows, encoding): done while the previous batch is applied.
+
+    It may also have ``in_flight`` (an int, default 1): how many batches it takes at once.
+    More than one only if each ``apply`` ends after those that began before it, and a batch
+    whose predecessor failed fails too (never applied over the gap).
     """
 
     def prepare(self, batch: Sequence[Delivered]) -> Sequence[Delivered]:
@@ -210,9 +215,11 @@ async def _consume(
     puller = _Puller(js, durable, batch_size)
     await puller.start()
     prepare = handler.prepare if isinstance(handler, PreparingHandler) else None
-    # Batch k is applied while batch k+1 is received, decoded and prepared; never two applies
-    # at once, and a batch is acknowledged only once applied.
-    applying: _Applying | None = None
+    depth = max(1, int(getattr(handler, "in_flight", 1))) if prepare is not None else 1
+    # Batch k is applied while batch k+1 is received, decoded and prepared. A preparing
+    # handler may take ``in_flight`` batches at once if its applies end in the order they
+    # began; otherwise one at a time. A batch is acknowledged only once applied.
+    applying: deque[_Applying] = deque()
     try:
         while not stop.is_set():
             msgs = await puller.next_batch()
@@ -228,17 +235,22 @@ async def _consume(
                         "consumer.undecodable_event", durable=durable, sequence=seq, error=str(exc)
                     )
             work = prepare(batch) if prepare is not None and batch else batch
-            if applying is not None:
-                await applying.finish()
-                applying = None
+            while len(applying) >= depth or (applying and not work):
+                await applying.popleft().finish()
             if work:
                 position = work[-1].sequence
-                applying = _Applying(handler.apply(work), msgs[-1])
+                applying.append(_Applying(handler.apply(work), msgs[-1]))
             elif msgs:
-                await msgs[-1].ack()
+                await msgs[-1].ack()  # nothing to apply, nothing applying: all of it is done
+    except BaseException:
+        for unfinished in applying:  # the first error is the one to report
+            with contextlib.suppress(Exception):
+                await unfinished.finish()
+        raise
+    else:
+        for unfinished in applying:
+            await unfinished.finish()
     finally:
-        if applying is not None:
-            await applying.finish()
         await puller.close()
 
 

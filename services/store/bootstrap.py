@@ -29,6 +29,7 @@ class WatchedProjection:
     def __init__(self, projection: SqlProjection, watch: PositionWatch) -> None:
         self._projection = projection
         self._watch = watch
+        self.in_flight = projection.in_flight  # applies end in order: the watch only advances
 
     async def position(self) -> int:
         value = await self._projection.position()

@@ -1,5 +1,6 @@
 """The SQL projection: applies a batch of events and its position in one transaction."""
 
+import asyncio
 from collections.abc import Sequence
 from typing import Any
 
@@ -63,6 +64,10 @@ class SqlProjection:
         )
         self._sqlite = sqlite_path(str(engine.url)) if dialect == "sqlite" else None
         self._writer: SqliteWriter | None = None
+        self._starting = asyncio.Lock()
+        self._sent: int | None = None  # the last sequence sent to the writer: the next's "after"
+        # On SQLite the next batch may wait in the writer's pipe while this one commits.
+        self.in_flight = 2 if self._sqlite is not None else 1
 
     async def position(self) -> int:
         async with self._engine.connect() as conn:
@@ -91,20 +96,31 @@ class SqlProjection:
                 await conn.exec_driver_sql(statement, rows)
 
     async def _apply_sqlite(self, batch: Sequence[Delivered]) -> None:
-        assert self._sqlite is not None
-        if self._writer is None or self._writer.closed:
-            sql = str(_position_query("sqlite", False).compile(compile_kwargs=LITERAL))
-            self._writer = await SqliteWriter.start(self._sqlite, sql)
+        writer = await self._running_writer()
         request = batch.request if isinstance(batch, PreparedBatch) else None
+        # Sent in the order of the calls (nothing awaited before the send): each batch
+        # expects the database at the end of the one sent before it.
+        after, self._sent = self._sent, batch[-1].sequence
         while batch:
             if request is None:
                 request = SqliteWriter.encode(batch[0].sequence, self._all_writes(batch))
             try:
-                await self._writer.transaction(request)
+                await writer.transaction(request, after)
                 return
             except AlreadyApplied as applied:  # a redelivery of what this database holds
                 batch = [item for item in batch if item.sequence > applied.position]
-                request = None
+                request, after = None, None
+
+    async def _running_writer(self) -> SqliteWriter:
+        assert self._sqlite is not None
+        async with self._starting:
+            if self._writer is None or self._writer.closed:
+                if self._writer is not None:
+                    await self._writer.aclose()
+                sql = str(_position_query("sqlite", False).compile(compile_kwargs=LITERAL))
+                self._writer = await SqliteWriter.start(self._sqlite, sql)
+                self._sent = None  # a new writer: the database is wherever it is
+            return self._writer
 
     def _all_writes(self, fresh: Sequence[Delivered]) -> list[Write]:
         """(driver SQL, rows) in the order to execute them: the events' row changes, batched,

@@ -21,6 +21,7 @@ import sqlite3
 import struct
 import sys
 import traceback
+from collections import deque
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,7 +48,9 @@ Write = tuple[str, Sequence[Sequence[Any]]]
 
 F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)
 PIPE_SIZE = 1 << 20  # Linux's default ceiling (/proc/sys/fs/pipe-max-size)
-_LENGTH = struct.Struct(">Q")  # every message on the pipes: its length, then pickle bytes
+_LENGTH = struct.Struct(">Q")  # every message on the pipes: its length, then its bytes
+_AFTER = struct.Struct(">q")  # a request's bytes: the position it expects (-1: any), pickle
+_HEADER = struct.Struct(">Qq")
 
 
 class AlreadyApplied(Exception):
@@ -73,10 +76,13 @@ def _frame(value: object) -> bytes:
 
 
 class SqliteWriter:
-    """Runs guarded transactions on a SQLite file in a child process, one at a time.
+    """Runs guarded transactions on a SQLite file in a child process, in the order sent.
 
     The child is ``python -m services.store.adapters.sqlite_writer``: its stdin brings
-    requests, its stdout takes replies, its stderr is the store's.
+    requests, its stdout takes replies, its stderr is the store's. Several requests may be
+    on their way at once (the next one waits in the pipe while the child runs the current
+    one); each names the position it expects the database to be at, so a batch behind one
+    that failed is refused rather than applied over the gap.
     """
 
     def __init__(self, process: asyncio.subprocess.Process) -> None:
@@ -84,8 +90,10 @@ class SqliteWriter:
         assert process.stdin is not None and process.stdout is not None
         self._requests = process.stdin
         self._replies = process.stdout
-        self._lock = asyncio.Lock()
+        self._sending = asyncio.Lock()
+        self._waiting: deque[asyncio.Future[tuple[str, Any]]] = deque()
         self._closed = False
+        self._reader = asyncio.ensure_future(self._read_replies())
 
     @classmethod
     async def start(cls, path: Path, position_sql: str) -> "SqliteWriter":
@@ -104,35 +112,62 @@ class SqliteWriter:
     @staticmethod
     def encode(first_sequence: int, writes: list[Write]) -> bytes:
         """The request for one transaction, ready to send (done ahead, on the caller's time)."""
-        return _frame(_Request(first_sequence, writes))
+        return pickle.dumps(_Request(first_sequence, writes), protocol=pickle.HIGHEST_PROTOCOL)
 
-    async def transaction(self, request: bytes) -> None:
-        """Apply an encoded request in one transaction; raises ``AlreadyApplied`` or
-        ``WriterFailed``. Cancelled or failed, the writer is closed and must be replaced."""
-        async with self._lock:
-            try:
+    async def transaction(self, request: bytes, after: int | None = None) -> None:
+        """Apply an encoded request in one transaction, once the database is at ``after``
+        (any position if None). Raises ``AlreadyApplied`` when it holds the request's first
+        sequence, ``WriterFailed`` otherwise; failed or cancelled, the writer closes."""
+        if self._closed:
+            raise WriterFailed("the writer is closed")
+        reply = asyncio.get_running_loop().create_future()
+        try:
+            async with self._sending:
+                self._waiting.append(reply)
+                self._requests.write(_HEADER.pack(len(request) + _AFTER.size, _after(after)))
                 self._requests.write(request)
                 await self._requests.drain()
-                size = _LENGTH.unpack(await self._replies.readexactly(_LENGTH.size))[0]
-                outcome, detail = pickle.loads(await self._replies.readexactly(size))
-            except (asyncio.IncompleteReadError, ConnectionError) as exc:
-                self.close()
-                code = self._process.returncode
-                raise WriterFailed(f"the writer process died (exit {code}): {exc!r}") from None
-            except BaseException:
-                self.close()
-                raise
+            outcome, detail = await reply
+        except ConnectionError as exc:
+            reply.cancel()
+            self.close()
+            raise WriterFailed(f"the writer process is gone: {exc!r}") from None
+        except BaseException:
+            reply.cancel()
+            self.close()
+            raise
+        if outcome == "ok":
+            return
         if outcome == "stale":
             raise AlreadyApplied(detail)
-        if outcome == "error":
-            raise WriterFailed(detail)
+        self.close()
+        if outcome == "gap":
+            raise WriterFailed(f"the database is at {detail}, not {after}: a batch is missing")
+        raise WriterFailed(detail)
+
+    async def _read_replies(self) -> None:
+        """Hand each reply to its request, in order; when the child is gone, fail the rest."""
+        try:
+            while True:
+                size = _LENGTH.unpack(await self._replies.readexactly(_LENGTH.size))[0]
+                outcome = pickle.loads(await self._replies.readexactly(size))
+                reply = self._waiting.popleft()
+                if not reply.done():
+                    reply.set_result(outcome)
+        except (asyncio.IncompleteReadError, ConnectionError) as exc:
+            failure = WriterFailed(f"the writer process died: {exc!r}")
+        self._closed = True
+        while self._waiting:
+            reply = self._waiting.popleft()
+            if not reply.done():
+                reply.set_exception(failure)
 
     @property
     def closed(self) -> bool:
         return self._closed
 
     def close(self) -> None:
-        """Hang up: the child exits once its current transaction (if any) has ended."""
+        """Hang up: the child exits once it has run what it was sent."""
         self._closed = True
         with contextlib.suppress(OSError, RuntimeError):
             self._requests.close()
@@ -141,6 +176,11 @@ class SqliteWriter:
         """Close and wait for the child to exit: nothing writes the file afterwards."""
         self.close()
         await self._process.wait()
+        await self._reader
+
+
+def _after(position: int | None) -> int:
+    return -1 if position is None else position
 
 
 def _widen(stream: asyncio.StreamWriter | None) -> None:
@@ -179,12 +219,13 @@ def _serve(path: str, position_sql: str, requests: BinaryIO, replies: BinaryIO) 
         db.execute(pragma)
     try:
         while True:
-            header = requests.read(_LENGTH.size)
-            if len(header) < _LENGTH.size:
+            header = requests.read(_HEADER.size)
+            if len(header) < _HEADER.size:
                 return  # the parent hung up (or died)
-            request: _Request = pickle.loads(requests.read(_LENGTH.unpack(header)[0]))
+            size, after = _HEADER.unpack(header)
+            request: _Request = pickle.loads(requests.read(size - _AFTER.size))
             try:
-                replies.write(_frame(_run(db, position_sql, request)))
+                replies.write(_frame(_run(db, position_sql, after, request)))
                 replies.flush()
             except OSError:
                 return
@@ -192,7 +233,9 @@ def _serve(path: str, position_sql: str, requests: BinaryIO, replies: BinaryIO) 
         db.close()
 
 
-def _run(db: sqlite3.Connection, position_sql: str, request: _Request) -> tuple[str, Any]:
+def _run(
+    db: sqlite3.Connection, position_sql: str, after: int, request: _Request
+) -> tuple[str, Any]:
     try:
         db.execute("BEGIN IMMEDIATE")
         row = db.execute(position_sql).fetchone()
@@ -200,6 +243,9 @@ def _run(db: sqlite3.Connection, position_sql: str, request: _Request) -> tuple[
         if done >= request.first_sequence:
             db.execute("ROLLBACK")
             return ("stale", done)
+        if after >= 0 and done != after:
+            db.execute("ROLLBACK")
+            return ("gap", done)
         for sql, rows in request.writes:
             db.executemany(sql, rows)
         db.execute("COMMIT")

@@ -37,6 +37,7 @@ class _UntilTarget:
         self._progress = progress
         self._started = time.perf_counter()
         self._first = 0
+        self.in_flight = projection.in_flight
 
     async def position(self) -> int:
         self._first = await self._projection.position()

@@ -21,7 +21,7 @@ from services.store.adapters.checksum import table_checksums
 from services.store.adapters.database import open_engine
 from services.store.adapters.migrate import upgrade
 from services.store.adapters.projection import SqlProjection
-from services.store.adapters.sqlite_writer import WriterFailed, sqlite_time
+from services.store.adapters.sqlite_writer import SqliteWriter, WriterFailed, sqlite_time
 from services.store.adapters.sqltypes import UtcDateTime
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -122,6 +122,46 @@ async def test_a_cancelled_apply_neither_loses_nor_doubles(tmp_path: Path) -> No
     await ref.apply(items)
     await ref.close()
     assert await checksums(url) == await checksums(ref_url)
+
+
+POSITION = "SELECT position FROM projection_positions WHERE name = 'store'"
+SAVE = (
+    "INSERT INTO projection_positions (name, position) VALUES ('store', ?) "
+    "ON CONFLICT (name) DO UPDATE SET position = excluded.position"
+)
+
+
+async def test_a_batch_sent_behind_a_failed_one_is_refused(tmp_path: Path) -> None:
+    """Two transactions on their way at once; the first fails: the second must not be
+    applied over the gap, though it was already in the pipe when the first failed."""
+    url, projection = await fresh(tmp_path, "live")  # a migrated, empty database
+    await projection.close()
+    writer = await SqliteWriter.start(tmp_path / "live.db", POSITION)
+    failing = SqliteWriter.encode(
+        1, [("INSERT INTO no_such_table VALUES (1)", [()]), (SAVE, [(10,)])]
+    )
+    behind = SqliteWriter.encode(11, [(SAVE, [(20,)])])
+    first = asyncio.ensure_future(writer.transaction(failing, None))
+    second = asyncio.ensure_future(writer.transaction(behind, 10))
+    with pytest.raises(WriterFailed, match="no such table"):
+        await first
+    with pytest.raises(WriterFailed, match="a batch is missing"):
+        await second
+    await writer.aclose()
+    assert await SqlProjection(open_engine(url)).position() == 0
+
+
+async def test_batches_on_their_way_together_commit_in_order(tmp_path: Path) -> None:
+    url, projection = await fresh(tmp_path, "live")
+    await projection.close()
+    writer = await SqliteWriter.start(tmp_path / "live.db", POSITION)
+    sends = [
+        writer.transaction(SqliteWriter.encode(n * 10 + 1, [(SAVE, [(n * 10 + 10,)])]), n * 10)
+        for n in range(5)
+    ]
+    await asyncio.gather(*sends)
+    await writer.aclose()
+    assert await SqlProjection(open_engine(url)).position() == 50
 
 
 WRITER_THEN_SLEEP = """
