@@ -131,7 +131,7 @@ class SqliteWriter:
         except ConnectionError as exc:
             reply.cancel()
             self.close()
-            raise WriterFailed(f"the writer process is gone: {exc!r}") from None
+            raise WriterFailed(f"the writer process died: {exc!r}") from None
         except BaseException:
             reply.cancel()
             self.close()
