@@ -68,7 +68,9 @@ class PreparingHandler(EventHandler, Protocol):
         ...
 
 
-async def _bind(js: JetStreamContext, durable: str, filters: list[str], position: int) -> None:
+async def _bind(js: JetStreamContext, durable: str, filters: list[str], position: int) -> int:
+    """Make the durable stand right after ``position``; returns the consumer sequence its next
+    delivery will carry (deliveries are numbered without gaps, redeliveries included)."""
     config = ConsumerConfig(
         durable_name=durable,
         deliver_policy=DeliverPolicy.BY_START_SEQUENCE,
@@ -90,9 +92,11 @@ async def _bind(js: JetStreamContext, durable: str, filters: list[str], position
         if delivered != position or acked != position or current != sorted(filters):
             await js.delete_consumer(EVENTS_STREAM, durable)
             raise NotFoundError
+        return (info.delivered.consumer_seq if info.delivered else 0) + 1
     except NotFoundError:
         await js.add_consumer(EVENTS_STREAM, config)
         log.info("consumer.created", durable=durable, start=position + 1)
+        return 1
 
 
 def _stream_sequence(msg: Msg) -> int:
@@ -101,6 +105,14 @@ def _stream_sequence(msg: Msg) -> int:
     if len(tokens) == 9:  # $JS.ACK.<stream>.<consumer>.<delivered>.<sseq>.<cseq>.<ts>.<pending>
         return int(tokens[5])
     return int(msg.metadata.sequence.stream)
+
+
+def _consumer_sequence(msg: Msg) -> int:
+    """The consumer's delivery number from the ack subject (see ``_stream_sequence``)."""
+    tokens = (msg.reply or "").split(".")
+    if len(tokens) == 9:
+        return int(tokens[6])
+    return int(msg.metadata.sequence.consumer)
 
 
 def _nothing_pending(msg: Msg) -> bool:
@@ -120,8 +132,9 @@ class _Puller:
     costs a third of the raw read rate). One request at a time keeps stream order.
     """
 
-    def __init__(self, js: JetStreamContext, durable: str, batch_size: int) -> None:
+    def __init__(self, js: JetStreamContext, durable: str, batch_size: int, first: int) -> None:
         self._nc = js._nc
+        self.next_delivery = first  # the consumer sequence the next message must carry
         self._subject = f"$JS.API.CONSUMER.MSG.NEXT.{EVENTS_STREAM}.{durable}"
         self._batch = batch_size
         self._request = json.dumps({"batch": batch_size, "expires": 500_000_000}).encode()
@@ -140,6 +153,16 @@ class _Puller:
             self._open = 0  # 404/408/409: the request ended with what it had
             self._done.set()
             return
+        if self._interrupted is not None:
+            return  # after a gap nothing more is taken: binding again delivers it all anew
+        delivery = _consumer_sequence(msg)
+        if delivery != self.next_delivery:
+            # Delivered but never received (interest not yet known to the node delivering, in
+            # a cluster's election): JetStream would only resend them after ack_wait.
+            self._interrupted = f"deliveries {self.next_delivery}..{delivery - 1} lost in transit"
+            self._done.set()
+            return
+        self.next_delivery = delivery + 1
         self._buffer.append(msg)
         self._open = max(self._open - 1, 0)
         if self._open == 0 or _nothing_pending(msg):
@@ -211,9 +234,9 @@ async def _consume(
     batch_size: int,
 ) -> None:
     position = await handler.position()
-    await _bind(js, durable, filters, position)
-    puller = _Puller(js, durable, batch_size)
+    puller = _Puller(js, durable, batch_size, await _bind(js, durable, filters, position))
     await puller.start()
+    quiet = 0  # pulls in a row that brought nothing
     prepare = handler.prepare if isinstance(handler, PreparingHandler) else None
     depth = max(1, int(getattr(handler, "in_flight", 1))) if prepare is not None else 1
     # Batch k is applied while batch k+1 is received, decoded and prepared. A preparing
@@ -223,6 +246,9 @@ async def _consume(
     try:
         while not stop.is_set():
             msgs = await puller.next_batch()
+            quiet = 0 if msgs else quiet + 1
+            if quiet % QUIET_CHECK == QUIET_CHECK - 1:
+                await _check_nothing_lost(js, durable, puller.next_delivery)
             batch: list[Delivered] = []
             for msg in msgs:
                 seq = _stream_sequence(msg)
@@ -252,6 +278,20 @@ async def _consume(
             await unfinished.finish()
     finally:
         await puller.close()
+
+
+QUIET_CHECK = 10  # pulls (0.5 s each) with nothing before asking the server what it delivered
+
+
+async def _check_nothing_lost(js: JetStreamContext, durable: str, next_delivery: int) -> None:
+    """After a quiet while: if the server delivered more than arrived, bind again now."""
+    try:
+        info = await js.consumer_info(EVENTS_STREAM, durable)
+    except NotFoundError:
+        raise _PullInterrupted("the consumer is gone") from None
+    delivered = info.delivered.consumer_seq if info.delivered else 0
+    if delivered >= next_delivery:
+        raise _PullInterrupted(f"deliveries {next_delivery}..{delivered} lost in transit")
 
 
 class _Applying:
