@@ -3,16 +3,11 @@ each reminder once. Skips, saying why, when ``WA_TEST_POSTGRES_URL`` is unreacha
 
 import asyncio
 import itertools
-import os
-import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
 
 import msgspec
 import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from contracts.commands import Accepted
 from contracts.reminders import ScheduleReminder
@@ -20,28 +15,16 @@ from runtime.bus import Bus
 from runtime.settings import Settings
 from tests.integration.reminder.standin import StandInSession
 from tests.integration.reminder.support import command, events, reminder_service, soon
+from tests.support.postgres import scratch_database
 from tests.support.waiting import eventually
 
-POSTGRES_URL = os.environ.get(
-    "WA_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-)
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
 async def postgres_url() -> AsyncIterator[str]:
-    admin = create_async_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    name = f"wa_reminder_{uuid.uuid4().hex[:12]}"
-    try:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # unreachable or not allowed: skip, saying why
-        await admin.dispose()
-        pytest.skip(f"PostgreSQL not usable at {POSTGRES_URL} ({type(exc).__name__}: {exc})")
-    yield make_url(POSTGRES_URL).set(database=name).render_as_string(False)
-    async with admin.connect() as conn:
-        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    await admin.dispose()
+    async with scratch_database("wa_reminder") as url:
+        yield url
 
 
 async def test_two_instances_on_postgres_send_each_reminder_once(

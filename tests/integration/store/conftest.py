@@ -6,7 +6,6 @@ Unreachable: the PostgreSQL cases skip, saying why.
 """
 
 import asyncio
-import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
@@ -18,10 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from services.store.adapters.database import open_engine
 from services.store.adapters.migrate import upgrade
-
-POSTGRES_URL = os.environ.get(
-    "WA_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-)
+from tests.support.postgres import POSTGRES_URL
 
 
 async def _admin_engine() -> AsyncEngine | str:

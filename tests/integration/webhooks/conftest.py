@@ -3,17 +3,12 @@ on SQLite and on PostgreSQL, ``WA_TEST_POSTGRES_URL``, skipped when unreachable)
 retry timings, and a receiver on loopback."""
 
 import asyncio
-import os
-import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import msgspec
 import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from contracts.commands import Refused
 from contracts.envelope import Envelope, make_event
@@ -34,15 +29,11 @@ from runtime.embedded_nats import EmbeddedNats
 from runtime.settings import Settings, load_settings
 from services.webhooks.bootstrap import run
 from tests.integration.webhooks.receiver import Receiver
+from tests.support.postgres import scratch_database
 from tests.support.waiting import eventually
 
 _encoder = msgspec.json.Encoder()
 _reply: msgspec.json.Decoder[WebhookReply] = msgspec.json.Decoder(WebhookReply)
-
-
-POSTGRES_URL = os.environ.get(
-    "WA_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -51,18 +42,8 @@ async def db_url(request: pytest.FixtureRequest) -> AsyncIterator[str]:
     if request.param == "sqlite":
         yield ""
         return
-    admin = create_async_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    name = f"wa_webhooks_{uuid.uuid4().hex[:12]}"
-    try:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # unreachable or not allowed: skip, saying why
-        await admin.dispose()
-        pytest.skip(f"PostgreSQL not usable at {POSTGRES_URL}: {type(exc).__name__}: {exc}")
-    yield make_url(POSTGRES_URL).set(database=name).render_as_string(False)
-    async with admin.connect() as conn:
-        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    await admin.dispose()
+    async with scratch_database("wa_webhooks") as url:
+        yield url
 
 
 @pytest.fixture
