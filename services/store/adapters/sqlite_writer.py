@@ -23,7 +23,7 @@ import sys
 import traceback
 from collections import deque
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
@@ -33,7 +33,6 @@ __all__ = [
     "SqliteWriter",
     "Write",
     "WriterFailed",
-    "sqlite_time",
 ]
 
 SQLITE_PRAGMAS = (  # every connection to a store file, the writer's and the readers'
@@ -192,28 +191,13 @@ def _widen(stream: asyncio.StreamWriter | None) -> None:
             fcntl.fcntl(pipe.fileno(), F_SETPIPE_SZ, PIPE_SIZE)
 
 
-def sqlite_time(value: datetime) -> str:
-    """As ``UtcDateTime`` stores it on SQLite: naive UTC, ``YYYY-MM-DD HH:MM:SS.ffffff``."""
-    if value.tzinfo is not UTC:
-        if value.tzinfo is not None:
-            value = value.astimezone(UTC)
-        return value.replace(tzinfo=None).isoformat(" ", "microseconds")
-    return value.isoformat(" ", "microseconds")[:26]  # without the "+00:00"
-
-
-class _TimeText(dict[datetime, str]):
-    """``sqlite_time`` remembered: an event's instant recurs in several columns and rows."""
-
-    def __missing__(self, value: datetime) -> str:
-        if len(self) >= 10_000:
-            self.clear()
-        text = self[value] = sqlite_time(value)
-        return text
+def _refuse_time(value: datetime) -> str:
+    raise TypeError(f"{value!r}: times reach the writer as SQLite text (compiled.py binds them)")
 
 
 def _serve(path: str, position_sql: str, requests: BinaryIO, replies: BinaryIO) -> None:
     """The child: one connection, one transaction per request, until the parent hangs up."""
-    sqlite3.register_adapter(datetime, _TimeText().__getitem__)
+    sqlite3.register_adapter(datetime, _refuse_time)  # not Python's default, silently wrong
     db = sqlite3.connect(path, isolation_level=None)
     for pragma in SQLITE_PRAGMAS:
         db.execute(pragma)

@@ -18,10 +18,11 @@ from sqlalchemy.dialects import sqlite
 from bench.store_events import event_stream
 from runtime.consumer import Delivered
 from services.store.adapters.checksum import table_checksums
+from services.store.adapters.compiled import sqlite_time
 from services.store.adapters.database import open_engine
 from services.store.adapters.migrate import upgrade
 from services.store.adapters.projection import SqlProjection
-from services.store.adapters.sqlite_writer import SqliteWriter, WriterFailed, sqlite_time
+from services.store.adapters.sqlite_writer import SqliteWriter, WriterFailed
 from services.store.adapters.sqltypes import UtcDateTime
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -151,6 +152,23 @@ async def test_a_batch_sent_behind_a_failed_one_is_refused(tmp_path: Path) -> No
     assert await SqlProjection(open_engine(url)).position() == 0
 
 
+async def test_a_time_not_bound_as_text_is_refused(tmp_path: Path) -> None:
+    """Python's own datetime adapter would store another format, which queries comparing
+    text would then misorder: the writer refuses such a row and keeps nothing."""
+    url, projection = await fresh(tmp_path, "live")
+    await projection.close()
+    writer = await SqliteWriter.start(tmp_path / "live.db", POSITION)
+    at = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    request = SqliteWriter.encode(
+        1, [("INSERT INTO tenants (id, first_seen_at) VALUES (?, ?)", [("t1", at)]), (SAVE, [(1,)])]
+    )
+    with pytest.raises(WriterFailed, match="times reach the writer as SQLite text"):
+        await writer.transaction(request, 0)
+    await writer.aclose()
+    assert await SqlProjection(open_engine(url)).position() == 0
+    assert (await checksums(url))["tenants"][0] == 0
+
+
 async def test_batches_on_their_way_together_commit_in_order(tmp_path: Path) -> None:
     url, projection = await fresh(tmp_path, "live")
     await projection.close()
@@ -229,7 +247,7 @@ def _alive(pid: int) -> bool:
         datetime(1999, 12, 31, 23, 59, 59, 999999, tzinfo=timezone(timedelta(hours=-5))),
     ],
 )
-def test_the_writer_stores_times_as_sqlalchemy_does(value: datetime) -> None:
+def test_rows_bind_times_as_sqlalchemy_stores_them(value: datetime) -> None:
     """Queries bind times through SQLAlchemy and compare them as text: same format, always."""
     dialect = sqlite.dialect()
     process = UtcDateTime().dialect_impl(dialect).bind_processor(dialect)
