@@ -1,0 +1,67 @@
+"""The puller's tap on nats-py's parser, on a real NATS server: its inbox's deliveries come
+raw, every other subscription of the same connection is untouched, and closing removes it."""
+
+import asyncio
+
+import pytest
+
+from contracts.envelope import make_event
+from contracts.events import SessionCreated
+from contracts.subjects import event_filter
+from runtime.bus import Bus
+from runtime.consumer import _bind
+from runtime.pull import Puller, _sequences, _status, ack
+from tests.support.waiting import eventually
+
+
+async def published(bus: Bus, count: int) -> None:
+    for n in range(count):
+        event = make_event(SessionCreated(name=f"n{n}"), tenant="t1", session=f"s{n}")
+        await bus.publisher.publish(event)
+
+
+async def test_deliveries_come_raw_and_other_subscriptions_as_before(bus: Bus) -> None:
+    await published(bus, 5)
+    nc = bus.js._nc
+    plain: asyncio.Queue[bytes] = asyncio.Queue()
+
+    async def on_plain(msg: object) -> None:
+        await plain.put(msg.data)  # type: ignore[attr-defined]
+
+    other = await nc.subscribe("elsewhere", cb=on_plain)
+    puller = Puller(bus.js, "pulled", 3, await _bind(bus.js, "pulled", [event_filter()], 0))
+    await puller.start()
+    first = await puller.next_batch()
+    assert [seq for seq, _, _ in first] == [1, 2, 3]  # a full batch of 3
+    assert all(data.startswith(b"{") and reply.startswith(b"$JS.ACK.") for _, data, reply in first)
+    await nc.publish("elsewhere", b"still a Msg")
+    assert await asyncio.wait_for(plain.get(), 5) == b"still a Msg"
+    second = await puller.next_batch()
+    assert [seq for seq, _, _ in second] == [4, 5]  # all there was: no wait for the expiry
+    await ack(bus.js, second[-1][2])
+    await puller.close()
+    assert puller._sub._id not in nc._wa_taps  # type: ignore[attr-defined]
+
+    async def acknowledged() -> bool:  # acknowledging the last acknowledged all
+        info = await bus.js.consumer_info("WA_EVENTS", "pulled")
+        return info.ack_floor.stream_seq == 5
+
+    await eventually(acknowledged)
+    await other.unsubscribe()
+
+
+def test_ack_subjects_of_both_forms_give_the_sequences() -> None:
+    assert _sequences(b"$JS.ACK.WA_EVENTS.store.1.120.7.1700000000000000000.3") == (120, 7, 3)
+    domain = b"$JS.ACK.hub.ACCHASH.WA_EVENTS.store.1.120.7.1700000000000000000.3.tok"
+    assert _sequences(domain) == (120, 7, 3)
+    with pytest.raises(ValueError, match="not a JetStream delivery"):
+        _sequences(b"_INBOX.abc")
+
+
+def test_status_lines_give_code_and_description() -> None:
+    assert _status(b"NATS/1.0 408 Request Timeout\r\nNats-Pending-Messages: 2\r\n\r\n") == (
+        "408",
+        "Request Timeout",
+    )
+    assert _status(b"NATS/1.0 409 Consumer Deleted\r\n\r\n") == ("409", "Consumer Deleted")
+    assert _status(b"NATS/1.0\r\nNats-Msg-Id: x\r\n\r\n") == ("", "")
