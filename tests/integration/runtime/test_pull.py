@@ -44,7 +44,7 @@ async def test_deliveries_come_raw_and_other_subscriptions_as_before(bus: Bus) -
 
     async def acknowledged() -> bool:  # acknowledging the last acknowledged all
         info = await bus.js.consumer_info("WA_EVENTS", "pulled")
-        return info.ack_floor.stream_seq == 5
+        return bool(info.ack_floor.stream_seq == 5)
 
     await eventually(acknowledged)
     await other.unsubscribe()
