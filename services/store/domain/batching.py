@@ -27,18 +27,17 @@ def plan_runs(changes: Iterable[RowChange]) -> list[Run]:
     last_run_of_op: dict[Op, int] = {}
     last_run_touching: dict[tuple[str, ...], int] = {}
     touching = last_run_touching.get
-    for change in changes:
-        keys = change.keys
+    for op, keys, params in changes:  # unpacked: a NamedTuple's fields cost a call each
         if len(keys) == 1:  # the common case, without a generator
             barrier = touching(keys[0], -1)
         else:
             barrier = max([touching(k, -1) for k in keys], default=-1)
-        index = last_run_of_op.get(change.op, -1)
+        index = last_run_of_op.get(op, -1)
         if index < barrier or index < 0:
-            runs.append(Run(change.op))
+            runs.append(Run(op))
             index = len(runs) - 1
-            last_run_of_op[change.op] = index
-        runs[index].params.append(change.params)
+            last_run_of_op[op] = index
+        runs[index].params.append(params)
         for key in keys:
             last_run_touching[key] = index
     return runs

@@ -1,6 +1,5 @@
 """The projection rules: one event in, the row changes it causes out. Pure; no I/O."""
 
-from typing import Any
 
 from contracts.envelope import Envelope
 from contracts.events import (
@@ -26,15 +25,17 @@ __all__ = ["STATUS_RANK", "changes_for"]
 # A delivery status only moves forward: a late "delivered" never undoes a "read".
 STATUS_RANK = {"queued": 0, "failed": 1, "sent": 2, "delivered": 3, "read": 4, "played": 5}
 RECEIVED_RANK = 10
+SENT_RANK = STATUS_RANK["sent"]
 
 
 def changes_for(sequence: int, env: Envelope) -> list[RowChange]:
     """The row changes of one event, in the order they must be applied."""
+    payload = env.payload
+    if type(payload) is MessageReceived:  # most of any stream: no match, no shared dicts
+        return _received(env, payload)
     session_key = (("session", env.tenant, env.session),)
     base = {"tenant": env.tenant, "session_id": env.session, "at": env.occurred_at}
-    match env.payload:  # the most frequent events first: each case is one isinstance check
-        case MessageReceived() as ev:
-            return _received(base, ev)
+    match payload:  # the most frequent events first: each case is one isinstance check
         case MessageStatus() as ev:
             params = {
                 **base,
@@ -64,9 +65,9 @@ def changes_for(sequence: int, env: Envelope) -> list[RowChange]:
         case MessageSendFailed() as ev:
             return _send_failed(sequence, env, ev)
         case ContactUpdated() as ev:
-            return contact_changes(
-                base, ev.jid, ev.lid, ev.phone_number, ev.push_name, ev.saved_name
-            )
+            tenant, session, at = env.tenant, env.session, env.occurred_at
+            names = (ev.push_name, ev.saved_name)
+            return contact_changes(tenant, session, at, ev.jid, ev.lid, ev.phone_number, *names)
         case SessionCreated(name=name):
             return [
                 RowChange("tenant.seen", (("tenant", env.tenant),), base),
@@ -106,13 +107,13 @@ def _message_key(env: Envelope, message_id: str) -> tuple[tuple[str, ...], ...]:
     return (("message", env.tenant, env.session, message_id),)
 
 
-def _received(base: dict[str, Any], ev: MessageReceived) -> list[RowChange]:
+def _received(env: Envelope, ev: MessageReceived) -> list[RowChange]:
     from_me = ev.from_me
-    tenant, session = base["tenant"], base["session_id"]
+    tenant, session, at = env.tenant, env.session, env.occurred_at
     params = {
         "tenant": tenant,
         "session_id": session,
-        "at": base["at"],
+        "at": at,
         "message_id": ev.message_id,
         "chat_jid": ev.chat_jid,
         "sender_jid": ev.sender_phone_jid or ev.sender_jid,
@@ -123,17 +124,16 @@ def _received(base: dict[str, Any], ev: MessageReceived) -> list[RowChange]:
         "sent_at": ev.sent_at,
         "is_old": ev.is_old,
         "status": "sent" if from_me else "received",
-        "rank": STATUS_RANK["sent"] if from_me else RECEIVED_RANK,
+        "rank": SENT_RANK if from_me else RECEIVED_RANK,
     }
-    changes = [
-        RowChange("message.received", (("message", tenant, session, ev.message_id),), params)
-    ]
-    if not from_me:
-        by_lid = ev.sender_jid.endswith("@lid")
-        lid = ev.sender_lid or (ev.sender_jid if by_lid else None)
-        jid = ev.sender_phone_jid or (None if by_lid else ev.sender_jid)
-        changes += contact_changes(base, jid or lid or ev.sender_jid, lid, None, ev.push_name, None)
-    return changes
+    message = RowChange("message.received", (("message", tenant, session, ev.message_id),), params)
+    if from_me:
+        return [message]
+    by_lid = ev.sender_jid.endswith("@lid")
+    lid = ev.sender_lid or (ev.sender_jid if by_lid else None)
+    jid = ev.sender_phone_jid or (None if by_lid else ev.sender_jid)
+    contact = jid or lid or ev.sender_jid
+    return [message, *contact_changes(tenant, session, at, contact, lid, None, ev.push_name, None)]
 
 
 def _send_failed(sequence: int, env: Envelope, ev: MessageSendFailed) -> list[RowChange]:
