@@ -1,6 +1,5 @@
 """The projection rules: one event in, the row changes it causes out. Pure; no I/O."""
 
-
 from contracts.envelope import Envelope
 from contracts.events import (
     ContactUpdated,

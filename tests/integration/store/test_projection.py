@@ -132,3 +132,27 @@ async def test_a_lid_contact_is_linked_when_its_phone_jid_shows(engine: AsyncEng
     assert (rows[0]["jid"], rows[0]["lid"], rows[0]["phone_number"]) == (phone, lid, "201000000002")
     assert (rows[0]["saved_name"], rows[0]["push_name"]) == ("Mona S.", "Mona M")
     assert message["is_old"] is True
+
+
+async def test_a_message_by_phone_alone_keeps_what_is_known_of_the_contact(
+    engine: AsyncEngine,
+) -> None:
+    """Later messages name the sender by phone JID only: the LID and the saved name stay,
+    the push name and the time move on."""
+    lid, phone = "99887766@lid", "201000000002@s.whatsapp.net"
+
+    def received(n: int, push_name: str) -> MessageReceived:
+        return MessageReceived(
+            message_id=f"in{n}", chat_jid=phone, sender_jid=phone, push_name=push_name, sent_at=T0
+        )
+
+    events = [
+        ev(ContactUpdated(jid=phone, lid=lid, saved_name="Mona S."), 1),
+        ev(received(2, "Mona"), 2),
+        ev(received(3, "Mona M"), 3),
+    ]
+    await project(engine, delivered(events), batch=1)
+    async with engine.connect() as conn:
+        (row,) = list((await conn.execute(select(contacts))).mappings())
+    assert (row["jid"], row["lid"], row["saved_name"]) == (phone, lid, "Mona S.")
+    assert (row["push_name"], row["updated_at"]) == ("Mona M", T0 + timedelta(seconds=3))
