@@ -16,6 +16,7 @@ and exits.
 import asyncio
 import contextlib
 import fcntl
+import marshal
 import pickle
 import sqlite3
 import struct
@@ -23,9 +24,8 @@ import sys
 import traceback
 from collections import deque
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO, NamedTuple
+from typing import Any, BinaryIO
 
 __all__ = [
     "SQLITE_PRAGMAS",
@@ -54,7 +54,7 @@ Write = tuple[str, Sequence[Sequence[Any]]]
 F_SETPIPE_SZ = getattr(fcntl, "F_SETPIPE_SZ", 1031)
 PIPE_SIZE = 1 << 20  # Linux's default ceiling (/proc/sys/fs/pipe-max-size)
 _LENGTH = struct.Struct(">Q")  # every message on the pipes: its length, then its bytes
-_AFTER = struct.Struct(">q")  # a request's bytes: the position it expects (-1: any), pickle
+_AFTER = struct.Struct(">q")  # a request: the position it expects (-1: any), then marshal
 _HEADER = struct.Struct(">Qq")
 
 
@@ -70,9 +70,8 @@ class WriterFailed(Exception):
     """The transaction failed in the writer process (rolled back), or the process died."""
 
 
-class _Request(NamedTuple):
-    first_sequence: int
-    writes: list[Write]
+_Request = tuple[int, list[Write]]
+"""A transaction: the stream sequence of its first event, and its writes."""
 
 
 def _frame(value: object) -> bytes:
@@ -116,8 +115,12 @@ class SqliteWriter:
 
     @staticmethod
     def encode(first_sequence: int, writes: list[Write]) -> bytes:
-        """The request for one transaction, ready to send (done ahead, on the caller's time)."""
-        return pickle.dumps(_Request(first_sequence, writes), protocol=pickle.HIGHEST_PROTOCOL)
+        """The request for one transaction, ready to send (done ahead, on the caller's time).
+
+        Rows hold plain values only (str, int, float, bytes, None; times already as text):
+        anything else raises ValueError here. ``marshal``, not ``pickle``: the child is the
+        same interpreter, and it is twice as fast both ways for such rows."""
+        return marshal.dumps((first_sequence, writes))
 
     async def transaction(self, request: bytes, after: int | None = None) -> None:
         """Apply an encoded request in one transaction, once the database is at ``after``
@@ -197,13 +200,8 @@ def _widen(stream: asyncio.StreamWriter | None) -> None:
             fcntl.fcntl(pipe.fileno(), F_SETPIPE_SZ, PIPE_SIZE)
 
 
-def _refuse_time(value: datetime) -> str:
-    raise TypeError(f"{value!r}: times reach the writer as SQLite text (compiled.py binds them)")
-
-
 def _serve(path: str, position_sql: str, requests: BinaryIO, replies: BinaryIO) -> None:
     """The child: one connection, one transaction per request, until the parent hangs up."""
-    sqlite3.register_adapter(datetime, _refuse_time)  # not Python's default, silently wrong
     db = sqlite3.connect(path, isolation_level=None)
     for pragma in SQLITE_PRAGMAS:
         db.execute(pragma)
@@ -213,7 +211,7 @@ def _serve(path: str, position_sql: str, requests: BinaryIO, replies: BinaryIO) 
             if len(header) < _HEADER.size:
                 return  # the parent hung up (or died)
             size, after = _HEADER.unpack(header)
-            request: _Request = pickle.loads(requests.read(size - _AFTER.size))
+            request: _Request = marshal.loads(requests.read(size - _AFTER.size))
             try:
                 replies.write(_frame(_run(db, position_sql, after, request)))
                 replies.flush()
@@ -226,17 +224,18 @@ def _serve(path: str, position_sql: str, requests: BinaryIO, replies: BinaryIO) 
 def _run(
     db: sqlite3.Connection, position_sql: str, after: int, request: _Request
 ) -> tuple[str, Any]:
+    first_sequence, writes = request
     try:
         db.execute("BEGIN IMMEDIATE")
         row = db.execute(position_sql).fetchone()
         done = int(row[0]) if row and row[0] is not None else 0
-        if done >= request.first_sequence:
+        if done >= first_sequence:
             db.execute("ROLLBACK")
             return ("stale", done)
         if after >= 0 and done != after:
             db.execute("ROLLBACK")
             return ("gap", done)
-        for sql, rows in request.writes:
+        for sql, rows in writes:
             db.executemany(sql, rows)
         db.execute("COMMIT")
         return ("ok", None)
