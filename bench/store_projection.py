@@ -1,18 +1,22 @@
 """Store projection speed: raw stream read (nats-py) vs the store projecting into SQLite.
 
-    .venv/bin/python -m bench.store_projection [--events 50000] [--naive 3000] [--rounds 3]
+    .venv/bin/python -m bench.store_projection [--events 50000] [--naive 3000] [--rounds 5]
 
 One run, one embedded NATS server, the same events: prints events/s for (1) reading the
 stream with a nats-py ordered consumer, (2) the store's projection (run_consumer + SQLite,
 batched), (3) a naive projection that commits one event per transaction, (4) for context,
 reading through nats-py's durable pull API (fetch) without doing anything; and the ratios.
-The target is judged against (1), the fastest way nats-py reads a stream.
+The target is judged against (1), the fastest way nats-py reads a stream: each round reads
+the stream raw and then projects it, and the verdict is the median of the rounds' ratios
+(this machine's speed drifts by a third within a minute; a ratio measured back to back is
+steadier than the best raw round over the best store round, which is printed as well).
 """
 
 import argparse
 import asyncio
 import os
 import resource
+import statistics
 import tempfile
 import time
 from collections.abc import Sequence
@@ -139,8 +143,8 @@ async def project(js: JetStreamContext, url: str, count: int, naive: bool, name:
 
 async def main(events: int, naive_events: int, rounds: int) -> None:
     tune_gc()  # as every service process does (runtime.service): for both readers alike
-    raw: Rate | None = None
-    store: Rate | None = None
+    raws: list[Rate] = []
+    stores: list[Rate] = []
     pulled: Rate | None = None
     with tempfile.TemporaryDirectory() as tmp:
         server = EmbeddedNats(Path(tmp) / "nats")
@@ -149,19 +153,20 @@ async def main(events: int, naive_events: int, rounds: int) -> None:
             bus = await open_bus(load_settings({}, nats_url=server.url), "bench")
             last = await publish_fast(bus.js, encoded_stream(events))
             assert last == events, (last, events)
-            for n in range(rounds):  # alternate, keep the best of each: less noise from load
-                raw = best(raw, await raw_read(bus.js, events))
+            for n in range(rounds):  # each round: both readers, back to back
+                raws.append(await raw_read(bus.js, events))
                 url = f"sqlite+aiosqlite:///{tmp}/store{n}.db"
-                store = best(store, await project(bus.js, url, events, False, f"store{n}"))
+                stores.append(await project(bus.js, url, events, False, f"store{n}"))
                 pulled = best(pulled, await fetch_read(bus.js, events, f"fetch{n}"))
             naive_url = f"sqlite+aiosqlite:///{tmp}/naive.db"
             naive = await project(bus.js, naive_url, naive_events, True, "naive")
             await bus.close()
         finally:
             server.stop()
+    assert pulled is not None
+    raw, store = _best(raws), _best(stores)
     print(f"\nstore projection benchmark: {events:,} events, best of {rounds} rounds")
     print(f"(naive: the first {naive_events:,}; load average {os.getloadavg()[0]:.1f})\n")
-    assert raw is not None and store is not None and pulled is not None
     print(f"{'reader':<46}{'events/s':>10}{'x raw':>8}{'events/CPU-s':>14}{'x raw':>8}")
     rows = [
         ("raw stream read (nats-py ordered consumer)", raw),
@@ -174,16 +179,33 @@ async def main(events: int, naive_events: int, rounds: int) -> None:
             f"{label:<46}{r.wall:>10,.0f}{r.wall / raw.wall:>8.2f}"
             f"{r.cpu:>14,.0f}{r.cpu / raw.cpu:>8.2f}"
         )
-    ratio = store.wall / raw.wall
+    paired = [s.wall / r.wall for r, s in zip(raws, stores, strict=True)]
+    print("\nround        " + "".join(f"{n + 1:>8}" for n in range(rounds)))
+    print("raw ev/s     " + "".join(f"{r.wall:>8,.0f}" for r in raws))
+    print("store ev/s   " + "".join(f"{s.wall:>8,.0f}" for s in stores))
+    print("store / raw  " + "".join(f"{ratio:>8.2f}" for ratio in paired))
+    ratio = statistics.median(paired)
     verdict = "meets" if ratio >= 0.5 else "MISSES"
-    print(f"\nstore / raw = {ratio:.2f} wall-clock ({verdict} the target of 0.50)")
+    print(
+        f"\nstore / raw = {ratio:.2f} wall-clock, the median of the rounds' ratios "
+        f"({verdict} the target of 0.50)"
+    )
+    print(f"best store / best raw = {store.wall / raw.wall:.2f} (the table's rows)")
     print(f"store / nats-py durable pull read = {store.wall / pulled.wall:.2f} (context only)")
+
+
+def _best(rates: list[Rate]) -> Rate:
+    found: Rate | None = None
+    for rate in rates:
+        found = best(found, rate)
+    assert found is not None
+    return found
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--events", type=int, default=50_000)
     parser.add_argument("--naive", type=int, default=3_000)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     asyncio.run(main(args.events, args.naive, args.rounds))
