@@ -31,13 +31,16 @@ async def test_deliveries_come_raw_and_other_subscriptions_as_before(bus: Bus) -
     other = await nc.subscribe("elsewhere", cb=on_plain)
     puller = Puller(bus.js, "pulled", 3, await _bind(bus.js, "pulled", [event_filter()], 0))
     await puller.start()
-    first = await puller.next_batch()
-    assert [seq for seq, _, _ in first] == [1, 2, 3]  # a full batch of 3
-    assert all(data.startswith(b"{") and reply.startswith(b"$JS.ACK.") for _, data, reply in first)
+    batches = [await puller.next_batch()]
     await nc.publish("elsewhere", b"still a Msg")
     assert await asyncio.wait_for(plain.get(), 5) == b"still a Msg"
-    second = await puller.next_batch()
-    assert [seq for seq, _, _ in second] == [4, 5]  # all there was: no wait for the expiry
+    while sum(map(len, batches)) < 5:  # all there was: no waiting for the requests' expiry
+        batches.append(await puller.next_batch())
+    assert [seq for batch in batches for seq, _, _ in batch] == [1, 2, 3, 4, 5]
+    assert all(0 < len(batch) <= 6 for batch in batches)  # at most two requests' worth
+    first = batches[0]
+    assert all(data.startswith(b"{") and reply.startswith(b"$JS.ACK.") for _, data, reply in first)
+    second = batches[-1]
     await ack(bus.js, second[-1][2])
     await puller.close()
     assert puller._sub._id not in nc._wa_taps  # type: ignore[attr-defined]
@@ -65,3 +68,24 @@ def test_status_lines_give_code_and_description() -> None:
     )
     assert _status(b"NATS/1.0 409 Consumer Deleted\r\n\r\n") == ("409", "Consumer Deleted")
     assert _status(b"NATS/1.0\r\nNats-Msg-Id: x\r\n\r\n") == ("", "")
+
+
+async def test_expired_requests_are_renewed_so_later_events_come_without_a_stall(
+    bus: Bus,
+) -> None:
+    """On a quiet stream the open requests expire (status 408) every half second and are
+    asked again; events published later arrive then, not after the 5 s lost-request guard."""
+    await published(bus, 1)
+    puller = Puller(bus.js, "quiet", 10, await _bind(bus.js, "quiet", [event_filter()], 0))
+    await puller.start()
+    assert [seq for seq, _, _ in await puller.next_batch()] == [1]
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    assert await puller.next_batch() == []  # an expiry: nothing came
+    await published(bus, 2)
+    later: list[int] = []
+    while len(later) < 2:
+        later += [seq for seq, _, _ in await puller.next_batch()]
+    assert later == [2, 3]
+    assert loop.time() - started < 4.5  # renewed on expiry, never waited out the 5 s guard
+    await puller.close()
