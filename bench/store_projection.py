@@ -170,7 +170,7 @@ async def main(events: int, naive_events: int, rounds: int) -> None:
     print(f"{'reader':<46}{'events/s':>10}{'x raw':>8}{'events/CPU-s':>14}{'x raw':>8}")
     rows = [
         ("raw stream read (nats-py ordered consumer)", raw),
-        (f"store projection, SQLite, batches of {BATCH_SIZE}", store),
+        (f"store projection, SQLite, pulls of {BATCH_SIZE}", store),
         ("naive projection, one event per transaction", naive),
         ("durable pull read (nats-py fetch of 1000)", pulled),
     ]
