@@ -177,7 +177,8 @@ async def _consume(
         await puller.close()
 
 
-QUIET_CHECK = 10  # pulls (0.5 s each) with nothing before asking the server what it delivered
+QUIET_CHECK = 20  # empty pulls (two requests open, each expiring after 0.5 s: ~5 s) before
+# asking the server what it delivered
 
 
 async def _check_nothing_lost(js: JetStreamContext, durable: str, next_delivery: int) -> None:
