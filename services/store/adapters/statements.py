@@ -102,50 +102,30 @@ def build_statements(dialect: str) -> dict[Op, list[Executable]]:
         "updated_at": AT,
     }
 
-    def contact_upsert(*, lid: bool) -> Executable:
-        """Insert a contact by phone JID, or merge into it what is known now. Without a LID
-        the row's LID is left out of SET: SQLite rewrites the index entry of any column it
-        assigns, even to the same value (1.4 us less per incoming message)."""
-        values = {"lid": P("lid")} if lid else {}
+    def contact_upsert(keyed_by: dict[str, Any], merge: tuple[str, ...]) -> Executable:
+        """Insert a contact keyed by ``keyed_by["jid"]``, or merge into it what is known now:
+        each column of ``merge`` keeps its value unless a new one comes. A column left out of
+        ``merge`` is not assigned: SQLite rewrites the index entry of any column it assigns,
+        even to the same value (the LID of a contact seen by phone JID alone: 1.4 us less per
+        incoming message)."""
         stmt = insert(c).values(
             tenant=P("tenant"),
             session_id=P("session_id"),
-            jid=P("jid"),
-            phone_number=P("phone_number"),
             push_name=P("push_name"),
             saved_name=P("saved_name"),
             updated_at=AT,
-            **values,
+            **keyed_by,
         )
         ex = stmt.excluded
-        merged = {
-            name: func.coalesce(ex[name], c.c[name])
-            for name in ("lid", "phone_number", "push_name", "saved_name")
-            if lid or name != "lid"
-        }
+        merged = {name: func.coalesce(ex[name], c.c[name]) for name in merge}
         return stmt.on_conflict_do_update(
             index_elements=[c.c.tenant, c.c.session_id, c.c.jid],
             set_={**merged, "updated_at": ex.updated_at},
         )
 
+    names = ("push_name", "saved_name")
+    by_phone = {"jid": P("jid"), "phone_number": P("phone_number")}
     linked = and_(same_contact, c.c.lid == P("lid"), c.c.jid != P("lid"))
-    lid_insert = insert(c).values(
-        tenant=P("tenant"),
-        session_id=P("session_id"),
-        jid=P("lid"),
-        lid=P("lid"),
-        push_name=P("push_name"),
-        saved_name=P("saved_name"),
-        updated_at=AT,
-    )
-    lid_upsert = lid_insert.on_conflict_do_update(
-        index_elements=[c.c.tenant, c.c.session_id, c.c.jid],
-        set_={
-            "push_name": func.coalesce(lid_insert.excluded.push_name, c.c.push_name),
-            "saved_name": func.coalesce(lid_insert.excluded.saved_name, c.c.saved_name),
-            "updated_at": lid_insert.excluded.updated_at,
-        },
-    )
     other = c.alias("linked")
     linked_exists = exists().where(
         other.c.tenant == P("tenant"),
@@ -275,14 +255,14 @@ def build_statements(dialect: str) -> dict[Op, list[Executable]]:
             .on_conflict_do_nothing(index_elements=[send_failures.c.event_id])
         ],
         "message.status": [forward()],
-        "contact.by_phone": [contact_upsert(lid=False)],
+        "contact.by_phone": [contact_upsert(by_phone, ("phone_number", *names))],
         "contact.linked": [
-            contact_upsert(lid=True),
+            contact_upsert({**by_phone, "lid": P("lid")}, ("lid", "phone_number", *names)),
             delete(c).where(same_contact, c.c.jid == P("lid")),
         ],
         "contact.by_lid": [
             update(c).where(linked).values(**contact_names),
-            lid_upsert,
+            contact_upsert({"jid": P("lid"), "lid": P("lid")}, names),
             delete(c).where(lid_row, linked_exists),
         ],
         "reminder.scheduled": [

@@ -26,26 +26,18 @@ def contact_changes(
     push_name: str | None,
     saved_name: str | None,
 ) -> list[RowChange]:
-    if jid.endswith("@lid"):
-        params = {
-            "tenant": tenant,
-            "session_id": session,
-            "at": at,
-            "push_name": push_name,
-            "saved_name": saved_name,
-            "lid": jid,
-        }
-        return [RowChange("contact.by_lid", (("contact", tenant, session, jid),), params)]
     params = {
         "tenant": tenant,
         "session_id": session,
         "at": at,
         "push_name": push_name,
         "saved_name": saved_name,
-        "jid": jid,
-        "lid": lid,
-        "phone_number": phone_number or phone_of(jid),
     }
+    if jid.endswith("@lid"):
+        params["lid"] = jid
+        return [RowChange("contact.by_lid", (("contact", tenant, session, jid),), params)]
+    params["jid"], params["lid"] = jid, lid
+    params["phone_number"] = phone_number or phone_of(jid)
     if lid:
         keys = (("contact", tenant, session, jid), ("contact", tenant, session, lid))
         return [RowChange("contact.linked", keys, params)]

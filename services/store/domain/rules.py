@@ -49,7 +49,7 @@ def changes_for(sequence: int, env: Envelope) -> list[RowChange]:
                 "message_id": ev.message_id,
                 "attempt": ev.attempt,
                 "status": "sent",
-                "rank": STATUS_RANK["sent"],
+                "rank": SENT_RANK,
             }
             return [RowChange("message.sent", _message_key(env, ev.message_id), params)]
         case MessageQueued() as ev:
@@ -125,7 +125,7 @@ def _received(env: Envelope, ev: MessageReceived) -> list[RowChange]:
         "status": "sent" if from_me else "received",
         "rank": SENT_RANK if from_me else RECEIVED_RANK,
     }
-    message = RowChange("message.received", (("message", tenant, session, ev.message_id),), params)
+    message = RowChange("message.received", _message_key(env, ev.message_id), params)
     if from_me:
         return [message]
     by_lid = ev.sender_jid.endswith("@lid")
