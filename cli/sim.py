@@ -17,6 +17,8 @@ from contracts.simulator import (
     SimSent,
 )
 from contracts.subjects import sim_subject
+from runtime.nats_auth.permissions import OPERATOR
+from runtime.nats_conn import client_credentials
 from runtime.settings import load_settings
 
 _encoder = msgspec.json.Encoder()
@@ -88,7 +90,9 @@ def run(args: argparse.Namespace) -> int:
 async def _send(verb: str, request: Any) -> int:
     settings = load_settings()
     url = settings.nats_url or f"nats://127.0.0.1:{settings.nats_port}"
-    nc = await nats.connect(url.split(","))
+    creds = client_credentials(settings, OPERATOR)
+    auth = {"user": creds.user, "password": creds.password} if creds else {}
+    nc = await nats.connect(url.split(","), **auth)
     try:
         msg = await nc.request(sim_subject(verb), _encoder.encode(request), timeout=10)
     finally:

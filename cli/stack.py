@@ -11,8 +11,13 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import aiohttp
+import nats
+from nats.aio.client import Client
 
-from runtime.embedded_nats import EmbeddedNats, free_port
+from runtime.embedded_nats import free_port
+from runtime.nats_auth.credentials import Credentials, ensure_service_credentials
+from runtime.nats_auth.node import LockedNats
+from runtime.nats_auth.permissions import OPERATOR
 
 SERVICES = ("session", "store", "reminder", "webhooks", "gateway")
 
@@ -30,7 +35,12 @@ class LocalStack:
     ) -> None:
         self.data_dir = Path(data_dir).resolve()
         self.services = services
-        self.nats = None if nats_url else EmbeddedNats(self.data_dir / "nats", port=nats_port)
+        # Embedded: a locked server, its service users' credentials made on first start
+        self.credentials: dict[str, Credentials] = {}
+        self.nats: LockedNats | None = None
+        if not nats_url:
+            self.credentials = ensure_service_credentials(self.data_dir)
+            self.nats = LockedNats(self.data_dir / "nats", self.credentials, port=nats_port)
         self.gateway_port = gateway_port or free_port()
         self.env = dict(os.environ if env is None else env)
         self.env.setdefault("WA_ADMIN_TOKEN", "adm_" + secrets.token_urlsafe(24))
@@ -46,6 +56,13 @@ class LocalStack:
     @property
     def admin_token(self) -> str:
         return self.env["WA_ADMIN_TOKEN"]
+
+    async def connect_operator(self, **options: object) -> Client:
+        """A NATS connection with every permission (tests, tools): the operator's user."""
+        creds = self.credentials.get(OPERATOR)
+        auth = {"user": creds.user, "password": creds.password} if creds else {}
+        servers = self.env["WA_NATS_URL"].split(",")
+        return await nats.connect(servers, **auth, **options)
 
     async def start(self, timeout: float = 30.0) -> None:
         if self.nats:

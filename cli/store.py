@@ -15,6 +15,7 @@ import time
 from typing import Any
 
 from runtime.bus import open_bus
+from runtime.nats_auth.permissions import OPERATOR
 from runtime.rpc import BackendUnavailable, ping_subject, request
 from runtime.settings import Settings, load_settings
 from services.store.adapters.database import sqlite_path
@@ -53,7 +54,7 @@ class _Printer:
 
 
 async def _store_running(settings: Settings) -> bool:
-    bus = await open_bus(settings, "wa-store-cli")
+    bus = await open_bus(settings, "wa-store-cli", OPERATOR)
     try:
         await request(bus.nc, ping_subject("store"), b"", timeout=1.0)
         return True
@@ -77,7 +78,7 @@ async def _rebuild(into: str | None) -> int:
         for leftover in (staged, *(staged.with_name(staged.name + s) for s in ("-wal", "-shm"))):
             leftover.unlink(missing_ok=True)  # a rebuild always starts from sequence 1
     print(f"rebuilding the store into {target}")
-    bus = await open_bus(settings, "wa-store-rebuild")
+    bus = await open_bus(settings, "wa-store-rebuild", OPERATOR)
     try:
         position = await rebuild_into(bus.js, target, _Printer())
     finally:

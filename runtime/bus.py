@@ -7,11 +7,12 @@ from nats.aio.client import Client
 from nats.errors import NoRespondersError
 from nats.errors import TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
-from nats.js.errors import ServiceUnavailableError
+from nats.js.errors import NotFoundError, ServiceUnavailableError
 
 from runtime.eventlog import EventPublisher, ensure_stream
 from runtime.logging import get_logger
-from runtime.nats_conn import connect
+from runtime.nats_auth.permissions import owns_stream
+from runtime.nats_conn import client_credentials, connect
 from runtime.settings import Settings
 
 __all__ = ["Bus", "open_bus"]
@@ -29,25 +30,33 @@ class Bus:
         await self.nc.drain()
 
 
-async def open_bus(settings: Settings, name: str) -> Bus:
+async def open_bus(settings: Settings, name: str, user: str = "") -> Bus:
+    """``user``: whose credentials to use when none are set explicitly (default: ``name``)."""
     if not settings.nats_url:
         raise RuntimeError("WA_NATS_URL is not set (wa up sets it for the services it starts)")
-    nc = await connect(settings.nats_url, name)
+    creds = client_credentials(settings, user or name)
+    nc = await connect(settings.nats_url, name, creds)
     js = nc.jetstream(timeout=settings.request_timeout_s)
-    await _ensure_stream_when_ready(js, settings)
+    await _ensure_stream_when_ready(js, settings, owner=creds is None or owns_stream(creds.user))
     return Bus(nc=nc, js=js, publisher=EventPublisher(js, timeout=settings.request_timeout_s))
 
 
-async def _ensure_stream_when_ready(js: JetStreamContext, settings: Settings) -> None:
-    """A cluster that is still electing its JetStream leader answers late or "unavailable"."""
+async def _ensure_stream_when_ready(
+    js: JetStreamContext, settings: Settings, *, owner: bool
+) -> None:
+    """A cluster that is still electing its JetStream leader answers late or "unavailable";
+    a service that does not own the stream waits for its owner to create it."""
     delay, waited = 0.1, 0.0
     while True:
         try:
             await ensure_stream(
-                js, replicas=settings.stream_replicas, dedupe_s=settings.dedupe_window_s
+                js,
+                replicas=settings.stream_replicas,
+                dedupe_s=settings.dedupe_window_s,
+                owner=owner,
             )
             return
-        except (NatsTimeout, ServiceUnavailableError, NoRespondersError) as exc:
+        except (NatsTimeout, ServiceUnavailableError, NoRespondersError, NotFoundError) as exc:
             if waited > 60:
                 raise
             log.info("bus.jetstream_not_ready", error=repr(exc), retry_in=delay)

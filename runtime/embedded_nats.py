@@ -2,6 +2,7 @@
 
 import asyncio
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -27,10 +28,17 @@ def free_port() -> int:
 class EmbeddedNats:
     """One ``nats-server -js`` process on loopback, its store under ``data_dir``."""
 
-    def __init__(self, data_dir: Path, port: int = 0, extra_args: list[str] | None = None):
+    def __init__(
+        self,
+        data_dir: Path,
+        port: int = 0,
+        extra_args: list[str] | None = None,
+        config: Path | None = None,
+    ):
         self.data_dir = Path(data_dir)
         self.port = port or free_port()
         self.extra_args = extra_args or []
+        self.config = config  # a config file (users, permissions); the flags below win
         self._proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -41,6 +49,7 @@ class EmbeddedNats:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         args = [nats_server_binary(), "-a", "127.0.0.1", "-p", str(self.port), "-js"]
         args += ["-sd", str(self.data_dir), "-l", str(self.data_dir / "nats.log")]
+        args += ["-c", str(self.config)] if self.config else []
         self._proc = subprocess.Popen([*args, *self.extra_args], stdin=subprocess.DEVNULL)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
@@ -54,6 +63,12 @@ class EmbeddedNats:
             except OSError:
                 await asyncio.sleep(0.05)
         raise TimeoutError(f"nats-server did not listen on {self.port}")
+
+    def reload(self) -> None:
+        """Re-read the config file (SIGHUP): users added or removed take effect at once, and the
+        connections of a removed user are closed."""
+        if self._proc and self._proc.poll() is None:
+            self._proc.send_signal(signal.SIGHUP)
 
     def stop(self, kill: bool = False) -> None:
         if self._proc and self._proc.poll() is None:

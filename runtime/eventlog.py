@@ -22,8 +22,11 @@ class PublishFailed(RuntimeError):
     """The log did not acknowledge an event before the deadline."""
 
 
-async def ensure_stream(js: JetStreamContext, *, replicas: int = 1, dedupe_s: float = 600) -> None:
-    """Create the events stream or update its settings; safe to call from any service."""
+async def ensure_stream(
+    js: JetStreamContext, *, replicas: int = 1, dedupe_s: float = 600, owner: bool = True
+) -> None:
+    """Create the events stream or update its settings; safe to call from any service. Not
+    the ``owner`` (a locked bus lets only the event publishers set it): wait until it exists."""
     config = StreamConfig(
         name=EVENTS_STREAM,
         subjects=[EVENT_SUBJECTS],
@@ -36,7 +39,11 @@ async def ensure_stream(js: JetStreamContext, *, replicas: int = 1, dedupe_s: fl
     )
     try:
         await js.stream_info(EVENTS_STREAM)
+        if not owner:
+            return
     except NotFoundError:
+        if not owner:
+            raise
         try:
             await js.add_stream(config)
             log.info("eventlog.stream_created", stream=EVENTS_STREAM, replicas=replicas)

@@ -13,6 +13,9 @@ __all__ = ["Settings", "from_env", "load_settings"]
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     nats_url: str = ""  # empty: `wa up` starts an embedded server and fills this in
     nats_port: int = 14222  # the embedded server's port; never the machine's 4222
+    nats_user: str = ""  # with nats_password: this process's NATS user (compose, secrets)
+    nats_password: str = ""
+    nats_credentials_file: str = ""  # else a JSON {"user","password"} file; else the data dir's
     data_dir: str = "var"
     stream_replicas: int = 1
     dedupe_window_s: float = 600.0

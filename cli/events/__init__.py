@@ -19,6 +19,9 @@ from nats.js.errors import APIError
 from cli.events import commands
 from cli.events.files import CommandError
 from runtime.logging import configure_logging
+from runtime.nats_auth.credentials import Credentials
+from runtime.nats_auth.permissions import OPERATOR
+from runtime.nats_conn import client_credentials
 from runtime.settings import load_settings
 
 __all__ = ["register"]
@@ -56,7 +59,8 @@ def _runner(command: Command) -> Callable[[argparse.Namespace], int]:
             print("wa events: give --nats-url or set WA_NATS_URL", file=sys.stderr)
             return 2
         try:
-            return asyncio.run(_connected(command, args, url, settings.request_timeout_s))
+            creds = client_credentials(settings, OPERATOR)
+            return asyncio.run(_connected(command, args, url, settings.request_timeout_s, creds))
         except (CommandError, ValueError) as exc:
             print(f"wa events {args.verb}: {exc}", file=sys.stderr)
             return 2
@@ -67,7 +71,13 @@ def _runner(command: Command) -> Callable[[argparse.Namespace], int]:
     return run
 
 
-async def _connected(command: Command, args: argparse.Namespace, url: str, timeout: float) -> int:
+async def _connected(
+    command: Command,
+    args: argparse.Namespace,
+    url: str,
+    timeout: float,
+    creds: Credentials | None,
+) -> int:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
 
@@ -77,7 +87,7 @@ async def _connected(command: Command, args: argparse.Namespace, url: str, timeo
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop_cleanly, sig)
-    nc = await _connect(url, timeout)
+    nc = await _connect(url, timeout, creds)
     try:
         return await command(args, nc.jetstream(timeout=timeout), stop)
     except APIError as exc:  # e.g. no events stream on that server yet
@@ -86,16 +96,18 @@ async def _connected(command: Command, args: argparse.Namespace, url: str, timeo
         await nc.close()
 
 
-async def _connect(url: str, timeout: float) -> Client:
+async def _connect(url: str, timeout: float, creds: Credentials | None) -> Client:
     """A few attempts, then a clear error: an operator's command must not hang on a typo."""
 
     async def quiet(_: Exception) -> None:
         return None
 
+    auth = {"user": creds.user, "password": creds.password} if creds else {}
     try:
         return await nats.connect(
             servers=url.split(","),
             name="wa-events",
+            **auth,
             connect_timeout=timeout,
             max_reconnect_attempts=2,
             reconnect_time_wait=0.2,

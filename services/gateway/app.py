@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import msgspec
 from aiohttp import web
 
-from runtime.nats_conn import connect
+from runtime.nats_conn import client_credentials, connect
 from runtime.settings import Settings
 from services.gateway.adapters.tenants import TenantRegistry
 from services.gateway.backends import Backends
@@ -57,7 +57,7 @@ API: tuple[Operations, ...] = (
 
 async def _nats(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
-    nc = await connect(settings.nats_url, "gateway")
+    nc = await connect(settings.nats_url, "gateway", client_credentials(settings, "gateway"))
     js = nc.jetstream(timeout=settings.request_timeout_s)
     app[BACKENDS] = Backends(nc, settings.request_timeout_s)
     app[JETSTREAM] = js

@@ -4,7 +4,6 @@ pair by QR and by phone code, watch each connect live (no reload), log out."""
 import re
 
 import msgspec
-import nats
 import pytest
 from playwright.async_api import Locator, Page, Request, expect
 
@@ -38,7 +37,7 @@ async def create(page: Page, name: str) -> tuple[Locator, str]:
 
 async def sim_scan(stack: LocalStack, session: str, phone: str) -> None:
     """The phone scans the QR (or enters the code), through the simulator's NATS control."""
-    nc = await nats.connect(stack.env["WA_NATS_URL"])
+    nc = await stack.connect_operator()
     try:
         msg = await nc.request(
             sim_subject("scan"), msgspec.json.encode(SimScan(session=session, phone=phone)), 5

@@ -9,7 +9,6 @@ from typing import Any
 
 import aiohttp
 import msgspec
-import nats
 from nats.aio.client import Client
 from nats.errors import TimeoutError as NatsTimeout
 from nats.js.api import ConsumerConfig, DeliverPolicy
@@ -56,7 +55,7 @@ async def started(data_dir: Path, **env: str) -> LocalStack:
 
 
 async def sim_client(stack: LocalStack) -> Client:
-    return await nats.connect(stack.env["WA_NATS_URL"], max_reconnect_attempts=-1)
+    return await stack.connect_operator(max_reconnect_attempts=-1)
 
 
 async def sim(nc: Client, verb: str, request: msgspec.Struct) -> SimReply:
