@@ -13,7 +13,6 @@ from typing import Any
 
 import aiohttp
 import msgspec
-import nats
 import pytest
 import pytest_asyncio
 from nats.aio.client import Client
@@ -74,7 +73,7 @@ async def admin(stack: LocalStack) -> AsyncIterator[Api]:
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def sim(stack: LocalStack) -> AsyncIterator[Client]:
-    nc = await nats.connect(stack.env["WA_NATS_URL"])
+    nc = await stack.connect_operator()
     yield nc
     await nc.close()
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import aiohttp
 import msgspec
-import nats
 import pytest
 from nats.aio.client import Client
 
@@ -58,7 +57,7 @@ async def pair(api: Api, nc: Client, session: str) -> None:
 async def test_a_reminder_waits_for_a_logged_out_number_and_goes_after_pairing(
     stack: LocalStack,
 ) -> None:
-    nc = await nats.connect(stack.env["WA_NATS_URL"])
+    nc = await stack.connect_operator()
     async with aiohttp.ClientSession() as http:
         admin = Api(http, stack.url, stack.admin_token)
         status, created = await admin.call("POST", "/v1/tenants", json={"name": "clinic"})

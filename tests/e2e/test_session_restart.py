@@ -14,6 +14,7 @@ from contracts.events import MessageReceived
 from contracts.ids import new_id
 from contracts.simulator import SimIncoming
 from runtime.bus import Bus, open_bus
+from runtime.nats_auth.permissions import OPERATOR
 from runtime.settings import load_settings
 from tests.integration.session.harness import Driver
 from tests.support.waiting import eventually
@@ -65,8 +66,10 @@ async def _until_delivered(d: Driver, incoming: SimIncoming) -> None:
 
 
 async def test_a_sigkill_loses_and_doubles_nothing(session_stack: LocalStack) -> None:
-    settings = load_settings({}, nats_url=session_stack.env["WA_NATS_URL"])
-    bus = await open_bus(settings, "test")
+    settings = load_settings(
+        {}, nats_url=session_stack.env["WA_NATS_URL"], data_dir=str(session_stack.data_dir)
+    )
+    bus = await open_bus(settings, "test", OPERATOR)
     try:
         await eventually(lambda: _ready(bus), timeout=20)
         d = Driver(bus)
