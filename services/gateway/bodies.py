@@ -9,6 +9,7 @@ import msgspec
 from aiohttp import web
 
 from contracts.ids import ID_PATTERN
+from contracts.patterns import whole
 from contracts.queries import DEFAULT_PAGE_SIZE, PageSize, ReminderStatusName
 from contracts.reminders import DEFAULT_REMIND_BEFORE
 from services.gateway.errors import ApiError
@@ -16,6 +17,7 @@ from services.gateway.errors import ApiError
 T = TypeVar("T")
 
 NO_NUL = r"^[^\x00]*$"  # NUL is no character of a text, and PostgreSQL cannot store it
+# (NO_NUL needs no whole(): its class holds "\n", so the match always reaches the end)
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=NO_NUL)]
 Id = Annotated[str, msgspec.Meta(pattern=ID_PATTERN)]
 Address = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=NO_NUL)]
@@ -77,8 +79,8 @@ class Params(msgspec.Struct, frozen=True, kw_only=True):
     """A query string: unknown parameters are ignored."""
 
 
-Cursor = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_=-]{1,512}$")]  # base64url
-AsciiAddress = Annotated[str, msgspec.Meta(pattern=r"^[ -~]{1,200}$")]  # short enough for a URL
+Cursor = Annotated[str, msgspec.Meta(pattern=whole(r"[A-Za-z0-9_=-]{1,512}"))]  # base64url
+AsciiAddress = Annotated[str, msgspec.Meta(pattern=whole(r"[ -~]{1,200}"))]  # fits in a URL
 
 
 class Page(Params, frozen=True, kw_only=True):
