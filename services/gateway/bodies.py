@@ -107,19 +107,33 @@ _typed: dict[type[Any], msgspec.json.Decoder[Any]] = {}
 
 
 async def read_body(request: web.Request, kind: type[T]) -> T:
-    """400 for bytes that are not JSON, 422 for JSON that is not a ``kind``."""
-    raw = await request.read()
+    """400 for bytes that are not JSON (or not UTF-8), 422 for JSON that is not a ``kind``."""
+    try:
+        raw = await request.read()
+    except ConnectionResetError as exc:  # the client closed before the body was complete
+        raise ApiError(400, "malformed_request", "the request body ended early") from exc
     decoder = _typed.get(kind) or _typed.setdefault(kind, msgspec.json.Decoder(kind))
     try:
         return decoder.decode(raw)  # type: ignore[no-any-return]
-    except msgspec.ValidationError as exc:
-        raise ApiError(422, "validation_failed", str(exc)) from exc
-    except msgspec.DecodeError as exc:
-        try:
-            _any.decode(raw)
-        except msgspec.DecodeError:
-            raise ApiError(400, "malformed_json", f"the body is not valid JSON: {exc}") from exc
-        raise ApiError(422, "validation_failed", str(exc)) from exc
+    except (msgspec.DecodeError, UnicodeDecodeError) as exc:  # ValidationError is a DecodeError
+        raise _refusal(raw, exc) from exc
+
+
+def _refusal(raw: bytes, exc: Exception) -> ApiError:
+    """The decoder stops at its first error, so a body refused for its shape may still hold
+    bytes that are no UTF-8 further on (msgspec raises those as UnicodeDecodeError): those are
+    400 as well."""
+    try:
+        raw.decode()
+    except UnicodeDecodeError as bad:
+        return ApiError(400, "malformed_json", f"the body is not valid UTF-8: {bad.reason}")
+    if isinstance(exc, msgspec.ValidationError):
+        return ApiError(422, "validation_failed", str(exc))
+    try:
+        _any.decode(raw)
+    except msgspec.DecodeError:
+        return ApiError(400, "malformed_json", f"the body is not valid JSON: {exc}")
+    return ApiError(422, "validation_failed", str(exc))
 
 
 def read_params(request: web.Request, kind: type[T]) -> T:
