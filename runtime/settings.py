@@ -25,6 +25,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     gateway_rate_per_s: float = 50.0  # per API key, per gateway instance (0: no limit)
     gateway_rate_burst: int = 100
     gateway_sse_heartbeat_s: float = 15.0  # a comment line on idle event streams
+    gateway_auth_failures_per_s: float = 0.2  # per client address, then 429 (0: no limit)
+    gateway_auth_failures_burst: int = 20
     max_schedule_ahead_s: float = 366 * 86400.0  # due_at / starts_at at most this far ahead
     admin_token: str = ""
     whatsapp: Literal["simulator", "neonize"] = "simulator"
