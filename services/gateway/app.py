@@ -15,6 +15,7 @@ from services.gateway.console import routes as console
 from services.gateway.domain.rate_limit import RateLimiter
 from services.gateway.errors import error_middleware
 from services.gateway.keys import (
+    AUTH_FAILURES,
     BACKENDS,
     CLOSING,
     JETSTREAM,
@@ -79,6 +80,11 @@ def create_app(settings: Settings) -> web.Application:
     app[METRICS] = GatewayMetrics()
     app[LIMITER] = RateLimiter(
         settings.gateway_rate_per_s, settings.gateway_rate_burst, clock=time.monotonic
+    )
+    app[AUTH_FAILURES] = RateLimiter(
+        settings.gateway_auth_failures_per_s,
+        settings.gateway_auth_failures_burst,
+        clock=time.monotonic,
     )
     app[CLOSING] = asyncio.Event()
     app[OPENAPI] = msgspec.json.encode(build_openapi([op for ops in API for op in ops.items]))

@@ -10,9 +10,7 @@ from typing import Any, Literal
 
 from aiohttp import web
 
-from services.gateway.auth import require_admin, require_tenant
-from services.gateway.keys import SETTINGS, TENANTS
-from services.gateway.middleware import enforce_rate_limit
+from services.gateway.access import admit
 
 __all__ = ["Auth", "Handler", "Operation", "Operations"]
 
@@ -49,7 +47,7 @@ class Operation:
     def error_statuses(self) -> list[int]:
         found = set(self.errors)
         if self.auth != "none":
-            found |= {401, 429, 503}
+            found |= {400, 401, 429, 503}  # 400: two Authorization headers
         if self.body is not None:
             found |= {400, 413, 422}
         if self.params is not None:
@@ -100,11 +98,7 @@ class Operations:
         def register(handler: Handler) -> Handler:
             async def guarded(request: web.Request) -> web.StreamResponse:
                 if auth != "none":
-                    enforce_rate_limit(request)
-                if auth == "admin":
-                    require_admin(request, request.app[SETTINGS].admin_token)
-                elif auth == "tenant":
-                    await require_tenant(request, request.app[TENANTS])
+                    await admit(request, auth)
                 return await handler(request)
 
             guarded.__name__ = handler.__name__

@@ -13,6 +13,7 @@ from services.gateway.middleware import request_id
 from services.gateway.operations import Operations
 from services.gateway.paths import path_id
 from services.gateway.responses import json_response
+from services.gateway.schedule import check_schedule
 
 ops = Operations("appointments")
 
@@ -33,6 +34,7 @@ async def _read(request: web.Request, appointment_id: str, accepted: Accepted | 
 )  # fmt: skip
 async def create_appointment(request: web.Request) -> web.Response:
     body = await read_body(request, NewAppointment)
+    check_schedule(request, "starts_at", body.starts_at)
     command = CreateAppointment(
         tenant=tenant_of(request),
         session=body.session_id,
@@ -65,6 +67,7 @@ async def get_appointment(request: web.Request) -> web.Response:
 async def move_appointment(request: web.Request) -> web.Response:
     appointment_id = path_id(request, "appointment_id", "appointment")
     body = await read_body(request, AppointmentChange)
+    check_schedule(request, "starts_at", body.starts_at)
     command = MoveAppointment(
         tenant=tenant_of(request),
         appointment_id=appointment_id,

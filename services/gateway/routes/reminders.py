@@ -13,6 +13,7 @@ from services.gateway.middleware import request_id
 from services.gateway.operations import Operations
 from services.gateway.paths import path_id
 from services.gateway.responses import ReminderPage, json_response
+from services.gateway.schedule import check_schedule
 
 ops = Operations("reminders")
 
@@ -24,6 +25,7 @@ ops = Operations("reminders")
 async def create_reminder(request: web.Request) -> web.Response:
     tenant = tenant_of(request)
     body = await read_body(request, NewReminder)
+    check_schedule(request, "due_at", body.due_at)
     command = ScheduleReminder(
         tenant=tenant,
         session=body.session_id,
