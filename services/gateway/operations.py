@@ -11,6 +11,7 @@ from typing import Any, Literal
 from aiohttp import web
 
 from services.gateway.auth import require_admin, require_tenant
+from services.gateway.idempotency import answer_once
 from services.gateway.keys import SETTINGS, TENANTS
 from services.gateway.middleware import enforce_rate_limit
 
@@ -36,6 +37,7 @@ class Operation:
     params: Any = None
     errors: tuple[int, ...] = ()
     other: dict[int, Any] = field(default_factory=dict)  # statuses with their own body type
+    idempotent: bool = False  # takes an Idempotency-Key (idempotency.py)
 
     @property
     def path_params(self) -> list[str]:
@@ -56,6 +58,8 @@ class Operation:
             found.add(422)
         if self.path_params:
             found.add(404)
+        if self.idempotent:
+            found |= {400, 409, 422}
         return sorted(found - set(self.other))
 
 
@@ -81,6 +85,7 @@ class Operations:
         errors: tuple[int, ...] = (),
         media: dict[str, Any] | None = None,
         other: dict[int, Any] | None = None,
+        idempotent: bool = False,
     ) -> Callable[[Handler], Handler]:
         operation = Operation(
             method=method,
@@ -95,6 +100,7 @@ class Operations:
             params=params,
             errors=errors,
             other=other or {},
+            idempotent=idempotent,
         )
 
         def register(handler: Handler) -> Handler:
@@ -105,6 +111,8 @@ class Operations:
                     require_admin(request, request.app[SETTINGS].admin_token)
                 elif auth == "tenant":
                     await require_tenant(request, request.app[TENANTS])
+                if idempotent:
+                    return await answer_once(request, handler, f"{method} {path}")
                 return await handler(request)
 
             guarded.__name__ = handler.__name__
