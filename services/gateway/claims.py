@@ -67,10 +67,10 @@ class Claims:
         deadline = self.clock() + self.wait_s
         pause = 0.02
         while True:
-            record = Record(fingerprint=fingerprint, seed=new_id(), state="running")
-            claim = await self._create(name, self._held(record))
-            if claim is not None:
-                return claim
+            record = self._held(Record(fingerprint=fingerprint, seed=new_id(), state="running"))
+            revision = await self.records.create(name, record)
+            if revision is not None:
+                return Claim(name, record, revision)
             found = await self.records.get(name)
             if found is not None:
                 existing, revision = found
@@ -80,41 +80,50 @@ class Claims:
                 if step == "replay" and existing.answer is not None:
                     return existing.answer
                 if step == "take":
-                    claim = await self._update(Claim(name, existing, revision), existing)
-                    if claim is not None:
+                    record = self._held(existing)
+                    revision = await self.records.update(name, record, revision)
+                    if revision is not None:
                         log.info("idempotency.taken_over", seed=existing.seed)
-                        return claim
+                        return Claim(name, record, revision)
             if self.clock() >= deadline:
                 raise InProgress(name)
             await self.sleep(pause)
             pause = min(pause * 2, 0.25)
 
     def _held(self, record: Record) -> Record:
+        """``record``, claimed by a new holder for one lease."""
         until = self.clock() + self.lease_s
-        return msgspec.structs.replace(record, state="running", until=until, answer=None)
+        return msgspec.structs.replace(
+            record, state="running", until=until, answer=None, holder=new_id()
+        )
 
-    async def _create(self, name: str, record: Record) -> Claim | None:
-        revision = await self.records.create(name, record)
-        return None if revision is None else Claim(name, record, revision)
-
-    async def _update(self, claim: Claim, record: Record) -> Claim | None:
-        held = self._held(record)
-        revision = await self.records.update(claim.name, held, claim.revision)
-        return None if revision is None else Claim(claim.name, held, revision)
+    async def _replace(self, claim: Claim, record: Record) -> bool:
+        """Write ``record`` if the claim is still this one's. A stale revision (a renewal
+        whose acknowledgement was lost) is looked up again by the record's holder."""
+        revision = await self.records.update(claim.name, record, claim.revision)
+        if revision is None:
+            found = await self.records.get(claim.name)
+            if found is None or found[0].state != "running":
+                return False
+            if found[0].holder != claim.record.holder:
+                return False
+            revision = await self.records.update(claim.name, record, found[1])
+        if revision is None:
+            return False
+        claim.record, claim.revision = record, revision
+        return True
 
     async def hold(self, claim: Claim) -> None:
         """Renew the claim every third of the lease until cancelled, or until it is lost."""
         while not claim.lost:
             await self.sleep(self.lease_s / 3)
+            renewed = msgspec.structs.replace(claim.record, until=self.clock() + self.lease_s)
             try:
-                renewed = await self._update(claim, claim.record)
+                claim.lost = not await self._replace(claim, renewed)
             except BackendUnavailable:  # NATS is away: try again at the next third
                 continue
-            if renewed is None:
-                claim.lost = True
+            if claim.lost:
                 log.warning("idempotency.claim_lost", seed=claim.seed)
-            else:
-                claim.record, claim.revision = renewed.record, renewed.revision
 
     async def finish(self, claim: Claim, answer: bytes | None) -> None:
         """Keep the sealed ``answer`` (``done``), or leave the key ``open`` for a retry."""
@@ -122,5 +131,5 @@ class Claims:
             record = msgspec.structs.replace(claim.record, state="open", until=0.0)
         else:
             record = msgspec.structs.replace(claim.record, state="done", answer=answer)
-        if claim.lost or await self.records.update(claim.name, record, claim.revision) is None:
+        if claim.lost or not await self._replace(claim, record):
             log.warning("idempotency.answer_not_kept", seed=claim.seed)

@@ -39,15 +39,16 @@ class Answer(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Record(msgspec.Struct, frozen=True, kw_only=True):
-    """``running``: claimed ``until`` then (Unix seconds); ``open``: the last run failed
-    (5xx), a retry may run it again; ``done``: ``answer`` holds the sealed first answer.
-    ``seed`` is minted once, at the first claim: the id of what the request creates, so a
-    run after a failed one names the same thing and the service behind de-duplicates it."""
+    """``running``: claimed by ``holder`` ``until`` then (Unix seconds); ``open``: the last
+    run failed (5xx), a retry may run it again; ``done``: ``answer`` holds the sealed first
+    answer. ``seed`` is minted once, at the first claim: the id of what the request creates,
+    so a run after a failed one names the same thing and the service behind de-duplicates it."""
 
     fingerprint: str
     seed: str
     state: Literal["running", "open", "done"]
     until: float = 0.0
+    holder: str = ""
     answer: bytes | None = None
 
 

@@ -145,3 +145,13 @@ async def test_a_renewed_claim_is_not_taken_over(claims: Claims, clock: FakeCloc
     holding.cancel()
     await asyncio.gather(holding, return_exceptions=True)
     assert not claim.lost and claim.record.until > clock.now
+
+
+async def test_a_renewal_whose_acknowledgement_was_lost_still_lets_the_answer_be_kept(
+    claims: Claims,
+) -> None:
+    claim = await claims.begin("n", FP)
+    assert isinstance(claim, Claim)
+    assert await claims.records.update("n", claim.record, claim.revision)  # written, unheard
+    await claims.finish(claim, b"kept")
+    assert await claims.begin("n", FP) == b"kept"
