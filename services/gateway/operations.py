@@ -11,6 +11,7 @@ from typing import Any, Literal
 from aiohttp import web
 
 from services.gateway.access import admit
+from services.gateway.idempotency import answer_once
 
 __all__ = ["Auth", "Handler", "Operation", "Operations"]
 
@@ -34,6 +35,7 @@ class Operation:
     params: Any = None
     errors: tuple[int, ...] = ()
     other: dict[int, Any] = field(default_factory=dict)  # statuses with their own body type
+    idempotent: bool = False  # takes an Idempotency-Key (idempotency.py)
 
     @property
     def path_params(self) -> list[str]:
@@ -54,6 +56,8 @@ class Operation:
             found.add(422)
         if self.path_params:
             found.add(404)
+        if self.idempotent:
+            found |= {400, 409, 422}
         return sorted(found - set(self.other))
 
 
@@ -79,6 +83,7 @@ class Operations:
         errors: tuple[int, ...] = (),
         media: dict[str, Any] | None = None,
         other: dict[int, Any] | None = None,
+        idempotent: bool = False,
     ) -> Callable[[Handler], Handler]:
         operation = Operation(
             method=method,
@@ -93,12 +98,15 @@ class Operations:
             params=params,
             errors=errors,
             other=other or {},
+            idempotent=idempotent,
         )
 
         def register(handler: Handler) -> Handler:
             async def guarded(request: web.Request) -> web.StreamResponse:
                 if auth != "none":
                     await admit(request, auth)
+                if idempotent:
+                    return await answer_once(request, handler, f"{method} {path}")
                 return await handler(request)
 
             guarded.__name__ = handler.__name__
