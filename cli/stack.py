@@ -1,5 +1,6 @@
 """The local stack as processes: an embedded NATS server and the services, each its own
-process. Used by ``wa up``, and by the end-to-end and fault tests (which kill and restart)."""
+process. Used by ``wa up`` (supervised: a service that exits is restarted), and by the
+end-to-end and fault tests (which kill and restart, or let the supervisor restart)."""
 
 import asyncio
 import os
@@ -14,10 +15,13 @@ import aiohttp
 import nats
 from nats.aio.client import Client
 
+from cli.private_files import PRIVATE_UMASK, make_private
+from cli.supervision import RestartPolicy, Supervisor
 from runtime.embedded_nats import free_port
 from runtime.nats_auth.credentials import Credentials, ensure_service_credentials
 from runtime.nats_auth.node import LockedNats
 from runtime.nats_auth.permissions import OPERATOR
+from runtime.settings import from_env
 
 SERVICES = ("session", "store", "reminder", "webhooks", "gateway")
 
@@ -32,6 +36,7 @@ class LocalStack:
         nats_port: int = 0,
         gateway_port: int = 0,
         services: tuple[str, ...] = SERVICES,
+        supervise: bool = False,
     ) -> None:
         self.data_dir = Path(data_dir).resolve()
         self.services = services
@@ -43,11 +48,16 @@ class LocalStack:
             self.nats = LockedNats(self.data_dir / "nats", self.credentials, port=nats_port)
         self.gateway_port = gateway_port or free_port()
         self.env = dict(os.environ if env is None else env)
-        self.env.setdefault("WA_ADMIN_TOKEN", "adm_" + secrets.token_urlsafe(24))
+        self.admin_token_generated = not self.env.get("WA_ADMIN_TOKEN")
+        if self.admin_token_generated:
+            self.env["WA_ADMIN_TOKEN"] = "adm_" + secrets.token_urlsafe(24)
         self.env["WA_DATA_DIR"] = str(self.data_dir)
         self.env["WA_GATEWAY_PORT"] = str(self.gateway_port)
         self.env["WA_NATS_URL"] = nats_url or (self.nats.url if self.nats else "")
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
+        policy = from_env(RestartPolicy, "WA_RESTART_", self.env)
+        self.supervisor = Supervisor(self.procs, self.start_service, policy) if supervise else None
+        self._supervising: asyncio.Task[None] | None = None
 
     @property
     def url(self) -> str:
@@ -65,16 +75,25 @@ class LocalStack:
         return await nats.connect(servers, **auth, **options)
 
     async def start(self, timeout: float = 30.0) -> None:
+        make_private(self.data_dir)
         if self.nats:
             await self.nats.start()
         for name in self.services:
             self.start_service(name)
         if "gateway" in self.services:
             await self.wait_gateway(timeout)
+        if self.supervisor:  # from here on, not at start-up: a service that cannot start fails it
+            self._supervising = asyncio.create_task(self.supervisor.run())
 
     def start_service(self, name: str) -> None:
+        """Start the service's process, unless it is running."""
+        if name in self.procs and self.procs[name].poll() is None:
+            return
         self.procs[name] = subprocess.Popen(
-            [sys.executable, "-m", f"services.{name}"], env=self.env, stdin=subprocess.DEVNULL
+            [sys.executable, "-m", f"services.{name}"],
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            umask=PRIVATE_UMASK,
         )
 
     def kill(self, name: str) -> None:
@@ -84,7 +103,11 @@ class LocalStack:
         proc.wait()
 
     def exited(self) -> list[str]:
-        return [name for name, proc in self.procs.items() if proc.poll() is not None]
+        """Services that ended and are not coming back (supervised: those given up)."""
+        ended = [name for name, proc in self.procs.items() if proc.poll() is not None]
+        if self.supervisor and self._supervising:
+            return [name for name in ended if name in self.supervisor.given_up()]
+        return ended
 
     async def wait_gateway(self, timeout: float) -> None:
         """Wait until ``/readyz`` says NATS and every service answer."""
@@ -105,6 +128,10 @@ class LocalStack:
 
     def stop(self) -> dict[str, int]:
         """Stop every service (SIGTERM, then SIGKILL after 10 s), then NATS; exit codes."""
+        if self.supervisor:
+            self.supervisor.halt()
+        if self._supervising:
+            self._supervising.cancel()
         for proc in self.procs.values():
             if proc.poll() is None:
                 proc.terminate()

@@ -17,9 +17,10 @@ __all__ = ["Address", "AddressKind", "InvalidAddress", "parse_address"]
 
 USER_SERVER = "s.whatsapp.net"
 _SERVERS = {"s.whatsapp.net", "c.us", "lid", "g.us", "broadcast", "newsletter"}
-_PHONE_CHARS = re.compile(r"^\+?[0-9 ()./-]+$")
-_DIGITS = re.compile(r"^[0-9]+$")
-_LEGACY_GROUP = re.compile(r"^[0-9]{5,15}-[0-9]{9,11}$")
+# each is used with fullmatch: "$" would also match before a final newline
+_PHONE_CHARS = re.compile(r"\+?[0-9 ()./-]+")
+_DIGITS = re.compile(r"[0-9]+")
+_LEGACY_GROUP = re.compile(r"[0-9]{5,15}-[0-9]{9,11}")
 
 
 class AddressKind(StrEnum):
@@ -69,16 +70,17 @@ def _parse_jid(value: str) -> Address:
     if server in ("s.whatsapp.net", "c.us", "lid"):
         return _parse_user_jid(user, "lid" if server == "lid" else USER_SERVER)
     if server == "g.us":
-        if not (_DIGITS.match(user) and 10 <= len(user) <= 25) and not _LEGACY_GROUP.match(user):
+        modern = _DIGITS.fullmatch(user) and 10 <= len(user) <= 25
+        if not modern and not _LEGACY_GROUP.fullmatch(user):
             raise InvalidAddress("invalid_group", f"{user!r} is not a group id")
         return Address(kind=AddressKind.GROUP, jid=f"{user}@g.us")
     if server == "broadcast":
         if user == "status":
             return Address(kind=AddressKind.STATUS, jid="status@broadcast")
-        if not _DIGITS.match(user):
+        if not _DIGITS.fullmatch(user):
             raise InvalidAddress("invalid_broadcast", f"{user!r} is not a broadcast list id")
         return Address(kind=AddressKind.BROADCAST, jid=f"{user}@broadcast")
-    if not (_DIGITS.match(user) and 5 <= len(user) <= 25):
+    if not (_DIGITS.fullmatch(user) and 5 <= len(user) <= 25):
         raise InvalidAddress("invalid_newsletter", f"{user!r} is not a newsletter id")
     return Address(kind=AddressKind.NEWSLETTER, jid=f"{user}@newsletter")
 
@@ -87,15 +89,15 @@ def _parse_user_jid(user: str, server: str) -> Address:
     user, colon, device_text = user.partition(":")
     device = None
     if colon:
-        if not _DIGITS.match(device_text) or int(device_text) > 999:
+        if not _DIGITS.fullmatch(device_text) or int(device_text) > 999:
             raise InvalidAddress("invalid_device", f"{device_text!r} is not a device number")
         device = int(device_text)
     user = user.split(".", 1)[0]  # an agent suffix (``user.0:12``) is not part of the user
     if server == "lid":
-        if not (_DIGITS.match(user) and 5 <= len(user) <= 20):
+        if not (_DIGITS.fullmatch(user) and 5 <= len(user) <= 20):
             raise InvalidAddress("invalid_lid", f"{user!r} is not a linked-device id")
         return Address(kind=AddressKind.LID, jid=f"{user}@lid", device=device)
-    if not _DIGITS.match(user):
+    if not _DIGITS.fullmatch(user):
         raise InvalidAddress("invalid_jid_user", f"{user!r} must be the digits of a phone number")
     number = _number_or_none("+" + user)
     if number is None or not phonenumbers.is_possible_number(number):
@@ -105,7 +107,7 @@ def _parse_user_jid(user: str, server: str) -> Address:
 
 
 def _parse_phone(value: str, region: str) -> Address:
-    if not _PHONE_CHARS.match(value):
+    if not _PHONE_CHARS.fullmatch(value):
         raise InvalidAddress(
             "not_an_address", f"{value!r} is neither a phone number nor a WhatsApp JID"
         )

@@ -6,10 +6,12 @@ import threading
 import time
 import uuid
 
+from contracts.patterns import whole
+
 __all__ = ["ID_PATTERN", "is_valid_id", "new_id"]
 
-ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
-_ID_RE = re.compile(ID_PATTERN)
+ID_PATTERN = whole(r"[A-Za-z0-9_-]{1,64}")  # also a JSON Schema pattern
+_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 _lock = threading.Lock()
@@ -48,4 +50,4 @@ def new_id() -> str:
 
 def is_valid_id(value: str) -> bool:
     """True when the id can stand as one token of a NATS subject."""
-    return bool(_ID_RE.match(value))
+    return _ID_RE.fullmatch(value) is not None

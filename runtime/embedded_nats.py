@@ -70,6 +70,10 @@ class EmbeddedNats:
         if self._proc and self._proc.poll() is None:
             self._proc.send_signal(signal.SIGHUP)
 
+    def exited(self) -> bool:
+        """It was started and its process has ended since."""
+        return self._proc is not None and self._proc.poll() is not None
+
     def stop(self, kill: bool = False) -> None:
         if self._proc and self._proc.poll() is None:
             (self._proc.kill if kill else self._proc.terminate)()

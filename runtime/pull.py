@@ -117,6 +117,7 @@ class Puller:
         self._done = asyncio.Event()
         self._sub: Any = None
         self._interrupted: str | None = None
+        self.lost_requests = 0  # times no word came within the guard (requests taken as lost)
 
     def _on_message(self, reply: bytes, data: bytes, headers: bytes | None) -> None:
         if headers and not data:
@@ -161,6 +162,7 @@ class Puller:
         try:
             await asyncio.wait_for(self._done.wait(), timeout=5.0)
         except TimeoutError:  # no word at all, not even an expiry: the requests were lost
+            self.lost_requests += 1
             self._open.clear()
         deliveries, self._buffer = self._buffer, []
         self._done.clear()

@@ -25,9 +25,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     gateway_host: str = "127.0.0.1"
     gateway_port: int = 8080
     gateway_max_body_bytes: int = 256 * 1024  # larger request bodies get 413
-    gateway_rate_per_s: float = 50.0  # per API key, per gateway instance (0: no limit)
+    gateway_rate_per_s: float = 50.0  # per caller (admin, tenant), per gateway instance (0: none)
     gateway_rate_burst: int = 100
     gateway_sse_heartbeat_s: float = 15.0  # a comment line on idle event streams
+    gateway_auth_failures_per_s: float = 0.2  # per client address, then 429 (0: no limit)
+    gateway_auth_failures_burst: int = 20
+    max_schedule_ahead_s: float = 366 * 86400.0  # due_at / starts_at at most this far ahead
     admin_token: str = ""
     whatsapp: Literal["simulator", "neonize"] = "simulator"
     neonize_db_url: str = ""  # empty: a SQLite file per session under <data_dir>/neonize/

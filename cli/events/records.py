@@ -53,7 +53,7 @@ class Start(msgspec.Struct, frozen=True, kw_only=True):
 
 _encoder = msgspec.json.Encoder()
 _decoder = msgspec.json.Decoder(Record)
-_RELATIVE = re.compile(r"^(\d+)([smhd])$")
+_RELATIVE = re.compile(r"([0-9]+)([smhd])")  # fullmatch: no final newline, ASCII digits
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
 
@@ -69,7 +69,7 @@ def decode_record(line: bytes) -> Record:
 def parse_since(text: str, now: datetime) -> datetime:
     """An RFC 3339 time (UTC when no offset is given) or a duration ago: ``90s``, ``15m``,
     ``2h``, ``7d``."""
-    relative = _RELATIVE.match(text.strip())
+    relative = _RELATIVE.fullmatch(text.strip())
     if relative:
         amount, unit = relative.groups()
         return now - timedelta(**{_UNITS[unit]: int(amount)})

@@ -74,6 +74,9 @@ class LockedNats:
                 log.warning("bus_users.agent_failed", error=repr(exc))
                 await asyncio.sleep(0.5)
 
+    def exited(self) -> bool:
+        return self.server.exited()
+
     def stop(self, kill: bool = False) -> None:
         self._stop.set()
         if self._thread is not None:

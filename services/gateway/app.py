@@ -14,7 +14,9 @@ from services.gateway.backends import Backends
 from services.gateway.console import routes as console
 from services.gateway.domain.rate_limit import RateLimiter
 from services.gateway.errors import error_middleware
+from services.gateway.idempotency import open_claims
 from services.gateway.keys import (
+    AUTH_FAILURES,
     BACKENDS,
     CLOSING,
     JETSTREAM,
@@ -80,9 +82,15 @@ def create_app(settings: Settings) -> web.Application:
     app[LIMITER] = RateLimiter(
         settings.gateway_rate_per_s, settings.gateway_rate_burst, clock=time.monotonic
     )
+    app[AUTH_FAILURES] = RateLimiter(
+        settings.gateway_auth_failures_per_s,
+        settings.gateway_auth_failures_burst,
+        clock=time.monotonic,
+    )
     app[CLOSING] = asyncio.Event()
     app[OPENAPI] = msgspec.json.encode(build_openapi([op for ops in API for op in ops.items]))
     app.cleanup_ctx.append(_nats)
+    app.cleanup_ctx.append(open_claims)  # after _nats: it needs the JetStream context
     app.on_shutdown.append(_closing)
     app.on_response_prepare.append(echo_request_id)
     for ops in API:

@@ -13,8 +13,12 @@ TENANT = web.RequestKey("tenant", str)
 
 
 def bearer(request: web.Request) -> str:
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
+    """The presented token; 400 ``duplicate_header`` for two Authorization headers (proxies
+    and servers disagree on which one counts), 401 when it is missing or malformed."""
+    headers = request.headers.getall("Authorization", [])
+    if len(headers) > 1:
+        raise ApiError(400, "duplicate_header", "send one Authorization header, not several")
+    scheme, _, token = (headers or [""])[0].partition(" ")
     token = token.strip()
     if scheme.lower() != "bearer" or not token or not (token.isascii() and token.isprintable()):
         raise ApiError(401, "unauthorized", "missing or malformed Authorization: Bearer <key>")

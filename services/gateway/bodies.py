@@ -9,6 +9,7 @@ import msgspec
 from aiohttp import web
 
 from contracts.ids import ID_PATTERN
+from contracts.patterns import whole
 from contracts.queries import DEFAULT_PAGE_SIZE, PageSize, ReminderStatusName
 from contracts.reminders import DEFAULT_REMIND_BEFORE
 from services.gateway.errors import ApiError
@@ -16,6 +17,7 @@ from services.gateway.errors import ApiError
 T = TypeVar("T")
 
 NO_NUL = r"^[^\x00]*$"  # NUL is no character of a text, and PostgreSQL cannot store it
+# (NO_NUL needs no whole(): its class holds "\n", so the match always reaches the end)
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=NO_NUL)]
 Id = Annotated[str, msgspec.Meta(pattern=ID_PATTERN)]
 Address = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=NO_NUL)]
@@ -77,8 +79,8 @@ class Params(msgspec.Struct, frozen=True, kw_only=True):
     """A query string: unknown parameters are ignored."""
 
 
-Cursor = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_=-]{1,512}$")]  # base64url
-AsciiAddress = Annotated[str, msgspec.Meta(pattern=r"^[ -~]{1,200}$")]  # short enough for a URL
+Cursor = Annotated[str, msgspec.Meta(pattern=whole(r"[A-Za-z0-9_=-]{1,512}"))]  # base64url
+AsciiAddress = Annotated[str, msgspec.Meta(pattern=whole(r"[ -~]{1,200}"))]  # fits in a URL
 
 
 class Page(Params, frozen=True, kw_only=True):
@@ -105,19 +107,33 @@ _typed: dict[type[Any], msgspec.json.Decoder[Any]] = {}
 
 
 async def read_body(request: web.Request, kind: type[T]) -> T:
-    """400 for bytes that are not JSON, 422 for JSON that is not a ``kind``."""
-    raw = await request.read()
+    """400 for bytes that are not JSON (or not UTF-8), 422 for JSON that is not a ``kind``."""
+    try:
+        raw = await request.read()
+    except ConnectionResetError as exc:  # the client closed before the body was complete
+        raise ApiError(400, "malformed_request", "the request body ended early") from exc
     decoder = _typed.get(kind) or _typed.setdefault(kind, msgspec.json.Decoder(kind))
     try:
         return decoder.decode(raw)  # type: ignore[no-any-return]
-    except msgspec.ValidationError as exc:
-        raise ApiError(422, "validation_failed", str(exc)) from exc
-    except msgspec.DecodeError as exc:
-        try:
-            _any.decode(raw)
-        except msgspec.DecodeError:
-            raise ApiError(400, "malformed_json", f"the body is not valid JSON: {exc}") from exc
-        raise ApiError(422, "validation_failed", str(exc)) from exc
+    except (msgspec.DecodeError, UnicodeDecodeError) as exc:  # ValidationError is a DecodeError
+        raise _refusal(raw, exc) from exc
+
+
+def _refusal(raw: bytes, exc: Exception) -> ApiError:
+    """The decoder stops at its first error, so a body refused for its shape may still hold
+    bytes that are no UTF-8 further on (msgspec raises those as UnicodeDecodeError): those are
+    400 as well."""
+    try:
+        raw.decode()
+    except UnicodeDecodeError as bad:
+        return ApiError(400, "malformed_json", f"the body is not valid UTF-8: {bad.reason}")
+    if isinstance(exc, msgspec.ValidationError):
+        return ApiError(422, "validation_failed", str(exc))
+    try:
+        _any.decode(raw)
+    except msgspec.DecodeError:
+        return ApiError(400, "malformed_json", f"the body is not valid JSON: {exc}")
+    return ApiError(422, "validation_failed", str(exc))
 
 
 def read_params(request: web.Request, kind: type[T]) -> T:

@@ -7,12 +7,13 @@ from aiohttp import web
 from runtime.logging import get_logger
 from runtime.settings import Settings
 from services.gateway.app import create_app
+from services.gateway.http_server import GatewayRunner
 
 log = get_logger(__name__)
 
 
 async def run(settings: Settings, stop: asyncio.Event) -> None:
-    runner = web.AppRunner(create_app(settings), access_log=None)
+    runner = GatewayRunner(create_app(settings), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, settings.gateway_host, settings.gateway_port)
     await site.start()

@@ -23,6 +23,7 @@ STATUS_OF_CODE: Mapping[str, int] = {
     "invalid_address": 422,
     "validation_failed": 422,
     "due_in_past": 422,
+    "too_far_ahead": 422,
     "bad_query": 422,
     "invalid_phone": 422,
     "invalid_text": 422,

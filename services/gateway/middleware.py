@@ -1,16 +1,14 @@
-"""Request metrics (a middleware), and the per-key rate limit applied to authenticated routes."""
+"""Request metrics (a middleware), and the request id every answer carries."""
 
-import hashlib
-import math
 import time
 
 from aiohttp import web
 
 from contracts.ids import is_valid_id, new_id
-from services.gateway.errors import ApiError, Handler
-from services.gateway.keys import LIMITER, METRICS
+from services.gateway.errors import Handler
+from services.gateway.keys import METRICS
 
-__all__ = ["echo_request_id", "enforce_rate_limit", "metrics_middleware", "request_id"]
+__all__ = ["echo_request_id", "metrics_middleware", "request_id"]
 
 
 def _route(request: web.Request) -> str:
@@ -31,24 +29,6 @@ async def metrics_middleware(request: web.Request, handler: Handler) -> web.Stre
     finally:
         elapsed = time.perf_counter() - started
         request.app[METRICS].observe(request.method, _route(request), status, elapsed)
-
-
-def enforce_rate_limit(request: web.Request) -> None:
-    """429 with Retry-After once the presented credential (hashed) has spent its tokens.
-
-    Keyed by what is presented, before it is checked, so unknown keys cannot flood the
-    tenant registry either; the limiter's memory is bounded."""
-    header = request.headers.get("Authorization", "")
-    key = hashlib.sha256(header.encode("utf-8", "surrogateescape")).hexdigest()
-    wait = request.app[LIMITER].check(key)
-    if wait > 0:
-        raise ApiError(
-            429,
-            "rate_limited",
-            "too many requests for this key",
-            {"retry_after_s": round(wait, 3)},
-            headers={"Retry-After": str(max(1, math.ceil(wait)))},
-        )
 
 
 REQUEST_ID = web.RequestKey("request_id", str)

@@ -7,6 +7,8 @@ from typing import Any
 import msgspec
 
 from contracts.ids import ID_PATTERN
+from services.gateway.domain.idempotency import KEY_HEADER, MAX_KEY_LENGTH
+from services.gateway.idempotency import REPLAYED_HEADER
 from services.gateway.operations import Operation
 from services.gateway.responses import ErrorBody
 
@@ -14,14 +16,34 @@ __all__ = ["build_openapi"]
 
 REF = "#/components/schemas/{name}"
 REASONS = {
-    400: "Malformed JSON",
+    400: "Malformed JSON, or a malformed Idempotency-Key",
     401: "Missing or unknown key",
     404: "Unknown, or another tenant's",
-    409: "Conflicts with the resource's state",
+    409: "Conflicts with the resource's state (or the Idempotency-Key's request still runs)",
     413: "Body too large",
-    422: "Invalid input",
+    422: "Invalid input (or an Idempotency-Key first used with another request)",
     429: "Rate limited (see Retry-After)",
     503: "A backend is unavailable",
+}
+IDEMPOTENCY_KEY = {
+    "name": KEY_HEADER,
+    "in": "header",
+    "required": False,
+    "description": (
+        "Any string of your choice (a UUID is good). A repeat with the same key and body "
+        "within 24 h gets the first answer again (with Idempotent-Replayed: true) and does "
+        "nothing again; another body with the key is a 422 (idempotency_key_reused); while "
+        "the first request still runs, a repeat waits for its answer, then is a 409 "
+        "(idempotency_request_in_progress). 5xx, 429 and 409 answers are not kept."
+    ),
+    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH,
+               "pattern": "^[ -~]+$"},
+}  # fmt: skip
+REPLAYED = {
+    REPLAYED_HEADER: {
+        "description": "true when this is the kept answer to an earlier request with the key",
+        "schema": {"type": "string", "enum": ["true"]},
+    }
 }
 SECURITY: dict[str, list[dict[str, list[str]]]] = {
     "admin": [{"adminToken": []}],
@@ -55,6 +77,8 @@ def _parameters(op: Operation, components: dict[str, Any]) -> list[dict[str, Any
          "schema": {"type": "string", "pattern": ID_PATTERN}}
         for name in op.path_params
     ]  # fmt: skip
+    if op.idempotent:
+        params.append(IDEMPOTENCY_KEY)
     if op.params is not None:
         struct = components[op.params.__name__]
         for name, schema in struct.get("properties", {}).items():
@@ -75,6 +99,8 @@ def _operation(op: Operation, schema_of: dict[Any, Any], components: dict[str, A
     content |= {media: {"schema": schema} for media, schema in op.media.items()}
     if content:
         ok["content"] = content
+    if op.idempotent:
+        ok["headers"] = REPLAYED
     responses: dict[str, Any] = {str(op.status): ok}
     for status, kind in op.other.items():
         responses[str(status)] = {"description": REASONS.get(status, "")} | _json(schema_of[kind])

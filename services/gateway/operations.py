@@ -10,9 +10,8 @@ from typing import Any, Literal
 
 from aiohttp import web
 
-from services.gateway.auth import require_admin, require_tenant
-from services.gateway.keys import SETTINGS, TENANTS
-from services.gateway.middleware import enforce_rate_limit
+from services.gateway.access import admit
+from services.gateway.idempotency import answer_once
 
 __all__ = ["Auth", "Handler", "Operation", "Operations"]
 
@@ -36,6 +35,7 @@ class Operation:
     params: Any = None
     errors: tuple[int, ...] = ()
     other: dict[int, Any] = field(default_factory=dict)  # statuses with their own body type
+    idempotent: bool = False  # takes an Idempotency-Key (idempotency.py)
 
     @property
     def path_params(self) -> list[str]:
@@ -49,13 +49,15 @@ class Operation:
     def error_statuses(self) -> list[int]:
         found = set(self.errors)
         if self.auth != "none":
-            found |= {401, 429, 503}
+            found |= {400, 401, 429, 503}  # 400: two Authorization headers
         if self.body is not None:
             found |= {400, 413, 422}
         if self.params is not None:
             found.add(422)
         if self.path_params:
             found.add(404)
+        if self.idempotent:
+            found |= {400, 409, 422}
         return sorted(found - set(self.other))
 
 
@@ -81,6 +83,7 @@ class Operations:
         errors: tuple[int, ...] = (),
         media: dict[str, Any] | None = None,
         other: dict[int, Any] | None = None,
+        idempotent: bool = False,
     ) -> Callable[[Handler], Handler]:
         operation = Operation(
             method=method,
@@ -95,16 +98,15 @@ class Operations:
             params=params,
             errors=errors,
             other=other or {},
+            idempotent=idempotent,
         )
 
         def register(handler: Handler) -> Handler:
             async def guarded(request: web.Request) -> web.StreamResponse:
                 if auth != "none":
-                    enforce_rate_limit(request)
-                if auth == "admin":
-                    require_admin(request, request.app[SETTINGS].admin_token)
-                elif auth == "tenant":
-                    await require_tenant(request, request.app[TENANTS])
+                    await admit(request, auth)
+                if idempotent:
+                    return await answer_once(request, handler, f"{method} {path}")
                 return await handler(request)
 
             guarded.__name__ = handler.__name__

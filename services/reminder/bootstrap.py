@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+from datetime import timedelta
 
 from runtime.bus import open_bus
 from runtime.logging import get_logger
@@ -58,7 +59,8 @@ async def run(
     async def catch_up() -> None:
         await caught_up(bus.js, durable, timeout=2.0)
 
-    checks = Checks(gate, catch_up, settings.default_region)
+    ahead = timedelta(seconds=settings.max_schedule_ahead_s)
+    checks = Checks(gate, catch_up, settings.default_region, ahead)
     handlers = CommandHandlers(
         reminders, AppointmentsDb(engine), outbox, checks, clock, dispatcher.wake
     )

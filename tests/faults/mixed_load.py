@@ -5,6 +5,7 @@ the event log, the store's tables and the simulator's record of sends agree."""
 import asyncio
 import contextlib
 import time
+import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -33,7 +34,8 @@ Fault = Callable[[], Awaitable[None]]
 
 class Ledger:
     """What the client was told: ids acknowledged, and attempts whose outcome it never learnt
-    (the connection broke or the answer was a 503), which are not retried."""
+    (the connection broke or the answer was a 503). Those are retried with the same body and
+    Idempotency-Key, so none of them may do its work a second time."""
 
     def __init__(self) -> None:
         self.acked: list[str] = []
@@ -43,9 +45,13 @@ class Ledger:
 async def post_until_answered(
     api: Api, path: str, body: Callable[[], Any], ledger: Ledger, ok: int
 ) -> None:
+    """Retry with the same body and key until answered. A reminder refused because its due
+    time passed during the outage (so nothing was made: a retry of a made one is accepted)
+    is sent again as a new request, with a new due time and key."""
+    payload, key = body(), {"Idempotency-Key": str(uuid.uuid4())}
     while True:
         try:
-            status, answer = await api.call("POST", path, json=body())
+            status, answer = await api.call("POST", path, json=payload, headers=key)
         except (TimeoutError, aiohttp.ClientError):
             ledger.unknown += 1
             await asyncio.sleep(0.2)
@@ -53,7 +59,12 @@ async def post_until_answered(
         if status == ok:
             ledger.acked.append(str(answer["id"]))
             return
-        assert status in (503, 504), (status, answer)  # a service not answering: try again
+        code = answer.get("error", {}).get("code")
+        if (status, code) == (422, "due_in_past"):
+            payload, key = body(), {"Idempotency-Key": str(uuid.uuid4())}
+            continue
+        running = (status, code) == (409, "idempotency_request_in_progress")
+        assert status in (503, 504) or running, (status, answer)  # not answering: try again
         ledger.unknown += 1
         await asyncio.sleep(0.2)
 
@@ -142,6 +153,13 @@ async def fault_round(
     lost = len(set(sends.acked) - set(sent)) + (INCOMING - len(received))
     lost += len(set(reminders.acked) - set(by_type.get("reminder.sent", Counter())))
     failed = len(by_type.get("message.send_failed", Counter()))
+    client_sends = {
+        getattr(e.payload, "message_id", "")
+        for e in events
+        if e.type == "message.queued" and getattr(e.payload, "reminder_id", None) is None
+    }
+    scheduled = set(by_type.get("reminder.scheduled", Counter()))
+    retried_twice = len(client_sends - set(sends.acked)) + len(scheduled - set(reminders.acked))
     seen = Counter(m.message_id for m in (await sim_sent(nc, session)).sent)
     sim_mismatch = len(set(seen) ^ set(sent)) + sum(n - 1 for n in seen.values())
 
@@ -180,7 +198,8 @@ async def fault_round(
     figures = (
         f"{label}: acked sends {len(sends.acked)}, reminders {len(reminders.acked)}, incoming "
         f"{INCOMING}, ready again after {recovered_s:.1f} s, unanswered attempts "
-        f"{sends.unknown + reminders.unknown}; events lost: "
+        f"{sends.unknown + reminders.unknown} (done twice when retried: {retried_twice}); "
+        f"events lost: "
         f"{lost}, duplicates: {doubled}, send failures: {failed}, simulator mismatches: "
         f"{sim_mismatch}, store rows {len(rows)} (doubled: {store_doubled}, "
         f"missing: {store_missing}), acked reminders not 'sent' in the store: {store_unsent}; "
@@ -192,6 +211,7 @@ async def fault_round(
     )
     print(figures)
     assert (lost, doubled, failed, sim_mismatch, hooks_lost) == (0, 0, 0, 0, 0), figures
+    assert retried_twice == 0, figures  # each retry carried its Idempotency-Key
     assert (store_doubled, store_missing, store_unsent) == (0, 0, 0), figures
     assert (
         len(queued) <= len(sends.acked) + len(reminders.acked) + sends.unknown + reminders.unknown

@@ -48,8 +48,8 @@ FAST = {
 _encoder = msgspec.json.Encoder()
 
 
-async def started(data_dir: Path, **env: str) -> LocalStack:
-    stack = LocalStack(data_dir, env={**FAST, **env})
+async def started(data_dir: Path, *, supervise: bool = False, **env: str) -> LocalStack:
+    stack = LocalStack(data_dir, env={**FAST, **env}, supervise=supervise)
     await stack.start(timeout=90)
     return stack
 

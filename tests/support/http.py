@@ -15,11 +15,17 @@ class Api:
         return Api(self.http, self.base, key)
 
     async def call(
-        self, method: str, path: str, json: Any = None, data: bytes | None = None
+        self,
+        method: str,
+        path: str,
+        json: Any = None,
+        data: bytes | None = None,
+        headers: dict[str, str] | None = None,
     ) -> tuple[int, Any]:
-        headers = {"Authorization": f"Bearer {self.key}"} if self.key else {}
+        sent = {"Authorization": f"Bearer {self.key}"} if self.key else {}
+        sent.update(headers or {})
         async with self.http.request(
-            method, self.base + path, json=json, data=data, headers=headers
+            method, self.base + path, json=json, data=data, headers=sent
         ) as resp:
             body = (
                 await resp.json() if resp.content_type == "application/json" else await resp.read()

@@ -72,6 +72,14 @@ REFUSED = [
     ("123@g.us", "invalid_group"),
     ("abc@broadcast", "invalid_broadcast"),
     ("news@newsletter", "invalid_newsletter"),
+    # a newline before the server: "$" alone would let each of these through
+    ("201000000055\n@s.whatsapp.net", "invalid_jid_user"),
+    ("201234567890:12\n@s.whatsapp.net", "invalid_device"),
+    ("123456789012345\n@lid", "invalid_lid"),
+    ("120363025246125486\n@g.us", "invalid_group"),
+    ("201234567890-1541234567\n@g.us", "invalid_group"),
+    ("1541234567\n@broadcast", "invalid_broadcast"),
+    ("120363025246125486\n@newsletter", "invalid_newsletter"),
 ]
 
 

@@ -40,6 +40,7 @@ def test_ids_are_uuid7_sortable_and_subject_safe() -> None:
     assert all(is_valid_id(i) for i in ids)
     assert ids == sorted(ids) and len(set(ids)) == len(ids)  # in the order they were made
     assert not is_valid_id("a.b") and not is_valid_id("a*") and not is_valid_id("")
+    assert not is_valid_id("abc\n") and not is_valid_id("\nabc")  # no final newline either
 
 
 def test_subjects_carry_tenant_session_and_type() -> None:

@@ -1,4 +1,4 @@
-"""Per-key request rate limiting: one token bucket per API key, in memory, with a clock."""
+"""Request rate limiting: one token bucket per key (a principal, a client address), in memory."""
 
 from collections import OrderedDict
 from collections.abc import Callable
@@ -18,10 +18,16 @@ class TokenBucket:
 
     def take(self, now: float) -> float:
         """Take a token: 0.0 when allowed, else the seconds until one is available."""
+        wait = self.wait(now)
+        if wait == 0.0:
+            self.tokens -= 1.0
+        return wait
+
+    def wait(self, now: float) -> float:
+        """The seconds until a token is available (0.0: now), taking none."""
         self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
         self.updated = now
         if self.tokens >= 1.0:
-            self.tokens -= 1.0
             return 0.0
         return (1.0 - self.tokens) / self.rate if self.rate > 0 else float("inf")
 
@@ -50,6 +56,16 @@ class RateLimiter:
         if not self.enabled:
             return 0.0
         now = self._clock()
+        return self._bucket(key, now).take(now)
+
+    def wait(self, key: str) -> float:
+        """What ``check`` would answer, without spending a token."""
+        if not self.enabled or key not in self._buckets:
+            return 0.0
+        now = self._clock()
+        return self._bucket(key, now).wait(now)
+
+    def _bucket(self, key: str, now: float) -> TokenBucket:
         bucket = self._buckets.get(key)
         if bucket is None:
             bucket = TokenBucket(self._rate, self._burst, self._burst, now)
@@ -58,4 +74,4 @@ class RateLimiter:
                 self._buckets.popitem(last=False)
         else:
             self._buckets.move_to_end(key)
-        return bucket.take(now)
+        return bucket

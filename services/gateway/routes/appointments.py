@@ -8,11 +8,14 @@ from contracts.reminders import CancelAppointment, CreateAppointment, MoveAppoin
 from services.gateway.addressing import jid_of
 from services.gateway.auth import tenant_of
 from services.gateway.bodies import AppointmentChange, NewAppointment, read_body
+from services.gateway.created import read_created
+from services.gateway.idempotency import keyed_id
 from services.gateway.keys import BACKENDS
 from services.gateway.middleware import request_id
 from services.gateway.operations import Operations
 from services.gateway.paths import path_id
 from services.gateway.responses import json_response
+from services.gateway.schedule import check_schedule
 
 ops = Operations("appointments")
 
@@ -29,10 +32,11 @@ async def _read(request: web.Request, appointment_id: str, accepted: Accepted | 
 @ops(
     "POST", "/v1/appointments",
     summary="Create an appointment, with a reminder per lead time (default PT24H and PT1H)",
-    body=NewAppointment, status=201, returns=AppointmentView, errors=(404,),
+    body=NewAppointment, status=201, returns=AppointmentView, errors=(404,), idempotent=True,
 )  # fmt: skip
 async def create_appointment(request: web.Request) -> web.Response:
     body = await read_body(request, NewAppointment)
+    check_schedule(request, "starts_at", body.starts_at)
     command = CreateAppointment(
         tenant=tenant_of(request),
         session=body.session_id,
@@ -42,10 +46,17 @@ async def create_appointment(request: web.Request) -> web.Response:
         remind_before=body.remind_before,
         template=body.template,
         fields=body.fields,
+        appointment_id=keyed_id(request),
         correlation_id=request_id(request),
     )
-    accepted = await request.app[BACKENDS].accept_reminder(command)
-    return json_response(await _read(request, accepted.appointment_id or "", accepted), 201)
+    backends = request.app[BACKENDS]
+    accepted = await backends.accept_reminder(command)
+    query = GetAppointment(
+        tenant=command.tenant,
+        appointment_id=accepted.appointment_id or "",
+        min_sequence=accepted.sequence or 0,
+    )
+    return json_response(await read_created(backends, query, AppointmentView), 201)
 
 
 @ops(
@@ -65,6 +76,7 @@ async def get_appointment(request: web.Request) -> web.Response:
 async def move_appointment(request: web.Request) -> web.Response:
     appointment_id = path_id(request, "appointment_id", "appointment")
     body = await read_body(request, AppointmentChange)
+    check_schedule(request, "starts_at", body.starts_at)
     command = MoveAppointment(
         tenant=tenant_of(request),
         appointment_id=appointment_id,

@@ -14,6 +14,7 @@ from contracts.queries import (
 )
 from services.gateway.addressing import jid_of
 from services.gateway.bodies import MessageParams, Page, SendMessage, read_body, read_params
+from services.gateway.idempotency import keyed_id
 from services.gateway.keys import BACKENDS
 from services.gateway.middleware import request_id
 from services.gateway.operations import Operations
@@ -26,7 +27,7 @@ ops = Operations("messages")
 @ops(
     "POST", "/v1/sessions/{session_id}/messages",
     summary="Send a text message; refused unless the session is connected",
-    body=SendMessage, status=202, returns=MessageAccepted, errors=(409,),
+    body=SendMessage, status=202, returns=MessageAccepted, errors=(409,), idempotent=True,
 )  # fmt: skip
 async def send_message(request: web.Request) -> web.Response:
     session = await owned_session(request)
@@ -36,7 +37,7 @@ async def send_message(request: web.Request) -> web.Response:
         session=session.id,
         to=jid_of(request, body.to),
         text=body.text,
-        message_id=new_id(),
+        message_id=keyed_id(request) or new_id(),  # a retry names the same message
         correlation_id=request_id(request),
     )
     backends = request.app[BACKENDS]

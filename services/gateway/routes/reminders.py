@@ -8,22 +8,26 @@ from contracts.reminders import CancelReminder, ScheduleReminder
 from services.gateway.addressing import jid_of
 from services.gateway.auth import tenant_of
 from services.gateway.bodies import NewReminder, ReminderParams, read_body, read_params
+from services.gateway.created import read_created
+from services.gateway.idempotency import keyed_id
 from services.gateway.keys import BACKENDS
 from services.gateway.middleware import request_id
 from services.gateway.operations import Operations
 from services.gateway.paths import path_id
 from services.gateway.responses import ReminderPage, json_response
+from services.gateway.schedule import check_schedule
 
 ops = Operations("reminders")
 
 
 @ops(
     "POST", "/v1/reminders", summary="Schedule a message to be sent through a session later",
-    body=NewReminder, status=201, returns=ReminderView, errors=(404,),
+    body=NewReminder, status=201, returns=ReminderView, errors=(404,), idempotent=True,
 )  # fmt: skip
 async def create_reminder(request: web.Request) -> web.Response:
     tenant = tenant_of(request)
     body = await read_body(request, NewReminder)
+    check_schedule(request, "due_at", body.due_at)
     command = ScheduleReminder(
         tenant=tenant,
         session=body.session_id,
@@ -32,13 +36,14 @@ async def create_reminder(request: web.Request) -> web.Response:
         text=body.text,
         template=body.template,
         fields=body.fields,
+        reminder_id=keyed_id(request),
         correlation_id=request_id(request),
     )
     backends = request.app[BACKENDS]
     accepted = await backends.accept_reminder(command)
     reminder_id = (accepted.reminder_ids or [""])[0]
     query = GetReminder(tenant=tenant, reminder_id=reminder_id, min_sequence=accepted.sequence or 0)
-    return json_response(await backends.read(query, ReminderView), status=201)
+    return json_response(await read_created(backends, query, ReminderView), status=201)
 
 
 @ops(

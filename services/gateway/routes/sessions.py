@@ -7,6 +7,8 @@ from contracts.ids import new_id
 from contracts.queries import GetSession, ListSessions, SessionList, SessionView
 from services.gateway.auth import tenant_of
 from services.gateway.bodies import NewSession, read_body
+from services.gateway.created import accept_session, read_created
+from services.gateway.idempotency import keyed_id
 from services.gateway.keys import BACKENDS
 from services.gateway.middleware import request_id
 from services.gateway.operations import Operations
@@ -18,21 +20,21 @@ ops = Operations("sessions")
 
 @ops(
     "POST", "/v1/sessions", summary="Create a session (a WhatsApp number to pair)",
-    body=NewSession, status=201, returns=SessionView,
+    body=NewSession, status=201, returns=SessionView, idempotent=True,
 )  # fmt: skip
 async def create_session(request: web.Request) -> web.Response:
     tenant = tenant_of(request)
     body = await read_body(request, NewSession)
     backends = request.app[BACKENDS]
-    accepted = await backends.accept(
-        CreateSession(
-            tenant=tenant, session=new_id(), name=body.name, correlation_id=request_id(request)
-        )
+    keyed = keyed_id(request)
+    command = CreateSession(
+        tenant=tenant, session=keyed or new_id(), name=body.name, correlation_id=request_id(request)
     )
+    accepted = await accept_session(backends, command, keyed=keyed is not None)
     query = GetSession(
         tenant=tenant, session=accepted.session or "", min_sequence=accepted.sequence or 0
     )
-    return json_response(await backends.read(query, SessionView), status=201)
+    return json_response(await read_created(backends, query, SessionView), status=201)
 
 
 @ops("GET", "/v1/sessions", summary="List the tenant's sessions", returns=SessionPage)

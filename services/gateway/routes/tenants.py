@@ -19,7 +19,7 @@ def _view(tenant: Tenant) -> TenantView:
 
 @ops(
     "POST", "/v1/tenants", summary="Create a tenant; its API key is shown once",
-    auth="admin", body=NewTenant, status=201, returns=TenantKey,
+    auth="admin", body=NewTenant, status=201, returns=TenantKey, idempotent=True,
 )  # fmt: skip
 async def create_tenant(request: web.Request) -> web.Response:
     body = await read_body(request, NewTenant)
@@ -36,7 +36,7 @@ async def list_tenants(request: web.Request) -> web.Response:
 @ops(
     "POST", "/v1/tenants/{tenant_id}/keys",
     summary="Rotate a tenant's API key: a new key, and the old one stops working at once",
-    auth="admin", status=201, returns=TenantKey, errors=(409,),
+    auth="admin", status=201, returns=TenantKey, errors=(409,), idempotent=True,
 )  # fmt: skip
 async def rotate_key(request: web.Request) -> web.Response:
     tenant_id = request.match_info["tenant_id"]

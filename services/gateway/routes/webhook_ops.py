@@ -48,8 +48,8 @@ class DeadLetterParams(Params, frozen=True, kw_only=True):
 ONE = "/v1/webhooks/{webhook_id}"
 
 ops("POST", "/v1/webhooks", summary="Register a webhook for the tenant's events",
-    body=webhooks.NewWebhook, status=201,
-    returns=WebhookWithSecret)(webhooks.create_webhook)  # fmt: skip
+    body=webhooks.NewWebhook, status=201, returns=WebhookWithSecret,
+    idempotent=True)(webhooks.create_webhook)  # fmt: skip
 ops("GET", "/v1/webhooks", summary="List webhooks", returns=WebhookPage)(webhooks.list_webhooks)
 ops("GET", ONE, summary="Read a webhook", returns=WebhookView)(webhooks.get_webhook)
 ops("PATCH", ONE, summary="Change a webhook", body=webhooks.WebhookChanges,

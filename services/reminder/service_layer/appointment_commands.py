@@ -69,6 +69,11 @@ class AppointmentCommands:
     async def _create(self, cmd: CreateAppointment) -> Result:
         now = self.clock.now()
         self.checks.ids(session=cmd.session, appointment_id=cmd.appointment_id)
+        if cmd.appointment_id is not None:  # a retried command, even once its start is past
+            async with self.reminders.engine.connect() as conn:
+                if await self.appointments.get(conn, cmd.tenant, cmd.appointment_id) is not None:
+                    existing = await self.reminders.of_appointment(conn, cmd.appointment_id)
+                    return cmd.appointment_id, [r.id for r in existing], []
         to_jid = self.checks.address(cmd.to)
         if not cmd.title.strip():
             raise invalid("title", "the title is empty")

@@ -1,7 +1,7 @@
 """Checks every reminder command passes before anything changes; each failure is a Refused."""
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from contracts.addresses import InvalidAddress, parse_address
 from contracts.commands import Refused
@@ -11,6 +11,7 @@ from services.reminder.adapters.gate_db import GateDb
 __all__ = ["Checks", "Rejected"]
 
 MAX_LEAD = timedelta(days=366)
+MAX_AHEAD = timedelta(days=100 * 366)  # a cap on the setting: datetime arithmetic stays in range
 
 
 class Rejected(Exception):
@@ -27,11 +28,16 @@ def invalid(field: str, message: str) -> Rejected:
 
 class Checks:
     def __init__(
-        self, gate: GateDb, catch_up: Callable[[], Awaitable[None]], default_region: str
+        self,
+        gate: GateDb,
+        catch_up: Callable[[], Awaitable[None]],
+        default_region: str,
+        max_ahead: timedelta = timedelta(days=366),
     ) -> None:
         self.gate = gate
         self.catch_up = catch_up
         self.default_region = default_region
+        self.max_ahead = min(max_ahead, MAX_AHEAD)
 
     def ids(self, **ids: str | None) -> None:
         for name, value in ids.items():
@@ -39,11 +45,21 @@ class Checks:
                 raise invalid(name, f"{name} must match [A-Za-z0-9_-]{{1,64}}")
 
     def future(self, name: str, when: datetime, now: datetime) -> None:
+        """In the future, and at most ``max_ahead`` from ``now``."""
         if when.tzinfo is None or when.utcoffset() is None:
             raise invalid(name, f"{name} must carry a timezone (e.g. 2026-05-01T09:00:00+02:00)")
+        try:
+            when.astimezone(UTC)  # 9999-12-31T23:59:59-00:01 is past what UTC can hold
+        except OverflowError as exc:
+            raise invalid(name, f"{name} is out of range once converted to UTC") from exc
         if when <= now:
             raise Rejected(Refused(code="due_in_past", message=f"{name} is not in the future",
                                    details={"field": name, "now": now.isoformat()}))  # fmt: skip
+        latest = now + self.max_ahead
+        if when > latest:
+            details = {"field": name, "latest": latest.isoformat()}
+            message = f"{name} is too far ahead"
+            raise Rejected(Refused(code="too_far_ahead", message=message, details=details))
 
     def aware(self, name: str, when: datetime) -> None:
         if when.tzinfo is None or when.utcoffset() is None:

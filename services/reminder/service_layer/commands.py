@@ -58,6 +58,12 @@ class CommandHandlers:
     async def _schedule(self, cmd: ScheduleReminder) -> tuple[list[str], Sequence[Envelope]]:
         now = self.clock.now()
         self.checks.ids(session=cmd.session, reminder_id=cmd.reminder_id)
+        if cmd.reminder_id is not None:
+            existing = await self.reminders.get(cmd.tenant, cmd.reminder_id)
+            if existing is not None:  # a retried command: same answer, nothing new, even
+                return [existing.id], []  # once its due time has passed
+            if await self.reminders.taken(cmd.reminder_id):  # another tenant's
+                raise invalid("reminder_id", "this reminder_id is taken; choose another")
         to_jid = self.checks.address(cmd.to)
         try:
             text = render(cmd.text, cmd.template, cmd.fields)
@@ -65,12 +71,6 @@ class CommandHandlers:
             raise invalid(exc.field, exc.message) from exc
         self.checks.future("due_at", cmd.due_at, now)
         await self.checks.session(cmd.tenant, cmd.session)
-        if cmd.reminder_id is not None:
-            existing = await self.reminders.get(cmd.tenant, cmd.reminder_id)
-            if existing is not None:  # a retried command: same answer, nothing new
-                return [existing.id], []
-            if await self.reminders.taken(cmd.reminder_id):  # another tenant's
-                raise invalid("reminder_id", "this reminder_id is taken; choose another")
         row = new_reminder(
             id=cmd.reminder_id or new_id(), tenant=cmd.tenant, session=cmd.session,
             to_jid=to_jid, text=text, due_at=cmd.due_at, created_at=now,

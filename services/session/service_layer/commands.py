@@ -110,8 +110,8 @@ class CommandHandlers:
             return Refused(
                 code="invalid_address", message=exc.message, details={"reason": exc.reason}
             )
-        if not cmd.text:
-            return Refused(code="invalid_text", message="the text is empty")
+        if not cmd.text.strip():  # as reminders: whitespace alone is no message
+            return Refused(code="invalid_text", message="the text is empty or only whitespace")
         message_id = cmd.message_id or new_id()
         if not is_valid_id(message_id):
             return Refused(code="invalid_message_id", message="message ids are [A-Za-z0-9_-]{1,64}")

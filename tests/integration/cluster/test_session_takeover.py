@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from contracts.envelope import Envelope
 from contracts.events import MessageReceived
 from contracts.subjects import EVENTS_STREAM
 from tests.integration.cluster.deployment import Deployment
@@ -55,6 +56,7 @@ async def test_the_survivor_takes_every_session_over(deployment: Deployment) -> 
     await eventually(lambda: _samples(observer, 10), timeout=10)
     bucket = (await bus.js.stream_info(f"KV_{LEASE_BUCKET}")).cluster
     assert bucket is not None and bucket.leader
+    connected_before = {s: _connects(await play.events(s)) for s in sessions}
     killed_at, killed_wall = asyncio.get_running_loop().time(), time.time()
     deployment.sessions[0].kill()
     observer.instance_died(A)
@@ -106,8 +108,8 @@ async def test_the_survivor_takes_every_session_over(deployment: Deployment) -> 
             e.occurred_at.timestamp() - killed_wall for e in events if e.type == "session.connected"
         ]
         assert len(connects) == _clients_started(deployment, session), types
-        if session in owned_by_a:
-            assert len(connects) >= 2 and connects[-1] > 0, "not reconnected after the kill"
+        if session in owned_by_a:  # counted, not timed: one more connect than before the kill
+            assert len(connects) > connected_before[session] >= 1, "not reconnected after the kill"
         reconnected_at.append(connects[-1])
 
     # The store: every session connected, every message there.
@@ -129,8 +131,12 @@ async def test_the_survivor_takes_every_session_over(deployment: Deployment) -> 
         f" had no leader; {len(observer.samples)} samples, "
         f"{sum(s.owners is None for s in observer.samples)} without an answer from the bucket"
     )
-    # A's leases were renewed every TTL/4: none could be taken before 3/4 of a TTL had passed
-    assert takeover_s > 0.5 * LEASE_TTL_S
+    # No timing bound on the takeover: that B never ran a client for a session whose lease
+    # was still A's is the ownership check above (samples ordered by the observer).
+
+
+def _connects(events: list[Envelope]) -> int:
+    return sum(1 for e in events if e.type == "session.connected")
 
 
 def _clients_started(deployment: Deployment, session: str) -> int:

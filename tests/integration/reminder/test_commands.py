@@ -2,6 +2,7 @@
 event."""
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from contracts.commands import Accepted, Refused
 from contracts.events import ReminderRescheduled, ReminderScheduled
@@ -86,6 +87,36 @@ async def test_schedule_cancel_and_an_idempotent_retry(
         cancelled = await command(bus, CancelReminder(tenant="t1", reminder_id="r-1"))
         assert isinstance(cancelled, Accepted) and cancelled.sequence
         assert len(await events(bus, "reminder.cancelled")) == 1
+
+
+async def test_a_retry_after_its_due_time_is_still_the_first_command(
+    settings: Settings, bus: Bus, standin: StandInSession
+) -> None:
+    """A client retrying (same id) after a failed answer may come back once the due time or
+    the start has passed: the reminder and the appointment exist, so the retry is accepted
+    with their ids, and nothing new is scheduled."""
+    await standin.create("t1", "s1")
+    async with reminder_service(settings):
+        first = ScheduleReminder(
+            tenant="t1", session="s1", to=TO, text="x", due_at=later(), reminder_id="r-late"
+        )
+        assert isinstance(await command(bus, first), Accepted)
+        past = datetime.now(UTC) - H
+        again = await command(bus, ScheduleReminder(**{**_fields(first), "due_at": past}))
+        assert isinstance(again, Accepted) and again.reminder_ids == ["r-late"], again
+        made = CreateAppointment(tenant="t1", session="s1", to=TO, title="Dentist",
+                                 starts_at=later(48), appointment_id="a-late")  # fmt: skip
+        created = await command(bus, made)
+        assert isinstance(created, Accepted) and created.reminder_ids
+        retried = await command(bus, CreateAppointment(**{**_fields(made), "starts_at": past}))
+        assert isinstance(retried, Accepted) and retried.appointment_id == "a-late", retried
+        assert sorted(retried.reminder_ids or []) == sorted(created.reminder_ids)
+        assert len(await events(bus, "reminder.scheduled")) == 1 + len(created.reminder_ids)
+        assert len(await events(bus, "appointment.scheduled")) == 1
+
+
+def _fields(command: ScheduleReminder | CreateAppointment) -> dict[str, Any]:
+    return {name: getattr(command, name) for name in command.__struct_fields__}
 
 
 async def test_an_appointment_makes_moves_and_cancels_its_reminders(

@@ -2,13 +2,13 @@
 falls due meanwhile is deferred once and goes out, paced, after session.connected."""
 
 import asyncio
-import itertools
 
 from contracts.commands import Accepted, Refused
 from contracts.events import SessionDeleted
 from contracts.reminders import ScheduleReminder
 from runtime.bus import Bus
 from runtime.settings import Settings
+from tests.integration.reminder.pacing import PACED, JumpingClock, dispatch_times, gaps, spacing
 from tests.integration.reminder.standin import StandInSession
 from tests.integration.reminder.support import (
     command,
@@ -39,7 +39,7 @@ async def test_due_while_disconnected_is_deferred_once_then_sent_paced_after_con
     await standin.create("t1", "s1")
     await standin.connect("t1", "s1")
     await standin.disconnect("t1", "s1")
-    async with reminder_service(settings):
+    async with reminder_service(settings, PACED, clock=JumpingClock()):
         ids = await schedule(bus, "s1", n=5)
 
         async def all_deferred() -> bool:
@@ -56,10 +56,9 @@ async def test_due_while_disconnected_is_deferred_once_then_sent_paced_after_con
             return sent if sorted(sent) == sorted(ids) else []
 
         await eventually(all_sent)
-    times = [c.at for c in standin.calls]
-    assert len(times) == 5 and standin.calls_while_down() == 0
-    gaps = [b - a for a, b in itertools.pairwise(times)]
-    assert min(gaps) >= 0.008, gaps  # FAST pacing: 10-15 ms apart
+    assert len(standin.calls) == 5 and standin.calls_while_down() == 0
+    times = await dispatch_times(settings, "s1")  # by the service's (jumping) clock
+    assert len(times) == 5 and min(gaps(times)) >= spacing(PACED), gaps(times)
     assert sorted(c.command.reminder_id or "" for c in standin.calls) == sorted(ids)
 
 

@@ -1,21 +1,21 @@
 """Replicas: one leads (consumes and dispatches), the others answer requests and stand by;
 a clean stop hands over at once, a dead leader's lease expires after the TTL."""
 
-import time
-
 import pytest
+from nats.js.errors import KeyNotFoundError
 
 from contracts.ids import new_id
 from contracts.webhooks import ListWebhooks, WebhookList
 from runtime.bus import Bus
 from runtime.settings import Settings
-from services.webhooks.adapters.leadership import KvLeadership
+from services.webhooks.adapters.leadership import KEY, KvLeadership
 from tests.integration.webhooks.conftest import WebhooksService, connected, created
 from tests.integration.webhooks.receiver import Receiver
 from tests.support.waiting import eventually
 
 # Leadership lives in NATS KV, whatever the database: SQLite is enough here.
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+GHOST = "a-leader-that-died"
 
 
 async def test_only_the_leader_delivers_and_a_clean_stop_hands_over(
@@ -44,23 +44,40 @@ async def test_only_the_leader_delivers_and_a_clean_stop_hands_over(
 async def test_a_dead_leaders_lease_expires_and_a_replica_takes_over(
     settings: Settings, bus: Bus, receiver: Receiver
 ) -> None:
-    ghost = KvLeadership(bus.js, "a-leader-that-died", ttl_s=settings.lease_ttl_s)
+    ghost = KvLeadership(bus.js, GHOST, ttl_s=settings.lease_ttl_s)
     await ghost.open()
-    assert await ghost.acquire()
-    taken_at = time.monotonic()  # the ghost never renews: its entry expires after the TTL
+    assert await ghost.acquire()  # it never renews: its entry expires after the TTL
     replica = WebhooksService(settings, bus)
     await replica.start()
     try:
         await replica.register("t1", receiver.url)
         await bus.publisher.publish(created("s1"))
+        delivered_while_ghost_led: list[int] = []
+
+        async def ghost_gone() -> bool:
+            delivered = len(receiver.hits)  # counted first: all these came while it led…
+            if await _leads(ghost, GHOST):  # …if it still does now
+                delivered_while_ghost_led.append(delivered)
+                return False
+            return True
+
+        await eventually(ghost_gone, timeout=30)
         await eventually(receiver.got)
-        takeover = time.monotonic() - taken_at
-        assert takeover >= settings.lease_ttl_s * 0.9, takeover
+        assert set(delivered_while_ghost_led) <= {0}, delivered_while_ghost_led
         third = KvLeadership(bus.js, new_id(), settings.lease_ttl_s)
         await third.open()
         assert not await third.acquire()  # the replica holds the lease now
         print(
-            f"webhooks takeover after a dead leader: {takeover:.2f}s (ttl {settings.lease_ttl_s}s)"
+            f"webhooks takeover after a dead leader: {len(delivered_while_ghost_led)} looks "
+            f"while its lease stood, nothing delivered then (ttl {settings.lease_ttl_s}s)"
         )
     finally:
         await replica.halt()
+
+
+async def _leads(leadership: KvLeadership, instance: str) -> bool:
+    try:
+        entry = await leadership.kv.get(KEY)
+    except KeyNotFoundError:
+        return False
+    return entry.value == instance.encode()

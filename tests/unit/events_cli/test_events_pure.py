@@ -36,6 +36,8 @@ def test_since_takes_a_time_or_a_duration_ago() -> None:
     assert parse_since("2026-01-01T09:00:00", NOW).tzinfo == UTC
     with pytest.raises(ValueError, match="neither a time"):
         parse_since("yesterday", NOW)
+    with pytest.raises(ValueError):
+        parse_since("\u0661\u0665m", NOW)  # Arabic-Indic digits are not a duration
 
 
 def test_a_record_keeps_the_event_bytes_verbatim() -> None:

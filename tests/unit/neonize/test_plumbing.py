@@ -57,7 +57,7 @@ def test_postgres_device_db_is_a_schema_per_session() -> None:
     assert parse_qs(parts.query) == {"sslmode": ["disable"], "search_path": [one.schema]}
 
 
-@pytest.mark.parametrize("bad", ["../etc", "a/b", "", "x" * 65])
+@pytest.mark.parametrize("bad", ["../etc", "a/b", "", "x" * 65, "s1\n"])
 def test_ids_that_could_escape_the_data_dir_are_refused(tmp_path: Path, bad: str) -> None:
     with pytest.raises(ValueError):
         device_database(data_dir=tmp_path, db_url="", tenant="acme", session=bad)

@@ -1,14 +1,13 @@
 """Where each session's device credentials live: a SQLite file, or a PostgreSQL schema."""
 
 import hashlib
-import re
 from abc import ABC, abstractmethod
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-__all__ = ["DeviceDatabase", "PostgresDevice", "SqliteDevice", "device_database"]
+from contracts.ids import is_valid_id
 
-_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+__all__ = ["DeviceDatabase", "PostgresDevice", "SqliteDevice", "device_database"]
 
 
 class DeviceDatabase(ABC):
@@ -79,7 +78,7 @@ class PostgresDevice(DeviceDatabase):
 def device_database(*, data_dir: Path, db_url: str, tenant: str, session: str) -> DeviceDatabase:
     """``<data_dir>/neonize/<tenant>/<session>.db``, or a schema in ``db_url`` when it is set."""
     for value in (tenant, session):
-        if not _ID.match(value):
+        if not is_valid_id(value):
             raise ValueError(f"{value!r} is not a valid id")
     if not db_url:
         return SqliteDevice(data_dir.resolve() / "neonize" / tenant / f"{session}.db")
