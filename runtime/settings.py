@@ -32,6 +32,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     gateway_auth_failures_burst: int = 20
     max_schedule_ahead_s: float = 366 * 86400.0  # due_at / starts_at at most this far ahead
     admin_token: str = ""
+    bus_credentials_per_tenant: int = 20  # NATS subscriber credentials a tenant may hold
     whatsapp: Literal["simulator", "neonize"] = "simulator"
     neonize_db_url: str = ""  # empty: a SQLite file per session under <data_dir>/neonize/
     default_region: str = "EG"

@@ -6,6 +6,8 @@ import contextlib
 import threading
 from pathlib import Path
 
+import msgspec
+
 from runtime.embedded_nats import EmbeddedNats
 from runtime.logging import get_logger
 from runtime.nats_auth.agent import UsersAgent
@@ -14,9 +16,31 @@ from runtime.nats_auth.permissions import AGENT
 from runtime.nats_auth.users import write_private
 from runtime.nats_conn import connect
 
-__all__ = ["LockedNats"]
+__all__ = ["Cluster", "LockedNats"]
 
 log = get_logger(__name__)
+
+
+class Cluster(msgspec.Struct, frozen=True, kw_only=True):
+    """This node's place in a cluster: its route listener, every route, and their secret."""
+
+    server_name: str
+    name: str
+    listen: str  # host:port of this node's route listener
+    routes: list[str]  # nats://host:port of every node (its own is skipped by the server)
+    route_password: str = ""  # routes authenticate too: no stranger joins as a server
+
+    def config(self) -> bytes:
+        cluster: dict[str, object] = {"name": self.name, "listen": self.listen}
+        routes = self.routes
+        if self.route_password:
+            cluster["authorization"] = {"user": "route", "password": self.route_password}
+            routes = [
+                url.replace("nats://", f"nats://route:{self.route_password}@") for url in routes
+            ]
+        cluster["routes"] = routes
+        enc = msgspec.json.encode
+        return b"server_name: " + enc(self.server_name) + b"\ncluster: " + enc(cluster) + b"\n"
 
 
 class LockedNats:
@@ -28,12 +52,13 @@ class LockedNats:
         credentials: dict[str, Credentials],
         *,
         port: int = 0,
-        extra_args: list[str] | None = None,
+        cluster: Cluster | None = None,
         replicas: int = 1,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.config = self.data_dir / "server.conf"
-        self.server = EmbeddedNats(self.data_dir, port, extra_args, config=self.config)
+        self.cluster = cluster  # in the file, not flags: a reload re-reads only the file
+        self.server = EmbeddedNats(self.data_dir, port, config=self.config)
         self.agent = UsersAgent(
             service_server_users(credentials), self.data_dir / "users.conf", self.server.reload
         )
@@ -51,7 +76,8 @@ class LockedNats:
         return self.server.port
 
     async def start(self, timeout: float = 15.0) -> None:
-        write_private(self.config, b'include "users.conf"\n')
+        clustered = self.cluster.config() if self.cluster else b""
+        write_private(self.config, clustered + b'include "users.conf"\n')
         self.agent.write()
         await self.server.start(timeout)
         self._stop.clear()

@@ -9,6 +9,7 @@ from aiohttp import web
 
 from runtime.nats_conn import client_credentials, connect
 from runtime.settings import Settings
+from services.gateway.adapters.bus_credentials import BusCredentials
 from services.gateway.adapters.tenants import TenantRegistry
 from services.gateway.backends import Backends
 from services.gateway.console import routes as console
@@ -18,6 +19,7 @@ from services.gateway.idempotency import open_claims
 from services.gateway.keys import (
     AUTH_FAILURES,
     BACKENDS,
+    BUS_CREDENTIALS,
     CLOSING,
     JETSTREAM,
     LIMITER,
@@ -32,6 +34,7 @@ from services.gateway.openapi import build_openapi
 from services.gateway.operations import Operations
 from services.gateway.routes import (
     appointments,
+    bus_credentials,
     docs,
     events,
     health,
@@ -47,6 +50,7 @@ API: tuple[Operations, ...] = (
     health.ops,
     docs.ops,
     tenants.ops,
+    bus_credentials.ops,
     sessions.ops,
     pairing.ops,
     messages.ops,
@@ -64,6 +68,7 @@ async def _nats(app: web.Application) -> AsyncIterator[None]:
     app[BACKENDS] = Backends(nc, settings.request_timeout_s)
     app[JETSTREAM] = js
     app[TENANTS] = await TenantRegistry.open(js)
+    app[BUS_CREDENTIALS] = await BusCredentials.open(js, settings.stream_replicas)
     yield
     await nc.drain()
 

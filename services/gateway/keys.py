@@ -6,6 +6,7 @@ from aiohttp import web
 from nats.js import JetStreamContext
 
 from runtime.settings import Settings
+from services.gateway.adapters.bus_credentials import BusCredentials
 from services.gateway.adapters.tenants import TenantRegistry
 from services.gateway.backends import Backends
 from services.gateway.domain.rate_limit import RateLimiter
@@ -14,6 +15,7 @@ from services.gateway.metrics import GatewayMetrics
 SETTINGS = web.AppKey("settings", Settings)
 BACKENDS = web.AppKey("backends", Backends)
 TENANTS = web.AppKey("tenants", TenantRegistry)
+BUS_CREDENTIALS = web.AppKey("bus_credentials", BusCredentials)
 JETSTREAM = web.AppKey("jetstream", JetStreamContext)
 LIMITER = web.AppKey("limiter", RateLimiter)  # requests, by principal
 AUTH_FAILURES = web.AppKey("auth_failures", RateLimiter)  # failed authentications, by address

@@ -25,7 +25,14 @@ from nats.js.kv import KeyValue
 from contracts.ids import new_id
 from runtime.rpc import BackendUnavailable
 
-__all__ = ["KEYS_BUCKET", "TENANTS_BUCKET", "RotationConflict", "Tenant", "TenantRegistry"]
+__all__ = [
+    "KEYS_BUCKET",
+    "TENANTS_BUCKET",
+    "RotationConflict",
+    "Tenant",
+    "TenantRegistry",
+    "guarded",
+]
 
 TENANTS_BUCKET = "wa_tenants"
 KEYS_BUCKET = "wa_api_keys"
@@ -70,7 +77,8 @@ async def _nats_errors() -> AsyncIterator[None]:
         raise BackendUnavailable(f"tenant registry unavailable: {exc!r}") from exc
 
 
-async def _guarded(call: Callable[[], Awaitable[T]]) -> T:
+async def guarded(call: Callable[[], Awaitable[T]]) -> T:
+    """Run a KV call; NATS trouble becomes ``BackendUnavailable`` (503)."""
     async with _nats_errors():
         return await call()
 
@@ -105,14 +113,14 @@ class TenantRegistry:
 
     async def get(self, tenant_id: str) -> Tenant | None:
         try:
-            entry = await _guarded(lambda: self._tenants.get(tenant_id))
+            entry = await guarded(lambda: self._tenants.get(tenant_id))
         except KeyNotFoundError:
             return None
         return _decoder.decode(entry.value or b"")
 
     async def all(self) -> list[Tenant]:
         try:
-            ids = await _guarded(self._tenants.keys)
+            ids = await guarded(self._tenants.keys)
         except NoKeysError:
             return []
         found = [await self.get(tenant_id) for tenant_id in sorted(ids)]
@@ -121,7 +129,7 @@ class TenantRegistry:
     async def rotate(self, tenant_id: str) -> tuple[Tenant, str] | None:
         """A new key for the tenant; the old one stops working at once. None: no such tenant."""
         try:
-            entry = await _guarded(lambda: self._tenants.get(tenant_id))
+            entry = await guarded(lambda: self._tenants.get(tenant_id))
         except KeyNotFoundError:
             return None
         old = _decoder.decode(entry.value or b"")
@@ -139,7 +147,7 @@ class TenantRegistry:
 
     async def tenant_of_key(self, key: str) -> str | None:
         try:
-            entry = await _guarded(lambda: self._keys.get(hash_key(key)))
+            entry = await guarded(lambda: self._keys.get(hash_key(key)))
         except KeyNotFoundError:
             return None
         return (entry.value or b"").decode() or None

@@ -1,0 +1,88 @@
+"""Clients of a locked bus that record the server's refusals, and a tenant subscriber."""
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+
+import nats
+from nats.aio.client import Client
+from nats.js.api import AckPolicy, ConsumerConfig
+
+from contracts.bus import BusCredential
+from contracts.subjects import EVENTS_STREAM, event_filter
+from runtime.nats_auth.credentials import Credentials
+from tests.support.waiting import eventually
+
+
+class Watched:
+    """A connection and every asynchronous error the server sent it."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+        self.closed = asyncio.Event()
+        self.nc: Client | None = None
+
+    async def connect(self, url: str, creds: Credentials, **options: object) -> Client:
+        async def error(exc: Exception) -> None:
+            self.errors.append(str(exc).lower())
+
+        async def closed() -> None:
+            self.closed.set()
+
+        self.nc = await nats.connect(
+            url.split(","),
+            user=creds.user,
+            password=creds.password,
+            inbox_prefix=creds.inbox_prefix,
+            error_cb=error,
+            closed_cb=closed,
+            **options,  # type: ignore[arg-type]
+        )
+        return self.nc
+
+    async def refused(self, action: Callable[[], Awaitable[object]], subject: str) -> None:
+        """``action`` is refused by the server: a permissions violation naming ``subject``."""
+        with contextlib.suppress(Exception):  # a refused request times out: the error says why
+            await action()
+        wanted = "permissions violation for"
+        await eventually(
+            lambda: _async(any(wanted in e and subject.lower() in e for e in self.errors)),
+            timeout=10,
+        )
+
+
+async def _async(value: bool) -> bool:
+    return value
+
+
+def subscriber_creds(credential: BusCredential, password: str) -> Credentials:
+    return Credentials(user=credential.user, password=password)
+
+
+async def connect_when_accepted(url: str, creds: Credentials, watched: Watched) -> Client:
+    """The users agent applies a new credential within moments: try until the server agrees."""
+
+    async def attempt() -> Client | None:
+        try:
+            return await watched.connect(url, creds, allow_reconnect=False, connect_timeout=2)
+        except Exception:
+            return None
+
+    return await eventually(attempt, timeout=15, interval=0.1)
+
+
+async def read_own_events(nc: Client, user: str, tenant: str, count: int) -> list[bytes]:
+    """What the subscriber reads through the one consumer it may have."""
+    js = nc.jetstream(timeout=5)
+    config = ConsumerConfig(
+        name=user, durable_name=user, filter_subject=event_filter(tenant=tenant),
+        ack_policy=AckPolicy.EXPLICIT,
+    )  # fmt: skip
+    await js.add_consumer(EVENTS_STREAM, config)
+    sub = await js.pull_subscribe_bind(durable=user, stream=EVENTS_STREAM)
+    got: list[bytes] = []
+    while len(got) < count:
+        for msg in await sub.fetch(count - len(got), timeout=5):
+            got.append(msg.data)
+            await msg.ack()
+    return got
