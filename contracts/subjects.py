@@ -17,6 +17,7 @@ __all__ = [
     "reminder_command_subject",
     "session_command_subject",
     "sim_subject",
+    "tenant_filter",
     "webhooks_subject",
 ]
 
@@ -32,6 +33,11 @@ def event_subject(tenant: str, session: str, event_type: str) -> str:
 def event_filter(tenant: str = "*", session: str = "*", event_type: str = ">") -> str:
     """A subject filter; ``event_type`` may be ``>``, ``message.>`` or a full type."""
     return f"wa.evt.{tenant}.{session}.{event_type}"
+
+
+def tenant_filter(tenant: str) -> str:
+    """Every event of one tenant: what a tenant-scoped bus credential may read."""
+    return f"wa.evt.{tenant}.>"
 
 
 def parse_event_subject(subject: str) -> tuple[str, str, str]:

@@ -1,13 +1,17 @@
 """An example subscriber for another team: every ``message.received`` of one tenant, on its own
 durable JetStream consumer, processed idempotently (a redelivered event changes nothing).
 
-Needs only ``wa-contracts`` and ``nats-py``::
+It connects with tenant-scoped credentials (``POST /v1/bus-credentials``): their user may
+read only its tenant's events, through one consumer named after the user. Needs only
+``wa-contracts`` and ``nats-py``::
 
-    python subscriber.py --nats-url nats://127.0.0.1:14222 --tenant acme --db inbox.sqlite
+    WA_BUS_PASSWORD=nats_… python subscriber.py --nats-url nats://127.0.0.1:14222 \
+        --user sub-… --tenant <tenant id> --db inbox.sqlite
 """
 
 import argparse
 import asyncio
+import os
 import signal
 import sqlite3
 from typing import Any
@@ -56,6 +60,7 @@ class Subscriber:
     def __init__(self, js: Any, inbox: Inbox, *, tenant: str, durable: str, ack_wait: float = 30):
         self.js, self.inbox, self.durable = js, inbox, durable
         self.config = ConsumerConfig(
+            name=durable,  # a named create: its subject carries the filter the server checks
             durable_name=durable,
             filter_subject=event_filter(tenant=tenant, event_type="message.received"),
             deliver_policy=DeliverPolicy.ALL,
@@ -95,16 +100,21 @@ class Subscriber:
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--nats-url", default="nats://127.0.0.1:14222")
+    parser.add_argument("--user", required=True, help="the credential's user (and consumer)")
     parser.add_argument("--tenant", required=True)
-    parser.add_argument("--durable", default="example-subscriber")
     parser.add_argument("--db", default="inbox.sqlite")
     args = parser.parse_args()
-    nc = await nats.connect(args.nats_url)
+    nc = await nats.connect(
+        args.nats_url,
+        user=args.user,
+        password=os.environ["WA_BUS_PASSWORD"],  # not an argument: it would show in `ps`
+        inbox_prefix=f"_INBOX_{args.user}",  # the only inbox these credentials may read
+    )
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         asyncio.get_running_loop().add_signal_handler(sig, stop.set)
     subscriber = Subscriber(
-        nc.jetstream(), Inbox(args.db), tenant=args.tenant, durable=args.durable
+        nc.jetstream(), Inbox(args.db), tenant=args.tenant, durable=args.user
     )
     await subscriber.run(stop)
     print(f"processed {subscriber.processed}, skipped {subscriber.duplicates} duplicates")

@@ -4,7 +4,7 @@ subscriber's (read only ``wa.evt.<tenant>.>`` through one consumer of its own)."
 import msgspec
 
 from contracts.bus import BUS_USERS_BUCKET
-from contracts.subjects import EVENTS_STREAM
+from contracts.subjects import EVENTS_STREAM, tenant_filter
 
 __all__ = [
     "AGENT",
@@ -138,7 +138,7 @@ def subscriber_permissions(user: str, tenant: str) -> Permissions:
     stream = EVENTS_STREAM
     return Permissions(
         publish=(
-            f"$JS.API.CONSUMER.CREATE.{stream}.{user}.wa.evt.{tenant}.>",
+            f"$JS.API.CONSUMER.CREATE.{stream}.{user}.{tenant_filter(tenant)}",
             f"$JS.API.CONSUMER.INFO.{stream}.{user}",
             f"$JS.API.CONSUMER.DELETE.{stream}.{user}",
             f"$JS.API.CONSUMER.MSG.NEXT.{stream}.{user}",

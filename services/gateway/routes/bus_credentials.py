@@ -10,7 +10,7 @@ from aiohttp import web
 
 from contracts.bus import BusCredential
 from contracts.ids import is_valid_id
-from contracts.subjects import EVENTS_STREAM, event_filter
+from contracts.subjects import EVENTS_STREAM, tenant_filter
 from runtime.nats_auth.permissions import inbox_prefix
 from services.gateway.auth import tenant_of
 from services.gateway.bodies import Body, Name, read_body
@@ -54,7 +54,7 @@ def _view(credential: BusCredential) -> BusCredentialView:
         user=credential.user,
         stream=EVENTS_STREAM,
         consumer=credential.user,
-        filter_subject=event_filter(tenant=credential.tenant),
+        filter_subject=tenant_filter(credential.tenant),
         inbox_prefix=inbox_prefix(credential.user),
         created_at=credential.created_at,
     )
