@@ -3,7 +3,7 @@
 import argparse
 import sys
 
-from cli import docs, events, schema, sim, store, up
+from cli import docs, events, nats_node, schema, sim, store, up
 
 __all__ = ["main"]
 
@@ -17,6 +17,7 @@ def build_parser() -> argparse.ArgumentParser:
     events.register(sub)
     sim.register(sub)
     store.register(sub)
+    nats_node.register(sub)
     return parser
 
 

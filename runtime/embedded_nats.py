@@ -34,11 +34,13 @@ class EmbeddedNats:
         port: int = 0,
         extra_args: list[str] | None = None,
         config: Path | None = None,
+        host: str = "127.0.0.1",
     ):
         self.data_dir = Path(data_dir)
         self.port = port or free_port()
         self.extra_args = extra_args or []
         self.config = config  # a config file (users, permissions); the flags below win
+        self.host = host
         self._proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -47,7 +49,7 @@ class EmbeddedNats:
 
     async def start(self, timeout: float = 15.0) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        args = [nats_server_binary(), "-a", "127.0.0.1", "-p", str(self.port), "-js"]
+        args = [nats_server_binary(), "-a", self.host, "-p", str(self.port), "-js"]
         args += ["-sd", str(self.data_dir), "-l", str(self.data_dir / "nats.log")]
         args += ["-c", str(self.config)] if self.config else []
         self._proc = subprocess.Popen([*args, *self.extra_args], stdin=subprocess.DEVNULL)

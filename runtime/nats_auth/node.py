@@ -54,11 +54,12 @@ class LockedNats:
         port: int = 0,
         cluster: Cluster | None = None,
         replicas: int = 1,
+        host: str = "127.0.0.1",
     ) -> None:
         self.data_dir = Path(data_dir)
         self.config = self.data_dir / "server.conf"
         self.cluster = cluster  # in the file, not flags: a reload re-reads only the file
-        self.server = EmbeddedNats(self.data_dir, port, config=self.config)
+        self.server = EmbeddedNats(self.data_dir, port, config=self.config, host=host)
         self.agent = UsersAgent(
             service_server_users(credentials), self.data_dir / "users.conf", self.server.reload
         )

@@ -77,12 +77,13 @@ class Service:
 
     @property
     def is_nats(self) -> bool:
-        return str(self.spec.get("image", "")).startswith("nats:")
+        """A locked NATS server: ``wa nats-node`` (our image, its users agent beside it)."""
+        return (self.spec.get("command") or [])[:2] == ["wa", "nats-node"]
 
     def flags(self) -> dict[str, str]:
-        """nats-server's ``--flag=value`` command line as a mapping (``--flag`` alone: "")."""
+        """``wa nats-node``'s ``--flag=value`` command line as a mapping (``--flag`` alone: "")."""
         out: dict[str, str] = {}
-        for arg in self.spec.get("command") or []:
+        for arg in (self.spec.get("command") or [])[2:]:
             flag, _, value = str(arg).partition("=")
             out[flag] = value
         return out

@@ -7,6 +7,8 @@ import tomllib
 
 import pytest
 
+from cli.nats_node import ROUTE_PASSWORD, password_variable
+from runtime.nats_auth.permissions import SERVICE_USERS
 from runtime.settings import Settings, load_settings
 from tests.support.compose import ROOT, ComposeFile, Service, url_endpoints
 
@@ -65,6 +67,7 @@ def test_every_url_reaches_a_compose_service_on_its_port(compose: ComposeFile) -
                 assert host in services, (service.name, key, host)
                 if services[host].is_nats:
                     assert port == NATS_CLIENT_PORT and "--port" not in services[host].flags()
+                    assert "@" not in value, (service.name, "a password in a URL")
                 elif host == "postgres":
                     assert port == POSTGRES_PORT, (service.name, key)
                     assert path.split("?")[0] in created_databases(compose), (service.name, key)
@@ -105,28 +108,25 @@ def test_the_cluster_routes_point_at_each_other() -> None:
     nodes = {s.name: s.flags() for s in ComposeFile.load(SCALE_OUT).nats_nodes}
     assert len(nodes) == 3
     assert len({flags["--name"] for flags in nodes.values()}) == 3, "server names must differ"
-    assert len({flags["--cluster_name"] for flags in nodes.values()}) == 1
+    assert len({flags["--cluster-name"] for flags in nodes.values()}) == 1
     for name, flags in nodes.items():
-        assert "--jetstream" in flags and flags["--store_dir"], name
+        assert flags["--store-dir"] and flags["--replicas"] == "3", name
         routes = {(host, port) for host, port, _ in url_endpoints(flags["--routes"])}
-        expected = {
-            (other, url_endpoints(nodes[other]["--cluster"])[0][1])
-            for other in nodes
-            if other != name
-        }
-        assert routes == expected, name
+        listen = int(flags["--cluster-listen"].rsplit(":", 1)[1])
+        assert routes == {(node, listen) for node in nodes}, name
 
 
 def test_nats_keeps_its_store_in_a_volume(compose: ComposeFile) -> None:
     for node in compose.nats_nodes:
         targets = {target for _, target in node.mounts}
-        assert node.flags()["--store_dir"] in targets, node.name
+        assert node.flags()["--store-dir"] in targets, node.name
 
 
 def test_the_single_node_variant_is_one_of_everything() -> None:
     single = ComposeFile.load(SINGLE)
     assert len(single.nats_nodes) == 1
     assert "--routes" not in single.nats_nodes[0].flags()
+    assert "--cluster-name" not in single.nats_nodes[0].flags()
     for module in MODULES:
         assert len(single.running(module)) == 1, module
 
@@ -163,3 +163,23 @@ def test_the_dockerfile_copies_what_exists_and_every_package() -> None:
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
     packages = pyproject["tool"]["setuptools"]["packages"]["find"]["include"]
     assert {p.rstrip("*") for p in packages} <= sources
+
+
+def test_the_bus_is_locked_and_not_published(compose: ComposeFile) -> None:
+    """No NATS port on the host (or only on loopback); each service its own NATS user, with
+    a password from the operator's environment; every node knows every service user's."""
+    for node in compose.nats_nodes:
+        for port in node.spec.get("ports") or []:
+            assert str(port).startswith("127.0.0.1:"), (node.name, port)
+        wanted = {password_variable(user) for user in SERVICE_USERS}
+        assert wanted <= set(node.env), node.name
+        assert all(node.env[name] == "set-by-operator" for name in wanted), node.name
+        if "--cluster-name" in node.flags():
+            assert node.env[ROUTE_PASSWORD] == "set-by-operator", node.name
+    for service in python_services(compose):
+        user = service.module.rsplit(".", 1)[1] if service.module else ""
+        assert service.env.get("WA_NATS_USER") == user, service.name
+        assert service.env.get("WA_NATS_PASSWORD") == "set-by-operator", service.name
+        assert service.spec["environment"]["WA_NATS_PASSWORD"] == (
+            f"${{{password_variable(user)}:?run wa bus-secrets > .env}}"
+        ), service.name
