@@ -80,9 +80,10 @@ class WebhookRegistry:
         try:
             return await self._handle(request)
         except InvalidWebhook as exc:
-            return Refused(
-                code="validation_failed", message=exc.message, details={"field": exc.field}
-            )
+            details = {"field": exc.field}
+            if exc.reason is not None:
+                details["reason"] = exc.reason
+            return Refused(code="validation_failed", message=exc.message, details=details)
 
     async def _handle(self, request: WebhookRequest) -> WebhookReply:
         match request:
