@@ -107,6 +107,7 @@ async def run(
             deliveries,
             on_requeued=dispatcher.wake,
             allow_private=allow_private,
+            max_per_tenant=settings.tenant_max_webhooks,
         )
         await serve_requests(bus.nc, registry)
         outbox = DeliveryOutbox(
