@@ -18,7 +18,7 @@ from contracts.subjects import EVENTS_STREAM, event_filter, session_command_subj
 
 __all__ = ["scale_rows"]
 
-ENV = {"PATH": "/usr/bin:/bin", "WA_LOG_LEVEL": "warning"}
+ENV = {"PATH": "/usr/bin:/bin", "WA_LOG_LEVEL": "warning", "WA_TENANT_MAX_SESSIONS": "0"}
 _encode = msgspec.json.Encoder().encode
 _reply = msgspec.json.Decoder(CommandReply)
 

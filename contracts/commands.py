@@ -1,5 +1,6 @@
 """Commands the session service accepts, and the one reply shape for every command."""
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Literal
 
@@ -104,7 +105,7 @@ class Refused(Struct, frozen=True, kw_only=True, tag="refused"):
 
     code: str
     message: str
-    details: dict[str, str] = field(default_factory=dict)
+    details: Mapping[str, str | int] = field(default_factory=dict)  # ints: limits, counts
 
 
 CommandReply = Accepted | Refused

@@ -72,7 +72,11 @@ class GetSession(Struct, frozen=True, kw_only=True, tag="get_session"):
 
 
 class ListSessions(Struct, frozen=True, kw_only=True, tag="list_sessions"):
+    """Sessions of a tenant by id; a page holds up to ``MAX_PAGE_SIZE`` unless told fewer."""
+
     tenant: str
+    cursor: str | None = None
+    limit: PageSize = MAX_PAGE_SIZE
     min_sequence: int = 0
     wait_ms: int = 2000
 
@@ -178,6 +182,7 @@ class SessionView(Struct, frozen=True, kw_only=True, tag="session"):
 
 class SessionList(Struct, frozen=True, kw_only=True, tag="session_list"):
     items: list[SessionView]
+    next_cursor: str | None = None
 
 
 class MessageView(Struct, frozen=True, kw_only=True, tag="message"):

@@ -5,8 +5,10 @@ type such as ``session.connected``), an optional session, and a secret used to s
 delivery. The secret is returned once, by ``WebhookCreated``; no other reply carries it.
 
 Refusals are ``contracts.commands.Refused`` with ``not_found`` (unknown id, or another
-tenant's), ``validation_failed`` (``details["field"]`` names the field), ``conflict`` (a
-redelivery of a delivery that is not dead-lettered) or ``bad_request``.
+tenant's), ``validation_failed`` (``details["field"]`` names the field; for a URL,
+``details["reason"]`` says what is wrong with it), ``quota_exceeded`` (the tenant has
+``details["limit"]`` webhooks already), ``conflict`` (a redelivery of a delivery that is not
+dead-lettered) or ``bad_request``.
 """
 
 from datetime import datetime
@@ -69,7 +71,11 @@ class GetWebhook(Struct, frozen=True, kw_only=True, tag="get_webhook"):
 
 
 class ListWebhooks(Struct, frozen=True, kw_only=True, tag="list_webhooks"):
+    """A page of the tenant's webhooks, oldest first; pass ``next_cursor`` for the next."""
+
     tenant: str
+    cursor: str | None = None
+    limit: int = 50
 
 
 class ListDeliveries(Struct, frozen=True, kw_only=True, tag="list_deliveries"):
@@ -118,6 +124,7 @@ class WebhookCreated(Struct, frozen=True, kw_only=True, tag="webhook_created"):
 
 class WebhookList(Struct, frozen=True, kw_only=True, tag="webhook_list"):
     items: list[WebhookView]
+    next_cursor: str | None = None  # None: the last page
 
 
 class WebhookDeleted(Struct, frozen=True, kw_only=True, tag="webhook_deleted"):

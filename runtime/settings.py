@@ -59,6 +59,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     webhook_timeout_s: float = 10.0  # per HTTP attempt
     webhook_log_retention_s: float = 7 * 86400.0  # delivered entries then leave the log
     webhook_allow_private_targets: bool = False  # true: loopback/private hosts (development)
+    tenant_max_webhooks: int = 25  # webhooks one tenant may register (0: no limit)
+    tenant_max_sessions: int = 100  # live sessions one tenant may have (0: no limit)
 
     def db_url(self, name: str) -> str:
         explicit = {

@@ -29,6 +29,7 @@ STATUS_OF_CODE: Mapping[str, int] = {
     "invalid_text": 422,
     "invalid_name": 422,
     "invalid_message_id": 422,
+    "quota_exceeded": 422,
     "unavailable": 503,
     "not_caught_up": 503,
     "not_implemented": 501,

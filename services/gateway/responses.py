@@ -64,6 +64,7 @@ class TenantPage(Out, frozen=True, kw_only=True):
 
 class SessionPage(Out, frozen=True, kw_only=True):
     items: list[SessionView]
+    next_cursor: str | None = None
 
 
 class PairingStarted(Out, frozen=True, kw_only=True):

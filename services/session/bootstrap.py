@@ -17,6 +17,7 @@ from runtime.settings import Settings
 from services.session.adapters.instance import instance_id
 from services.session.adapters.leases import LeaseStore, open_leases
 from services.session.adapters.state_db import SessionStateDb, open_state_db
+from services.session.adapters.tenant_locks import open_tenant_locks
 from services.session.adapters.whatsapp.logged import LoggedPort
 from services.session.adapters.whatsapp.port import WhatsAppPort
 from services.session.domain.policies import ReconnectPolicy, SendRetryPolicy
@@ -25,6 +26,7 @@ from services.session.service_layer.commands import CommandHandlers
 from services.session.service_layer.core import Deps, SessionCore
 from services.session.service_layer.lifecycle import Lifecycle
 from services.session.service_layer.ownership import Ownership
+from services.session.service_layer.quota import SessionQuota
 
 log = get_logger(__name__)
 FILTERS = [
@@ -114,7 +116,15 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
     lifecycle = Lifecycle(core)
     ownership = Ownership(lifecycle, leases, db, caught_up, settings.lease_ttl_s)
     await ownership.start()
-    handlers = CommandHandlers(lifecycle)
+    locks = await open_tenant_locks(
+        bus.js,
+        me,
+        ttl_s=settings.lease_ttl_s,
+        wait_s=settings.request_timeout_s / 2,
+        replicas=settings.stream_replicas,
+    )
+    quota = SessionQuota(settings.tenant_max_sessions, locks, db, caught_up)
+    handlers = CommandHandlers(lifecycle, quota)
     await serve_commands(bus.nc, handlers, ownership, settings.request_timeout_s)
     await serve_ping(bus.nc, "session")
     log.info("session.ready", instance=me, sessions=len(core.runtimes))

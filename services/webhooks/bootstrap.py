@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from aiohttp.abc import AbstractResolver
 from nats.js import JetStreamContext
 from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
@@ -84,14 +85,17 @@ async def _consume(js: JetStreamContext, outbox: DeliveryOutbox, stop: asyncio.E
                 await asyncio.wait_for(stop.wait(), timeout=RESTART_DELAY_S)
 
 
-async def run(settings: Settings, stop: asyncio.Event) -> None:
+async def run(
+    settings: Settings, stop: asyncio.Event, *, resolver: AbstractResolver | None = None
+) -> None:
+    """``resolver``: the DNS the deliveries use (the system's unless given)."""
     bus = await open_bus(settings, "webhooks")
     engine = await open_engine(settings.db_url("webhooks"))
     deliveries = SqlDeliveries(engine)
     leadership = KvLeadership(bus.js, new_id(), settings.lease_ttl_s, settings.stream_replicas)
     await leadership.open()
     allow_private = settings.webhook_allow_private_targets
-    async with open_client(allow_private=allow_private) as http:
+    async with open_client(allow_private=allow_private, resolver=resolver) as http:
         dispatcher = Dispatcher(
             deliveries,
             HttpSender(http, allow_private=allow_private),
@@ -103,6 +107,7 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
             deliveries,
             on_requeued=dispatcher.wake,
             allow_private=allow_private,
+            max_per_tenant=settings.tenant_max_webhooks,
         )
         await serve_requests(bus.nc, registry)
         outbox = DeliveryOutbox(

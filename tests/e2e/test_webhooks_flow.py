@@ -52,7 +52,7 @@ async def test_register_receive_signed_events_and_manage_webhooks(
         got, error = await tenant.call("POST", "/v1/webhooks", json=body)
         assert (got, error["error"]["code"]) == (status, code), body
     assert (await tenant.call("POST", "/v1/webhooks", data=b'{"url":'))[0] == 400
-    assert (await tenant.call("GET", "/v1/webhooks"))[1] == {"items": []}
+    assert (await tenant.call("GET", "/v1/webhooks"))[1] == {"items": [], "next_cursor": None}
 
     status, hook = await tenant.call(
         "POST", "/v1/webhooks", json={"url": receiver.url, "events": ["session.*"]}
@@ -92,7 +92,7 @@ async def test_register_receive_signed_events_and_manage_webhooks(
     ]:
         status, _ = await intruder.call(method, path, json={} if method == "PATCH" else None)
         assert status == 404, (method, path)
-    assert (await intruder.call("GET", "/v1/webhooks"))[1] == {"items": []}
+    assert (await intruder.call("GET", "/v1/webhooks"))[1]["items"] == []
 
     status, patched = await tenant.call(
         "PATCH", f"/v1/webhooks/{hook_id}", json={"events": ["message.*"]}

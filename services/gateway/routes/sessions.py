@@ -4,9 +4,16 @@ from aiohttp import web
 
 from contracts.commands import CreateSession, DeleteSession
 from contracts.ids import new_id
-from contracts.queries import GetSession, ListSessions, SessionList, SessionView
+from contracts.queries import (
+    MAX_PAGE_SIZE,
+    GetSession,
+    ListSessions,
+    PageSize,
+    SessionList,
+    SessionView,
+)
 from services.gateway.auth import tenant_of
-from services.gateway.bodies import NewSession, read_body
+from services.gateway.bodies import Cursor, NewSession, Params, read_body, read_params
 from services.gateway.created import accept_session, read_created
 from services.gateway.idempotency import keyed_id
 from services.gateway.keys import BACKENDS
@@ -37,10 +44,20 @@ async def create_session(request: web.Request) -> web.Response:
     return json_response(await read_created(backends, query, SessionView), status=201)
 
 
-@ops("GET", "/v1/sessions", summary="List the tenant's sessions", returns=SessionPage)
+class SessionParams(Params, frozen=True, kw_only=True):
+    limit: PageSize = MAX_PAGE_SIZE  # 200: one page holds the default quota of sessions
+    cursor: Cursor | None = None  # the next_cursor of the previous page
+
+
+@ops(
+    "GET", "/v1/sessions", summary="List the tenant's sessions, by id",
+    params=SessionParams, returns=SessionPage,
+)  # fmt: skip
 async def list_sessions(request: web.Request) -> web.Response:
-    result = await request.app[BACKENDS].read(ListSessions(tenant=tenant_of(request)), SessionList)
-    return json_response(SessionPage(items=result.items))
+    params = read_params(request, SessionParams)
+    query = ListSessions(tenant=tenant_of(request), cursor=params.cursor, limit=params.limit)
+    result = await request.app[BACKENDS].read(query, SessionList)
+    return json_response(SessionPage(items=result.items, next_cursor=result.next_cursor))
 
 
 @ops("GET", "/v1/sessions/{session_id}", summary="Read a session", returns=SessionView)

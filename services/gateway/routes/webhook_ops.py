@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from contracts.webhooks import DeliveryView, WebhookView
-from services.gateway.bodies import Params
+from services.gateway.bodies import Page, Params
 from services.gateway.operations import Operations
 from services.gateway.responses import Out
 from services.gateway.routes import webhooks
@@ -30,6 +30,7 @@ class WebhookWithSecret(Out, frozen=True, kw_only=True):
 
 class WebhookPage(Out, frozen=True, kw_only=True):
     items: list[WebhookView]
+    next_cursor: str | None = None
 
 
 class DeliveryPage(Out, frozen=True, kw_only=True):
@@ -48,9 +49,10 @@ class DeadLetterParams(Params, frozen=True, kw_only=True):
 ONE = "/v1/webhooks/{webhook_id}"
 
 ops("POST", "/v1/webhooks", summary="Register a webhook for the tenant's events",
-    body=webhooks.NewWebhook, status=201, returns=WebhookWithSecret,
-    idempotent=True)(webhooks.create_webhook)  # fmt: skip
-ops("GET", "/v1/webhooks", summary="List webhooks", returns=WebhookPage)(webhooks.list_webhooks)
+    body=webhooks.NewWebhook, status=201, errors=(404,),
+    returns=WebhookWithSecret, idempotent=True)(webhooks.create_webhook)  # fmt: skip
+ops("GET", "/v1/webhooks", summary="List webhooks, oldest first", params=Page,
+    returns=WebhookPage)(webhooks.list_webhooks)  # fmt: skip
 ops("GET", ONE, summary="Read a webhook", returns=WebhookView)(webhooks.get_webhook)
 ops("PATCH", ONE, summary="Change a webhook", body=webhooks.WebhookChanges,
     returns=WebhookView)(webhooks.update_webhook)  # fmt: skip

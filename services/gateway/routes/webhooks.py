@@ -30,9 +30,10 @@ from contracts.webhooks import (
 )
 from runtime.rpc import request as rpc_request
 from services.gateway.auth import tenant_of
-from services.gateway.bodies import read_body
+from services.gateway.bodies import Page, read_body, read_params
 from services.gateway.errors import ApiError
 from services.gateway.keys import BACKENDS
+from services.gateway.routes.webhook_checks import require_own_session
 
 Url = Annotated[str, msgspec.Meta(min_length=1, max_length=2048)]
 Filters = Annotated[list[Annotated[str, msgspec.Meta(max_length=64)]], msgspec.Meta(max_length=50)]
@@ -87,6 +88,7 @@ def _path_id(request: web.Request, name: str, what: str) -> str:
 async def create_webhook(request: web.Request) -> web.Response:
     tenant = tenant_of(request)
     body = await read_body(request, NewWebhook)
+    await require_own_session(request, tenant, body.session_id)
     reply = await _ask(request, CreateWebhook(tenant=tenant, **msgspec.structs.asdict(body)))
     if not isinstance(reply, WebhookCreated):
         raise _unexpected(reply)
@@ -95,10 +97,12 @@ async def create_webhook(request: web.Request) -> web.Response:
 
 async def list_webhooks(request: web.Request) -> web.Response:
     tenant = tenant_of(request)
-    reply = await _ask(request, ListWebhooks(tenant=tenant))
+    page = read_params(request, Page)
+    query = ListWebhooks(tenant=tenant, cursor=page.cursor, limit=page.limit)
+    reply = await _ask(request, query)
     if not isinstance(reply, WebhookList):
         raise _unexpected(reply)
-    return _json({"items": reply.items})
+    return _json({"items": reply.items, "next_cursor": reply.next_cursor})
 
 
 async def get_webhook(request: web.Request) -> web.Response:
@@ -114,6 +118,8 @@ async def update_webhook(request: web.Request) -> web.Response:
     tenant = tenant_of(request)
     webhook = _path_id(request, "webhook_id", "webhook")
     body = await read_body(request, WebhookChanges)
+    if isinstance(body.session_id, str):
+        await require_own_session(request, tenant, body.session_id)
     changes = {k: v for k, v in msgspec.structs.asdict(body).items() if v is not msgspec.UNSET}
     reply = await _ask(request, UpdateWebhook(tenant=tenant, webhook=webhook, **changes))
     if not isinstance(reply, WebhookView):

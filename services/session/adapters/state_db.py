@@ -85,6 +85,13 @@ class SessionStateDb:
             body = await conn.scalar(select(states.c.body).where(states.c.session == session))
         return _decoder.decode(body) if body is not None else None
 
+    async def count_live(self, tenant: str) -> int:
+        """The tenant's sessions that are not deleted."""
+        stmt = select(states.c.body).where(states.c.tenant == tenant)
+        async with self._engine.connect() as conn:
+            rows = (await conn.execute(stmt)).scalars().all()
+        return sum(1 for body in rows if _decoder.decode(body).status != "deleted")
+
     async def load_all(self) -> list[Session]:
         async with self._engine.connect() as conn:
             rows = (await conn.execute(select(states.c.body))).scalars().all()

@@ -17,11 +17,13 @@ from contracts.commands import (
 from contracts.events import SessionCreated
 from contracts.ids import is_valid_id, new_id
 from runtime.logging import get_logger
+from services.session.adapters.tenant_locks import TenantBusy
 from services.session.domain import transitions
 from services.session.domain.session import Session
 from services.session.domain.transitions import Refusal
 from services.session.service_layer.lifecycle import Lifecycle
 from services.session.service_layer.pairing import PairingHandlers, accepted
+from services.session.service_layer.quota import SessionQuota
 from services.session.service_layer.runtime import SessionRuntime
 
 __all__ = ["NOT_FOUND", "CommandHandlers"]
@@ -33,8 +35,9 @@ NOT_FOUND = Refused(code="not_found", message="no such session")
 class CommandHandlers:
     """Commands for one session are serialized by its lock."""
 
-    def __init__(self, lifecycle: Lifecycle) -> None:
+    def __init__(self, lifecycle: Lifecycle, quota: SessionQuota | None = None) -> None:
         self.lifecycle = lifecycle
+        self.quota = quota
         self.core = lifecycle.core
         self.pairing = PairingHandlers(lifecycle)
 
@@ -92,6 +95,15 @@ class CommandHandlers:
             return Refused(code="already_exists", message="session already exists")
         if not cmd.name.strip():
             return Refused(code="invalid_name", message="a session needs a name")
+        if self.quota is None:
+            return await self._create(cmd)
+        try:
+            async with self.quota.admitting(cmd.tenant) as over:
+                return over or await self._create(cmd)
+        except TenantBusy:
+            return Refused(code="unavailable", message="the tenant's lock is busy; try again")
+
+    async def _create(self, cmd: CreateSession) -> CommandReply:
         rt = self.core.adopt(Session(tenant=cmd.tenant, session=cmd.session, pacing=cmd.pacing))
         try:
             async with rt.lock:

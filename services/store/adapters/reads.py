@@ -40,9 +40,14 @@ async def get_session(conn: AsyncConnection, q: GetSession) -> SessionView | Non
 
 
 async def list_sessions(conn: AsyncConnection, q: ListSessions) -> SessionList:
-    stmt = select(sessions).where(sessions.c.tenant == q.tenant).order_by(sessions.c.id)
-    rows = (await conn.execute(stmt)).mappings().all()
-    return SessionList(items=[view(SessionView, r) for r in rows])
+    stmt = select(sessions).where(sessions.c.tenant == q.tenant)
+    if q.cursor is not None:
+        stmt = stmt.where(sessions.c.id > decode_cursor(q.cursor, KeyCursor).key)
+    rows = await _page(conn, stmt.order_by(sessions.c.id), q.limit)
+    more = len(rows) > q.limit
+    rows = rows[: q.limit]
+    cursor = encode_cursor(KeyCursor(rows[-1]["id"])) if more else None
+    return SessionList(items=[view(SessionView, r) for r in rows], next_cursor=cursor)
 
 
 def _message(row: RowMapping) -> MessageView:

@@ -1,27 +1,32 @@
 """Posting one delivery over HTTP with aiohttp; every failure becomes an outcome, not a raise.
-Unless private targets are allowed, a host must resolve to public addresses only (checked
-when connecting, so a name that later points inside the network is still refused)."""
+
+Unless private targets are allowed, three checks stand between a delivery and the network:
+the URL is judged again before each attempt (as at registration), the resolver's answers are
+narrowed to public addresses, and a socket is only made for a public peer. The last one sees
+every address aiohttp connects to, for every attempt, even an IP literal (which aiohttp
+never gives the resolver); redirects are never followed."""
 
 import socket
 import time
-from urllib.parse import urlsplit
 
 import aiohttp
+from aiohappyeyeballs import AddrInfoType
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import DefaultResolver
 
+from services.webhooks.domain.addresses import is_public_address
 from services.webhooks.domain.model import AttemptOutcome
-from services.webhooks.domain.validation import is_ip_literal, is_public_address
+from services.webhooks.domain.targets import BadTarget, check_target
 
 MAX_RESPONSE_READ = 64 * 1024
 BLOCKED = "blocked: the host is not a public address"
 
 
 class PublicOnlyResolver(AbstractResolver):
-    """Resolves as usual, then drops every non-public address."""
+    """Resolves with ``inner``, then drops every non-public address."""
 
-    def __init__(self) -> None:
-        self._inner = DefaultResolver()
+    def __init__(self, inner: AbstractResolver | None = None) -> None:
+        self._inner = inner or DefaultResolver()
 
     async def resolve(
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
@@ -39,9 +44,25 @@ def _public(result: ResolveResult) -> bool:
     return is_public_address(result["host"])
 
 
-def open_client(*, allow_private: bool) -> aiohttp.ClientSession:
-    resolver = None if allow_private else PublicOnlyResolver()
-    return aiohttp.ClientSession(connector=aiohttp.TCPConnector(resolver=resolver))
+def public_peer_socket(addr_info: AddrInfoType) -> socket.socket:
+    """The socket for one connection attempt, refused unless its peer is a public address."""
+    family, kind, proto, _, peer = addr_info
+    if not is_public_address(str(peer[0])):
+        raise OSError(BLOCKED)
+    return socket.socket(family=family, type=kind, proto=proto)
+
+
+def open_client(
+    *, allow_private: bool, resolver: AbstractResolver | None = None
+) -> aiohttp.ClientSession:
+    """``resolver``: DNS as the system answers it unless given (tests give a fixed one)."""
+    if allow_private:
+        connector = aiohttp.TCPConnector(resolver=resolver)
+    else:
+        connector = aiohttp.TCPConnector(
+            resolver=PublicOnlyResolver(resolver), socket_factory=public_peer_socket
+        )
+    return aiohttp.ClientSession(connector=connector, trust_env=False)
 
 
 class HttpSender:
@@ -58,9 +79,10 @@ class HttpSender:
         began = time.monotonic()
         status: int | None = None
         error: str | None = None
-        host = urlsplit(url).hostname or ""
-        if not self._allow_private and is_ip_literal(host) and not is_public_address(host):
-            return AttemptOutcome(started_ms=started_ms, duration_ms=0, error=BLOCKED)
+        try:
+            check_target(url, allow_private=self._allow_private)
+        except BadTarget as exc:
+            return AttemptOutcome(started_ms=started_ms, duration_ms=0, error=_blocked(exc))
         try:
             async with self._http.post(
                 url,
@@ -82,3 +104,7 @@ class HttpSender:
         return AttemptOutcome(
             started_ms=started_ms, duration_ms=duration_ms, status_code=status, error=error
         )
+
+
+def _blocked(exc: BadTarget) -> str:
+    return BLOCKED if exc.reason == "private_address" else f"blocked: {exc.message}"

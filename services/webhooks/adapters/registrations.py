@@ -1,13 +1,22 @@
 """Webhook registrations in SQL; every read and write is scoped by tenant."""
 
+import hashlib
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.webhooks.adapters.tables import attempts, deliveries, webhooks
 from services.webhooks.domain.model import Webhook
+
+_TENANT_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+
+
+def _lock_key(tenant: str) -> int:
+    """A signed 64-bit advisory lock key for the tenant's registrations."""
+    digest = hashlib.sha256(b"wa_webhooks:" + tenant.encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
 
 
 def webhook_from_row(row: RowMapping) -> Webhook:
@@ -20,9 +29,21 @@ class SqlRegistrations:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def add(self, webhook: Webhook) -> None:
-        async with self._engine.begin() as conn:
+    async def add(self, webhook: Webhook, *, limit: int = 0) -> bool:
+        """Add the webhook unless its tenant would then have more than ``limit`` (0: any
+        number); False if not. The row is written, then counted, in one transaction: the
+        write lock (SQLite) or an advisory lock on the tenant (PostgreSQL) serializes
+        concurrent additions, across replicas too."""
+        async with self._engine.connect() as conn, conn.begin() as tx:
+            if conn.dialect.name == "postgresql":
+                await conn.execute(_TENANT_LOCK, {"key": _lock_key(webhook.tenant)})
             await conn.execute(webhooks.insert().values(**webhook.__dict__))
+            if limit > 0:
+                count = select(func.count()).where(webhooks.c.tenant == webhook.tenant)
+                if (await conn.scalar(count) or 0) > limit:
+                    await tx.rollback()
+                    return False
+        return True
 
     async def get(self, tenant: str, webhook_id: str) -> Webhook | None:
         stmt = select(webhooks).where(webhooks.c.id == webhook_id, webhooks.c.tenant == tenant)
@@ -30,8 +51,12 @@ class SqlRegistrations:
             row = (await conn.execute(stmt)).mappings().first()
         return None if row is None else webhook_from_row(row)
 
-    async def of_tenant(self, tenant: str) -> list[Webhook]:
-        stmt = select(webhooks).where(webhooks.c.tenant == tenant).order_by(webhooks.c.id)
+    async def page(self, tenant: str, *, after: str | None, limit: int) -> list[Webhook]:
+        """Up to ``limit`` of the tenant's webhooks by id, those after ``after`` if given."""
+        stmt = select(webhooks).where(webhooks.c.tenant == tenant)
+        if after is not None:
+            stmt = stmt.where(webhooks.c.id > after)
+        stmt = stmt.order_by(webhooks.c.id).limit(limit)
         async with self._engine.connect() as conn:
             rows = (await conn.execute(stmt)).mappings().all()
         return [webhook_from_row(row) for row in rows]

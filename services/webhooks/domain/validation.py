@@ -1,12 +1,9 @@
 """What a webhook registration may say: its URL, its event filters, its secret."""
 
-import ipaddress
-from urllib.parse import urlsplit
-
 from contracts.events import EVENT_TYPES
 from contracts.ids import is_valid_id
+from services.webhooks.domain.targets import BadTarget, check_target
 
-MAX_URL_LENGTH = 2048
 MAX_FILTERS = 50
 MIN_SECRET_LENGTH = 16
 MAX_SECRET_LENGTH = 256
@@ -14,55 +11,22 @@ _FAMILIES = frozenset(kind.split(".", 1)[0] for kind in EVENT_TYPES)
 
 
 class InvalidWebhook(ValueError):
-    """A registration that cannot be stored; ``field`` names the culprit."""
+    """A registration that cannot be stored; ``field`` names the culprit, ``reason`` (for a
+    URL) says what is wrong with it."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str, reason: str | None = None) -> None:
         super().__init__(message)
         self.field = field
         self.message = message
-
-
-def is_public_address(text: str) -> bool:
-    """A globally routable address: not loopback, private, link-local, shared or reserved."""
-    address = ipaddress.ip_address(text.split("%", 1)[0])
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
-    return address.is_global and not address.is_multicast
-
-
-def is_ip_literal(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.split("%", 1)[0])
-    except ValueError:
-        return False
-    return True
+        self.reason = reason
 
 
 def check_url(url: str, *, allow_private: bool = False) -> str:
-    if len(url) > MAX_URL_LENGTH:
-        raise InvalidWebhook("url", f"the URL is longer than {MAX_URL_LENGTH} characters")
+    """The URL as given, once its host is one a delivery may go to (see ``check_target``)."""
     try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError as exc:
-        raise InvalidWebhook("url", f"{url!r} is not a valid URL: {exc}") from exc
-    if parts.scheme not in ("http", "https"):
-        raise InvalidWebhook("url", f"{url!r} must start with http:// or https://")
-    if not parts.hostname:
-        raise InvalidWebhook("url", f"{url!r} names no host")
-    if parts.username or parts.password:
-        raise InvalidWebhook("url", "credentials in the URL are not allowed; use the secret")
-    if any(ch.isspace() for ch in url):
-        raise InvalidWebhook("url", f"{url!r} contains white space")
-    if port == 0:
-        raise InvalidWebhook("url", f"{url!r} has port 0")
-    host = parts.hostname.lower()
-    private = host == "localhost" or host.endswith(".localhost")
-    private = private or (is_ip_literal(host) and not is_public_address(host))
-    if private and not allow_private:
-        raise InvalidWebhook(
-            "url", f"{host!r} is not a public address (WA_WEBHOOK_ALLOW_PRIVATE_TARGETS allows it)"
-        )
+        check_target(url, allow_private=allow_private)
+    except BadTarget as exc:
+        raise InvalidWebhook("url", exc.message, exc.reason) from exc
     return url
 
 

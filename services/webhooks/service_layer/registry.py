@@ -3,7 +3,6 @@
 import secrets
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from msgspec import UNSET
@@ -21,10 +20,8 @@ from contracts.webhooks import (
     UpdateWebhook,
     WebhookCreated,
     WebhookDeleted,
-    WebhookList,
     WebhookReply,
     WebhookRequest,
-    WebhookView,
 )
 from runtime.logging import get_logger
 from services.webhooks.adapters.deliveries import SqlDeliveries
@@ -37,6 +34,7 @@ from services.webhooks.domain.validation import (
     check_session,
     check_url,
 )
+from services.webhooks.service_layer.listing import list_page, view
 
 log = get_logger(__name__)
 
@@ -44,17 +42,11 @@ NOT_FOUND = Refused(code="not_found", message="no such webhook")
 MAX_LOG_PAGE = 500
 
 
-def view(hook: Webhook) -> WebhookView:
-    def at(ms: int) -> datetime:
-        return datetime.fromtimestamp(ms / 1000, UTC)
-
-    return WebhookView(
-        id=hook.id,
-        url=hook.url,
-        events=list(hook.events),
-        session_id=hook.session_id,
-        created_at=at(hook.created_ms),
-        updated_at=at(hook.updated_ms),
+def over_quota(limit: int) -> Refused:
+    return Refused(
+        code="quota_exceeded",
+        message=f"the tenant has {limit} webhooks, the most it may have; delete one first",
+        details={"limit": limit, "resource": "webhooks"},
     )
 
 
@@ -68,21 +60,24 @@ class WebhookRegistry:
         *,
         on_requeued: Callable[[], None],
         allow_private: bool = False,
+        max_per_tenant: int = 0,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._registrations = registrations
         self._deliveries = deliveries
         self._on_requeued = on_requeued
         self._allow_private = allow_private
+        self._max_per_tenant = max_per_tenant
         self._clock = clock
 
     async def handle(self, request: WebhookRequest) -> WebhookReply:
         try:
             return await self._handle(request)
         except InvalidWebhook as exc:
-            return Refused(
-                code="validation_failed", message=exc.message, details={"field": exc.field}
-            )
+            details = {"field": exc.field}
+            if exc.reason is not None:
+                details["reason"] = exc.reason
+            return Refused(code="validation_failed", message=exc.message, details=details)
 
     async def _handle(self, request: WebhookRequest) -> WebhookReply:
         match request:
@@ -98,10 +93,8 @@ class WebhookRegistry:
             case GetWebhook(tenant=tenant, webhook=webhook_id):
                 hook = await self._registrations.get(tenant, webhook_id)
                 return NOT_FOUND if hook is None else view(hook)
-            case ListWebhooks(tenant=tenant):
-                return WebhookList(
-                    items=[view(h) for h in await self._registrations.of_tenant(tenant)]
-                )
+            case ListWebhooks():
+                return await list_page(self._registrations, request)
             case ListDeliveries():
                 return await self._log(request)
             case RedeliverDelivery():
@@ -120,7 +113,8 @@ class WebhookRegistry:
             created_ms=now,
             updated_ms=now,
         )
-        await self._registrations.add(hook)
+        if not await self._registrations.add(hook, limit=self._max_per_tenant):
+            return over_quota(self._max_per_tenant)
         log.info("webhooks.registered", tenant=hook.tenant, webhook=hook.id, events=hook.events)
         return WebhookCreated(webhook=view(hook), secret=secret)
 

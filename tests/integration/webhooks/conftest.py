@@ -9,6 +9,7 @@ from pathlib import Path
 
 import msgspec
 import pytest
+from aiohttp.abc import AbstractResolver
 
 from contracts.commands import Refused
 from contracts.envelope import Envelope, make_event
@@ -68,12 +69,13 @@ class WebhooksService:
 
     settings: Settings
     bus: Bus
+    resolver: AbstractResolver | None = None  # the DNS of deliveries; the system's if None
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         self.stop = asyncio.Event()
-        self.task = asyncio.create_task(run(self.settings, self.stop))
+        self.task = asyncio.create_task(run(self.settings, self.stop, resolver=self.resolver))
 
         async def answers() -> bool:
             if self.task and self.task.done():

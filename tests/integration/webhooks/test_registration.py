@@ -36,18 +36,18 @@ async def test_bad_registrations_are_refused_and_nothing_is_stored(
     service: WebhooksService,
 ) -> None:
     cases = [
-        ("ftp://example.com/hook", ["*"], "url"),
-        ("example.com/hook", ["*"], "url"),
-        ("http:///nohost", ["*"], "url"),
-        ("http://user:pw@example.com/", ["*"], "url"),
-        ("http://example.com:99999/", ["*"], "url"),
-        ("https://example.com/hook", [], "events"),
-        ("https://example.com/hook", ["message.nope"], "events"),
-        ("https://example.com/hook", ["nope.*"], "events"),
+        ("ftp://example.com/hook", ["*"], {"field": "url", "reason": "scheme"}),
+        ("example.com/hook", ["*"], {"field": "url", "reason": "scheme"}),
+        ("http:///nohost", ["*"], {"field": "url", "reason": "no_host"}),
+        ("http://user:pw@example.com/", ["*"], {"field": "url", "reason": "userinfo"}),
+        ("http://example.com:99999/", ["*"], {"field": "url", "reason": "bad_port"}),
+        ("https://example.com/hook", [], {"field": "events"}),
+        ("https://example.com/hook", ["message.nope"], {"field": "events"}),
+        ("https://example.com/hook", ["nope.*"], {"field": "events"}),
     ]
-    for url, events, field in cases:
+    for url, events, details in cases:
         reply = refused(await service.ask(CreateWebhook(tenant="t1", url=url, events=events)))
-        assert reply.code == "validation_failed" and reply.details == {"field": field}, url
+        assert reply.code == "validation_failed" and reply.details == details, url
     short = CreateWebhook(tenant="t1", url="https://example.com", events=["*"], secret="short")
     assert refused(await service.ask(short)).details == {"field": "secret"}
     assert await _listed(service) == []
@@ -72,7 +72,7 @@ async def test_crud_is_scoped_by_tenant_and_never_shows_the_secret_again(
     assert isinstance(changed, WebhookView) and changed.events == ["session.connected"]
     assert changed.url == "https://example.com/a"  # fields not given are kept
     bad = UpdateWebhook(tenant="t1", webhook=hook, url="mailto:x@example.com")
-    assert refused(await service.ask(bad)).details == {"field": "url"}
+    assert refused(await service.ask(bad)).details == {"field": "url", "reason": "scheme"}
     read = await service.ask(GetWebhook(tenant="t1", webhook=hook))
     assert isinstance(read, WebhookView) and read.url == "https://example.com/a"
     assert b"secret" not in msgspec.json.encode(read)
