@@ -68,12 +68,11 @@ async def answer_once(request: web.Request, handler: Handler, route: str) -> web
         raise ApiError(400, "invalid_idempotency_key", str(exc), {"header": KEY_HEADER}) from exc
     scope = f"tenant:{request[TENANT]}" if TENANT in request else "admin"
     secret = sealing_key(bearer(request), scope, route, key)
+    name = record_name(scope, route, key)
     body = await request.read()
     claims = request.app[CLAIMS]
     try:
-        begun = await claims.begin(
-            record_name(scope, route, key), fingerprint(request.method, request.path_qs, body)
-        )
+        begun = await claims.begin(name, fingerprint(request.method, request.path_qs, body))
     except KeyReused as exc:
         raise _reused("another method, path or body") from exc
     except InProgress as exc:
@@ -83,7 +82,7 @@ async def answer_once(request: web.Request, handler: Handler, route: str) -> web
             headers={"Retry-After": "1"},
         ) from exc  # fmt: skip
     if isinstance(begun, bytes):
-        return _replay(secret, begun)
+        return _replay(secret, name, begun)
     return await _run(request, handler, claims, begun, secret)
 
 
@@ -103,8 +102,9 @@ async def _run(
         holding.cancel()
         await asyncio.gather(holding, return_exceptions=True)
     answer = _final_answer(response)
+    kept = None if answer is None else seal(secret, answer, claim.name.encode())
     try:
-        await claims.finish(claim, None if answer is None else seal(secret, answer))
+        await claims.finish(claim, kept)
     except BackendUnavailable as exc:  # the work is done: answer anyway, a retry re-runs it
         log.warning("idempotency.answer_not_kept", seed=claim.seed, error=str(exc))
     return response
@@ -124,8 +124,8 @@ def _final_answer(response: web.StreamResponse) -> bytes | None:
     return _encoder.encode(answer)
 
 
-def _replay(secret: bytes, sealed: bytes) -> web.Response:
-    plain = open_sealed(secret, sealed)
+def _replay(secret: bytes, name: str, sealed: bytes) -> web.Response:
+    plain = open_sealed(secret, sealed, name.encode())
     if plain is None:
         raise _reused("another credential")
     answer = _answer.decode(plain)

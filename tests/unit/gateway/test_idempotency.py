@@ -73,17 +73,51 @@ def test_only_answers_about_the_request_itself_are_final() -> None:
     assert [s for s in (409, 429, 500, 502, 503, 504) if is_final(s)] == []
 
 
-def test_a_sealed_answer_opens_only_with_the_same_credential_and_key() -> None:
+NAME = record_name("tenant:t1", "POST /v1/webhooks", "k1").encode()
+
+
+def _sealed() -> tuple[bytes, bytes]:
     key = sealing_key("wa_secret", "tenant:t1", "POST /v1/webhooks", "k1")
-    sealed = seal(key, b'{"secret":"whsec_1"}')
+    return key, seal(key, b'{"secret":"whsec_1"}', NAME)
+
+
+def test_a_sealed_answer_opens_with_the_same_credential_key_and_name() -> None:
+    key, sealed = _sealed()
     assert b"whsec_1" not in sealed
-    assert open_sealed(key, sealed) == b'{"secret":"whsec_1"}'
-    for credential, idempotency_key in (("wa_other", "k1"), ("wa_secret", "k2")):
-        other = sealing_key(credential, "tenant:t1", "POST /v1/webhooks", idempotency_key)
-        assert open_sealed(other, sealed) is None
-    tampered = sealed[:20] + bytes([sealed[20] ^ 1]) + sealed[21:]
-    assert open_sealed(key, tampered) is None
-    assert open_sealed(key, seal(key, b"")) == b""
+    assert open_sealed(key, sealed, NAME) == b'{"secret":"whsec_1"}'
+    assert open_sealed(key, seal(key, b"", NAME), NAME) == b""
+    assert seal(key, b"same", NAME) != seal(key, b"same", NAME)  # a fresh nonce each time
+
+
+@pytest.mark.parametrize(
+    ("credential", "idempotency_key"), [("wa_other", "k1"), ("wa_secret", "k2")]
+)
+def test_a_sealed_answer_does_not_open_for_another_credential_or_key(
+    credential: str, idempotency_key: str
+) -> None:
+    _, sealed = _sealed()
+    other = sealing_key(credential, "tenant:t1", "POST /v1/webhooks", idempotency_key)
+    assert open_sealed(other, sealed, NAME) is None
+
+
+def test_a_sealed_answer_does_not_open_under_another_record_name() -> None:
+    key, sealed = _sealed()
+    moved = record_name("tenant:t1", "POST /v1/webhooks", "k2").encode()
+    assert open_sealed(key, sealed, moved) is None
+
+
+@pytest.mark.parametrize("at", [0, 11, 12, -17, -1])  # nonce, ciphertext, tag
+def test_an_altered_sealed_answer_does_not_open(at: int) -> None:
+    key, sealed = _sealed()
+    tampered = bytearray(sealed)
+    tampered[at] ^= 1
+    assert open_sealed(key, bytes(tampered), NAME) is None
+
+
+@pytest.mark.parametrize("length", [0, 27, 47])  # of 48: 12 nonce, 20 ciphertext, 16 tag
+def test_a_truncated_sealed_answer_does_not_open(length: int) -> None:
+    key, sealed = _sealed()
+    assert open_sealed(key, sealed[:length], NAME) is None
 
 
 async def test_the_first_request_claims_and_a_repeat_gets_its_answer(claims: Claims) -> None:
