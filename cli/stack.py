@@ -67,6 +67,17 @@ class LocalStack:
     def admin_token(self) -> str:
         return self.env["WA_ADMIN_TOKEN"]
 
+    def permission_violations(self) -> list[str]:
+        """What the embedded server refused to a connected user (its log): a service whose
+        permissions miss something it does shows up here."""
+        log = self.data_dir / "nats" / "nats.log"
+        lines = log.read_text(errors="replace").splitlines() if log.exists() else []
+        return [
+            line
+            for line in lines
+            if "Publish Violation" in line or "Subscription Violation" in line
+        ]
+
     async def connect_operator(self, **options: object) -> Client:
         """A NATS connection with every permission (tests, tools): the operator's user."""
         creds = self.credentials.get(OPERATOR)

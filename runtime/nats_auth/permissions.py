@@ -82,6 +82,7 @@ _SERVICES: dict[str, tuple[list[str], list[str]]] = {
             *_EVENTS_OWNER,
             *_events("*", "session", "message", "contact"),
             *_kv_owner("wa_session_leases"),
+            *_kv_owner("wa_session_tenant_locks"),
             "wa.live.>",
             "wa.cmd.instance.>",
             "wa.sim.>",

@@ -37,6 +37,7 @@ async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Local
     await local.start(timeout=90)
     yield local
     local.stop()
+    assert local.permission_violations() == []
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

@@ -34,6 +34,7 @@ async def stack(tmp_path: Path) -> AsyncIterator[LocalStack]:
     await local.start(timeout=90)
     yield local
     local.stop()
+    assert local.permission_violations() == []
 
 
 async def sim(nc: Client, verb: str, request: msgspec.Struct) -> bytes:

@@ -27,6 +27,7 @@ async def supervised(tmp_path: Path) -> AsyncIterator[LocalStack]:
     await local.start()
     yield local
     local.stop()
+    assert local.permission_violations() == []
 
 
 async def test_a_service_that_keeps_crashing_is_given_up_and_the_others_serve(

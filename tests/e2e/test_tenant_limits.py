@@ -24,6 +24,7 @@ async def stack(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator
     await local.start()
     yield local
     local.stop()
+    assert local.permission_violations() == []
 
 
 @pytest.fixture

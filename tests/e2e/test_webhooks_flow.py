@@ -30,6 +30,7 @@ async def stack(tmp_path: Path) -> AsyncIterator[LocalStack]:
     await local.start()
     yield local
     local.stop()
+    assert local.permission_violations() == []
 
 
 @pytest.fixture

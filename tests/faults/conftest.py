@@ -24,6 +24,7 @@ async def quiet_stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator
     )
     yield local
     local.stop()
+    assert local.permission_violations() == []
 
 
 @pytest_asyncio.fixture(scope="package", loop_scope="package")

@@ -39,6 +39,7 @@ async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Local
     )
     yield local
     local.stop()
+    assert local.permission_violations() == []
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
