@@ -12,7 +12,6 @@ from typing import Any
 
 import aiohttp
 import msgspec
-import nats
 import pytest
 import pytest_asyncio
 from aiohttp.test_utils import TestServer
@@ -42,7 +41,7 @@ async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Local
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def sim(stack: LocalStack) -> AsyncIterator[Client]:
-    nc = await nats.connect(stack.env["WA_NATS_URL"])
+    nc = await stack.connect_operator()
     yield nc
     await nc.close()
 
@@ -169,7 +168,7 @@ async def test_reminders_appointments_and_webhooks_once_per_key(
         ("/v1/appointments", {"session_id": session, "to": PEER, "title": "Dentist",
                               "starts_at": later.isoformat()}),
         ("/v1/webhooks", {"url": "https://example.com/hook", "events": ["reminder.cancelled"],
-                          "session_id": "no-such-session"}),
+                          "session_id": session}),
     ]:  # fmt: skip
         first = await tenant.call("POST", stack.url + path, body, f"key {path}")
         assert first[0] == 201, first
