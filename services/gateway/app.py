@@ -9,9 +9,11 @@ from aiohttp import web
 
 from runtime.nats_conn import connect
 from runtime.settings import Settings
+from services.gateway import stream_guard
 from services.gateway.adapters.tenants import TenantRegistry
 from services.gateway.backends import Backends
 from services.gateway.console import routes as console
+from services.gateway.domain.open_streams import OpenStreams
 from services.gateway.domain.rate_limit import RateLimiter
 from services.gateway.errors import error_middleware
 from services.gateway.keys import (
@@ -22,6 +24,7 @@ from services.gateway.keys import (
     METRICS,
     OPENAPI,
     SETTINGS,
+    STREAMS,
     TENANTS,
 )
 from services.gateway.metrics import GatewayMetrics
@@ -82,7 +85,9 @@ def create_app(settings: Settings) -> web.Application:
     )
     app[CLOSING] = asyncio.Event()
     app[OPENAPI] = msgspec.json.encode(build_openapi([op for ops in API for op in ops.items]))
+    app[STREAMS] = OpenStreams()
     app.cleanup_ctx.append(_nats)
+    stream_guard.install(app)
     app.on_shutdown.append(_closing)
     app.on_response_prepare.append(echo_request_id)
     for ops in API:

@@ -8,6 +8,7 @@ from nats.js import JetStreamContext
 from runtime.settings import Settings
 from services.gateway.adapters.tenants import TenantRegistry
 from services.gateway.backends import Backends
+from services.gateway.domain.open_streams import OpenStreams
 from services.gateway.domain.rate_limit import RateLimiter
 from services.gateway.metrics import GatewayMetrics
 
@@ -19,3 +20,4 @@ LIMITER = web.AppKey("limiter", RateLimiter)
 METRICS = web.AppKey("metrics", GatewayMetrics)
 CLOSING = web.AppKey("closing", asyncio.Event)  # set on shutdown: long-lived streams end
 OPENAPI = web.AppKey("openapi", bytes)  # the generated document, encoded once
+STREAMS = web.AppKey("streams", OpenStreams)  # the open /v1/events streams
