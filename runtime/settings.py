@@ -25,6 +25,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     gateway_rate_per_s: float = 50.0  # per API key, per gateway instance (0: no limit)
     gateway_rate_burst: int = 100
     gateway_sse_heartbeat_s: float = 15.0  # a comment line on idle event streams
+    gateway_metrics_ttl_s: float = 10.0  # /metrics platform gauges: computed at most this often
     admin_token: str = ""
     whatsapp: Literal["simulator", "neonize"] = "simulator"
     neonize_db_url: str = ""  # empty: a SQLite file per session under <data_dir>/neonize/

@@ -10,15 +10,18 @@ from aiohttp import web
 from runtime.nats_conn import connect
 from runtime.settings import Settings
 from services.gateway import stream_guard
+from services.gateway.adapters.figures import ServiceFigures
 from services.gateway.adapters.tenants import TenantRegistry
 from services.gateway.backends import Backends
 from services.gateway.console import routes as console
 from services.gateway.domain.open_streams import OpenStreams
 from services.gateway.domain.rate_limit import RateLimiter
 from services.gateway.errors import error_middleware
+from services.gateway.figures import CachedFigures
 from services.gateway.keys import (
     BACKENDS,
     CLOSING,
+    FIGURES,
     JETSTREAM,
     LIMITER,
     METRICS,
@@ -64,6 +67,8 @@ async def _nats(app: web.Application) -> AsyncIterator[None]:
     js = nc.jetstream(timeout=settings.request_timeout_s)
     app[BACKENDS] = Backends(nc, settings.request_timeout_s)
     app[JETSTREAM] = js
+    source = ServiceFigures(app[BACKENDS], js)
+    app[FIGURES] = CachedFigures(source, settings.gateway_metrics_ttl_s, time.monotonic)
     app[TENANTS] = await TenantRegistry.open(js)
     yield
     await nc.drain()
