@@ -15,8 +15,8 @@ from services.gateway.domain.open_streams import EndReason, LiveStream
 
 __all__ = ["write_events"]
 
-MIN_WAIT_S = 0.05  # the shortest and longest wait of one fetch; a long one is interrupted
-MAX_WAIT_S = 5.0  # when the stream ends, and a lost pull (NATS restarted) is renewed by then
+MIN_WAIT_S = 0.05  # the shortest wait of one fetch
+MAX_WAIT_S = 5.0  # the longest: a pull lost with a NATS restart is renewed by then
 FAREWELL: dict[EndReason, bytes] = {
     "key_revoked": b": key revoked\n\n",
     "key_unverified": b": key not verified, reconnect\n\n",
