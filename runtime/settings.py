@@ -28,6 +28,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     gateway_auth_failures_per_s: float = 0.2  # per client address, then 429 (0: no limit)
     gateway_auth_failures_burst: int = 20
     max_schedule_ahead_s: float = 366 * 86400.0  # due_at / starts_at at most this far ahead
+    gateway_metrics_ttl_s: float = 10.0  # /metrics platform gauges: computed at most this often
     admin_token: str = ""
     whatsapp: Literal["simulator", "neonize"] = "simulator"
     neonize_db_url: str = ""  # empty: a SQLite file per session under <data_dir>/neonize/
