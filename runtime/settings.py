@@ -31,6 +31,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     admin_token: str = ""
     whatsapp: Literal["simulator", "neonize"] = "simulator"
     neonize_db_url: str = ""  # empty: a SQLite file per session under <data_dir>/neonize/
+    neonize_device_name: str = "WA Platform"  # how the phone lists the linked device
     default_region: str = "EG"
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: str = "info"

@@ -18,7 +18,8 @@ from runtime.logging import get_logger
 from services.session.adapters.whatsapp.neonize.binding import bind_once
 from services.session.adapters.whatsapp.neonize.connection import own_identity
 from services.session.adapters.whatsapp.neonize.devices import DeviceDatabase
-from services.session.adapters.whatsapp.neonize.options import NeonizeOptions
+from services.session.adapters.whatsapp.neonize.go_flags import go_flag
+from services.session.adapters.whatsapp.neonize.options import NeonizeOptions, device_props
 from services.session.adapters.whatsapp.neonize.receiver import (
     FIRST_QR_TTL,
     NEXT_QR_TTL,
@@ -125,7 +126,8 @@ class NeonizeClient(WhatsAppClient):
         self._halted.clear()
         self.receiver.reset()
         uuid = f"{self.tenant}.{self.session}.{self._run}"
-        self._neo = NewAClient(self._device.neonize_name, uuid=uuid)
+        props = device_props(self._options.device_name)
+        self._neo = NewAClient(self._device.neonize_name, props=props, uuid=uuid)
         bind_once(self._neo, self._run, self._post)
         self._options.adopt_loop(asyncio.get_running_loop())
         task = await self._call("connect", self._neo.connect())
@@ -185,7 +187,7 @@ class NeonizeClient(WhatsAppClient):
 
     async def send_text(self, *, chat_jid: str, text: str, message_id: str) -> None:
         neo = self._neo
-        if neo is None or not self.receiver.connected:
+        if neo is None or not self.receiver.connected or not await go_flag(neo.is_connected):
             raise SendFailed("not connected", retryable=True)
         if await asyncio.to_thread(self._sent.whatsapp_id, message_id):
             self._log.info("neonize.send_skipped", message_id=message_id, why="already sent")
