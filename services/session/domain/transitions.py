@@ -9,10 +9,11 @@ from contracts.events import (
     SessionDeleted,
     SessionDisconnected,
     SessionLoggedOut,
+    SessionPairingFailed,
     SessionPairingStarted,
     SessionReconnectRequested,
 )
-from contracts.events.session import DisconnectReason, LogoutReason
+from contracts.events.session import DisconnectReason, LogoutReason, PairingFailureReason
 from services.session.domain.errors import Refusal
 from services.session.domain.policies import (
     GiveUp,
@@ -29,6 +30,7 @@ __all__ = [
     "dropped",
     "logged_out",
     "logout",
+    "pairing_failed",
     "queue_send",
     "reconnect",
     "send_failed",
@@ -40,6 +42,7 @@ __all__ = [
 _EXISTING = {
     "new",
     "pairing",
+    "pairing_failed",
     "connected",
     "reconnecting",
     "needs_attention",
@@ -56,6 +59,7 @@ def _refuse_unless(s: Session, allowed: set[str]) -> None:
             "connected": "already_connected",
             "reconnecting": "already_connected",
             "pairing": "not_connected",
+            "pairing_failed": "not_paired",
             "new": "not_paired",
             "needs_attention": "needs_attention",
             "logged_out": "not_paired",
@@ -78,10 +82,19 @@ def _fail_pending(s: Session, error: str) -> list[Event]:
 
 
 def start_pairing(s: Session, method: str, phone: str | None) -> list[Event]:
-    _refuse_unless(s, {"new", "logged_out", "banned"})
+    _refuse_unless(s, {"new", "pairing_failed", "logged_out", "banned"})
     return [
         SessionPairingStarted(method="phone" if method == "phone" else "qr", phone_number=phone)
     ]
+
+
+def pairing_failed(
+    s: Session, reason: PairingFailureReason, detail: str | None = None
+) -> list[Event]:
+    """A pairing that ended without a connection leaves ``pairing``, with its reason."""
+    if s.status != "pairing":
+        return []
+    return [SessionPairingFailed(reason=reason, detail=detail)]
 
 
 def connected(s: Session, *, jid: str, phone_number: str, push_name: str | None) -> list[Event]:

@@ -89,7 +89,7 @@ def test_other_connect_failures_are_drops_for_the_policy() -> None:
         ev = ConnectFailureEv(Reason=ConnectFailureReason.Value(reason))
         assert one(ev) == s.Dropped(reason="connect_failure", detail=f"reason={reason}")
     outdated = one(ClientOutdatedEv())
-    assert isinstance(outdated, s.Dropped) and outdated.reason == "connect_failure"
+    assert isinstance(outdated, s.Dropped) and outdated.reason == "client_outdated"
 
 
 def test_pair_status_success_and_error() -> None:

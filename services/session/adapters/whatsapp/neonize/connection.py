@@ -84,7 +84,9 @@ def connection_signal(ev: object, *, now: datetime) -> s.Signal | None:
         case ConnectFailure():
             return _connect_failure(ev)
         case ClientOutdated():
-            return s.Dropped(reason="connect_failure", detail="client outdated: upgrade neonize")
+            return s.Dropped(
+                reason="client_outdated", detail="WhatsApp refuses this client: upgrade"
+            )
         case PairStatus():
             return _pair(ev)
         case OfflineSyncPreview():

@@ -3,7 +3,7 @@
 from msgspec import Struct
 
 from contracts.events.message import DeliveryStatus
-from contracts.events.session import LogoutReason
+from contracts.events.session import LogoutReason, PairingFailureReason
 from services.session.adapters.whatsapp.port import ContactInfo, DropReason, IncomingMessage
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "OfflineSyncEnded",
     "OfflineSyncStarted",
     "PairResult",
+    "PairingFailed",
     "ReceiptArrived",
     "Signal",
 ]
@@ -43,6 +44,11 @@ class PairResult(Struct, frozen=True, kw_only=True):
     ok: bool
     jid: str | None = None
     error: str | None = None
+
+
+class PairingFailed(Struct, frozen=True, kw_only=True):
+    reason: PairingFailureReason
+    detail: str | None = None
 
 
 class OfflineSyncStarted(Struct, frozen=True, kw_only=True):
@@ -75,6 +81,7 @@ Signal = (
     | KeepAliveBack
     | LoggedOut
     | PairResult
+    | PairingFailed
     | OfflineSyncStarted
     | OfflineSyncEnded
     | MessageArrived
