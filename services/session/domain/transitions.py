@@ -39,6 +39,9 @@ __all__ = [
 ]
 
 
+FINAL_DROPS: frozenset[DisconnectReason] = frozenset({"client_outdated"})
+"""Drops no retry can cure: the session waits for a person (here: to upgrade the client)."""
+
 _EXISTING = {
     "new",
     "pairing",
@@ -114,6 +117,8 @@ def dropped(
     if s.status not in ("connected", "reconnecting"):
         return []
     decision = policy.decide(s.reconnects, now, rand)
+    if reason in FINAL_DROPS:
+        decision = GiveUp(attempts=len(s.reconnects))
     if isinstance(decision, GiveUp):
         gave_up = SessionDisconnected(
             reason=reason, will_retry=False, attempt=decision.attempts, needs_attention=True

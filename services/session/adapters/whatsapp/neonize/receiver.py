@@ -115,6 +115,8 @@ class Receiver:
                 await self.events.on_pairing_failed(reason, detail)
             case s.KeepAliveBack():
                 self._log.info("neonize.keepalive_restored")
+            case s.KeepAliveMissed(errors=errors):
+                self._log.info("neonize.keepalive_missed", errors=errors)
             case s.PairResult(ok=True):
                 self._log.info("neonize.pair_status", ok=True)
                 self.paired = True

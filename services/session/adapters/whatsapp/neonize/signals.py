@@ -11,6 +11,7 @@ __all__ = [
     "ContactLearned",
     "Dropped",
     "KeepAliveBack",
+    "KeepAliveMissed",
     "LoggedOut",
     "MessageArrived",
     "OfflineSyncEnded",
@@ -32,7 +33,13 @@ class Dropped(Struct, frozen=True, kw_only=True):
 
 
 class KeepAliveBack(Struct, frozen=True, kw_only=True):
-    """Keep-alives answer again. Only noted: the client stopped on the timeout already."""
+    """Keep-alives answer again (after fewer misses than make a drop). Only noted."""
+
+
+class KeepAliveMissed(Struct, frozen=True, kw_only=True):
+    """A keep-alive went unanswered; whatsmeow keeps trying. Only noted, below the threshold."""
+
+    errors: int
 
 
 class LoggedOut(Struct, frozen=True, kw_only=True):
@@ -79,6 +86,7 @@ Signal = (
     ConnectionUp
     | Dropped
     | KeepAliveBack
+    | KeepAliveMissed
     | LoggedOut
     | PairResult
     | PairingFailed
