@@ -7,6 +7,7 @@ if and when ``connect()`` runs again, which builds a fresh neonize client on the
 
 import asyncio
 import itertools
+import weakref
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TypeVar
@@ -36,6 +37,14 @@ __all__ = ["NeonizeClient", "PairingFailed"]
 
 T = TypeVar("T")
 _runs = itertools.count(1)
+_stop_locks: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _one_stop_at_a_time() -> asyncio.Lock:
+    """Go's ``Stop`` deletes from maps that have no lock: never two at once in a process."""
+    return _stop_locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
 
 
 class PairingFailed(SendFailed):
@@ -148,7 +157,8 @@ class NeonizeClient(WhatsAppClient):
         self.receiver.reset()
         if neo is None:
             return
-        await self._call("stop", neo.stop())
+        async with _one_stop_at_a_time():
+            await self._call("stop", neo.stop())
         task = neo.connect_task
         if task is not None and not task.done():
             done, _ = await asyncio.wait({task}, timeout=self._options.stop_wait.total_seconds())
