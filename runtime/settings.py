@@ -32,6 +32,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     admin_token: str = ""
     whatsapp: Literal["simulator", "neonize"] = "simulator"
     neonize_db_url: str = ""  # empty: a SQLite file per session under <data_dir>/neonize/
+    neonize_device_name: str = "WA Platform"  # how the phone lists the linked device
     default_region: str = "EG"
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: str = "info"
@@ -48,6 +49,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     send_retry_base_s: float = 2.0
     send_retry_cap_s: float = 60.0
     lease_ttl_s: float = 15.0  # session ownership lease (NATS KV), renewed every ttl/4
+    pairing_start_timeout_s: float = 30.0  # connect() to the first QR or connection, then failed
     sim_qr_ttl_s: float = 20.0  # the simulator rotates its QR codes this often
     webhooks_db_url: str = ""  # empty: sqlite+aiosqlite:///<data_dir>/webhooks.db
     webhook_max_attempts: int = 8  # then the delivery is dead-lettered
