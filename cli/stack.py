@@ -54,6 +54,7 @@ class LocalStack:
         self.env["WA_DATA_DIR"] = str(self.data_dir)
         self.env["WA_GATEWAY_PORT"] = str(self.gateway_port)
         self.env["WA_NATS_URL"] = nats_url or (self.nats.url if self.nats else "")
+        self.env["NEONIZE_BOT_TAG"] = "off"  # read by neonize's Go layer when it loads
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
         policy = from_env(RestartPolicy, "WA_RESTART_", self.env)
         self.supervisor = Supervisor(self.procs, self.start_service, policy) if supervise else None

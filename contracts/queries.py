@@ -53,8 +53,8 @@ DEFAULT_PAGE_SIZE = 50
 PageSize = Annotated[int, Meta(ge=1, le=MAX_PAGE_SIZE)]
 
 SessionStatusName = Literal[
-    "new", "pairing", "connected", "reconnecting", "needs_attention", "logged_out", "banned",
-    "deleted",
+    "new", "pairing", "pairing_failed", "connected", "reconnecting", "needs_attention",
+    "logged_out", "banned", "deleted",
 ]  # fmt: skip
 # received: an incoming message. Outgoing: queued → sent → delivered → read (→ played), or failed.
 MessageStatusName = Literal["received", "queued", "sent", "delivered", "read", "played", "failed"]
@@ -178,6 +178,7 @@ class SessionView(Struct, frozen=True, kw_only=True, tag="session"):
     last_connected_at: datetime | None = None
     last_disconnected_at: datetime | None = None
     last_disconnect_reason: str | None = None
+    pairing_failure: str | None = None  # why the last pairing ended without a connection
 
 
 class SessionList(Struct, frozen=True, kw_only=True, tag="session_list"):

@@ -8,6 +8,7 @@ from msgspec import Struct, field
 __all__ = [
     "SimDrop",
     "SimFailConnects",
+    "SimFailPairing",
     "SimFailSends",
     "SimIncoming",
     "SimReceipt",
@@ -64,6 +65,19 @@ class SimFailConnects(Struct, frozen=True, kw_only=True):
 
     session: str
     count: int
+
+
+SimPairingFault = Literal[
+    "codes_exhausted", "cancelled", "client_outdated", "connect_failed", "stall"
+]
+
+
+class SimFailPairing(Struct, frozen=True, kw_only=True):
+    """The session's pairing fails: now if it is pairing, else at its next pairing. ``stall``:
+    the client connects but never shows a QR code (the service's watchdog must end it)."""
+
+    session: str
+    fault: SimPairingFault
 
 
 class SimSent(Struct, frozen=True, kw_only=True):

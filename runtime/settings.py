@@ -31,10 +31,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     gateway_auth_failures_per_s: float = 0.2  # per client address, then 429 (0: no limit)
     gateway_auth_failures_burst: int = 20
     max_schedule_ahead_s: float = 366 * 86400.0  # due_at / starts_at at most this far ahead
+    gateway_metrics_ttl_s: float = 10.0  # /metrics platform gauges: computed at most this often
     admin_token: str = ""
     bus_credentials_per_tenant: int = 20  # NATS subscriber credentials a tenant may hold
     whatsapp: Literal["simulator", "neonize"] = "simulator"
     neonize_db_url: str = ""  # empty: a SQLite file per session under <data_dir>/neonize/
+    neonize_device_name: str = "WA Platform"  # how the phone lists the linked device
     default_region: str = "EG"
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: str = "info"
@@ -51,6 +53,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     send_retry_base_s: float = 2.0
     send_retry_cap_s: float = 60.0
     lease_ttl_s: float = 15.0  # session ownership lease (NATS KV), renewed every ttl/4
+    pairing_start_timeout_s: float = 30.0  # connect() to the first QR or connection, then failed
     sim_qr_ttl_s: float = 20.0  # the simulator rotates its QR codes this often
     webhooks_db_url: str = ""  # empty: sqlite+aiosqlite:///<data_dir>/webhooks.db
     webhook_max_attempts: int = 8  # then the delivery is dead-lettered

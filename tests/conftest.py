@@ -1,5 +1,11 @@
 """Fixtures shared by every test layer: a real NATS server on a free port, and the bus."""
 
+import os
+
+# Tests import neonize's protobuf types directly (which loads its Go layer); as in the service,
+# the Go layer must see the bot tag off when it loads.
+os.environ["NEONIZE_BOT_TAG"] = "off"
+
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 

@@ -28,6 +28,7 @@ from contracts.events.session import (
     SessionDeleted,
     SessionDisconnected,
     SessionLoggedOut,
+    SessionPairingFailed,
     SessionPairingStarted,
     SessionReconnectRequested,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "SessionDeleted",
     "SessionDisconnected",
     "SessionLoggedOut",
+    "SessionPairingFailed",
     "SessionPairingStarted",
     "SessionReconnectRequested",
     "event_type",
@@ -65,6 +67,7 @@ __all__ = [
 Event = (
     SessionCreated
     | SessionPairingStarted
+    | SessionPairingFailed
     | SessionConnected
     | SessionDisconnected
     | SessionLoggedOut

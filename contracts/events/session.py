@@ -8,18 +8,29 @@ from msgspec import Struct
 __all__ = [
     "DisconnectReason",
     "LogoutReason",
+    "PairingFailureReason",
     "SendPacing",
     "SessionConnected",
     "SessionCreated",
     "SessionDeleted",
     "SessionDisconnected",
     "SessionLoggedOut",
+    "SessionPairingFailed",
     "SessionPairingStarted",
     "SessionReconnectRequested",
 ]
 
-DisconnectReason = Literal["network", "keepalive", "connect_failure", "shutdown", "lease_lost"]
+DisconnectReason = Literal[
+    "network", "keepalive", "connect_failure", "client_outdated", "shutdown", "lease_lost"
+]
 LogoutReason = Literal["logout", "replaced", "banned", "user_request"]
+# codes_exhausted: every QR code expired unscanned; connect_failed: WhatsApp could not be
+# reached or refused the connection; cancelled: the phone or WhatsApp ended the pairing;
+# client_outdated: WhatsApp refuses this client version; timeout: neither a QR code nor a
+# connection came in time after connecting.
+PairingFailureReason = Literal[
+    "codes_exhausted", "connect_failed", "cancelled", "client_outdated", "timeout"
+]
 
 
 class SendPacing(Struct, frozen=True, kw_only=True):
@@ -39,6 +50,13 @@ class SessionCreated(Struct, frozen=True, kw_only=True, tag="session.created"):
 class SessionPairingStarted(Struct, frozen=True, kw_only=True, tag="session.pairing_started"):
     method: Literal["qr", "phone"]
     phone_number: str | None = None
+
+
+class SessionPairingFailed(Struct, frozen=True, kw_only=True, tag="session.pairing_failed"):
+    """A pairing ended without a connection; the session waits for a new pairing request."""
+
+    reason: PairingFailureReason
+    detail: str | None = None
 
 
 class SessionConnected(Struct, frozen=True, kw_only=True, tag="session.connected"):

@@ -9,23 +9,29 @@ from aiohttp import web
 
 from runtime.nats_conn import client_credentials, connect
 from runtime.settings import Settings
+from services.gateway import stream_guard
 from services.gateway.adapters.bus_credentials import BusCredentials
+from services.gateway.adapters.figures import ServiceFigures
 from services.gateway.adapters.tenants import TenantRegistry
 from services.gateway.backends import Backends
 from services.gateway.console import routes as console
+from services.gateway.domain.open_streams import OpenStreams
 from services.gateway.domain.rate_limit import RateLimiter
 from services.gateway.errors import error_middleware
+from services.gateway.figures import CachedFigures
 from services.gateway.idempotency import open_claims
 from services.gateway.keys import (
     AUTH_FAILURES,
     BACKENDS,
     BUS_CREDENTIALS,
     CLOSING,
+    FIGURES,
     JETSTREAM,
     LIMITER,
     METRICS,
     OPENAPI,
     SETTINGS,
+    STREAMS,
     TENANTS,
 )
 from services.gateway.metrics import GatewayMetrics
@@ -67,6 +73,8 @@ async def _nats(app: web.Application) -> AsyncIterator[None]:
     js = nc.jetstream(timeout=settings.request_timeout_s)
     app[BACKENDS] = Backends(nc, settings.request_timeout_s)
     app[JETSTREAM] = js
+    source = ServiceFigures(app[BACKENDS], js)
+    app[FIGURES] = CachedFigures(source, settings.gateway_metrics_ttl_s, time.monotonic)
     app[TENANTS] = await TenantRegistry.open(js)
     app[BUS_CREDENTIALS] = await BusCredentials.open(js, settings.stream_replicas)
     yield
@@ -94,8 +102,10 @@ def create_app(settings: Settings) -> web.Application:
     )
     app[CLOSING] = asyncio.Event()
     app[OPENAPI] = msgspec.json.encode(build_openapi([op for ops in API for op in ops.items]))
+    app[STREAMS] = OpenStreams()
     app.cleanup_ctx.append(_nats)
     app.cleanup_ctx.append(open_claims)  # after _nats: it needs the JetStream context
+    stream_guard.install(app)
     app.on_shutdown.append(_closing)
     app.on_response_prepare.append(echo_request_id)
     for ops in API:

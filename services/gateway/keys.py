@@ -9,7 +9,9 @@ from runtime.settings import Settings
 from services.gateway.adapters.bus_credentials import BusCredentials
 from services.gateway.adapters.tenants import TenantRegistry
 from services.gateway.backends import Backends
+from services.gateway.domain.open_streams import OpenStreams
 from services.gateway.domain.rate_limit import RateLimiter
+from services.gateway.figures import CachedFigures
 from services.gateway.metrics import GatewayMetrics
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -22,3 +24,5 @@ AUTH_FAILURES = web.AppKey("auth_failures", RateLimiter)  # failed authenticatio
 METRICS = web.AppKey("metrics", GatewayMetrics)
 CLOSING = web.AppKey("closing", asyncio.Event)  # set on shutdown: long-lived streams end
 OPENAPI = web.AppKey("openapi", bytes)  # the generated document, encoded once
+STREAMS = web.AppKey("streams", OpenStreams)  # the open /v1/events streams
+FIGURES = web.AppKey("figures", CachedFigures)  # the platform gauges of /metrics

@@ -82,6 +82,7 @@ def make_deps(settings: Settings, bus: Bus, port: WhatsAppPort) -> Deps:
         now=lambda: datetime.now(UTC),
         publish_live=publish_live,
         default_region=settings.default_region,
+        pairing_start_timeout_s=settings.pairing_start_timeout_s,
     )
 
 

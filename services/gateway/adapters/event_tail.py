@@ -111,6 +111,10 @@ class EventTail:
                 await sub.unsubscribe()
             except Exception as exc:  # closing: the connection may already be gone
                 log.debug("event_tail.unsubscribe_failed", error=repr(exc))
+            # nats-py keeps a subscription and its message iterator in a reference cycle, which
+            # only the cyclic collector frees (rarely run: runtime.service.tune_gc), so closed
+            # streams piled up. Broken here, the subscription goes by reference counting.
+            sub._sub._message_iterator = None
         if consumer is not None:
             try:
                 await self._js.delete_consumer(EVENTS_STREAM, consumer)

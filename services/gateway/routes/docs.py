@@ -3,16 +3,9 @@
 from importlib.resources import files
 
 from aiohttp import web
-from nats.errors import ConnectionClosedError, NoRespondersError
-from nats.errors import TimeoutError as NatsTimeout
-from nats.js.errors import APIError
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from contracts.queries import GetStats, Stats
-from contracts.subjects import EVENTS_STREAM
-from runtime.rpc import BackendUnavailable
-from services.gateway.errors import ApiError
-from services.gateway.keys import BACKENDS, JETSTREAM, METRICS, OPENAPI
+from services.gateway.keys import FIGURES, METRICS, OPENAPI
 from services.gateway.operations import Operations
 
 ops = Operations("operations")
@@ -34,15 +27,9 @@ async def docs(_: web.Request) -> web.Response:
 
 @ops("GET", "/metrics", summary="Prometheus metrics", auth="none", media=TEXT)
 async def metrics(request: web.Request) -> web.Response:
+    """The platform gauges are at most ``WA_GATEWAY_METRICS_TTL_S`` old (see figures.py)."""
+    figures = await request.app[FIGURES].get()
     registry = request.app[METRICS]
-    try:
-        stats: Stats | None = await request.app[BACKENDS].read(GetStats(), Stats)
-    except (BackendUnavailable, ApiError):
-        stats = None
-    registry.record_stats(stats)
-    try:
-        info = await request.app[JETSTREAM].stream_info(EVENTS_STREAM)
-        registry.record_log_position(info.state.last_seq)
-    except (NatsTimeout, NoRespondersError, ConnectionClosedError, APIError):
-        pass
+    registry.record_stats(figures.stats)
+    registry.record_log_position(figures.last_sequence)
     return web.Response(body=registry.render(), headers={"Content-Type": CONTENT_TYPE_LATEST})

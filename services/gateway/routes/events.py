@@ -1,25 +1,26 @@
 """Live events as Server-Sent Events: ``id:`` the stream sequence, ``event:`` the type,
-``data:`` the envelope. ``Last-Event-ID`` resumes exactly after that event."""
-
-import time
+``data:`` the envelope. ``Last-Event-ID`` resumes exactly after that event. A stream ends when
+its client goes, when its key is rotated or revoked (on any gateway), and on shutdown."""
 
 from aiohttp import web
 
-from contracts.codec import encode_event
 from contracts.events import EVENT_TYPES
 from contracts.queries import GetSession, SessionView
 from runtime.logging import get_logger
+from runtime.rpc import BackendUnavailable
 from services.gateway.adapters.event_tail import EventTail, tail_filters
-from services.gateway.auth import tenant_of
+from services.gateway.adapters.tenants import hash_key
+from services.gateway.auth import bearer, tenant_of
 from services.gateway.bodies import EventParams, read_params
+from services.gateway.domain.open_streams import EndReason
 from services.gateway.errors import ApiError
-from services.gateway.keys import BACKENDS, CLOSING, JETSTREAM, METRICS, SETTINGS
+from services.gateway.event_stream import write_events
+from services.gateway.keys import BACKENDS, JETSTREAM, METRICS, SETTINGS, STREAMS, TENANTS
 from services.gateway.operations import Operations
 
 log = get_logger(__name__)
 ops = Operations("events")
 STREAM = {"text/event-stream": {"type": "string"}}
-POLL_S = 1.0  # how often a quiet stream checks that its client is still there
 
 
 def _types(text: str | None) -> list[str]:
@@ -54,53 +55,40 @@ async def events(request: web.Request) -> web.StreamResponse:
     if params.session_id:
         query = GetSession(tenant=tenant, session=params.session_id)
         await request.app[BACKENDS].read(query, SessionView)
-    tail = await EventTail.open(
-        request.app[JETSTREAM], tail_filters(tenant, params.session_id, types), after
-    )
-    gauge = request.app[METRICS].event_streams
-    gauge.inc()
-    log.info("events.opened", tenant=tenant, session=params.session_id, after=tail.position)
+    key = bearer(request)
+    with request.app[STREAMS].opened(hash_key(key), lambda: _client_gone(request)) as live:
+        # Registered first: a rotation from now on ends it; one before is seen by this read.
+        if await request.app[TENANTS].tenant_of_key(key) != tenant:
+            raise ApiError(401, "unauthorized", "unknown API key")
+        tail = await EventTail.open(
+            request.app[JETSTREAM], tail_filters(tenant, params.session_id, types), after
+        )
+        gauge = request.app[METRICS].event_streams
+        gauge.inc()
+        log.info("events.opened", tenant=tenant, session=params.session_id, after=tail.position)
+        try:
+            heartbeat = request.app[SETTINGS].gateway_sse_heartbeat_s
+            return await write_events(
+                request, tail, live, heartbeat, lambda: _key_check(request, key, tenant)
+            )
+        finally:
+            gauge.dec()
+            await tail.close()
+            log.info(
+                "events.closed", tenant=tenant, session=params.session_id, at=tail.position,
+                reason=live.reason,
+            )  # fmt: skip
+
+
+async def _key_check(request: web.Request, key: str, tenant: str) -> EndReason | None:
+    """None while the key still opens this tenant's stream, else why the stream must end."""
     try:
-        return await _stream(request, tail)
-    finally:
-        gauge.dec()
-        await tail.close()
-        log.info("events.closed", tenant=tenant, session=params.session_id, at=tail.position)
+        found = await request.app[TENANTS].tenant_of_key(key)
+    except BackendUnavailable:
+        return "key_unverified"  # cannot tell: fail closed, the client reconnects
+    return None if found == tenant else "key_revoked"
 
 
-async def _stream(request: web.Request, tail: EventTail) -> web.StreamResponse:
-    response = web.StreamResponse(
-        headers={
-            "Content-Type": "text/event-stream",
-            "Cache-Control": "no-cache",
-            "X-Accel-Buffering": "no",
-        }
-    )
-    await response.prepare(request)
-    await response.write(b": connected\nretry: 2000\n\n")
-    heartbeat = request.app[SETTINGS].gateway_sse_heartbeat_s
-    closing = request.app[CLOSING]
-    quiet_since = time.monotonic()
-    try:
-        while not closing.is_set() and _client_connected(request):
-            batch = await tail.next(timeout=min(POLL_S, heartbeat))
-            if batch:
-                frames = (
-                    f"id: {d.sequence}\nevent: {d.event.type}\ndata: ".encode()
-                    + encode_event(d.event)
-                    + b"\n\n"
-                    for d in batch
-                )
-                await response.write(b"".join(frames))
-                quiet_since = time.monotonic()
-            elif time.monotonic() - quiet_since >= heartbeat:
-                await response.write(b": heartbeat\n\n")
-                quiet_since = time.monotonic()
-    except (ConnectionResetError, ConnectionError):
-        pass  # the client went away
-    return response
-
-
-def _client_connected(request: web.Request) -> bool:
+def _client_gone(request: web.Request) -> bool:
     transport = request.transport
-    return transport is not None and not transport.is_closing()
+    return transport is None or transport.is_closing()

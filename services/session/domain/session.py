@@ -15,6 +15,7 @@ from contracts.events import (
     SessionDeleted,
     SessionDisconnected,
     SessionLoggedOut,
+    SessionPairingFailed,
     SessionPairingStarted,
     SessionReconnectRequested,
 )
@@ -28,6 +29,7 @@ REMEMBERED = 2000
 Status = Literal[
     "new",
     "pairing",
+    "pairing_failed",
     "connected",
     "reconnecting",
     "needs_attention",
@@ -61,6 +63,7 @@ class Session(Struct, kw_only=True):
     phone_number: str | None = None
     pacing: SendPacing | None = None
     reconnects: list[datetime] = field(default_factory=list)
+    pairing_failure: str | None = None  # why the last pairing ended without a connection
     pending: dict[str, PendingSend] = field(default_factory=dict)
     finished: list[str] = field(default_factory=list)  # recent sends that reached a final state
 
@@ -77,7 +80,9 @@ class Session(Struct, kw_only=True):
             case SessionCreated():
                 self.name, self.status, self.pacing = event.name, "new", event.pacing
             case SessionPairingStarted():
-                self.status, self.reconnects = "pairing", []
+                self.status, self.reconnects, self.pairing_failure = "pairing", [], None
+            case SessionPairingFailed():
+                self.status, self.pairing_failure = "pairing_failed", event.reason
             case SessionConnected():
                 self.status, self.jid = "connected", event.jid
                 self.phone_number = event.phone_number

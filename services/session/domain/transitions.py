@@ -9,10 +9,11 @@ from contracts.events import (
     SessionDeleted,
     SessionDisconnected,
     SessionLoggedOut,
+    SessionPairingFailed,
     SessionPairingStarted,
     SessionReconnectRequested,
 )
-from contracts.events.session import DisconnectReason, LogoutReason
+from contracts.events.session import DisconnectReason, LogoutReason, PairingFailureReason
 from services.session.domain.errors import Refusal
 from services.session.domain.policies import (
     GiveUp,
@@ -29,6 +30,7 @@ __all__ = [
     "dropped",
     "logged_out",
     "logout",
+    "pairing_failed",
     "queue_send",
     "reconnect",
     "send_failed",
@@ -37,9 +39,13 @@ __all__ = [
 ]
 
 
+FINAL_DROPS: frozenset[DisconnectReason] = frozenset({"client_outdated"})
+"""Drops no retry can cure: the session waits for a person (here: to upgrade the client)."""
+
 _EXISTING = {
     "new",
     "pairing",
+    "pairing_failed",
     "connected",
     "reconnecting",
     "needs_attention",
@@ -56,6 +62,7 @@ def _refuse_unless(s: Session, allowed: set[str]) -> None:
             "connected": "already_connected",
             "reconnecting": "already_connected",
             "pairing": "not_connected",
+            "pairing_failed": "not_paired",
             "new": "not_paired",
             "needs_attention": "needs_attention",
             "logged_out": "not_paired",
@@ -78,10 +85,19 @@ def _fail_pending(s: Session, error: str) -> list[Event]:
 
 
 def start_pairing(s: Session, method: str, phone: str | None) -> list[Event]:
-    _refuse_unless(s, {"new", "logged_out", "banned"})
+    _refuse_unless(s, {"new", "pairing_failed", "logged_out", "banned"})
     return [
         SessionPairingStarted(method="phone" if method == "phone" else "qr", phone_number=phone)
     ]
+
+
+def pairing_failed(
+    s: Session, reason: PairingFailureReason, detail: str | None = None
+) -> list[Event]:
+    """A pairing that ended without a connection leaves ``pairing``, with its reason."""
+    if s.status != "pairing":
+        return []
+    return [SessionPairingFailed(reason=reason, detail=detail)]
 
 
 def connected(s: Session, *, jid: str, phone_number: str, push_name: str | None) -> list[Event]:
@@ -101,6 +117,8 @@ def dropped(
     if s.status not in ("connected", "reconnecting"):
         return []
     decision = policy.decide(s.reconnects, now, rand)
+    if reason in FINAL_DROPS:
+        decision = GiveUp(attempts=len(s.reconnects))
     if isinstance(decision, GiveUp):
         gave_up = SessionDisconnected(
             reason=reason, will_retry=False, attempt=decision.attempts, needs_attention=True

@@ -38,6 +38,7 @@ class Deps:
     now: Callable[[], datetime]
     publish_live: Callable[[str, str, str, bytes], Awaitable[None]]
     default_region: str = "EG"
+    pairing_start_timeout_s: float = 30.0  # connect() to the first QR code or the connection
 
 
 class SessionCore:

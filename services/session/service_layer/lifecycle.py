@@ -6,7 +6,7 @@ from datetime import datetime
 import msgspec
 
 from contracts.addresses import InvalidAddress, parse_address
-from contracts.events.session import LogoutReason
+from contracts.events.session import LogoutReason, PairingFailureReason
 from runtime.logging import get_logger
 from services.session.adapters.whatsapp.port import DropReason
 from services.session.domain import transitions
@@ -41,7 +41,23 @@ class Lifecycle:
             tenant=rt.tenant, session=rt.session, events=sink
         )
         self.ensure_outbox(rt)
+        if rt.state.status == "pairing":
+            self.core.spawn(self._watch_pairing(rt, rt.generation))
         await self.connect(rt)
+
+    async def _watch_pairing(self, rt: SessionRuntime, gen: int) -> None:
+        """From connect() to the first QR code or the connection: a client that shows
+        neither in time ends the pairing (``timeout``) instead of leaving it hanging."""
+        signs = (rt.qr_ready, rt.online)
+        waits = {asyncio.ensure_future(sign.wait()) for sign in signs}
+        try:
+            timeout = self.core.deps.pairing_start_timeout_s
+            await asyncio.wait(waits, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits:
+                wait.cancel()
+        if not any(sign.is_set() for sign in signs):
+            await self.pairing_failed(rt, gen, "timeout", "no QR code and no connection")
 
     async def connect(self, rt: SessionRuntime) -> None:
         """Connect the current client; a failure counts as a drop, so the policy decides."""
@@ -102,9 +118,11 @@ class Lifecycle:
             if gen != rt.generation:
                 return
             rt.online.clear()
-            if rt.state.status == "pairing":  # the QR series ran out: pairing must be asked again
-                log.info("pairing.expired", tenant=rt.tenant, session=rt.session, reason=reason)
-                await self.stop_client(rt)
+            if rt.state.status == "pairing":
+                why: PairingFailureReason = (
+                    "client_outdated" if reason == "client_outdated" else "connect_failed"
+                )
+                await self._end_pairing(rt, why, f"dropped: {reason}")
                 return
             deps = self.core.deps
             events = transitions.dropped(
@@ -116,6 +134,25 @@ class Lifecycle:
             elif rt.state.status == "reconnecting" and events:
                 retry_at = getattr(events[0], "retry_at", None) or deps.now()
                 rt.retry_task = self.core.spawn(self._retry(rt, gen, retry_at))
+
+    async def pairing_failed(
+        self, rt: SessionRuntime, gen: int, reason: PairingFailureReason, detail: str | None
+    ) -> None:
+        async with rt.lock:
+            if gen == rt.generation:
+                await self._end_pairing(rt, reason, detail)
+
+    async def _end_pairing(
+        self, rt: SessionRuntime, reason: PairingFailureReason, detail: str | None
+    ) -> None:
+        events = transitions.pairing_failed(rt.state, reason, detail)
+        if not events:
+            return
+        log.warning(
+            "pairing.failed", tenant=rt.tenant, session=rt.session, reason=reason, detail=detail
+        )
+        await self.core.append(rt, events)
+        await self.stop_client(rt)
 
     async def _retry(self, rt: SessionRuntime, gen: int, retry_at: datetime) -> None:
         delay = (retry_at - self.core.deps.now()).total_seconds()

@@ -6,7 +6,7 @@ from datetime import datetime
 from contracts.addresses import InvalidAddress, parse_address
 from contracts.events import ContactUpdated, MessageReceived, MessageStatus
 from contracts.events.message import DeliveryStatus
-from contracts.events.session import LogoutReason
+from contracts.events.session import LogoutReason, PairingFailureReason
 from services.session.adapters.whatsapp.port import (
     ClientEvents,
     ContactInfo,
@@ -51,6 +51,11 @@ class ClientSink(ClientEvents):
 
     async def on_logged_out(self, reason: LogoutReason, detail: str | None = None) -> None:
         self.core.spawn(self.lifecycle.logged_out(self.rt, self.gen, reason, detail))
+
+    async def on_pairing_failed(
+        self, reason: PairingFailureReason, detail: str | None = None
+    ) -> None:
+        self.core.spawn(self.lifecycle.pairing_failed(self.rt, self.gen, reason, detail))
 
     async def on_message(self, message: IncomingMessage) -> None:
         rt = self.rt

@@ -13,6 +13,7 @@ from sqlalchemy import (
     false,
     func,
     literal_column,
+    null,
     true,
     update,
 )
@@ -185,7 +186,10 @@ def build_statements(dialect: str) -> dict[Op, list[Executable]]:
             )
             .on_conflict_do_nothing(index_elements=[s.c.tenant, s.c.id])
         ],
-        "session.pairing": [session_update(status=word("pairing"))],
+        "session.pairing": [session_update(status=word("pairing"), pairing_failure=null())],
+        "session.pairing_failed": [
+            session_update(status=word("pairing_failed"), pairing_failure=P("reason"))
+        ],
         "session.connected": [
             session_update(
                 status=word("connected"),

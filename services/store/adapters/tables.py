@@ -51,6 +51,7 @@ sessions = Table(
     Column("last_connected_at", UtcDateTime),
     Column("last_disconnected_at", UtcDateTime),
     Column("last_disconnect_reason", String(64)),
+    Column("pairing_failure", String(64)),
 )
 
 session_disconnects = Table(

@@ -8,6 +8,7 @@ Op = Literal[
     "tenant.seen",
     "session.created",
     "session.pairing",
+    "session.pairing_failed",
     "session.connected",
     "session.disconnected",
     "session.disconnect_recorded",

@@ -13,6 +13,7 @@ from contracts.events import (
     SessionDeleted,
     SessionDisconnected,
     SessionLoggedOut,
+    SessionPairingFailed,
     SessionPairingStarted,
 )
 from services.store.domain.changes import RowChange
@@ -74,6 +75,9 @@ def changes_for(sequence: int, env: Envelope) -> list[RowChange]:
             ]
         case SessionPairingStarted():
             return [RowChange("session.pairing", session_key, base)]
+        case SessionPairingFailed() as ev:
+            params = {**base, "reason": ev.reason}
+            return [RowChange("session.pairing_failed", session_key, params)]
         case SessionConnected() as ev:
             values = {"phone_number": ev.phone_number, "jid": ev.jid, "push_name": ev.push_name}
             return [RowChange("session.connected", session_key, {**base, **values})]

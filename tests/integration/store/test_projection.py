@@ -156,3 +156,23 @@ async def test_a_message_by_phone_alone_keeps_what_is_known_of_the_contact(
         (row,) = list((await conn.execute(select(contacts))).mappings())
     assert (row["jid"], row["lid"], row["saved_name"]) == (phone, lid, "Mona S.")
     assert (row["push_name"], row["updated_at"]) == ("Mona M", T0 + timedelta(seconds=3))
+
+
+async def test_a_failed_pairing_is_a_status_with_its_reason_until_the_next_pairing(
+    engine: AsyncEngine,
+) -> None:
+    from contracts.events import SessionPairingFailed, SessionPairingStarted
+
+    failed = [
+        ev(SessionCreated(name="Support number"), 1),
+        ev(SessionPairingStarted(method="qr"), 2),
+        ev(SessionPairingFailed(reason="codes_exhausted", detail="6 codes"), 3),
+    ]
+    await project(engine, delivered(failed), batch=10)
+    async with engine.connect() as conn:
+        row = (await conn.execute(select(sessions))).mappings().one()
+    assert (row["status"], row["pairing_failure"]) == ("pairing_failed", "codes_exhausted")
+    await project(engine, delivered([ev(SessionPairingStarted(method="qr"), 4)], start=4), 10)
+    async with engine.connect() as conn:
+        row = (await conn.execute(select(sessions))).mappings().one()
+    assert (row["status"], row["pairing_failure"]) == ("pairing", None)

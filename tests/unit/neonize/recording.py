@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from contracts.events.message import DeliveryStatus
-from contracts.events.session import LogoutReason
+from contracts.events.session import LogoutReason, PairingFailureReason
 from services.session.adapters.whatsapp.port import (
     ClientEvents,
     ContactInfo,
@@ -27,6 +27,11 @@ class RecordingEvents(ClientEvents):
 
     async def on_logged_out(self, reason: LogoutReason, detail: str | None = None) -> None:
         self.calls.append(("logged_out", reason, detail))
+
+    async def on_pairing_failed(
+        self, reason: PairingFailureReason, detail: str | None = None
+    ) -> None:
+        self.calls.append(("pairing_failed", reason, detail))
 
     async def on_message(self, message: IncomingMessage) -> None:
         self.calls.append(("message", message))

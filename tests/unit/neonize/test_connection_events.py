@@ -48,8 +48,11 @@ def test_disconnected_is_a_network_drop() -> None:
     assert one(DisconnectedEv(status=True)) == s.Dropped(reason="network")
 
 
-def test_keepalive_timeout_is_a_keepalive_drop_and_restored_is_only_noted() -> None:
-    dropped = one(KeepAliveTimeoutEv(ErrorCount=1, LastSuccess=1_700_000_000))
+def test_keepalive_timeout_is_a_keepalive_drop_at_the_threshold_and_restored_is_noted() -> None:
+    assert one(KeepAliveTimeoutEv(ErrorCount=1, LastSuccess=1_700_000_000)) == s.KeepAliveMissed(
+        errors=1
+    )
+    dropped = one(KeepAliveTimeoutEv(ErrorCount=3, LastSuccess=1_700_000_000))
     assert isinstance(dropped, s.Dropped) and dropped.reason == "keepalive"
     assert one(KeepAliveRestoredEv()) == s.KeepAliveBack()
 
@@ -85,11 +88,11 @@ def test_connect_failure_for_a_ban_is_banned() -> None:
 
 
 def test_other_connect_failures_are_drops_for_the_policy() -> None:
-    for reason in ("GENERIC", "SERVICE_UNAVAILABLE", "INTERNAL_SERVER_ERROR", "BAD_USER_AGENT"):
+    for reason in ("GENERIC", "SERVICE_UNAVAILABLE", "INTERNAL_SERVER_ERROR", "EXPERIMENTAL"):
         ev = ConnectFailureEv(Reason=ConnectFailureReason.Value(reason))
         assert one(ev) == s.Dropped(reason="connect_failure", detail=f"reason={reason}")
     outdated = one(ClientOutdatedEv())
-    assert isinstance(outdated, s.Dropped) and outdated.reason == "connect_failure"
+    assert isinstance(outdated, s.Dropped) and outdated.reason == "client_outdated"
 
 
 def test_pair_status_success_and_error() -> None:

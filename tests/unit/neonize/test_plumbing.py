@@ -61,3 +61,27 @@ def test_postgres_device_db_is_a_schema_per_session() -> None:
 def test_ids_that_could_escape_the_data_dir_are_refused(tmp_path: Path, bad: str) -> None:
     with pytest.raises(ValueError):
         device_database(data_dir=tmp_path, db_url="", tenant="acme", session=bad)
+
+
+def test_the_linked_device_name_is_a_setting() -> None:
+    from runtime.settings import load_settings
+    from services.session.adapters.whatsapp.neonize.options import device_props
+    from services.session.adapters.whatsapp.neonize.port import NeonizePort
+
+    settings = load_settings({"WA_NEONIZE_DEVICE_NAME": "Acme Front Desk"})
+    port = NeonizePort.from_settings(settings)
+    assert port.options.device_name == "Acme Front Desk"
+    assert device_props(port.options.device_name).os == "Acme Front Desk"
+    assert NeonizePort.from_settings(load_settings({})).options.device_name != "Neonize"
+
+
+async def test_go_flags_are_awaited_not_taken_for_true() -> None:
+    from services.session.adapters.whatsapp.neonize.go_flags import go_flag
+
+    async def not_connected() -> bool:
+        return False
+
+    pending = not_connected()
+    assert bool(pending)  # what `if neo.is_connected:` would have seen
+    assert await go_flag(pending) is False
+    assert await go_flag(True) is True

@@ -58,7 +58,9 @@ def text_ev(msg_id: str, text: str) -> MessageEv:
     return MessageEv(Info=info, Message=Message(conversation=text))
 
 
-async def test_qr_codes_expire_like_whatsmeows_and_running_out_is_a_drop(tmp_path: Path) -> None:
+async def test_qr_codes_expire_like_whatsmeows_and_running_out_ends_the_pairing(
+    tmp_path: Path,
+) -> None:
     h = Harness(tmp_path)
     await h.receiver.handle(QrCode(code="2@first"))
     await h.receiver.handle(QrCode(code="2@second"))
@@ -68,7 +70,8 @@ async def test_qr_codes_expire_like_whatsmeows_and_running_out_is_a_drop(tmp_pat
         ("qr", "2@second", NOW + timedelta(seconds=20)),
     ]
     await h.receiver.handle(QrRanOut(seen=2))
-    assert h.events.calls[-1] == ("dropped", "connect_failure") and h.halts == 1
+    assert h.events.calls[-1] == ("pairing_failed", "codes_exhausted", "2 codes")
+    assert h.halts == 1
 
 
 async def test_connected_reports_our_identity_then_a_drop_halts_first(tmp_path: Path) -> None:
@@ -142,3 +145,13 @@ async def test_a_scanned_qr_series_ending_is_not_a_failure(tmp_path: Path) -> No
     await h.receiver.handle(PairStatusEv(Status=PairStatusEv.SUCCESS, ID=PHONE))
     await h.receiver.handle(QrRanOut(seen=1))
     assert h.events.kinds() == ["qr"] and h.halts == 0
+
+
+async def test_a_pairing_refused_after_the_scan_ends_the_pairing_as_cancelled(
+    tmp_path: Path,
+) -> None:
+    h = Harness(tmp_path)
+    await h.receiver.handle(QrCode(code="2@first"))
+    await h.receiver.handle(PairStatusEv(Status=PairStatusEv.ERROR, Error="pairing rejected"))
+    assert h.events.calls[-1] == ("pairing_failed", "cancelled", "pairing rejected")
+    assert h.halts == 1

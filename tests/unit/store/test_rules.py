@@ -125,3 +125,10 @@ def test_cursors_round_trip_and_refuse_forgeries() -> None:
         decode_cursor(encode_cursor(KeyCursor("x")), TimeCursor)
     with pytest.raises(BadCursor):
         decode_cursor("%%%", KeyCursor)
+
+
+def test_a_failed_pairing_projects_its_reason() -> None:
+    from contracts.events import SessionPairingFailed
+
+    (change,) = changes_for(1, env(SessionPairingFailed(reason="timeout")))
+    assert change.op == "session.pairing_failed" and change.params["reason"] == "timeout"

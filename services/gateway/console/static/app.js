@@ -48,7 +48,8 @@ async function api(method, path, body) {
 // Session status after each event type; the same rules as the store's projection.
 const APPLY = {
   "session.created": (p) => ({ name: p.name, status: "new" }),
-  "session.pairing_started": (p) => ({ status: "pairing", method: p.method }),
+  "session.pairing_started": (p) => ({ status: "pairing", method: p.method, pairing_failure: null }),
+  "session.pairing_failed": (p) => ({ status: "pairing_failed", pairing_failure: p.reason }),
   "session.connected": (p) => ({
     status: "connected", phone_number: p.phone_number, push_name: p.push_name ?? null,
   }),
@@ -185,8 +186,16 @@ async function fetchQr(id) {
 // ---- drawing -----------------------------------------------------------------------------
 
 const LABELS = {
-  new: "new", pairing: "pairing", connected: "connected", reconnecting: "reconnecting",
+  new: "new", pairing: "pairing", pairing_failed: "pairing failed", connected: "connected",
+  reconnecting: "reconnecting",
   needs_attention: "needs attention", logged_out: "logged out", banned: "banned",
+};
+const PAIRING_FAILURES = {
+  codes_exhausted: "every QR code expired unscanned",
+  connect_failed: "WhatsApp could not be reached",
+  cancelled: "the phone or WhatsApp cancelled it",
+  client_outdated: "WhatsApp refuses this client version (upgrade needed)",
+  timeout: "no QR code came in time",
 };
 const label = (status) => LABELS[status] || status || "unknown";
 
@@ -243,7 +252,11 @@ function renderDetail(session) {
   $("detail-phone").textContent = session.phone_number
     ? `${session.phone_number}${session.push_name ? ` (${session.push_name})` : ""}` : "—";
   $("detail-id").textContent = session.id;
-  $("pair-actions").hidden = !["new", "logged_out"].includes(status);
+  $("pair-actions").hidden = !["new", "pairing_failed", "logged_out"].includes(status);
+  const failure = status === "pairing_failed" ? session.pairing_failure : null;
+  $("pairing-failure").hidden = !failure;
+  $("pairing-failure").textContent = failure
+    ? `The last pairing failed: ${PAIRING_FAILURES[failure] || failure}. Pair again.` : "";
   const code = state.pairingCodes.get(session.id);
   $("pairing-code").hidden = !(status === "pairing" && code);
   $("pairing-code-value").textContent = code || "";

@@ -13,7 +13,7 @@ from typing import Literal
 from msgspec import Struct
 
 from contracts.events.message import DeliveryStatus, MediaKind
-from contracts.events.session import LogoutReason
+from contracts.events.session import LogoutReason, PairingFailureReason
 
 __all__ = [
     "ClientEvents",
@@ -25,7 +25,7 @@ __all__ = [
     "WhatsAppPort",
 ]
 
-DropReason = Literal["network", "keepalive", "connect_failure"]
+DropReason = Literal["network", "keepalive", "connect_failure", "client_outdated"]
 
 
 class IncomingMessage(Struct, frozen=True, kw_only=True):
@@ -76,6 +76,12 @@ class ClientEvents(ABC):
     @abstractmethod
     async def on_logged_out(self, reason: LogoutReason, detail: str | None = None) -> None:
         """Logged out, stream replaced, or banned: never retried automatically."""
+
+    @abstractmethod
+    async def on_pairing_failed(
+        self, reason: PairingFailureReason, detail: str | None = None
+    ) -> None:
+        """Pairing ended without a connection (codes ran out, cancelled, client outdated)."""
 
     @abstractmethod
     async def on_message(self, message: IncomingMessage) -> None:

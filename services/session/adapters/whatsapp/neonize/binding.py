@@ -16,6 +16,7 @@ HANDLED_EVENTS = (
     ev.KeepAliveRestoredEv,
     ev.LoggedOutEv,
     ev.StreamReplacedEv,
+    ev.StreamErrorEv,
     ev.TemporaryBanEv,
     ev.ConnectFailureEv,
     ev.ClientOutdatedEv,

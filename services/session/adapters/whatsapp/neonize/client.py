@@ -7,6 +7,7 @@ if and when ``connect()`` runs again, which builds a fresh neonize client on the
 
 import asyncio
 import itertools
+import weakref
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TypeVar
@@ -18,7 +19,8 @@ from runtime.logging import get_logger
 from services.session.adapters.whatsapp.neonize.binding import bind_once
 from services.session.adapters.whatsapp.neonize.connection import own_identity
 from services.session.adapters.whatsapp.neonize.devices import DeviceDatabase
-from services.session.adapters.whatsapp.neonize.options import NeonizeOptions
+from services.session.adapters.whatsapp.neonize.go_flags import go_flag
+from services.session.adapters.whatsapp.neonize.options import NeonizeOptions, device_props
 from services.session.adapters.whatsapp.neonize.receiver import (
     FIRST_QR_TTL,
     NEXT_QR_TTL,
@@ -35,6 +37,14 @@ __all__ = ["NeonizeClient", "PairingFailed"]
 
 T = TypeVar("T")
 _runs = itertools.count(1)
+_stop_locks: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _one_stop_at_a_time() -> asyncio.Lock:
+    """Go's ``Stop`` deletes from maps that have no lock: never two at once in a process."""
+    return _stop_locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
 
 
 class PairingFailed(SendFailed):
@@ -125,7 +135,8 @@ class NeonizeClient(WhatsAppClient):
         self._halted.clear()
         self.receiver.reset()
         uuid = f"{self.tenant}.{self.session}.{self._run}"
-        self._neo = NewAClient(self._device.neonize_name, uuid=uuid)
+        props = device_props(self._options.device_name)
+        self._neo = NewAClient(self._device.neonize_name, props=props, uuid=uuid)
         bind_once(self._neo, self._run, self._post)
         self._options.adopt_loop(asyncio.get_running_loop())
         task = await self._call("connect", self._neo.connect())
@@ -146,7 +157,8 @@ class NeonizeClient(WhatsAppClient):
         self.receiver.reset()
         if neo is None:
             return
-        await self._call("stop", neo.stop())
+        async with _one_stop_at_a_time():
+            await self._call("stop", neo.stop())
         task = neo.connect_task
         if task is not None and not task.done():
             done, _ = await asyncio.wait({task}, timeout=self._options.stop_wait.total_seconds())
@@ -185,7 +197,7 @@ class NeonizeClient(WhatsAppClient):
 
     async def send_text(self, *, chat_jid: str, text: str, message_id: str) -> None:
         neo = self._neo
-        if neo is None or not self.receiver.connected:
+        if neo is None or not self.receiver.connected or not await go_flag(neo.is_connected):
             raise SendFailed("not connected", retryable=True)
         if await asyncio.to_thread(self._sent.whatsapp_id, message_id):
             self._log.info("neonize.send_skipped", message_id=message_id, why="already sent")

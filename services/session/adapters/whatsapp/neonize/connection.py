@@ -15,22 +15,18 @@ from neonize.proto.Neonize_pb2 import (
     OfflineSyncCompleted,
     OfflineSyncPreview,
     PairStatus,
+    StreamError,
     StreamReplaced,
     TemporaryBan,
 )
 
 from services.session.adapters.whatsapp.neonize import signals as s
 from services.session.adapters.whatsapp.neonize.jids import jid_str
+from services.session.adapters.whatsapp.neonize.outcomes import connect_failure_outcome
 
 __all__ = ["connection_signal", "own_identity"]
 
-_LOGGED_OUT_REASONS = frozenset(
-    {
-        ConnectFailureReason.LOGGED_OUT,
-        ConnectFailureReason.MAIN_DEVICE_GONE,
-        ConnectFailureReason.UNKNOWN_LOGOUT,
-    }
-)
+KEEPALIVE_MAX_MISSES = 3  # whatsmeow pings every 20-30 s and recovers by itself before this
 
 
 def _reason_name(reason: int) -> str:
@@ -50,11 +46,13 @@ def _ban(ev: TemporaryBan, now: datetime) -> s.LoggedOut:
 def _connect_failure(ev: ConnectFailure) -> s.Signal:
     name = _reason_name(ev.Reason)
     detail = f"reason={name}" + (f" message={ev.Message}" if ev.Message else "")
-    if ev.Reason in _LOGGED_OUT_REASONS:
-        return s.LoggedOut(reason="logout", detail=detail)
+    if connect_failure_outcome(name) == "transient":
+        return s.Dropped(reason="connect_failure", detail=detail)
     if ev.Reason == ConnectFailureReason.TEMP_BANNED:
         return s.LoggedOut(reason="banned", detail=detail)
-    return s.Dropped(reason="connect_failure", detail=detail)
+    if ev.Reason in (ConnectFailureReason.CLIENT_OUTDATED, ConnectFailureReason.BAD_USER_AGENT):
+        return s.Dropped(reason="client_outdated", detail=detail)
+    return s.LoggedOut(reason="logout", detail=detail)
 
 
 def _pair(ev: PairStatus) -> s.PairResult:
@@ -63,15 +61,21 @@ def _pair(ev: PairStatus) -> s.PairResult:
     return s.PairResult(ok=False, error=ev.Error or "pairing failed")
 
 
-def connection_signal(ev: object, *, now: datetime) -> s.Signal | None:
+def connection_signal(
+    ev: object, *, now: datetime, keepalive_max_misses: int = KEEPALIVE_MAX_MISSES
+) -> s.Signal | None:
     """The meaning of a connection event, or None for an event this module does not cover."""
     match ev:
         case Connected():
             return s.ConnectionUp()
         case Disconnected():
             return s.Dropped(reason="network")
-        case KeepAliveTimeout():
+        case KeepAliveTimeout() if ev.ErrorCount >= keepalive_max_misses:
             return s.Dropped(reason="keepalive", detail=f"errors={ev.ErrorCount}")
+        case KeepAliveTimeout():
+            return s.KeepAliveMissed(errors=ev.ErrorCount)
+        case StreamError():
+            return s.Dropped(reason="network", detail=f"stream error code={ev.Code}")
         case KeepAliveRestored():
             return s.KeepAliveBack()
         case LoggedOut():
@@ -84,7 +88,9 @@ def connection_signal(ev: object, *, now: datetime) -> s.Signal | None:
         case ConnectFailure():
             return _connect_failure(ev)
         case ClientOutdated():
-            return s.Dropped(reason="connect_failure", detail="client outdated: upgrade neonize")
+            return s.Dropped(
+                reason="client_outdated", detail="WhatsApp refuses this client: upgrade"
+            )
         case PairStatus():
             return _pair(ev)
         case OfflineSyncPreview():

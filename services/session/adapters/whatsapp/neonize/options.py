@@ -6,8 +6,16 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from neonize.aioze import events as neonize_events
+from neonize.proto.waCompanionReg.WAWebProtobufsCompanionReg_pb2 import DeviceProps
 
-__all__ = ["NeonizeOptions"]
+__all__ = ["DEFAULT_DEVICE_NAME", "NeonizeOptions", "device_props"]
+
+DEFAULT_DEVICE_NAME = "WA Platform"
+
+
+def device_props(name: str) -> DeviceProps:
+    """How the phone lists this linked device (neonize's default says "Neonize")."""
+    return DeviceProps(os=name, platformType=DeviceProps.SAFARI)
 
 
 class NeonizeOptions:
@@ -20,6 +28,7 @@ class NeonizeOptions:
         qr_grace: timedelta = timedelta(seconds=5),
         stop_wait: timedelta = timedelta(seconds=5),
         worker_threads: int = 64,
+        device_name: str = DEFAULT_DEVICE_NAME,
     ) -> None:
         self.late_after = late_after  # an incoming message older than this is flagged late
         self.send_timeout = send_timeout  # then the send is ambiguous, so final
@@ -27,6 +36,7 @@ class NeonizeOptions:
         self.qr_grace = qr_grace  # after the last QR expires, before "QR codes ran out"
         self.stop_wait = stop_wait  # for neonize's worker thread to end after Stop
         self.worker_threads = worker_threads
+        self.device_name = device_name  # the name the phone shows under "Linked devices"
         self._executor: ThreadPoolExecutor | None = None
         self._adopted: asyncio.AbstractEventLoop | None = None
 

@@ -36,7 +36,10 @@ class NeonizePort(WhatsAppPort):
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "NeonizePort":
-        return cls(data_dir=Path(settings.data_dir), db_url=settings.neonize_db_url)
+        options = NeonizeOptions(device_name=settings.neonize_device_name)
+        return cls(
+            data_dir=Path(settings.data_dir), db_url=settings.neonize_db_url, options=options
+        )
 
     def new_client(self, *, tenant: str, session: str, events: ClientEvents) -> WhatsAppClient:
         device = device_database(

@@ -82,7 +82,7 @@ class Receiver:
             case QrRanOut(seen=seen) if seen == self.qr_seen and not (
                 self.connected or self.paired
             ):
-                await self.apply(s.Dropped(reason="connect_failure", detail="QR codes ran out"))
+                await self.apply(s.PairingFailed(reason="codes_exhausted", detail=f"{seen} codes"))
             case RunEnded(error=error) if error is not None:
                 await self.apply(s.Dropped(reason="connect_failure", detail=error))
             case QrRanOut() | RunEnded():
@@ -109,11 +109,19 @@ class Receiver:
                 self._log.warning("neonize.logged_out", reason=reason, detail=detail)
                 await self._halt()
                 await self.events.on_logged_out(reason, detail)
+            case s.PairingFailed(reason=reason, detail=detail):
+                self._log.warning("neonize.pairing_failed", reason=reason, detail=detail)
+                await self._halt()
+                await self.events.on_pairing_failed(reason, detail)
             case s.KeepAliveBack():
                 self._log.info("neonize.keepalive_restored")
-            case s.PairResult(ok=ok, error=error):
-                self._log.info("neonize.pair_status", ok=ok, error=error)
-                self.paired = self.paired or ok
+            case s.KeepAliveMissed(errors=errors):
+                self._log.info("neonize.keepalive_missed", errors=errors)
+            case s.PairResult(ok=True):
+                self._log.info("neonize.pair_status", ok=True)
+                self.paired = True
+            case s.PairResult(error=error):
+                await self.apply(s.PairingFailed(reason="cancelled", detail=error))
             case s.OfflineSyncStarted(pending_messages=pending):
                 self._log.info("neonize.offline_sync_started", pending_messages=pending)
                 self.offline_sync = True

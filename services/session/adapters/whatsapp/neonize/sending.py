@@ -25,7 +25,7 @@ async def send_once(neo: NewAClient, *, chat_jid: str, text: str, timeout: float
     except SendMessageError as exc:
         raise send_failed(str(exc)) from exc
     except TimeoutError as exc:  # the worker thread may still send it: ambiguous, so final
-        raise send_failed(AMBIGUOUS[0]) from exc
+        raise send_failed(AMBIGUOUS) from exc
     except Exception as exc:
         raise SendFailed(str(exc) or type(exc).__name__, retryable=True) from exc
     return str(response.ID)

@@ -3,7 +3,7 @@
 from msgspec import Struct
 
 from contracts.events.message import DeliveryStatus
-from contracts.events.session import LogoutReason
+from contracts.events.session import LogoutReason, PairingFailureReason
 from services.session.adapters.whatsapp.port import ContactInfo, DropReason, IncomingMessage
 
 __all__ = [
@@ -11,11 +11,13 @@ __all__ = [
     "ContactLearned",
     "Dropped",
     "KeepAliveBack",
+    "KeepAliveMissed",
     "LoggedOut",
     "MessageArrived",
     "OfflineSyncEnded",
     "OfflineSyncStarted",
     "PairResult",
+    "PairingFailed",
     "ReceiptArrived",
     "Signal",
 ]
@@ -31,7 +33,13 @@ class Dropped(Struct, frozen=True, kw_only=True):
 
 
 class KeepAliveBack(Struct, frozen=True, kw_only=True):
-    """Keep-alives answer again. Only noted: the client stopped on the timeout already."""
+    """Keep-alives answer again (after fewer misses than make a drop). Only noted."""
+
+
+class KeepAliveMissed(Struct, frozen=True, kw_only=True):
+    """A keep-alive went unanswered; whatsmeow keeps trying. Only noted, below the threshold."""
+
+    errors: int
 
 
 class LoggedOut(Struct, frozen=True, kw_only=True):
@@ -43,6 +51,11 @@ class PairResult(Struct, frozen=True, kw_only=True):
     ok: bool
     jid: str | None = None
     error: str | None = None
+
+
+class PairingFailed(Struct, frozen=True, kw_only=True):
+    reason: PairingFailureReason
+    detail: str | None = None
 
 
 class OfflineSyncStarted(Struct, frozen=True, kw_only=True):
@@ -73,8 +86,10 @@ Signal = (
     ConnectionUp
     | Dropped
     | KeepAliveBack
+    | KeepAliveMissed
     | LoggedOut
     | PairResult
+    | PairingFailed
     | OfflineSyncStarted
     | OfflineSyncEnded
     | MessageArrived

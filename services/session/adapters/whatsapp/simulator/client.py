@@ -9,7 +9,7 @@ from typing import Any, Literal
 import msgspec
 
 from contracts.events.message import DeliveryStatus
-from contracts.simulator import SimSentMessage
+from contracts.simulator import SimPairingFault, SimSentMessage
 from services.session.adapters.whatsapp.port import (
     ClientEvents,
     IncomingMessage,
@@ -27,7 +27,13 @@ class SimClient(WhatsAppClient):
     """Behaves like a neonize client against the simulator's server."""
 
     def __init__(
-        self, *, session: str, events: ClientEvents, server: SimServer, qr_ttl_s: float
+        self,
+        *,
+        session: str,
+        events: ClientEvents,
+        server: SimServer,
+        qr_ttl_s: float,
+        pairing_faults: dict[str, SimPairingFault] | None = None,
     ) -> None:
         self.session = session
         self.events = events
@@ -36,6 +42,7 @@ class SimClient(WhatsAppClient):
         self.state: State = "idle"
         self.fail_next_sends = 0
         self.fail_next_connects = 0
+        self._pairing_faults = {} if pairing_faults is None else pairing_faults
         self.send_calls = 0
         self.connect_calls = 0
         self._qr_task: asyncio.Task[None] | None = None
@@ -56,8 +63,14 @@ class SimClient(WhatsAppClient):
             raise ConnectionError("simulated connection failure")
         device = self.server.device(self.session)
         if device is None:
+            fault = self._pairing_faults.pop(self.session, None)
+            if fault == "connect_failed":
+                raise ConnectionError("simulated: WhatsApp unreachable")
             self.state = "pairing"
-            self._qr_task = asyncio.create_task(self._rotate_qr())
+            if fault is None:
+                self._qr_task = asyncio.create_task(self._rotate_qr())
+            elif fault != "stall":
+                self._spawn(self.fail_pairing(fault))
             return
         self.state = "online"
         self._spawn(self._come_online(device.jid))
@@ -68,6 +81,17 @@ class SimClient(WhatsAppClient):
             expires = datetime.now(UTC) + timedelta(seconds=self.qr_ttl_s)
             await self.events.on_qr(code, expires)
             await asyncio.sleep(self.qr_ttl_s)
+
+    async def fail_pairing(self, fault: SimPairingFault) -> None:
+        """What whatsmeow reports when a pairing ends without a connection."""
+        self._stop_qr()
+        self.state = "stopped"
+        if fault == "client_outdated":
+            await self.events.on_dropped("client_outdated")
+        elif fault == "connect_failed":
+            await self.events.on_dropped("connect_failure")
+        elif fault != "stall":
+            await self.events.on_pairing_failed(fault, "simulated")
 
     async def _come_online(self, jid: str) -> None:
         await self.events.on_connected(jid=jid, push_name="Simulated")

@@ -14,6 +14,7 @@ from contracts.addresses import AddressKind, InvalidAddress, parse_address
 from contracts.simulator import (
     SimDrop,
     SimFailConnects,
+    SimFailPairing,
     SimFailSends,
     SimIncoming,
     SimReceipt,
@@ -108,6 +109,14 @@ class SimControl:
         client.fail_next_connects = req.count
         return SimReply(ok=True)
 
+    async def fail_pairing(self, req: SimFailPairing) -> SimReply:
+        client = self._client(req.session)
+        if client is not None and client.state == "pairing":
+            await client.fail_pairing(req.fault)
+        else:
+            self.port.pairing_faults[req.session] = req.fault
+        return SimReply(ok=True)
+
     async def sent(self, req: SimSent) -> SimSentReply:
         client = self._client(req.session)
         return SimSentReply(
@@ -137,6 +146,7 @@ async def serve_simulator(
         "drop": (SimDrop, control.drop),
         "fail-sends": (SimFailSends, control.fail_sends),
         "fail-connects": (SimFailConnects, control.fail_connects),
+        "fail-pairing": (SimFailPairing, control.fail_pairing),
         "sent": (SimSent, control.sent),
     }
 

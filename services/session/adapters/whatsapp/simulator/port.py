@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from contracts.simulator import SimPairingFault
 from services.session.adapters.whatsapp.port import ClientEvents, WhatsAppClient, WhatsAppPort
 from services.session.adapters.whatsapp.simulator.client import SimClient
 from services.session.adapters.whatsapp.simulator.server import SimServer
@@ -19,6 +20,7 @@ class SimulatorPort(WhatsAppPort):
         self.clients_created: dict[str, int] = {}
         self.send_calls: dict[str, int] = {}
         self.connect_calls: dict[str, int] = {}
+        self.pairing_faults: dict[str, SimPairingFault] = {}  # for each session's next pairing
 
     def new_client(self, *, tenant: str, session: str, events: ClientEvents) -> WhatsAppClient:
         old = self.clients.get(session)
@@ -26,7 +28,11 @@ class SimulatorPort(WhatsAppPort):
             self.send_calls[session] = self.total_sends(session)
             self.connect_calls[session] = self.total_connects(session)
         client = SimClient(
-            session=session, events=events, server=self.server, qr_ttl_s=self.qr_ttl_s
+            session=session,
+            events=events,
+            server=self.server,
+            qr_ttl_s=self.qr_ttl_s,
+            pairing_faults=self.pairing_faults,
         )
         self.clients[session] = client
         self.clients_created[session] = self.clients_created.get(session, 0) + 1
