@@ -113,10 +113,14 @@ class Claims:
         claim.record, claim.revision = record, revision
         return True
 
-    async def hold(self, claim: Claim) -> None:
-        """Renew the claim every third of the lease until cancelled, or until it is lost."""
-        while not claim.lost:
+    async def hold(self, claim: Claim, released: asyncio.Event | None = None) -> None:
+        """Renew the claim every third of the lease until ``released`` (or cancelled), or
+        until it is lost. ``released`` ends the loop even when a cancellation is lost (on
+        Python 3.11 ``asyncio.wait_for`` can swallow one that meets a reply)."""
+        while not claim.lost and not (released and released.is_set()):
             await self.sleep(self.lease_s / 3)
+            if released and released.is_set():
+                return
             renewed = msgspec.structs.replace(claim.record, until=self.clock() + self.lease_s)
             try:
                 claim.lost = not await self._replace(claim, renewed)

@@ -95,10 +95,12 @@ async def _run(
     request: web.Request, handler: Handler, claims: Claims, claim: Claim, secret: bytes
 ) -> web.StreamResponse:
     request[SEED] = claim.seed
-    holding = asyncio.create_task(claims.hold(claim))
+    released = asyncio.Event()
+    holding = asyncio.create_task(claims.hold(claim, released))
     try:
         response = await error_middleware(request, handler)
     finally:
+        released.set()
         holding.cancel()
         await asyncio.gather(holding, return_exceptions=True)
     answer = _final_answer(response)
