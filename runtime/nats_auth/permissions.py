@@ -145,7 +145,6 @@ def subscriber_permissions(user: str, tenant: str) -> Permissions:
             f"$JS.API.CONSUMER.MSG.NEXT.{stream}.{user}",
             f"$JS.ACK.{stream}.{user}.>",
             f"$JS.ACK.*.*.{stream}.{user}.>",
-            f"$JS.FC.{stream}.>",
         ),
         subscribe=(inbox_prefix(user) + ".>",),
     )
