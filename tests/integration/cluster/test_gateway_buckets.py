@@ -1,10 +1,8 @@
 """A gateway on a 3-node cluster (WA_STREAM_REPLICAS=3) keeps every KV bucket it creates
 (tenants, API keys, idempotency records, bus credentials) in three copies."""
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
 from aiohttp.test_utils import TestServer
 
 from runtime.bus import open_bus
@@ -13,14 +11,6 @@ from services.gateway.adapters.idempotency_kv import IDEMPOTENCY_BUCKET
 from services.gateway.adapters.tenants import KEYS_BUCKET, TENANTS_BUCKET
 from services.gateway.app import create_app
 from tests.support.cluster import NatsCluster
-
-
-@pytest.fixture
-async def cluster(tmp_path: Path) -> AsyncIterator[NatsCluster]:
-    nodes = NatsCluster(tmp_path / "nats")
-    await nodes.start()
-    yield nodes
-    nodes.stop()
 
 
 async def test_every_gateway_bucket_has_three_replicas(
