@@ -40,3 +40,9 @@ def upcast(event_type: str, version: int, payload: dict[str, Any], target: int) 
         payload = step(dict(payload))
         version += 1
     return payload
+
+
+@register("session.disconnected", 1)
+def _disconnected_v1_to_v2(payload: dict[str, Any]) -> dict[str, Any]:
+    # v2 only widened ``reason`` (client_outdated): every v1 payload is a valid v2 one.
+    return payload

@@ -95,7 +95,10 @@ EVENT_TYPES: dict[str, type[Event]] = {cls.__struct_config__.tag: cls for cls in
 
 # The schema version written for each type today. Bump it together with an upcaster in
 # contracts.upcasting that turns the previous version's payload into the new one.
-CURRENT_VERSIONS: dict[str, int] = dict.fromkeys(EVENT_TYPES, 1)
+CURRENT_VERSIONS: dict[str, int] = {
+    **dict.fromkeys(EVENT_TYPES, 1),
+    "session.disconnected": 2,  # v2: the reason ``client_outdated``
+}
 
 
 def event_type(event: Event) -> str:

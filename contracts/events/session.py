@@ -20,6 +20,8 @@ __all__ = [
     "SessionReconnectRequested",
 ]
 
+# Version 2 of session.disconnected added client_outdated (WhatsApp refuses this client
+# version: final, never retried); a closed set only grows in a new version.
 DisconnectReason = Literal[
     "network", "keepalive", "connect_failure", "client_outdated", "shutdown", "lease_lost"
 ]

@@ -75,7 +75,7 @@ async def _nats(app: web.Application) -> AsyncIterator[None]:
     app[JETSTREAM] = js
     source = ServiceFigures(app[BACKENDS], js)
     app[FIGURES] = CachedFigures(source, settings.gateway_metrics_ttl_s, time.monotonic)
-    app[TENANTS] = await TenantRegistry.open(js)
+    app[TENANTS] = await TenantRegistry.open(js, settings.stream_replicas)
     app[BUS_CREDENTIALS] = await BusCredentials.open(js, settings.stream_replicas)
     yield
     await nc.drain()

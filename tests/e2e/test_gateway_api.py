@@ -22,6 +22,7 @@ from contracts.simulator import SimDrop, SimIncoming, SimReceipt, SimReply, SimS
 from contracts.subjects import sim_subject
 from tests.integration.gateway.sse_client import SseReader
 from tests.support.http import Api
+from tests.support.stacks import running_stack
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -56,14 +57,12 @@ PEER = "+201000000001"
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LocalStack]:
-    env = {"PATH": "/usr/bin:/bin", "WA_LOG_FORMAT": "json", "WA_GATEWAY_SSE_HEARTBEAT_S": "1"}
+    env = {"WA_GATEWAY_SSE_HEARTBEAT_S": "1"}
     env["WA_GATEWAY_RATE_PER_S"] = "0"  # the fuzz below is one client sending many requests
     env["WA_RECONNECT_MAX_ATTEMPTS"] = "0"  # a drop waits for a person: POST …/reconnect
-    local = LocalStack(Path(tmp_path_factory.mktemp("gateway")) / "var", env=env)
-    await local.start(timeout=90)
-    yield local
-    local.stop()
-    assert local.permission_violations() == []
+    data_dir = Path(tmp_path_factory.mktemp("gateway")) / "var"
+    async with running_stack(data_dir, env, timeout=90) as local:
+        yield local
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

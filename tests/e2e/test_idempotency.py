@@ -22,6 +22,7 @@ from contracts.simulator import SimReply, SimScan, SimSent, SimSentReply
 from contracts.subjects import sim_subject
 from runtime.settings import load_settings
 from services.gateway.app import create_app
+from tests.support.stacks import running_stack
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -31,12 +32,9 @@ Answer = tuple[int, Any, dict[str, str]]
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LocalStack]:
-    env = {"PATH": "/usr/bin:/bin", "WA_LOG_FORMAT": "json", "WA_GATEWAY_RATE_PER_S": "0"}
-    local = LocalStack(Path(tmp_path_factory.mktemp("idempotency")) / "var", env=env)
-    await local.start(timeout=90)
-    yield local
-    local.stop()
-    assert local.permission_violations() == []
+    data_dir = Path(tmp_path_factory.mktemp("idempotency")) / "var"
+    async with running_stack(data_dir, {"WA_GATEWAY_RATE_PER_S": "0"}, timeout=90) as local:
+        yield local
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

@@ -15,6 +15,7 @@ from cli.stack import LocalStack
 from contracts.simulator import SimDrop, SimReply, SimScan, SimSent, SimSentReply
 from contracts.subjects import sim_subject
 from tests.support.http import Api
+from tests.support.stacks import running_stack
 from tests.support.waiting import eventually
 
 PHONE = "+201001234567"
@@ -30,11 +31,8 @@ ENV = {
 
 @pytest.fixture
 async def stack(tmp_path: Path) -> AsyncIterator[LocalStack]:
-    local = LocalStack(tmp_path / "var", env=ENV)
-    await local.start(timeout=90)
-    yield local
-    local.stop()
-    assert local.permission_violations() == []
+    async with running_stack(tmp_path / "var", ENV, timeout=90) as local:
+        yield local
 
 
 async def sim(nc: Client, verb: str, request: msgspec.Struct) -> bytes:

@@ -9,6 +9,7 @@ import pytest
 
 from cli.stack import LocalStack
 from tests.support.http import Api
+from tests.support.stacks import running_stack
 from tests.support.waiting import eventually
 
 ENV = {
@@ -23,11 +24,8 @@ ENV = {
 
 @pytest.fixture
 async def supervised(tmp_path: Path) -> AsyncIterator[LocalStack]:
-    local = LocalStack(tmp_path / "var", env=ENV, supervise=True)
-    await local.start()
-    yield local
-    local.stop()
-    assert local.permission_violations() == []
+    async with running_stack(tmp_path / "var", ENV, supervise=True) as local:
+        yield local
 
 
 async def test_a_service_that_keeps_crashing_is_given_up_and_the_others_serve(

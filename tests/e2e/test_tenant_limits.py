@@ -3,36 +3,15 @@ can never be delivered and other tenants' sessions are refused at registration, 
 webhooks stop at their per-tenant quota (even when requests race), and both lists page."""
 
 import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from cli.stack import LocalStack
 from tests.integration.webhooks.receiver import Receiver
 from tests.support.http import Api
 
 STRICT = {"WA_TENANT_MAX_SESSIONS": "2"}
 OPEN = {"WA_WEBHOOK_ALLOW_PRIVATE_TARGETS": "true", "WA_TENANT_MAX_WEBHOOKS": "3"}
-
-
-@pytest.fixture
-async def stack(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[LocalStack]:
-    env = {"PATH": "/usr/bin:/bin", "WA_LOG_FORMAT": "json", **request.param}
-    local = LocalStack(tmp_path / "var", env=env)
-    await local.start()
-    yield local
-    local.stop()
-    assert local.permission_violations() == []
-
-
-@pytest.fixture
-async def receiver() -> AsyncIterator[Receiver]:
-    rec = Receiver()
-    await rec.start()
-    yield rec
-    await rec.stop()
 
 
 async def _other(admin: Api) -> Api:
@@ -51,7 +30,7 @@ def _error(answer: tuple[int, Any]) -> tuple[int, str, dict[str, Any]]:
     return status, body["error"]["code"], body["error"]["details"]
 
 
-@pytest.mark.parametrize("stack", [STRICT], indirect=True)
+@pytest.mark.parametrize("stack_env", [STRICT])
 async def test_undeliverable_targets_foreign_sessions_and_the_session_quota(
     admin: Api, tenant: Api
 ) -> None:
@@ -102,7 +81,7 @@ async def test_undeliverable_targets_foreign_sessions_and_the_session_quota(
     await _session(tenant, "in its place")  # the deleted one no longer counts
 
 
-@pytest.mark.parametrize("stack", [OPEN], indirect=True)
+@pytest.mark.parametrize("stack_env", [OPEN])
 async def test_the_webhook_quota_pages_and_session_filters(
     admin: Api, tenant: Api, receiver: Receiver
 ) -> None:

@@ -2,8 +2,6 @@
 the gateway), signed, dead-lettered and redelivered, surviving a SIGKILL of the service."""
 
 import time
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,21 +22,8 @@ FAST_RETRIES = {
 
 
 @pytest.fixture
-async def stack(tmp_path: Path) -> AsyncIterator[LocalStack]:
-    env = {"PATH": "/usr/bin:/bin", "WA_LOG_FORMAT": "json", **FAST_RETRIES}
-    local = LocalStack(tmp_path / "var", env=env)
-    await local.start()
-    yield local
-    local.stop()
-    assert local.permission_violations() == []
-
-
-@pytest.fixture
-async def receiver() -> AsyncIterator[Receiver]:
-    rec = Receiver()
-    await rec.start()
-    yield rec
-    await rec.stop()
+def stack_env() -> dict[str, str]:
+    return FAST_RETRIES
 
 
 async def test_register_receive_signed_events_and_manage_webhooks(

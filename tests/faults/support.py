@@ -2,7 +2,8 @@
 NATS, and the store as the gateway answers it."""
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from contracts.envelope import Envelope
 from contracts.simulator import SimReply, SimScan, SimSent, SimSentReply
 from contracts.subjects import EVENTS_STREAM, event_filter, sim_subject
 from tests.support.http import Api
+from tests.support.stacks import running_stack
 from tests.support.waiting import eventually
 
 PHONE = "+201234567890"
@@ -48,10 +50,16 @@ FAST = {
 _encoder = msgspec.json.Encoder()
 
 
-async def started(data_dir: Path, *, supervise: bool = False, **env: str) -> LocalStack:
-    stack = LocalStack(data_dir, env={**FAST, **env}, supervise=supervise)
-    await stack.start(timeout=90)
-    return stack
+# What a mixed-load round needs: one client sends many requests, webhooks go to loopback.
+MIXED_LOAD = {"WA_GATEWAY_RATE_PER_S": "0", "WA_WEBHOOK_ALLOW_PRIVATE_TARGETS": "true"}
+
+
+@asynccontextmanager
+async def running(
+    data_dir: Path, env: Mapping[str, str], *, supervise: bool = False
+) -> AsyncIterator[LocalStack]:
+    async with running_stack(data_dir, {**FAST, **env}, supervise=supervise, timeout=90) as stack:
+        yield stack
 
 
 async def sim_client(stack: LocalStack) -> Client:

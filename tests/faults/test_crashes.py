@@ -17,14 +17,7 @@ from nats.aio.client import Client
 from cli.stack import LocalStack
 from tests.faults.mixed_load import ServiceExited, fault_round
 from tests.faults.receiver import WebhookReceiver
-from tests.faults.support import (
-    connected_session,
-    http_admin,
-    log_events,
-    new_tenant,
-    sim_client,
-    started,
-)
+from tests.faults.support import MIXED_LOAD, connected_session, log_events, running
 from tests.support.http import Api
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -32,35 +25,9 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LocalStack]:
-    local = await started(
-        Path(tmp_path_factory.mktemp("kills")) / "var",
-        WA_GATEWAY_RATE_PER_S="0",
-        WA_WEBHOOK_ALLOW_PRIVATE_TARGETS="true",
-    )
-    yield local
-    local.stop()
-    assert local.permission_violations() == []
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def nc(stack: LocalStack) -> AsyncIterator[Client]:
-    client = await sim_client(stack)
-    yield client
-    await client.close()
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def hooks() -> AsyncIterator[WebhookReceiver]:
-    receiver = WebhookReceiver()
-    await receiver.start()
-    yield receiver
-    await receiver.stop()
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def api(stack: LocalStack) -> AsyncIterator[Api]:
-    async for admin in http_admin(stack):
-        yield await new_tenant(admin, "kills")
+    data_dir = Path(tmp_path_factory.mktemp("kills")) / "var"
+    async with running(data_dir, MIXED_LOAD) as local:
+        yield local
 
 
 @pytest.mark.parametrize("victim", ["session", "store", "reminder", "gateway", "webhooks"])

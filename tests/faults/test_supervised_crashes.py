@@ -14,7 +14,7 @@ from nats.aio.client import Client
 from cli.stack import SERVICES, LocalStack
 from tests.faults.mixed_load import fault_round
 from tests.faults.receiver import WebhookReceiver
-from tests.faults.support import connected_session, http_admin, new_tenant, sim_client, started
+from tests.faults.support import MIXED_LOAD, connected_session, running
 from tests.support.http import Api
 from tests.support.waiting import eventually
 
@@ -23,37 +23,10 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LocalStack]:
-    local = await started(
-        Path(tmp_path_factory.mktemp("supervised")) / "var",
-        supervise=True,
-        WA_GATEWAY_RATE_PER_S="0",
-        WA_WEBHOOK_ALLOW_PRIVATE_TARGETS="true",
-        WA_RESTART_BASE_S="0.2",
-    )
-    yield local
-    local.stop()
-    assert local.permission_violations() == []
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def nc(stack: LocalStack) -> AsyncIterator[Client]:
-    client = await sim_client(stack)
-    yield client
-    await client.close()
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def hooks() -> AsyncIterator[WebhookReceiver]:
-    receiver = WebhookReceiver()
-    await receiver.start()
-    yield receiver
-    await receiver.stop()
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def api(stack: LocalStack) -> AsyncIterator[Api]:
-    async for admin in http_admin(stack):
-        yield await new_tenant(admin, "supervised")
+    data_dir = Path(tmp_path_factory.mktemp("supervised")) / "var"
+    env = {**MIXED_LOAD, "WA_RESTART_BASE_S": "0.2"}
+    async with running(data_dir, env, supervise=True) as local:
+        yield local
 
 
 @pytest.mark.parametrize("victim", SERVICES)

@@ -83,11 +83,11 @@ async def guarded(call: Callable[[], Awaitable[T]]) -> T:
         return await call()
 
 
-async def _bucket(js: JetStreamContext, name: str) -> KeyValue:
+async def _bucket(js: JetStreamContext, name: str, replicas: int) -> KeyValue:
     try:
         return await js.key_value(name)
     except BucketNotFoundError:
-        return await js.create_key_value(bucket=name, history=1)
+        return await js.create_key_value(bucket=name, history=1, replicas=replicas)
 
 
 class TenantRegistry:
@@ -98,8 +98,9 @@ class TenantRegistry:
         self._keys = keys
 
     @classmethod
-    async def open(cls, js: JetStreamContext) -> "TenantRegistry":
-        return cls(await _bucket(js, TENANTS_BUCKET), await _bucket(js, KEYS_BUCKET))
+    async def open(cls, js: JetStreamContext, replicas: int = 1) -> "TenantRegistry":
+        tenants = await _bucket(js, TENANTS_BUCKET, replicas)
+        return cls(tenants, await _bucket(js, KEYS_BUCKET, replicas))
 
     async def create(self, name: str) -> tuple[Tenant, str]:
         key = _new_key()

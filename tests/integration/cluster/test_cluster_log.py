@@ -2,10 +2,8 @@
 and a durable consumer carries on with nothing lost or doubled."""
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 
-import pytest
 from nats.errors import TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
 from nats.js.errors import ServiceUnavailableError
@@ -18,14 +16,6 @@ from runtime.consumer import Delivered, run_consumer
 from runtime.settings import load_settings
 from tests.support.cluster import NatsCluster
 from tests.support.waiting import eventually
-
-
-@pytest.fixture
-async def cluster(tmp_path: Path) -> AsyncIterator[NatsCluster]:
-    nodes = NatsCluster(tmp_path)
-    await nodes.start()
-    yield nodes
-    nodes.stop()
 
 
 async def open_replicated_bus(url: str) -> Bus:
