@@ -20,8 +20,15 @@ __all__ = [
     "SessionReconnectRequested",
 ]
 
+# worker_crashed: the process that ran the session's neonize client ended (it is restarted).
 DisconnectReason = Literal[
-    "network", "keepalive", "connect_failure", "client_outdated", "shutdown", "lease_lost"
+    "network",
+    "keepalive",
+    "connect_failure",
+    "client_outdated",
+    "shutdown",
+    "lease_lost",
+    "worker_crashed",
 ]
 LogoutReason = Literal["logout", "replaced", "banned", "user_request"]
 # codes_exhausted: every QR code expired unscanned; connect_failed: WhatsApp could not be
