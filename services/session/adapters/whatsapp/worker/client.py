@@ -43,17 +43,21 @@ class WorkerClient(WhatsAppClient):
         self._pump = asyncio.get_running_loop().create_task(self._pump_loop())
 
     async def _call(self, op: p.Op, **fields: str) -> p.Reply:
+        if self.closed:
+            raise WorkerRefused("this client was disconnected: it is never called again")
         worker = await self.shard.running(self._wait_s)
         if self.worker is not worker:
+            self.worker = worker  # before the first frame: its death is now this client's
             worker.send(p.Open(client=self.id, tenant=self.tenant, session=self.session))
-            self.worker = worker
         return await worker.call(self.id, op, **fields)
 
     async def connect(self) -> None:
         self.running = True
         try:
             reply = await self._call("connect")
-        except (WorkerGone, WorkerUnavailable):
+        except WorkerGone:
+            return  # reported once, as the drop `worker_crashed`, by the pump
+        except WorkerUnavailable:
             self.running = False
             raise
         if not reply.ok:

@@ -12,6 +12,7 @@ __all__ = ["WorkerGone", "WorkerProcess"]
 
 log = get_logger("whatsapp.worker")
 WORKER_MODULE = "services.session.adapters.whatsapp.worker"
+EXIT_GRACE_S = 2.0
 
 
 class WorkerGone(Exception):
@@ -82,10 +83,13 @@ class WorkerProcess:
             await self._reap()
 
     async def _reap(self) -> None:
-        """Dead before anything is told: a process that closed its pipe is killed first."""
-        if self.proc.returncode is None:
+        """Dead before anything is told: a process that closed its pipe but lives is killed.
+        (Not at once: kill() polls, and would reap it before asyncio learns its exit code.)"""
+        try:
+            code = await asyncio.wait_for(self.proc.wait(), EXIT_GRACE_S)
+        except TimeoutError:
             self.proc.kill()
-        code = await self.proc.wait()
+            code = await self.proc.wait()
         self.ended.set()
         for waiting in self._waiting.values():
             if not waiting.done():

@@ -39,12 +39,16 @@ class Supervisor:
         self._task = asyncio.get_running_loop().create_task(self._run())
 
     async def running(self, timeout: float) -> WorkerProcess:
+        """The live worker; one that just ended is never handed out (the next one is)."""
         try:
-            await asyncio.wait_for(self._up.wait(), timeout)
+            async with asyncio.timeout(timeout):
+                while True:
+                    await self._up.wait()
+                    if self.current is not None and self.current.alive:
+                        return self.current
+                    await asyncio.sleep(0)  # ended: the loop below is about to clear _up
         except TimeoutError:
             raise WorkerUnavailable(f"no neonize worker for shard {self.shard}") from None
-        assert self.current is not None
-        return self.current
 
     async def _run(self) -> None:
         failures = 0
