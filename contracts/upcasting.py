@@ -44,5 +44,5 @@ def upcast(event_type: str, version: int, payload: dict[str, Any], target: int) 
 
 @register("session.disconnected", 1)
 def _disconnected_v1_to_v2(payload: dict[str, Any]) -> dict[str, Any]:
-    # v2 only widened ``reason`` (client_outdated): every v1 payload is a valid v2 one.
+    # v2 only widened ``reason`` (client_outdated, worker_crashed): a v1 payload is valid v2.
     return payload

@@ -37,6 +37,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     whatsapp: Literal["simulator", "neonize"] = "simulator"
     neonize_db_url: str = ""  # empty: a SQLite file per session under <data_dir>/neonize/
     neonize_device_name: str = "WA Platform"  # how the phone lists the linked device
+    neonize_sessions_per_worker: int = 20  # neonize clients per worker process (a shard)
+    neonize_worker_threads: int = 64  # each worker's thread pool (a live client holds one)
+    neonize_restart_base_s: float = 1.0  # a dead worker restarts after this; doubles, capped
+    neonize_restart_cap_s: float = 60.0
     default_region: str = "EG"
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: str = "info"

@@ -21,9 +21,16 @@ __all__ = [
 ]
 
 # Version 2 of session.disconnected added client_outdated (WhatsApp refuses this client
-# version: final, never retried); a closed set only grows in a new version.
+# version: final, never retried) and worker_crashed (the process that ran the session's
+# neonize client ended; it is restarted); a closed set only grows in a new version.
 DisconnectReason = Literal[
-    "network", "keepalive", "connect_failure", "client_outdated", "shutdown", "lease_lost"
+    "network",
+    "keepalive",
+    "connect_failure",
+    "client_outdated",
+    "shutdown",
+    "lease_lost",
+    "worker_crashed",
 ]
 LogoutReason = Literal["logout", "replaced", "banned", "user_request"]
 # codes_exhausted: every QR code expired unscanned; connect_failed: WhatsApp could not be

@@ -42,16 +42,22 @@ def _data_dir(settings: Settings) -> Path:
 
 
 async def make_port(settings: Settings, bus: Bus, leases: LeaseStore) -> WhatsAppPort:
-    if settings.whatsapp == "neonize":  # imported only when used: it loads a Go library
-        from services.session.adapters.whatsapp.neonize.port import NeonizePort
+    if settings.whatsapp == "neonize":  # neonize (a Go library) runs in worker processes
+        from services.session.adapters.whatsapp.worker.port import WorkerPort
 
-        return NeonizePort.from_settings(settings)
+        return WorkerPort.from_settings(settings)
     from services.session.adapters.whatsapp.simulator import SimulatorPort
     from services.session.adapters.whatsapp.simulator.control import serve_simulator
 
     sim = SimulatorPort(_data_dir(settings), qr_ttl_s=settings.sim_qr_ttl_s)
     await serve_simulator(bus.nc, sim, instance=leases.instance, locate=leases.owner)
     return sim
+
+
+async def close_port(port: WhatsAppPort) -> None:
+    close = getattr(port, "close", None)  # the worker port ends its worker processes
+    if close is not None:
+        await close()
 
 
 def make_deps(settings: Settings, bus: Bus, port: WhatsAppPort) -> Deps:
@@ -113,7 +119,8 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
         consumer.result()
 
     leases = await open_leases(bus.js, me, settings.lease_ttl_s, settings.stream_replicas)
-    core = SessionCore(make_deps(settings, bus, await make_port(settings, bus, leases)))
+    port = await make_port(settings, bus, leases)
+    core = SessionCore(make_deps(settings, bus, port))
     lifecycle = Lifecycle(core)
     ownership = Ownership(lifecycle, leases, db, caught_up, settings.lease_ttl_s)
     await ownership.start()
@@ -133,6 +140,7 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
     for rt in list(core.runtimes.values()):
         async with rt.lock:
             await lifecycle.stop_client(rt)
+    await close_port(port)
     await consumer
     await bus.close()
     await db.close()

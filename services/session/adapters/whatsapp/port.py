@@ -25,7 +25,9 @@ __all__ = [
     "WhatsAppPort",
 ]
 
-DropReason = Literal["network", "keepalive", "connect_failure", "client_outdated"]
+DropReason = Literal[
+    "network", "keepalive", "connect_failure", "client_outdated", "worker_crashed"
+]
 
 
 class IncomingMessage(Struct, frozen=True, kw_only=True):

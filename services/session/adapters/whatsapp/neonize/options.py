@@ -2,11 +2,12 @@
 
 import asyncio
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from neonize.aioze import events as neonize_events
 from neonize.proto.waCompanionReg.WAWebProtobufsCompanionReg_pb2 import DeviceProps
+
+from services.session.adapters.whatsapp.neonize.threads import CountedThreadPool
 
 __all__ = ["DEFAULT_DEVICE_NAME", "NeonizeOptions", "device_props"]
 
@@ -37,8 +38,12 @@ class NeonizeOptions:
         self.stop_wait = stop_wait  # for neonize's worker thread to end after Stop
         self.worker_threads = worker_threads
         self.device_name = device_name  # the name the phone shows under "Linked devices"
-        self._executor: ThreadPoolExecutor | None = None
+        self._executor: CountedThreadPool | None = None
         self._adopted: asyncio.AbstractEventLoop | None = None
+
+    @property
+    def threads_in_use(self) -> int:
+        return self._executor.in_use if self._executor is not None else 0
 
     def adopt_loop(self, loop: asyncio.AbstractEventLoop) -> None:
         """neonize holds a worker thread per live client for its lifetime and runs every call
@@ -47,7 +52,7 @@ class NeonizeOptions:
         if self._adopted is loop:
             return
         if self._executor is None:
-            self._executor = ThreadPoolExecutor(self.worker_threads, thread_name_prefix="neonize")
+            self._executor = CountedThreadPool(self.worker_threads, thread_name_prefix="neonize")
         loop.set_default_executor(self._executor)
         neonize_events.event_global_loop = loop
         neonize_log = logging.getLogger("neonize.utils.log")

@@ -1,0 +1,1 @@
+"""neonize clients in supervised worker processes: see port.WorkerPort and docs/architecture.md."""
