@@ -1,8 +1,9 @@
 """Every event of the log, as one tagged union, with the schema version of each type."""
 
-from typing import get_args
+from typing import Any, get_args
 
 from contracts.events.contact import ContactUpdated
+from contracts.events.media import MessageMediaFailed, MessageMediaStored
 from contracts.events.message import (
     MessageQueued,
     MessageReceived,
@@ -32,6 +33,7 @@ from contracts.events.session import (
     SessionPairingStarted,
     SessionReconnectRequested,
 )
+from contracts.upcasting import register
 
 __all__ = [
     "CURRENT_VERSIONS",
@@ -41,6 +43,8 @@ __all__ = [
     "AppointmentScheduled",
     "ContactUpdated",
     "Event",
+    "MessageMediaFailed",
+    "MessageMediaStored",
     "MessageQueued",
     "MessageReceived",
     "MessageSendFailed",
@@ -78,6 +82,8 @@ Event = (
     | MessageSent
     | MessageSendFailed
     | MessageStatus
+    | MessageMediaStored
+    | MessageMediaFailed
     | ContactUpdated
     | ReminderScheduled
     | ReminderDeferred
@@ -95,7 +101,17 @@ EVENT_TYPES: dict[str, type[Event]] = {cls.__struct_config__.tag: cls for cls in
 
 # The schema version written for each type today. Bump it together with an upcaster in
 # contracts.upcasting that turns the previous version's payload into the new one.
-CURRENT_VERSIONS: dict[str, int] = dict.fromkeys(EVENT_TYPES, 1)
+CURRENT_VERSIONS: dict[str, int] = {
+    **dict.fromkeys(EVENT_TYPES, 1),
+    "message.received": 2,  # + media (a descriptor); v1 had none
+    "message.queued": 2,  # + media; v1 had none
+}
+
+
+@register("message.received", 1)
+@register("message.queued", 1)
+def _no_media_before_v2(payload: dict[str, Any]) -> dict[str, Any]:
+    return payload  # v2 only added ``media``, None by default
 
 
 def event_type(event: Event) -> str:

@@ -97,6 +97,10 @@ class ReminderParams(Page, frozen=True, kw_only=True):
     status: ReminderStatusName | None = None
 
 
+class UploadParams(Params, frozen=True, kw_only=True):
+    filename: Annotated[str, msgspec.Meta(max_length=255)] | None = None  # kept with the file
+
+
 class EventParams(Params, frozen=True, kw_only=True):
     session_id: Id | None = None
     types: Annotated[str, msgspec.Meta(max_length=2000)] | None = None  # comma-separated

@@ -116,6 +116,9 @@ def _operation(op: Operation, schema_of: dict[Any, Any], components: dict[str, A
     }
     if op.body is not None:
         document["requestBody"] = {"required": True} | _json(schema_of[op.body])
+    if op.raw_body:
+        binary = {"schema": {"type": "string", "format": "binary"}}
+        document["requestBody"] = {"required": True, "content": {op.raw_body: binary}}
     return document
 
 
