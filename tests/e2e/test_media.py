@@ -14,7 +14,7 @@ import pytest_asyncio
 from nats.aio.client import Client
 
 from cli.stack import LocalStack
-from contracts.simulator import SimReply, SimScan
+from contracts.simulator import SimReply, SimScan, SimSentMessage, SimSentReply
 from contracts.subjects import sim_subject
 from tests.support.http import Api
 from tests.support.media_files import sample
@@ -109,9 +109,7 @@ async def test_an_upload_is_stored_with_its_sniffed_type_and_digest(admin: Api) 
     assert status == 201 and body["mime"] == "text/csv", body
 
 
-async def test_bad_uploads_are_refused_and_nothing_is_stored(
-    admin: Api, stack: LocalStack
-) -> None:
+async def test_bad_uploads_are_refused_and_nothing_is_stored(admin: Api, stack: LocalStack) -> None:
     api = await new_tenant(admin)
     before = await objects(stack)
     status, body = await upload(api, sample("image/jpeg", 1000), "image/png")
@@ -142,3 +140,76 @@ async def test_an_oversized_chunked_upload_is_cut_off(admin: Api, stack: LocalSt
     async with api.http.post(api.base + "/v1/media", data=body(), headers=headers) as resp:
         assert resp.status == 413, await resp.text()
     assert await objects(stack) == before
+
+
+async def sent_by_sim(sim: Client, session: str) -> list[SimSentMessage]:
+    msg = await sim.request(
+        sim_subject("sent"), msgspec.json.encode({"session": session}), timeout=10
+    )
+    return msgspec.json.decode(msg.data, type=SimSentReply).sent
+
+
+KINDS = [
+    ("image", "image/jpeg"), ("image", "image/png"), ("sticker", "image/webp"),
+    ("video", "video/mp4"), ("audio", "audio/mpeg"), ("voice", "audio/ogg; codecs=opus"),
+    ("document", "application/pdf"),
+]  # fmt: skip
+
+
+async def test_each_kind_reaches_whatsapp_with_the_same_bytes(admin: Api, sim: Client) -> None:
+    api = await new_tenant(admin)
+    session = await connected_session(api, sim)
+    wanted: dict[str, tuple[str, str, str]] = {}
+    for kind, mime in KINDS:
+        data = sample(mime, 150_000 if kind != "sticker" else 20_000)
+        status, up = await upload(api, data, mime, f"file.{kind}")
+        assert status == 201, up
+        media = {"id": up["id"], "kind": kind, "caption": f"a {kind}"}
+        status, body = await api.call(
+            "POST", f"/v1/sessions/{session}/messages", json={"to": PEER, "media": media}
+        )
+        assert status == 202 and body["status"] == "queued", body
+        wanted[body["id"]] = (kind, up["mime"], hashlib.sha256(data).hexdigest())
+
+    async def all_sent() -> bool:
+        return len(await sent_by_sim(sim, session)) == len(KINDS)
+
+    await eventually(all_sent)
+    for message in await sent_by_sim(sim, session):
+        kind, mime, digest = wanted[message.message_id]
+        assert (message.kind, message.mime, message.sha256) == (kind, mime, digest)
+        assert message.text == f"a {kind}"
+    for message_id in wanted:
+        status, body = await api.call("GET", f"/v1/sessions/{session}/messages/{message_id}")
+        assert status == 200 and body["status"] == "sent", body
+
+
+async def test_refused_sends_send_nothing(admin: Api, sim: Client) -> None:
+    api = await new_tenant(admin)
+    other = await new_tenant(admin, "other")
+    session = await connected_session(api, sim)
+    path = f"/v1/sessions/{session}/messages"
+    _, png = await upload(api, sample("image/png"), "image/png")
+    _, vorbis = await upload(api, sample("audio/ogg"), "audio/ogg")
+    _, theirs = await upload(other, sample("image/png"), "image/png")
+    for media, status_code, error in [
+        ({"id": png["id"], "kind": "voice"}, 422, "unsupported_media"),
+        ({"id": png["id"], "kind": "sticker"}, 422, "unsupported_media"),
+        ({"id": vorbis["id"], "kind": "voice"}, 422, "unsupported_media"),
+        ({"id": png["id"], "kind": "gif"}, 422, "validation_failed"),
+        ({"id": theirs["id"], "kind": "image"}, 404, "media_not_found"),
+    ]:
+        status, body = await api.call("POST", path, json={"to": PEER, "media": media})
+        assert status == status_code and code(body) == error, (media, body)
+    both = {"to": PEER, "text": "hi", "media": {"id": png["id"], "kind": "image"}}
+    assert (await api.call("POST", path, json=both))[0] == 422
+
+    status, body = await api.call("POST", "/v1/sessions", json={"name": "Offline"})
+    offline = body["id"]
+    media = {"id": png["id"], "kind": "image"}
+    status, body = await api.call(
+        "POST", f"/v1/sessions/{offline}/messages", json={"to": PEER, "media": media}
+    )
+    assert status == 409 and code(body) == "not_connected", body
+    assert await sent_by_sim(sim, session) == []
+    assert await sent_by_sim(sim, offline) == []

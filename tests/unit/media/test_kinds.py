@@ -1,7 +1,13 @@
 """Types are sniffed from the bytes, and each kind of message carries only what fits it."""
 
+from datetime import UTC, datetime
+
+import msgspec
 import pytest
 
+from contracts.codec import decode_event
+from contracts.envelope import make_event
+from contracts.events import MessageReceived
 from runtime.media.kinds import OPUS, contradicts, fits, sniff
 from tests.support.media_files import SAMPLES
 
@@ -45,3 +51,15 @@ def test_a_content_type_that_the_bytes_deny_is_a_contradiction() -> None:
     assert not contradicts("application/octet-stream", "image/png")
     assert not contradicts("text/csv", None)
     assert not contradicts("audio/ogg", OPUS)
+
+
+def test_a_v1_message_received_reads_as_v2_without_media() -> None:
+    jid = "c@s.whatsapp.net"
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    payload = MessageReceived(message_id="m1", chat_jid=jid, sender_jid=jid, sent_at=at)
+    event = make_event(payload, tenant="t1", session="s1")
+    raw = msgspec.json.decode(msgspec.json.encode(event))
+    raw["version"] = 1
+    raw["payload"].pop("media")
+    decoded = decode_event(msgspec.json.encode(raw))
+    assert decoded.version == 2 and decoded.payload.media is None  # type: ignore[union-attr]
