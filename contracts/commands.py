@@ -7,6 +7,7 @@ from typing import Literal
 from msgspec import Struct, field
 
 from contracts.events.session import SendPacing
+from contracts.media import MediaDescriptor
 
 __all__ = [
     "Accepted",
@@ -18,6 +19,7 @@ __all__ = [
     "PairSession",
     "ReconnectSession",
     "Refused",
+    "SendMedia",
     "SendText",
     "SessionCommand",
 ]
@@ -67,6 +69,17 @@ class SendText(Struct, frozen=True, kw_only=True, tag="send_text"):
     correlation_id: str | None = None
 
 
+class SendMedia(Struct, frozen=True, kw_only=True, tag="send_media"):
+    """Send an uploaded file (``media.upload_id``), its type already checked by the gateway."""
+
+    tenant: str
+    session: str
+    to: str
+    media: MediaDescriptor
+    message_id: str | None = None
+    correlation_id: str | None = None
+
+
 class GetQr(Struct, frozen=True, kw_only=True, tag="get_qr"):
     """The current QR code of a pairing session (answered in the reply, never logged)."""
 
@@ -82,6 +95,7 @@ SessionCommand = (
     | ReconnectSession
     | DeleteSession
     | SendText
+    | SendMedia
     | GetQr
 )
 

@@ -93,7 +93,12 @@ class SimReply(Struct, frozen=True, kw_only=True):
 class SimSentMessage(Struct, frozen=True, kw_only=True):
     message_id: str
     chat_jid: str
-    text: str
+    text: str  # a file's caption, or ""
+    kind: str | None = None  # a file: its kind, type, size and digest (hex) as received
+    mime: str | None = None
+    size: int | None = None
+    sha256: str | None = None
+    filename: str | None = None
 
 
 class SimSentReply(Struct, frozen=True, kw_only=True):

@@ -46,3 +46,9 @@ def upcast(event_type: str, version: int, payload: dict[str, Any], target: int) 
 def _disconnected_v1_to_v2(payload: dict[str, Any]) -> dict[str, Any]:
     # v2 only widened ``reason`` (client_outdated, worker_crashed): a v1 payload is valid v2.
     return payload
+
+
+@register("message.received", 1)
+@register("message.queued", 1)
+def _no_media_before_v2(payload: dict[str, Any]) -> dict[str, Any]:
+    return payload  # v2 only added ``media``, None by default

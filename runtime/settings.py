@@ -68,6 +68,29 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     webhook_allow_private_targets: bool = False  # true: loopback/private hosts (development)
     tenant_max_webhooks: int = 25  # webhooks one tenant may register (0: no limit)
     tenant_max_sessions: int = 100  # live sessions one tenant may have (0: no limit)
+    media_retention_s: float = 30 * 86400.0  # stored files then leave the object store
+    media_upload_ttl_s: float = 86400.0  # an upload never sent may be sent until then
+    media_max_image_bytes: int = 16 * 1024 * 1024  # per kind: larger uploads get 413
+    media_max_video_bytes: int = 64 * 1024 * 1024
+    media_max_audio_bytes: int = 16 * 1024 * 1024
+    media_max_document_bytes: int = 100 * 1024 * 1024  # also any other type
+    media_max_sticker_bytes: int = 512 * 1024  # a larger WebP is sent as an image, not a sticker
+    media_download_concurrency: int = 4  # received files fetched at once, per session service
+    media_download_attempts: int = 5  # then message.media_failed
+    media_download_backoff_s: float = 1.0  # first retry delay; doubles per attempt
+
+    def media_limit(self, mime: str) -> int:
+        """The largest upload of a type: by its family (image/, video/, audio/, the rest)."""
+        family = mime.split("/", 1)[0]
+        return {
+            "image": self.media_max_image_bytes,
+            "video": self.media_max_video_bytes,
+            "audio": self.media_max_audio_bytes,
+        }.get(family, self.media_max_document_bytes)
+
+    def media_upload_limit(self) -> int:
+        return max(self.media_max_image_bytes, self.media_max_video_bytes,
+                   self.media_max_audio_bytes, self.media_max_document_bytes)  # fmt: skip
 
     def db_url(self, name: str) -> str:
         explicit = {

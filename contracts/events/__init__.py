@@ -3,6 +3,7 @@
 from typing import get_args
 
 from contracts.events.contact import ContactUpdated
+from contracts.events.media import MessageMediaFailed, MessageMediaStored
 from contracts.events.message import (
     MessageQueued,
     MessageReceived,
@@ -41,6 +42,8 @@ __all__ = [
     "AppointmentScheduled",
     "ContactUpdated",
     "Event",
+    "MessageMediaFailed",
+    "MessageMediaStored",
     "MessageQueued",
     "MessageReceived",
     "MessageSendFailed",
@@ -78,6 +81,8 @@ Event = (
     | MessageSent
     | MessageSendFailed
     | MessageStatus
+    | MessageMediaStored
+    | MessageMediaFailed
     | ContactUpdated
     | ReminderScheduled
     | ReminderDeferred
@@ -97,7 +102,9 @@ EVENT_TYPES: dict[str, type[Event]] = {cls.__struct_config__.tag: cls for cls in
 # contracts.upcasting that turns the previous version's payload into the new one.
 CURRENT_VERSIONS: dict[str, int] = {
     **dict.fromkeys(EVENT_TYPES, 1),
-    "session.disconnected": 2,  # v2: the reason ``client_outdated``
+    "session.disconnected": 2,  # v2: the reasons ``client_outdated``, ``worker_crashed``
+    "message.received": 2,  # + media (a descriptor); v1 had none
+    "message.queued": 2,  # + media; v1 had none
 }
 
 

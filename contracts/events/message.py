@@ -5,6 +5,8 @@ from typing import Literal
 
 from msgspec import Struct
 
+from contracts.media import MediaDescriptor
+
 __all__ = [
     "DeliveryStatus",
     "MediaKind",
@@ -16,7 +18,7 @@ __all__ = [
 ]
 
 MediaKind = Literal[
-    "image", "video", "audio", "document", "sticker", "location", "contact", "other"
+    "image", "video", "audio", "voice", "document", "sticker", "location", "contact", "other"
 ]
 DeliveryStatus = Literal["delivered", "read", "played"]
 
@@ -34,13 +36,15 @@ class MessageReceived(Struct, frozen=True, kw_only=True, tag="message.received")
     media_kind: MediaKind | None = None
     sent_at: datetime
     is_old: bool = False
+    media: MediaDescriptor | None = None  # v2: a file, downloaded after this event
 
 
 class MessageQueued(Struct, frozen=True, kw_only=True, tag="message.queued"):
     message_id: str
     chat_jid: str
-    text: str
+    text: str  # a file's caption, or "" (v2)
     reminder_id: str | None = None
+    media: MediaDescriptor | None = None  # v2: a file to send instead of a text
 
 
 class MessageSent(Struct, frozen=True, kw_only=True, tag="message.sent"):

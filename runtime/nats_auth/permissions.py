@@ -4,6 +4,7 @@ subscriber's (read only ``wa.evt.<tenant>.>`` through one consumer of its own)."
 import msgspec
 
 from contracts.bus import BUS_USERS_BUCKET
+from contracts.media import MEDIA_BUCKET
 from contracts.subjects import EVENTS_STREAM, tenant_filter
 
 __all__ = [
@@ -68,6 +69,11 @@ def _kv_owner(bucket: str) -> list[str]:
     return [*_stream_owner(stream), f"$KV.{bucket}.>", f"$JS.API.STREAM.PURGE.{stream}"]
 
 
+def _object_store_owner(bucket: str) -> list[str]:
+    stream = f"OBJ_{bucket}"
+    return [*_stream_owner(stream), f"$O.{bucket}.>", f"$JS.API.STREAM.PURGE.{stream}"]
+
+
 def _events(tenant: str, *families: str) -> list[str]:
     return [f"wa.evt.{tenant}.*.{family}.*" for family in families]
 
@@ -83,6 +89,7 @@ _SERVICES: dict[str, tuple[list[str], list[str]]] = {
             *_events("*", "session", "message", "contact"),
             *_kv_owner("wa_session_leases"),
             *_kv_owner("wa_session_tenant_locks"),
+            *_object_store_owner(MEDIA_BUCKET),  # sends uploads, stores received files
             "wa.live.>",
             "wa.cmd.instance.>",
             "wa.sim.>",
@@ -109,6 +116,7 @@ _SERVICES: dict[str, tuple[list[str], list[str]]] = {
             *_kv_owner("wa_api_keys"),
             *_kv_owner("wa_idempotency"),
             *_kv_owner(BUS_USERS_BUCKET),
+            *_object_store_owner(MEDIA_BUCKET),  # takes uploads, serves files
             "wa.cmd.session.>",
             "wa.cmd.reminder.>",
             "wa.qry.>",

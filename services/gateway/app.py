@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 import msgspec
 from aiohttp import web
 
+from runtime.media.store import MediaStore
 from runtime.nats_conn import client_credentials, connect
 from runtime.settings import Settings
 from services.gateway import stream_guard
@@ -28,6 +29,7 @@ from services.gateway.keys import (
     FIGURES,
     JETSTREAM,
     LIMITER,
+    MEDIA,
     METRICS,
     OPENAPI,
     SETTINGS,
@@ -44,6 +46,7 @@ from services.gateway.routes import (
     docs,
     events,
     health,
+    media,
     messages,
     pairing,
     reminders,
@@ -59,6 +62,7 @@ API: tuple[Operations, ...] = (
     bus_credentials.ops,
     sessions.ops,
     pairing.ops,
+    media.ops,
     messages.ops,
     reminders.ops,
     appointments.ops,
@@ -77,6 +81,9 @@ async def _nats(app: web.Application) -> AsyncIterator[None]:
     app[FIGURES] = CachedFigures(source, settings.gateway_metrics_ttl_s, time.monotonic)
     app[TENANTS] = await TenantRegistry.open(js, settings.stream_replicas)
     app[BUS_CREDENTIALS] = await BusCredentials.open(js, settings.stream_replicas)
+    app[MEDIA] = await MediaStore.open(
+        js, replicas=settings.stream_replicas, max_age_s=settings.media_retention_s
+    )
     yield
     await nc.drain()
 

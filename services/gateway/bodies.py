@@ -9,6 +9,7 @@ import msgspec
 from aiohttp import web
 
 from contracts.ids import ID_PATTERN
+from contracts.media import SendableKind
 from contracts.patterns import whole
 from contracts.queries import DEFAULT_PAGE_SIZE, PageSize, ReminderStatusName
 from contracts.reminders import DEFAULT_REMIND_BEFORE
@@ -45,9 +46,17 @@ class PairRequest(Body, frozen=True, kw_only=True):
     phone: Address | None = None  # required for "phone": the number being paired
 
 
+class MediaRef(Body, frozen=True, kw_only=True):
+    id: Id  # an upload's id (POST /v1/media)
+    kind: SendableKind
+    caption: Text | None = None
+    filename: Name | None = None  # else the upload's
+
+
 class SendMessage(Body, frozen=True, kw_only=True):
     to: Address
-    text: Text
+    text: Text | None = None  # a text, or
+    media: MediaRef | None = None  # a file
 
 
 class NewReminder(Body, frozen=True, kw_only=True):
@@ -95,6 +104,10 @@ class MessageParams(Page, frozen=True, kw_only=True):
 class ReminderParams(Page, frozen=True, kw_only=True):
     session_id: Id | None = None
     status: ReminderStatusName | None = None
+
+
+class UploadParams(Params, frozen=True, kw_only=True):
+    filename: Annotated[str, msgspec.Meta(max_length=255)] | None = None  # kept with the file
 
 
 class EventParams(Params, frozen=True, kw_only=True):

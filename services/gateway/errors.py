@@ -30,6 +30,8 @@ STATUS_OF_CODE: Mapping[str, int] = {
     "invalid_name": 422,
     "invalid_message_id": 422,
     "quota_exceeded": 422,
+    "unsupported_media": 422,
+    "media_gone": 410,
     "unavailable": 503,
     "not_caught_up": 503,
     "not_implemented": 501,

@@ -5,6 +5,7 @@ import asyncio
 from aiohttp import web
 from nats.js import JetStreamContext
 
+from runtime.media.store import MediaStore
 from runtime.settings import Settings
 from services.gateway.adapters.bus_credentials import BusCredentials
 from services.gateway.adapters.tenants import TenantRegistry
@@ -26,3 +27,4 @@ CLOSING = web.AppKey("closing", asyncio.Event)  # set on shutdown: long-lived st
 OPENAPI = web.AppKey("openapi", bytes)  # the generated document, encoded once
 STREAMS = web.AppKey("streams", OpenStreams)  # the open /v1/events streams
 FIGURES = web.AppKey("figures", CachedFigures)  # the platform gauges of /metrics
+MEDIA = web.AppKey("media", MediaStore)  # the object store of uploaded and received files

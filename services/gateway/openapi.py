@@ -20,6 +20,7 @@ REASONS = {
     401: "Missing or unknown key",
     404: "Unknown, or another tenant's",
     409: "Conflicts with the resource's state (or the Idempotency-Key's request still runs)",
+    410: "Gone: the file expired or could not be kept",
     413: "Body too large",
     422: "Invalid input (or an Idempotency-Key first used with another request)",
     429: "Rate limited (see Retry-After)",
@@ -116,6 +117,9 @@ def _operation(op: Operation, schema_of: dict[Any, Any], components: dict[str, A
     }
     if op.body is not None:
         document["requestBody"] = {"required": True} | _json(schema_of[op.body])
+    if op.raw_body:
+        binary = {"schema": {"type": "string", "format": "binary"}}
+        document["requestBody"] = {"required": True, "content": {op.raw_body: binary}}
     return document
 
 

@@ -36,6 +36,7 @@ class Operation:
     errors: tuple[int, ...] = ()
     other: dict[int, Any] = field(default_factory=dict)  # statuses with their own body type
     idempotent: bool = False  # takes an Idempotency-Key (idempotency.py)
+    raw_body: str | None = None  # a body of any bytes, of this media type (not JSON)
 
     @property
     def path_params(self) -> list[str]:
@@ -50,7 +51,7 @@ class Operation:
         found = set(self.errors)
         if self.auth != "none":
             found |= {400, 401, 429, 503}  # 400: two Authorization headers
-        if self.body is not None:
+        if self.body is not None or self.raw_body:
             found |= {400, 413, 422}
         if self.params is not None:
             found.add(422)
@@ -84,6 +85,7 @@ class Operations:
         media: dict[str, Any] | None = None,
         other: dict[int, Any] | None = None,
         idempotent: bool = False,
+        raw_body: str | None = None,
     ) -> Callable[[Handler], Handler]:
         operation = Operation(
             method=method,
@@ -99,6 +101,7 @@ class Operations:
             errors=errors,
             other=other or {},
             idempotent=idempotent,
+            raw_body=raw_body,
         )
 
         def register(handler: Handler) -> Handler:

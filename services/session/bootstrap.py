@@ -12,10 +12,12 @@ from contracts.subjects import EVENTS_STREAM, event_filter, live_subject
 from runtime.bus import Bus, open_bus
 from runtime.consumer import run_consumer
 from runtime.logging import get_logger
+from runtime.media.store import MediaStore
 from runtime.rpc import serve_ping
 from runtime.settings import Settings
 from services.session.adapters.instance import instance_id
 from services.session.adapters.leases import LeaseStore, open_leases
+from services.session.adapters.media_files import ObjectStoreMediaFiles
 from services.session.adapters.state_db import SessionStateDb, open_state_db
 from services.session.adapters.tenant_locks import open_tenant_locks
 from services.session.adapters.whatsapp.logged import LoggedPort
@@ -25,6 +27,7 @@ from services.session.entrypoints.nats_commands import serve_commands
 from services.session.service_layer.commands import CommandHandlers
 from services.session.service_layer.core import Deps, SessionCore
 from services.session.service_layer.lifecycle import Lifecycle
+from services.session.service_layer.media_files import NO_MEDIA_FILES, MediaFiles
 from services.session.service_layer.ownership import Ownership
 from services.session.service_layer.quota import SessionQuota
 
@@ -60,7 +63,9 @@ async def close_port(port: WhatsAppPort) -> None:
         await close()
 
 
-def make_deps(settings: Settings, bus: Bus, port: WhatsAppPort) -> Deps:
+def make_deps(
+    settings: Settings, bus: Bus, port: WhatsAppPort, media: MediaFiles = NO_MEDIA_FILES
+) -> Deps:
     async def publish_live(tenant: str, session: str, kind: str, body: bytes) -> None:
         await bus.nc.publish(live_subject(tenant, session, kind), body)
 
@@ -89,6 +94,7 @@ def make_deps(settings: Settings, bus: Bus, port: WhatsAppPort) -> Deps:
         publish_live=publish_live,
         default_region=settings.default_region,
         pairing_start_timeout_s=settings.pairing_start_timeout_s,
+        media=media,
     )
 
 
@@ -119,8 +125,11 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
         consumer.result()
 
     leases = await open_leases(bus.js, me, settings.lease_ttl_s, settings.stream_replicas)
+    store = await MediaStore.open(
+        bus.js, replicas=settings.stream_replicas, max_age_s=settings.media_retention_s
+    )
     port = await make_port(settings, bus, leases)
-    core = SessionCore(make_deps(settings, bus, port))
+    core = SessionCore(make_deps(settings, bus, port, ObjectStoreMediaFiles(store)))
     lifecycle = Lifecycle(core)
     ownership = Ownership(lifecycle, leases, db, caught_up, settings.lease_ttl_s)
     await ownership.start()

@@ -2,7 +2,7 @@
 
 from aiohttp import web
 
-from contracts.commands import SendText
+from contracts.commands import SendMedia, SendText
 from contracts.ids import new_id
 from contracts.queries import (
     ContactList,
@@ -14,10 +14,12 @@ from contracts.queries import (
 )
 from services.gateway.addressing import jid_of
 from services.gateway.bodies import MessageParams, Page, SendMessage, read_body, read_params
+from services.gateway.errors import ApiError
 from services.gateway.idempotency import keyed_id
-from services.gateway.keys import BACKENDS
+from services.gateway.keys import BACKENDS, MEDIA, SETTINGS
 from services.gateway.middleware import request_id
 from services.gateway.operations import Operations
+from services.gateway.outgoing_media import media_to_send
 from services.gateway.paths import owned_session, path_id
 from services.gateway.responses import ContactPage, MessageAccepted, MessagePage, json_response
 
@@ -26,20 +28,28 @@ ops = Operations("messages")
 
 @ops(
     "POST", "/v1/sessions/{session_id}/messages",
-    summary="Send a text message; refused unless the session is connected",
-    body=SendMessage, status=202, returns=MessageAccepted, errors=(409,), idempotent=True,
+    summary="Send a text or an uploaded file; refused unless the session is connected",
+    body=SendMessage, status=202, returns=MessageAccepted, errors=(409, 410), idempotent=True,
 )  # fmt: skip
 async def send_message(request: web.Request) -> web.Response:
     session = await owned_session(request)
     body = await read_body(request, SendMessage)
-    command = SendText(
-        tenant=session.tenant,
-        session=session.id,
-        to=jid_of(request, body.to),
-        text=body.text,
-        message_id=keyed_id(request) or new_id(),  # a retry names the same message
-        correlation_id=request_id(request),
-    )
+    if (body.text is None) == (body.media is None):
+        raise ApiError(422, "validation_failed", "a message has either a text or a media")
+    to, message_id = jid_of(request, body.to), keyed_id(request) or new_id()  # a retry: same id
+    command: SendText | SendMedia
+    if body.media is not None:
+        settings = request.app[SETTINGS]
+        media = await media_to_send(request.app[MEDIA], settings, session.tenant, body.media)
+        command = SendMedia(
+            tenant=session.tenant, session=session.id, to=to, media=media,
+            message_id=message_id, correlation_id=request_id(request),
+        )  # fmt: skip
+    else:
+        command = SendText(
+            tenant=session.tenant, session=session.id, to=to, text=body.text or "",
+            message_id=message_id, correlation_id=request_id(request),
+        )  # fmt: skip
     backends = request.app[BACKENDS]
     accepted = await backends.accept(command)
     await backends.caught_up(session.tenant, session.id, accepted.sequence)

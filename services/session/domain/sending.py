@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 from contracts.events import Event, MessageQueued, MessageSendFailed, MessageSent
+from contracts.media import MediaDescriptor
 from services.session.domain.errors import Refusal
 from services.session.domain.policies import GiveUp, RandomSource, SendRetryPolicy
 from services.session.domain.session import Session
@@ -11,14 +12,26 @@ __all__ = ["queue_send", "send_failed", "send_succeeded"]
 
 
 def queue_send(
-    s: Session, *, message_id: str, chat_jid: str, text: str, reminder_id: str | None
+    s: Session,
+    *,
+    message_id: str,
+    chat_jid: str,
+    text: str,
+    reminder_id: str | None,
+    media: MediaDescriptor | None = None,
 ) -> list[Event]:
     if s.status == "deleted":
         raise Refusal("not_found", "no such session")
     if s.status != "connected":
         raise Refusal("not_connected", f"the session is {s.status}; nothing was sent")
     return [
-        MessageQueued(message_id=message_id, chat_jid=chat_jid, text=text, reminder_id=reminder_id)
+        MessageQueued(
+            message_id=message_id,
+            chat_jid=chat_jid,
+            text=text,
+            reminder_id=reminder_id,
+            media=media,
+        )
     ]
 
 

@@ -20,6 +20,7 @@ from contracts.events import (
     SessionReconnectRequested,
 )
 from contracts.events.session import SendPacing
+from contracts.media import MediaDescriptor
 
 __all__ = ["LIVE", "PendingSend", "Session", "Status"]
 
@@ -47,6 +48,7 @@ class PendingSend(Struct, kw_only=True):
     message_id: str
     chat_jid: str
     text: str
+    media: MediaDescriptor | None = None  # a file to send (text is then its caption)
     attempts: int = 0
     not_before: datetime | None = None
     queued_at: datetime | None = None
@@ -104,6 +106,7 @@ class Session(Struct, kw_only=True):
                     message_id=event.message_id,
                     chat_jid=event.chat_jid,
                     text=event.text,
+                    media=event.media,
                     queued_at=at,
                 )
             case MessageSent():

@@ -11,6 +11,7 @@ from contracts.commands import (
     PairSession,
     ReconnectSession,
     Refused,
+    SendMedia,
     SendText,
     SessionCommand,
 )
@@ -70,7 +71,7 @@ class CommandHandlers:
             case DeleteSession():
                 await self.core.append(rt, transitions.delete(rt.state), cmd.correlation_id)
                 await self._unlink(rt, forget=True)
-            case SendText():
+            case SendText() | SendMedia():
                 return await self.send(rt, cmd)
             case _:
                 return Refused(code="bad_command", message="unknown command")
@@ -115,14 +116,16 @@ class CommandHandlers:
         self.lifecycle.ensure_outbox(rt)
         return accepted(rt)
 
-    async def send(self, rt: SessionRuntime, cmd: SendText) -> CommandReply:
+    async def send(self, rt: SessionRuntime, cmd: SendText | SendMedia) -> CommandReply:
         try:
             address = parse_address(cmd.to, self.core.deps.default_region)
         except InvalidAddress as exc:
             return Refused(
                 code="invalid_address", message=exc.message, details={"reason": exc.reason}
             )
-        if not cmd.text.strip():  # as reminders: whitespace alone is no message
+        text = cmd.text if isinstance(cmd, SendText) else (cmd.media.caption or "")
+        media = cmd.media if isinstance(cmd, SendMedia) else None
+        if media is None and not text.strip():  # as reminders: whitespace alone is no message
             return Refused(code="invalid_text", message="the text is empty or only whitespace")
         message_id = cmd.message_id or new_id()
         if not is_valid_id(message_id):
@@ -133,8 +136,9 @@ class CommandHandlers:
             rt.state,
             message_id=message_id,
             chat_jid=address.jid,
-            text=cmd.text,
-            reminder_id=cmd.reminder_id,
+            text=text,
+            reminder_id=cmd.reminder_id if isinstance(cmd, SendText) else None,
+            media=media,
         )
         await self.core.append(rt, events, cmd.correlation_id)
         return Accepted(

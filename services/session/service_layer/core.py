@@ -14,6 +14,7 @@ from services.session.adapters.whatsapp.port import WhatsAppPort
 from services.session.domain.pacing import Pacer
 from services.session.domain.policies import RandomSource, ReconnectPolicy, SendRetryPolicy
 from services.session.domain.session import Session
+from services.session.service_layer.media_files import NO_MEDIA_FILES, MediaFiles
 from services.session.service_layer.runtime import SessionRuntime
 
 __all__ = ["Deps", "Publisher", "SessionCore"]
@@ -39,6 +40,7 @@ class Deps:
     publish_live: Callable[[str, str, str, bytes], Awaitable[None]]
     default_region: str = "EG"
     pairing_start_timeout_s: float = 30.0  # connect() to the first QR code or the connection
+    media: MediaFiles = NO_MEDIA_FILES
 
 
 class SessionCore:

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from runtime.logging import get_logger
-from services.session.adapters.whatsapp.port import SendFailed
+from services.session.adapters.whatsapp.port import OutgoingMedia, SendFailed, WhatsAppClient
 from services.session.domain import transitions
 from services.session.domain.session import PendingSend
 from services.session.service_layer.runtime import SessionRuntime
@@ -61,9 +61,7 @@ async def _one(core: "SessionCore", rt: SessionRuntime) -> None:
             return
         deps = core.deps
         try:
-            await client.send_text(
-                chat_jid=current.chat_jid, text=current.text, message_id=current.message_id
-            )
+            await _send(core, rt, client, current)
         except Exception as exc:  # SendFailed, or anything the library raised: recorded
             events = transitions.send_failed(
                 rt.state,
@@ -77,3 +75,16 @@ async def _one(core: "SessionCore", rt: SessionRuntime) -> None:
         else:
             events = transitions.send_succeeded(rt.state, current.message_id)
         await core.append(rt, events)
+
+
+async def _send(
+    core: "SessionCore", rt: SessionRuntime, client: WhatsAppClient, item: PendingSend
+) -> None:
+    if item.media is None:
+        await client.send_text(chat_jid=item.chat_jid, text=item.text, message_id=item.message_id)
+        return
+    data = await core.deps.media.read_upload(rt.tenant, item.media.upload_id or "")
+    if data is None:
+        raise SendFailed("media_gone: the uploaded file is no longer stored", retryable=False)
+    media = OutgoingMedia(descriptor=item.media, data=data)
+    await client.send_media(chat_jid=item.chat_jid, media=media, message_id=item.message_id)

@@ -36,7 +36,8 @@ def test_a_version_1_event_in_the_log_is_upcast_unchanged(reason: DisconnectReas
 
 
 def test_version_1_reasons_are_the_previous_closed_set() -> None:
-    assert set(get_args(DisconnectReason)) - set(V1_REASONS) == {"client_outdated", "worker_crashed"}
+    added = set(get_args(DisconnectReason)) - set(V1_REASONS)
+    assert added == {"client_outdated", "worker_crashed"}
 
 
 def test_a_reader_on_the_previous_contracts_is_told_the_event_is_newer(

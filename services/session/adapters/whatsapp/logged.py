@@ -3,7 +3,12 @@
 from typing import Any
 
 from runtime.logging import get_logger
-from services.session.adapters.whatsapp.port import ClientEvents, WhatsAppClient, WhatsAppPort
+from services.session.adapters.whatsapp.port import (
+    ClientEvents,
+    OutgoingMedia,
+    WhatsAppClient,
+    WhatsAppPort,
+)
 
 __all__ = ["LoggedPort"]
 
@@ -31,6 +36,16 @@ class LoggedClient(WhatsAppClient):
             await self.inner.send_text(chat_jid=chat_jid, text=text, message_id=message_id)
         except Exception as exc:
             self._log.warning("whatsapp.send_text_failed", message_id=message_id, error=str(exc))
+            raise
+
+    async def send_media(self, *, chat_jid: str, media: OutgoingMedia, message_id: str) -> None:
+        kind, size = media.descriptor.kind, len(media.data)
+        self._log.info("whatsapp.send_media", chat_jid=chat_jid, message_id=message_id,
+                       kind=kind, size=size)  # fmt: skip
+        try:
+            await self.inner.send_media(chat_jid=chat_jid, media=media, message_id=message_id)
+        except Exception as exc:
+            self._log.warning("whatsapp.send_media_failed", message_id=message_id, error=str(exc))
             raise
 
     async def logout(self) -> None:

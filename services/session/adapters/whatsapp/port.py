@@ -14,20 +14,20 @@ from msgspec import Struct
 
 from contracts.events.message import DeliveryStatus, MediaKind
 from contracts.events.session import LogoutReason, PairingFailureReason
+from contracts.media import MediaDescriptor
 
 __all__ = [
     "ClientEvents",
     "ContactInfo",
     "DropReason",
     "IncomingMessage",
+    "OutgoingMedia",
     "SendFailed",
     "WhatsAppClient",
     "WhatsAppPort",
 ]
 
-DropReason = Literal[
-    "network", "keepalive", "connect_failure", "client_outdated", "worker_crashed"
-]
+DropReason = Literal["network", "keepalive", "connect_failure", "client_outdated", "worker_crashed"]
 
 
 class IncomingMessage(Struct, frozen=True, kw_only=True):
@@ -43,6 +43,11 @@ class IncomingMessage(Struct, frozen=True, kw_only=True):
     media_kind: MediaKind | None = None
     sent_at: datetime
     is_offline: bool = False  # delivered late: offline sync or history
+
+
+class OutgoingMedia(Struct, frozen=True, kw_only=True):
+    descriptor: MediaDescriptor  # kind, mime, caption, filename; size and sha256 of data
+    data: bytes
 
 
 class ContactInfo(Struct, frozen=True, kw_only=True):
@@ -114,6 +119,11 @@ class WhatsAppClient(ABC):
     @abstractmethod
     async def send_text(self, *, chat_jid: str, text: str, message_id: str) -> None:
         """Send ``text``, reusing ``message_id`` on every retry. Raises SendFailed."""
+
+    @abstractmethod
+    async def send_media(self, *, chat_jid: str, media: OutgoingMedia, message_id: str) -> None:
+        """Upload and send a file as a message of its kind, reusing ``message_id``. Raises
+        SendFailed."""
 
     @abstractmethod
     async def logout(self) -> None:

@@ -31,7 +31,12 @@ from services.session.adapters.whatsapp.neonize.receiver import (
 )
 from services.session.adapters.whatsapp.neonize.sending import send_once
 from services.session.adapters.whatsapp.neonize.sent_ids import SentIds
-from services.session.adapters.whatsapp.port import ClientEvents, SendFailed, WhatsAppClient
+from services.session.adapters.whatsapp.port import (
+    ClientEvents,
+    OutgoingMedia,
+    SendFailed,
+    WhatsAppClient,
+)
 
 __all__ = ["NeonizeClient", "PairingFailed"]
 
@@ -213,6 +218,10 @@ class NeonizeClient(WhatsAppClient):
         await asyncio.to_thread(
             self._sent.record, whatsapp_id=whatsapp_id, message_id=message_id, chat_jid=chat_jid
         )
+
+    async def send_media(self, *, chat_jid: str, media: OutgoingMedia, message_id: str) -> None:
+        raise SendFailed("sending files is not implemented on the neonize adapter yet",
+                         retryable=False)  # fmt: skip
 
     async def logout(self) -> None:
         neo = self._neo

@@ -1,6 +1,7 @@
 """One simulated WhatsApp client: rotating QR codes, pairing, messages, receipts, faults."""
 
 import asyncio
+import hashlib
 import secrets
 from collections.abc import Coroutine
 from datetime import UTC, datetime, timedelta
@@ -13,6 +14,7 @@ from contracts.simulator import SimPairingFault, SimSentMessage
 from services.session.adapters.whatsapp.port import (
     ClientEvents,
     IncomingMessage,
+    OutgoingMedia,
     SendFailed,
     WhatsAppClient,
 )
@@ -121,6 +123,21 @@ class SimClient(WhatsAppClient):
             self.fail_next_sends -= 1
             raise SendFailed("simulated send failure")
         message = SimSentMessage(message_id=message_id, chat_jid=chat_jid, text=text)
+        self.server.accept_send(self.session, message)
+
+    async def send_media(self, *, chat_jid: str, media: OutgoingMedia, message_id: str) -> None:
+        self.send_calls += 1
+        if self.state != "online":
+            raise SendFailed("not connected")
+        if self.fail_next_sends > 0:
+            self.fail_next_sends -= 1
+            raise SendFailed("simulated send failure")
+        d = media.descriptor
+        message = SimSentMessage(
+            message_id=message_id, chat_jid=chat_jid, text=d.caption or "", kind=d.kind,
+            mime=d.mime, size=len(media.data), sha256=hashlib.sha256(media.data).hexdigest(),
+            filename=d.filename,
+        )  # fmt: skip
         self.server.accept_send(self.session, message)
 
     async def deliver(self, message: IncomingMessage) -> bool:

@@ -1,0 +1,1 @@
+"""Media files in the JetStream object store, and what their bytes are."""

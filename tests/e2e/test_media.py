@@ -1,0 +1,215 @@
+"""Media through the whole stack: uploads into the object store, sends to the simulator.
+
+One stack for the module; every test makes its own tenant."""
+
+import hashlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import msgspec
+import pytest
+import pytest_asyncio
+from nats.aio.client import Client
+
+from cli.stack import LocalStack
+from contracts.simulator import SimReply, SimScan, SimSentMessage, SimSentReply
+from contracts.subjects import sim_subject
+from tests.support.http import Api
+from tests.support.media_files import sample
+from tests.support.waiting import eventually
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+PHONE = "+201234567890"
+PEER = "+201000000001"
+IMAGE_LIMIT = 256 * 1024
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LocalStack]:
+    env = {"PATH": "/usr/bin:/bin", "WA_LOG_FORMAT": "json", "WA_GATEWAY_RATE_PER_S": "0"}
+    env |= {"WA_MEDIA_MAX_IMAGE_BYTES": str(IMAGE_LIMIT), "WA_SEND_MIN_SPACING_S": "0"}
+    env |= {"WA_SEND_JITTER_S": "0", "WA_SEND_BURST": "50", "WA_MEDIA_DOWNLOAD_BACKOFF_S": "0.05"}
+    local = LocalStack(Path(tmp_path_factory.mktemp("media")) / "var", env=env)
+    await local.start(timeout=90)
+    yield local
+    local.stop()
+    assert local.permission_violations() == []
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def admin(stack: LocalStack) -> AsyncIterator[Api]:
+    async with aiohttp.ClientSession() as http:
+        yield Api(http, stack.url, stack.admin_token)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def sim(stack: LocalStack) -> AsyncIterator[Client]:
+    nc = await stack.connect_operator()
+    yield nc
+    await nc.close()
+
+
+async def new_tenant(admin: Api, name: str = "acme") -> Api:
+    status, body = await admin.call("POST", "/v1/tenants", json={"name": name})
+    assert status == 201, body
+    return admin.as_key(body["api_key"])
+
+
+async def drive(sim: Client, verb: str, request: msgspec.Struct) -> SimReply:
+    msg = await sim.request(sim_subject(verb), msgspec.json.encode(request), timeout=10)
+    reply = msgspec.json.decode(msg.data, type=SimReply)
+    assert reply.ok, reply.error
+    return reply
+
+
+async def connected_session(api: Api, sim: Client) -> str:
+    status, body = await api.call("POST", "/v1/sessions", json={"name": "Media"})
+    assert status == 201, body
+    session = str(body["id"])
+    assert (await api.call("POST", f"/v1/sessions/{session}/pair", json={"method": "qr"}))[0] == 202
+    await drive(sim, "scan", SimScan(session=session, phone=PHONE))
+
+    async def connected() -> bool:
+        return bool((await api.call("GET", f"/v1/sessions/{session}"))[1]["status"] == "connected")
+
+    await eventually(connected)
+    return session
+
+
+async def upload(api: Api, data: bytes, mime: str, filename: str = "") -> tuple[int, Any]:
+    query = f"?filename={filename}" if filename else ""
+    return await api.call("POST", f"/v1/media{query}", data=data, headers={"Content-Type": mime})
+
+
+def code(body: Any) -> str:
+    return str(body["error"]["code"])
+
+
+async def objects(stack: LocalStack) -> int:
+    nc = await stack.connect_operator()
+    try:
+        info = await nc.jetstream().stream_info("OBJ_wa_media")
+        return int(info.state.messages)
+    finally:
+        await nc.close()
+
+
+async def test_an_upload_is_stored_with_its_sniffed_type_and_digest(admin: Api) -> None:
+    api = await new_tenant(admin)
+    data = sample("image/png", 200_000)
+    status, body = await upload(api, data, "image/png", "clinic.png")
+    assert status == 201, body
+    assert body["mime"] == "image/png" and body["size"] == len(data)
+    assert body["sha256"] == hashlib.sha256(data).hexdigest()
+    assert body["filename"] == "clinic.png" and body["expires_at"]
+    status, body = await upload(api, b"name,phone\nMona,+20123\n", "text/csv")
+    assert status == 201 and body["mime"] == "text/csv", body
+
+
+async def test_bad_uploads_are_refused_and_nothing_is_stored(admin: Api, stack: LocalStack) -> None:
+    api = await new_tenant(admin)
+    before = await objects(stack)
+    status, body = await upload(api, sample("image/jpeg", 1000), "image/png")
+    assert status == 422 and code(body) == "media_type_mismatch", body
+    assert body["error"]["details"]["detected"] == "image/jpeg"
+    status, body = await upload(api, b"not an image at all", "image/png")
+    assert status == 422 and code(body) == "media_type_mismatch", body
+    status, body = await upload(api, sample("image/png", IMAGE_LIMIT + 1), "image/png")
+    assert status == 413 and code(body) == "media_too_large", body
+    status, body = await upload(api, b"", "image/png")
+    assert status == 422 and code(body) == "empty_media", body
+    status, body = await upload(api, sample("application/pdf", 100), "application/pdf", "a%2Fb")
+    assert status == 422 and code(body) == "invalid_filename", body
+    assert await objects(stack) == before
+
+
+async def test_an_oversized_chunked_upload_is_cut_off(admin: Api, stack: LocalStack) -> None:
+    """No Content-Length: the limit is found while streaming; what was written is purged."""
+    api = await new_tenant(admin)
+    before = await objects(stack)
+    data = sample("image/png", IMAGE_LIMIT * 2)
+
+    async def body() -> AsyncIterator[bytes]:
+        for at in range(0, len(data), 32 * 1024):
+            yield data[at : at + 32 * 1024]
+
+    headers = {"Authorization": f"Bearer {api.key}", "Content-Type": "image/png"}
+    async with api.http.post(api.base + "/v1/media", data=body(), headers=headers) as resp:
+        assert resp.status == 413, await resp.text()
+    assert await objects(stack) == before
+
+
+async def sent_by_sim(sim: Client, session: str) -> list[SimSentMessage]:
+    msg = await sim.request(
+        sim_subject("sent"), msgspec.json.encode({"session": session}), timeout=10
+    )
+    return msgspec.json.decode(msg.data, type=SimSentReply).sent
+
+
+KINDS = [
+    ("image", "image/jpeg"), ("image", "image/png"), ("sticker", "image/webp"),
+    ("video", "video/mp4"), ("audio", "audio/mpeg"), ("voice", "audio/ogg; codecs=opus"),
+    ("document", "application/pdf"),
+]  # fmt: skip
+
+
+async def test_each_kind_reaches_whatsapp_with_the_same_bytes(admin: Api, sim: Client) -> None:
+    api = await new_tenant(admin)
+    session = await connected_session(api, sim)
+    wanted: dict[str, tuple[str, str, str]] = {}
+    for kind, mime in KINDS:
+        data = sample(mime, 150_000 if kind != "sticker" else 20_000)
+        status, up = await upload(api, data, mime, f"file.{kind}")
+        assert status == 201, up
+        media = {"id": up["id"], "kind": kind, "caption": f"a {kind}"}
+        status, body = await api.call(
+            "POST", f"/v1/sessions/{session}/messages", json={"to": PEER, "media": media}
+        )
+        assert status == 202 and body["status"] == "queued", body
+        wanted[body["id"]] = (kind, up["mime"], hashlib.sha256(data).hexdigest())
+
+    async def all_sent() -> bool:
+        return len(await sent_by_sim(sim, session)) == len(KINDS)
+
+    await eventually(all_sent)
+    for message in await sent_by_sim(sim, session):
+        kind, mime, digest = wanted[message.message_id]
+        assert (message.kind, message.mime, message.sha256) == (kind, mime, digest)
+        assert message.text == f"a {kind}"
+    for message_id in wanted:
+        status, body = await api.call("GET", f"/v1/sessions/{session}/messages/{message_id}")
+        assert status == 200 and body["status"] == "sent", body
+
+
+async def test_refused_sends_send_nothing(admin: Api, sim: Client) -> None:
+    api = await new_tenant(admin)
+    other = await new_tenant(admin, "other")
+    session = await connected_session(api, sim)
+    path = f"/v1/sessions/{session}/messages"
+    _, png = await upload(api, sample("image/png"), "image/png")
+    _, vorbis = await upload(api, sample("audio/ogg"), "audio/ogg")
+    _, theirs = await upload(other, sample("image/png"), "image/png")
+    for media, status_code, error in [
+        ({"id": png["id"], "kind": "voice"}, 422, "unsupported_media"),
+        ({"id": png["id"], "kind": "sticker"}, 422, "unsupported_media"),
+        ({"id": vorbis["id"], "kind": "voice"}, 422, "unsupported_media"),
+        ({"id": png["id"], "kind": "gif"}, 422, "validation_failed"),
+        ({"id": theirs["id"], "kind": "image"}, 404, "media_not_found"),
+    ]:
+        status, body = await api.call("POST", path, json={"to": PEER, "media": media})
+        assert status == status_code and code(body) == error, (media, body)
+    both = {"to": PEER, "text": "hi", "media": {"id": png["id"], "kind": "image"}}
+    assert (await api.call("POST", path, json=both))[0] == 422
+
+    status, body = await api.call("POST", "/v1/sessions", json={"name": "Offline"})
+    offline = body["id"]
+    media = {"id": png["id"], "kind": "image"}
+    status, body = await api.call(
+        "POST", f"/v1/sessions/{offline}/messages", json={"to": PEER, "media": media}
+    )
+    assert status == 409 and code(body) == "not_connected", body
+    assert await sent_by_sim(sim, session) == []
+    assert await sent_by_sim(sim, offline) == []
