@@ -7,9 +7,9 @@ import pytest
 from playwright.async_api import BrowserContext, Page, async_playwright, expect
 
 from cli.stack import LocalStack
-from tests.e2e.conftest import admin, stack, tenant
+from tests.e2e.conftest import admin, stack, stack_env, tenant
 
-__all__ = ["admin", "browser", "page", "stack", "tenant"]
+__all__ = ["admin", "browser", "page", "stack", "stack_env", "tenant"]
 
 CHROMIUM = Path("/usr/bin/chromium")
 # On a loaded machine a pairing can take longer than Playwright's 5 s default (the API's own

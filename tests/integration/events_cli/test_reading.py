@@ -17,6 +17,7 @@ from cli.events.progress import Progress
 from cli.events.records import Record, Selection, Start, decode_record
 from cli.events.streaming import replay_to, tail
 from contracts.envelope import Envelope
+from contracts.events import CURRENT_VERSIONS
 from contracts.subjects import EVENTS_STREAM
 from runtime.bus import Bus
 from runtime.embedded_nats import EmbeddedNats
@@ -144,6 +145,6 @@ async def test_inspect_shows_one_stored_event(bus: Bus) -> None:
         shown["subject"]
         == f"wa.evt.{published[2].tenant}.{published[2].session}.{published[2].type}"
     )
-    assert shown["decoded"] == f"{published[2].type} v1"
+    assert shown["decoded"] == f"{published[2].type} v{CURRENT_VERSIONS[published[2].type]}"
     with pytest.raises(CommandError, match="no event at stream sequence 99"):
         await inspect_event(bus.js, 99)
