@@ -2,14 +2,18 @@
 
 import argparse
 import asyncio
-from typing import Any
+from pathlib import Path
+from typing import Any, get_args
 
 import msgspec
 import nats
 
+from cli.sim_media import with_media
+from contracts.media import SendableKind
 from contracts.simulator import (
     SimDrop,
     SimFailConnects,
+    SimFailDownloads,
     SimFailSends,
     SimIncoming,
     SimReceipt,
@@ -33,7 +37,12 @@ def register(sub: Any) -> None:
     incoming = verbs.add_parser("incoming", help="someone sends the session a message")
     incoming.add_argument("session")
     incoming.add_argument("--from", dest="sender", required=True)
-    incoming.add_argument("--text", required=True)
+    incoming.add_argument("--text", help="the message, or a file's caption")
+    incoming.add_argument("--caption", help="a file's caption (same as --text)")
+    incoming.add_argument("--media", type=Path, help="a file the phone sends")
+    incoming.add_argument("--kind", choices=list(get_args(SendableKind)), default="document")
+    incoming.add_argument("--mime", help="the file's type (default: sniffed from its bytes)")
+    incoming.add_argument("--filename", help="the file's name (default: --media's name)")
     incoming.add_argument("--group")
     incoming.add_argument("--sender-phone", help="the phone JID alongside an @lid sender")
     incoming.add_argument("--push-name")
@@ -50,6 +59,9 @@ def register(sub: Any) -> None:
     fail = verbs.add_parser("fail-sends", help="make the next N sends fail")
     fail.add_argument("session")
     fail.add_argument("count", type=int)
+    fail_downloads = verbs.add_parser("fail-downloads", help="make the next N downloads fail")
+    fail_downloads.add_argument("session")
+    fail_downloads.add_argument("count", type=int)
     fail_connects = verbs.add_parser("fail-connects", help="make the next N connects fail")
     fail_connects.add_argument("session")
     fail_connects.add_argument("count", type=int)
@@ -66,7 +78,7 @@ def build_request(args: argparse.Namespace) -> Any:
             return SimIncoming(
                 session=args.session,
                 sender=args.sender,
-                text=args.text,
+                text=args.caption or args.text or "",
                 group=args.group,
                 sender_phone=args.sender_phone,
                 push_name=args.push_name,
@@ -78,22 +90,29 @@ def build_request(args: argparse.Namespace) -> Any:
             return SimDrop(session=args.session, reason=args.reason)
         case "fail-sends":
             return SimFailSends(session=args.session, count=args.count)
+        case "fail-downloads":
+            return SimFailDownloads(session=args.session, count=args.count)
         case "fail-connects":
             return SimFailConnects(session=args.session, count=args.count)
     return SimSent(session=args.session)
 
 
 def run(args: argparse.Namespace) -> int:
-    return asyncio.run(_send(args.verb, build_request(args)))
+    if args.verb == "incoming" and args.media is None and args.text is None:
+        print("wa sim incoming: --text or --media is required")
+        return 2
+    return asyncio.run(_send(args.verb, build_request(args), args))
 
 
-async def _send(verb: str, request: Any) -> int:
+async def _send(verb: str, request: Any, args: argparse.Namespace) -> int:
     settings = load_settings()
     url = settings.nats_url or f"nats://127.0.0.1:{settings.nats_port}"
     creds = client_credentials(settings, OPERATOR)
     auth = {"user": creds.user, "password": creds.password} if creds else {}
     nc = await nats.connect(url.split(","), **auth)
     try:
+        if verb == "incoming" and args.media is not None:
+            request = await with_media(nc, request, args)
         msg = await nc.request(sim_subject(verb), _encoder.encode(request), timeout=10)
     finally:
         await nc.close()

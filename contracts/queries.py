@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 from msgspec import Meta, Struct, field
 
 from contracts.commands import Refused
+from contracts.media import MediaDescriptor, MediaStatus
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",
@@ -206,6 +207,9 @@ class MessageView(Struct, frozen=True, kw_only=True, tag="message"):
     attempts: int = 0
     last_error: str | None = None
     reminder_id: str | None = None
+    media: MediaDescriptor | None = None  # a received file (size, sha256: as stored)
+    media_status: MediaStatus | None = None
+    media_error: str | None = None  # why the file could not be kept
 
 
 class MessageList(Struct, frozen=True, kw_only=True, tag="message_list"):

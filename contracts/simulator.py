@@ -5,12 +5,16 @@ from typing import Literal
 
 from msgspec import Struct, field
 
+from contracts.media import SendableKind
+
 __all__ = [
     "SimDrop",
     "SimFailConnects",
+    "SimFailDownloads",
     "SimFailPairing",
     "SimFailSends",
     "SimIncoming",
+    "SimIncomingMedia",
     "SimReceipt",
     "SimReply",
     "SimScan",
@@ -29,12 +33,29 @@ class SimScan(Struct, frozen=True, kw_only=True):
     phone: str
 
 
+class SimIncomingMedia(Struct, frozen=True, kw_only=True):
+    """A file the simulated phone sends: its bytes inline (small files) or already in the
+    object store as ``object`` (what ``wa sim incoming --media`` does for larger ones)."""
+
+    kind: SendableKind
+    mime: str | None = None  # None: sniffed from the bytes
+    filename: str | None = None
+    width: int | None = None
+    height: int | None = None
+    duration_s: float | None = None
+    pages: int | None = None
+    data: bytes | None = None
+    object: str | None = None
+
+
 class SimIncoming(Struct, frozen=True, kw_only=True):
-    """Someone sends the session a message; ``old``: delivered late, as offline sync."""
+    """Someone sends the session a message; ``old``: delivered late, as offline sync. With
+    ``media``, ``text`` is its caption."""
 
     session: str
     sender: str
     text: str
+    media: SimIncomingMedia | None = None
     sender_phone: str | None = None  # the phone JID alongside an @lid sender
     group: str | None = None
     push_name: str | None = None
@@ -62,6 +83,13 @@ class SimFailSends(Struct, frozen=True, kw_only=True):
 
 class SimFailConnects(Struct, frozen=True, kw_only=True):
     """The next ``count`` connection attempts of the session fail."""
+
+    session: str
+    count: int
+
+
+class SimFailDownloads(Struct, frozen=True, kw_only=True):
+    """The next ``count`` downloads of received files of the session fail."""
 
     session: str
     count: int

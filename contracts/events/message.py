@@ -5,7 +5,7 @@ from typing import Literal
 
 from msgspec import Struct
 
-from contracts.media import MediaDescriptor
+from contracts.media import MediaDescriptor, MediaStatus
 
 __all__ = [
     "DeliveryStatus",
@@ -37,6 +37,7 @@ class MessageReceived(Struct, frozen=True, kw_only=True, tag="message.received")
     sent_at: datetime
     is_old: bool = False
     media: MediaDescriptor | None = None  # v2: a file, downloaded after this event
+    media_status: MediaStatus | None = None  # "pending" with a file: stored or failed follows
 
 
 class MessageQueued(Struct, frozen=True, kw_only=True, tag="message.queued"):

@@ -32,6 +32,8 @@ STATUS_OF_CODE: Mapping[str, int] = {
     "quota_exceeded": 422,
     "unsupported_media": 422,
     "media_gone": 410,
+    "media_not_ready": 409,
+    "range_not_satisfiable": 416,
     "unavailable": 503,
     "not_caught_up": 503,
     "not_implemented": 501,

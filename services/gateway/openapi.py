@@ -22,6 +22,7 @@ REASONS = {
     409: "Conflicts with the resource's state (or the Idempotency-Key's request still runs)",
     410: "Gone: the file expired or could not be kept",
     413: "Body too large",
+    416: "The range lies outside the file",
     422: "Invalid input (or an Idempotency-Key first used with another request)",
     429: "Rate limited (see Retry-After)",
     503: "A backend is unavailable",

@@ -18,6 +18,7 @@ from runtime.settings import Settings
 from services.session.adapters.instance import instance_id
 from services.session.adapters.leases import LeaseStore, open_leases
 from services.session.adapters.media_files import ObjectStoreMediaFiles
+from services.session.adapters.pending_media_db import SqlPendingMedia
 from services.session.adapters.state_db import SessionStateDb, open_state_db
 from services.session.adapters.tenant_locks import open_tenant_locks
 from services.session.adapters.whatsapp.logged import LoggedPort
@@ -26,9 +27,11 @@ from services.session.domain.policies import ReconnectPolicy, SendRetryPolicy
 from services.session.entrypoints.nats_commands import serve_commands
 from services.session.service_layer.commands import CommandHandlers
 from services.session.service_layer.core import Deps, SessionCore
+from services.session.service_layer.downloads import DownloadPolicy
 from services.session.service_layer.lifecycle import Lifecycle
 from services.session.service_layer.media_files import NO_MEDIA_FILES, MediaFiles
 from services.session.service_layer.ownership import Ownership
+from services.session.service_layer.pending_media import MemoryPendingMedia, PendingMediaStore
 from services.session.service_layer.quota import SessionQuota
 
 log = get_logger(__name__)
@@ -44,7 +47,9 @@ def _data_dir(settings: Settings) -> Path:
     return Path(settings.data_dir).resolve()
 
 
-async def make_port(settings: Settings, bus: Bus, leases: LeaseStore) -> WhatsAppPort:
+async def make_port(
+    settings: Settings, bus: Bus, leases: LeaseStore, files: ObjectStoreMediaFiles | None = None
+) -> WhatsAppPort:
     if settings.whatsapp == "neonize":  # neonize (a Go library) runs in worker processes
         from services.session.adapters.whatsapp.worker.port import WorkerPort
 
@@ -53,7 +58,10 @@ async def make_port(settings: Settings, bus: Bus, leases: LeaseStore) -> WhatsAp
     from services.session.adapters.whatsapp.simulator.control import serve_simulator
 
     sim = SimulatorPort(_data_dir(settings), qr_ttl_s=settings.sim_qr_ttl_s)
-    await serve_simulator(bus.nc, sim, instance=leases.instance, locate=leases.owner)
+    read_object = files.read_object if files is not None else None
+    await serve_simulator(
+        bus.nc, sim, instance=leases.instance, locate=leases.owner, read_object=read_object
+    )
     return sim
 
 
@@ -64,7 +72,11 @@ async def close_port(port: WhatsAppPort) -> None:
 
 
 def make_deps(
-    settings: Settings, bus: Bus, port: WhatsAppPort, media: MediaFiles = NO_MEDIA_FILES
+    settings: Settings,
+    bus: Bus,
+    port: WhatsAppPort,
+    media: MediaFiles = NO_MEDIA_FILES,
+    pending_media: PendingMediaStore | None = None,
 ) -> Deps:
     async def publish_live(tenant: str, session: str, kind: str, body: bytes) -> None:
         await bus.nc.publish(live_subject(tenant, session, kind), body)
@@ -95,6 +107,12 @@ def make_deps(
         default_region=settings.default_region,
         pairing_start_timeout_s=settings.pairing_start_timeout_s,
         media=media,
+        pending_media=pending_media or MemoryPendingMedia(),
+        downloads=DownloadPolicy(
+            concurrency=settings.media_download_concurrency,
+            attempts=settings.media_download_attempts,
+            backoff_s=settings.media_download_backoff_s,
+        ),
     )
 
 
@@ -128,8 +146,10 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
     store = await MediaStore.open(
         bus.js, replicas=settings.stream_replicas, max_age_s=settings.media_retention_s
     )
-    port = await make_port(settings, bus, leases)
-    core = SessionCore(make_deps(settings, bus, port, ObjectStoreMediaFiles(store)))
+    files = ObjectStoreMediaFiles(store)
+    port = await make_port(settings, bus, leases, files)
+    pending = await SqlPendingMedia.open(db.engine)
+    core = SessionCore(make_deps(settings, bus, port, files, pending))
     lifecycle = Lifecycle(core)
     ownership = Ownership(lifecycle, leases, db, caught_up, settings.lease_ttl_s)
     await ownership.start()

@@ -1,8 +1,10 @@
 """The session service's files in the JetStream object store."""
 
-from contracts.media import upload_object
+from collections.abc import AsyncIterator
+
+from contracts.media import received_object, upload_object
 from runtime.media.store import MediaStore
-from services.session.service_layer.media_files import MediaFiles
+from services.session.service_layer.media_files import KeptFile, MediaFiles
 
 __all__ = ["ObjectStoreMediaFiles"]
 
@@ -12,10 +14,27 @@ class ObjectStoreMediaFiles(MediaFiles):
         self.store = store
 
     async def read_upload(self, tenant: str, upload_id: str) -> bytes | None:
-        stored = await self.store.info(upload_object(tenant, upload_id))
+        return await self.read_object(upload_object(tenant, upload_id))
+
+    async def read_object(self, name: str) -> bytes | None:
+        stored = await self.store.info(name)
         if stored is None:
             return None
         data = bytearray()
         async for chunk in self.store.read(stored):
             data += chunk
         return bytes(data)
+
+    async def kept(self, tenant: str, session: str, message_id: str) -> KeptFile | None:
+        stored = await self.store.info(received_object(tenant, session, message_id))
+        return None if stored is None else KeptFile(size=stored.size, sha256=stored.sha256)
+
+    async def keep(
+        self, tenant: str, session: str, message_id: str, data: bytes, mime: str
+    ) -> KeptFile:
+        async def chunks() -> AsyncIterator[bytes]:
+            yield data
+
+        name = received_object(tenant, session, message_id)
+        stored = await self.store.put(name, chunks(), headers={"Content-Type": mime})
+        return KeptFile(size=stored.size, sha256=stored.sha256)

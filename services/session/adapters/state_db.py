@@ -41,6 +41,10 @@ class SessionStateDb:
         self._name = name
         self._insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
 
+    @property
+    def engine(self) -> AsyncEngine:
+        return self._engine
+
     async def position(self) -> int:
         async with self._engine.connect() as conn:
             value = await conn.scalar(

@@ -2,7 +2,7 @@
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -14,7 +14,9 @@ from services.session.adapters.whatsapp.port import WhatsAppPort
 from services.session.domain.pacing import Pacer
 from services.session.domain.policies import RandomSource, ReconnectPolicy, SendRetryPolicy
 from services.session.domain.session import Session
+from services.session.service_layer.downloads import DownloadPolicy, MediaDownloads
 from services.session.service_layer.media_files import NO_MEDIA_FILES, MediaFiles
+from services.session.service_layer.pending_media import MemoryPendingMedia, PendingMediaStore
 from services.session.service_layer.runtime import SessionRuntime
 
 __all__ = ["Deps", "Publisher", "SessionCore"]
@@ -41,6 +43,8 @@ class Deps:
     default_region: str = "EG"
     pairing_start_timeout_s: float = 30.0  # connect() to the first QR code or the connection
     media: MediaFiles = NO_MEDIA_FILES
+    pending_media: PendingMediaStore = field(default_factory=MemoryPendingMedia)
+    downloads: DownloadPolicy = field(default_factory=DownloadPolicy)
 
 
 class SessionCore:
@@ -50,6 +54,7 @@ class SessionCore:
         self.deps = deps
         self.runtimes: dict[str, SessionRuntime] = {}
         self.tasks: set[asyncio.Task[Any]] = set()
+        self.downloads = MediaDownloads(self)
 
     def spawn(self, coro: Any) -> asyncio.Task[Any]:
         task = asyncio.create_task(coro)

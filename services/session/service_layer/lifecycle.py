@@ -112,6 +112,7 @@ class Lifecycle:
             if rt.state.status == "connected":
                 rt.qr = None
                 rt.online.set()
+                self.core.spawn(self.core.downloads.resume(rt))
 
     async def dropped(self, rt: SessionRuntime, gen: int, reason: DropReason) -> None:
         async with rt.lock:

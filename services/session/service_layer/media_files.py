@@ -2,7 +2,14 @@
 
 from abc import ABC, abstractmethod
 
-__all__ = ["NO_MEDIA_FILES", "MediaFiles", "NoMediaFiles"]
+from msgspec import Struct
+
+__all__ = ["NO_MEDIA_FILES", "KeptFile", "MediaFiles", "NoMediaFiles"]
+
+
+class KeptFile(Struct, frozen=True, kw_only=True):
+    size: int
+    sha256: str  # hex
 
 
 class MediaFiles(ABC):
@@ -11,6 +18,16 @@ class MediaFiles(ABC):
     @abstractmethod
     async def read_upload(self, tenant: str, upload_id: str) -> bytes | None:
         """The whole upload (WhatsApp takes one buffer per file), or None when it is gone."""
+
+    async def kept(self, tenant: str, session: str, message_id: str) -> KeptFile | None:
+        """A received message's file, if it is already kept."""
+        return None
+
+    async def keep(
+        self, tenant: str, session: str, message_id: str, data: bytes, mime: str
+    ) -> KeptFile:
+        """Keep a received message's file (under a name made from the message id)."""
+        raise OSError("no media store")
 
 
 class NoMediaFiles(MediaFiles):

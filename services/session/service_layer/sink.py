@@ -1,6 +1,5 @@
 """The ClientEvents bound once to each client: hands every report to the service."""
 
-import uuid
 from datetime import datetime
 
 from contracts.addresses import InvalidAddress, parse_address
@@ -14,14 +13,11 @@ from services.session.adapters.whatsapp.port import (
     IncomingMessage,
 )
 from services.session.service_layer.lifecycle import Lifecycle
+from services.session.service_layer.pending_media import PendingMedia
 from services.session.service_layer.runtime import SessionRuntime
+from services.session.service_layer.stable_ids import stable_event_id
 
 __all__ = ["ClientSink", "stable_event_id"]
-
-
-def stable_event_id(*parts: str) -> str:
-    """The same fact gets the same event id, so a redelivery is de-duplicated by the log."""
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, "wa:" + "/".join(parts)))
 
 
 def clean(text: str | None) -> str | None:
@@ -72,9 +68,16 @@ class ClientSink(ClientEvents):
             media_kind=message.media_kind,
             sent_at=message.sent_at,
             is_old=message.is_offline,
+            media=message.media,
+            media_status="pending" if message.media is not None else None,
         )
         event_id = stable_event_id(rt.tenant, rt.session, "in", message.message_id)
+        pending = _pending(rt, message)
+        if pending is not None:  # remembered first: a crash after the event still fetches it
+            await self.core.downloads.pending.add(pending)
         await self.core.publish_fact(rt, payload, event_id)
+        if pending is not None:
+            self.core.downloads.start(rt, pending)
         if not message.from_me:
             phone_jid = message.sender_phone_jid
             if phone_jid is None and not message.sender_jid.endswith("@lid"):
@@ -113,3 +116,12 @@ class ClientSink(ClientEvents):
             saved_name=clean(contact.saved_name),
         )
         await self.core.publish_fact(self.rt, payload, None)
+
+
+def _pending(rt: SessionRuntime, message: IncomingMessage) -> PendingMedia | None:
+    if message.media is None or not message.media_ref:
+        return None
+    return PendingMedia(
+        tenant=rt.tenant, session=rt.session, message_id=message.message_id,
+        chat_jid=message.chat_jid, mime=message.media.mime, media_ref=message.media_ref,
+    )  # fmt: skip

@@ -2,10 +2,12 @@
 
 from typing import Any, TypeVar
 
+import msgspec
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from contracts.media import MediaDescriptor
 from contracts.queries import (
     ContactList,
     ContactView,
@@ -50,8 +52,16 @@ async def list_sessions(conn: AsyncConnection, q: ListSessions) -> SessionList:
     return SessionList(items=[view(SessionView, r) for r in rows], next_cursor=cursor)
 
 
+_media = msgspec.json.Decoder(MediaDescriptor)
+
+
 def _message(row: RowMapping) -> MessageView:
-    return view(MessageView, row, session="session_id")
+    message = view(MessageView, row, session="session_id")
+    if row["media"] is None:
+        return message
+    media = _media.decode(row["media"])
+    media = msgspec.structs.replace(media, size=row["media_size"], sha256=row["media_sha256"])
+    return msgspec.structs.replace(message, media=media)
 
 
 async def get_message(conn: AsyncConnection, q: GetMessage) -> MessageView | None:

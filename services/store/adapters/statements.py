@@ -157,6 +157,10 @@ def build_statements(dialect: str) -> dict[Op, list[Executable]]:
         is_old=P("is_old"),
         status=P("status"),
         status_rank=P("rank"),
+        media=P("media"),
+        media_status=P("media_status"),
+        media_size=P("media_size"),
+        media_sha256=P("media_sha256"),
     )
     queued = insert(m).values(
         **message_row,
@@ -259,6 +263,22 @@ def build_statements(dialect: str) -> dict[Op, list[Executable]]:
             .on_conflict_do_nothing(index_elements=[send_failures.c.event_id])
         ],
         "message.status": [forward()],
+        "message.media_stored": [
+            update(m)
+            .where(the_message)
+            .values(
+                media_status=word("stored"),
+                media_size=P("size"),
+                media_sha256=P("sha256"),
+                media_error=null(),
+                updated_at=AT,
+            )
+        ],
+        "message.media_failed": [
+            update(m)
+            .where(the_message, m.c.media_status != word("stored"))
+            .values(media_status=word("failed"), media_error=P("reason"), updated_at=AT)
+        ],
         "contact.by_phone": [contact_upsert(by_phone, ("phone_number", *names))],
         "contact.linked": [
             contact_upsert({**by_phone, "lid": P("lid")}, ("lid", "phone_number", *names)),

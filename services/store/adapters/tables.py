@@ -104,6 +104,11 @@ messages = Table(
     Column("attempts", Integer, nullable=False),
     Column("last_error", Text),
     Column("reminder_id", ID),
+    Column("media", Text),  # the descriptor as message.received carried it (JSON)
+    Column("media_status", String(16)),
+    Column("media_size", BigInteger),
+    Column("media_sha256", String(64)),
+    Column("media_error", Text),
     Index("ix_messages_newest", "tenant", "session_id", "sort_at", "message_id"),
     Index("ix_messages_chat_newest", "tenant", "session_id", "chat_jid", "sort_at", "message_id"),
 )

@@ -20,6 +20,8 @@ Op = Literal[
     "message.send_failed",
     "message.failure_recorded",
     "message.status",
+    "message.media_stored",
+    "message.media_failed",
     "contact.by_phone",
     "contact.linked",
     "contact.by_lid",

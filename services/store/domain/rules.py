@@ -1,8 +1,12 @@
 """The projection rules: one event in, the row changes it causes out. Pure; no I/O."""
 
+import msgspec
+
 from contracts.envelope import Envelope
 from contracts.events import (
     ContactUpdated,
+    MessageMediaFailed,
+    MessageMediaStored,
     MessageQueued,
     MessageReceived,
     MessageSendFailed,
@@ -16,6 +20,7 @@ from contracts.events import (
     SessionPairingFailed,
     SessionPairingStarted,
 )
+from contracts.media import MediaDescriptor
 from services.store.domain.changes import RowChange
 from services.store.domain.contacts import contact_changes
 from services.store.domain.reminders import reminder_changes
@@ -25,6 +30,7 @@ __all__ = ["STATUS_RANK", "changes_for"]
 # A delivery status only moves forward: a late "delivered" never undoes a "read".
 STATUS_RANK = {"queued": 0, "failed": 1, "sent": 2, "delivered": 3, "read": 4, "played": 5}
 RECEIVED_RANK = 10
+_media_json = msgspec.json.Encoder()
 SENT_RANK = STATUS_RANK["sent"]
 
 
@@ -64,6 +70,12 @@ def changes_for(sequence: int, env: Envelope) -> list[RowChange]:
             return [RowChange("message.queued", _message_key(env, ev.message_id), params)]
         case MessageSendFailed() as ev:
             return _send_failed(sequence, env, ev)
+        case MessageMediaStored() as ev:
+            params = {**base, "message_id": ev.message_id, "size": ev.size, "sha256": ev.sha256}
+            return [RowChange("message.media_stored", _message_key(env, ev.message_id), params)]
+        case MessageMediaFailed() as ev:
+            params = {**base, "message_id": ev.message_id, "reason": ev.reason}
+            return [RowChange("message.media_failed", _message_key(env, ev.message_id), params)]
         case ContactUpdated() as ev:
             tenant, session, at = env.tenant, env.session, env.occurred_at
             names = (ev.push_name, ev.saved_name)
@@ -128,6 +140,7 @@ def _received(env: Envelope, ev: MessageReceived) -> list[RowChange]:
         "is_old": ev.is_old,
         "status": "sent" if from_me else "received",
         "rank": SENT_RANK if from_me else RECEIVED_RANK,
+        **_media_params(ev.media),
     }
     message = RowChange("message.received", _message_key(env, ev.message_id), params)
     if from_me:
@@ -137,6 +150,17 @@ def _received(env: Envelope, ev: MessageReceived) -> list[RowChange]:
     jid = ev.sender_phone_jid or (None if by_lid else ev.sender_jid)
     contact = jid or lid or ev.sender_jid
     return [message, *contact_changes(tenant, session, at, contact, lid, None, ev.push_name, None)]
+
+
+def _media_params(media: MediaDescriptor | None) -> dict[str, object]:
+    if media is None:
+        return {"media": None, "media_status": None, "media_size": None, "media_sha256": None}
+    return {
+        "media": _media_json.encode(media).decode(),
+        "media_status": "pending",
+        "media_size": media.size,
+        "media_sha256": media.sha256,
+    }
 
 
 def _send_failed(sequence: int, env: Envelope, ev: MessageSendFailed) -> list[RowChange]:

@@ -48,6 +48,14 @@ class LoggedClient(WhatsAppClient):
             self._log.warning("whatsapp.send_media_failed", message_id=message_id, error=str(exc))
             raise
 
+    async def download_media(self, *, media_ref: bytes) -> bytes:
+        self._log.info("whatsapp.download_media")
+        try:
+            return await self.inner.download_media(media_ref=media_ref)
+        except Exception as exc:
+            self._log.warning("whatsapp.download_media_failed", error=str(exc))
+            raise
+
     async def logout(self) -> None:
         self._log.info("whatsapp.logout")
         await self.inner.logout()

@@ -19,6 +19,7 @@ from contracts.media import MediaDescriptor
 __all__ = [
     "ClientEvents",
     "ContactInfo",
+    "DownloadFailed",
     "DropReason",
     "IncomingMessage",
     "OutgoingMedia",
@@ -43,6 +44,8 @@ class IncomingMessage(Struct, frozen=True, kw_only=True):
     media_kind: MediaKind | None = None
     sent_at: datetime
     is_offline: bool = False  # delivered late: offline sync or history
+    media: MediaDescriptor | None = None  # a file, fetched later with download_media(media_ref)
+    media_ref: bytes = b""  # what the adapter needs to fetch it (a secret: never in the log)
 
 
 class OutgoingMedia(Struct, frozen=True, kw_only=True):
@@ -63,6 +66,10 @@ class SendFailed(Exception):
     def __init__(self, message: str, *, retryable: bool = True) -> None:
         super().__init__(message)
         self.retryable = retryable
+
+
+class DownloadFailed(Exception):
+    """A received file could not be fetched (now: trying again may help)."""
 
 
 class ClientEvents(ABC):
@@ -124,6 +131,11 @@ class WhatsAppClient(ABC):
     async def send_media(self, *, chat_jid: str, media: OutgoingMedia, message_id: str) -> None:
         """Upload and send a file as a message of its kind, reusing ``message_id``. Raises
         SendFailed."""
+
+    @abstractmethod
+    async def download_media(self, *, media_ref: bytes) -> bytes:
+        """The bytes of a received file (``IncomingMessage.media_ref``). Raises
+        DownloadFailed."""
 
     @abstractmethod
     async def logout(self) -> None:

@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from neonize.aioze.client import NewAClient
 from neonize.exc import PairPhoneError
+from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import Message
 
 from runtime.logging import get_logger
 from services.session.adapters.whatsapp.neonize.binding import bind_once
@@ -33,6 +34,7 @@ from services.session.adapters.whatsapp.neonize.sending import send_once
 from services.session.adapters.whatsapp.neonize.sent_ids import SentIds
 from services.session.adapters.whatsapp.port import (
     ClientEvents,
+    DownloadFailed,
     OutgoingMedia,
     SendFailed,
     WhatsAppClient,
@@ -222,6 +224,19 @@ class NeonizeClient(WhatsAppClient):
     async def send_media(self, *, chat_jid: str, media: OutgoingMedia, message_id: str) -> None:
         raise SendFailed("sending files is not implemented on the neonize adapter yet",
                          retryable=False)  # fmt: skip
+
+    async def download_media(self, *, media_ref: bytes) -> bytes:
+        neo = self._neo
+        if neo is None or not self.receiver.connected:
+            raise DownloadFailed("not connected")
+        try:
+            message = Message.FromString(media_ref)
+            data = await self._call("download_any", neo.download_any(message))
+        except Exception as exc:
+            raise DownloadFailed(f"{type(exc).__name__}: {exc}") from exc
+        if not isinstance(data, bytes | bytearray):
+            raise DownloadFailed("download_any returned no bytes")
+        return bytes(data)
 
     async def logout(self) -> None:
         neo = self._neo

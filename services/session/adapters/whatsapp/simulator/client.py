@@ -13,6 +13,7 @@ from contracts.events.message import DeliveryStatus
 from contracts.simulator import SimPairingFault, SimSentMessage
 from services.session.adapters.whatsapp.port import (
     ClientEvents,
+    DownloadFailed,
     IncomingMessage,
     OutgoingMedia,
     SendFailed,
@@ -44,6 +45,7 @@ class SimClient(WhatsAppClient):
         self.state: State = "idle"
         self.fail_next_sends = 0
         self.fail_next_connects = 0
+        self.fail_next_downloads = 0
         self._pairing_faults = {} if pairing_faults is None else pairing_faults
         self.send_calls = 0
         self.connect_calls = 0
@@ -139,6 +141,17 @@ class SimClient(WhatsAppClient):
             filename=d.filename,
         )  # fmt: skip
         self.server.accept_send(self.session, message)
+
+    async def download_media(self, *, media_ref: bytes) -> bytes:
+        if self.state != "online":
+            raise DownloadFailed("not connected")
+        if self.fail_next_downloads > 0:
+            self.fail_next_downloads -= 1
+            raise DownloadFailed("simulated download failure")
+        data = self.server.media(self.session, media_ref.decode())
+        if data is None:
+            raise DownloadFailed("no such file on the simulated media server")
+        return data
 
     async def deliver(self, message: IncomingMessage) -> bool:
         """Hand a message to the service; acknowledged (never redelivered) once it returns."""

@@ -14,6 +14,7 @@ from contracts.addresses import AddressKind, InvalidAddress, parse_address
 from contracts.simulator import (
     SimDrop,
     SimFailConnects,
+    SimFailDownloads,
     SimFailPairing,
     SimFailSends,
     SimIncoming,
@@ -27,6 +28,12 @@ from contracts.subjects import sim_subject
 from runtime.rpc import BackendUnavailable, request, serve
 from services.session.adapters.whatsapp.port import IncomingMessage
 from services.session.adapters.whatsapp.simulator.client import SimClient
+from services.session.adapters.whatsapp.simulator.media_in import (
+    NoMediaBytes,
+    ObjectReader,
+    media_bytes,
+    sim_descriptor,
+)
 from services.session.adapters.whatsapp.simulator.port import SimulatorPort
 
 __all__ = ["serve_simulator"]
@@ -59,8 +66,9 @@ def incoming_message(req: SimIncoming) -> IncomingMessage:
 
 
 class SimControl:
-    def __init__(self, port: SimulatorPort) -> None:
+    def __init__(self, port: SimulatorPort, read_object: ObjectReader | None = None) -> None:
         self.port = port
+        self.read_object = read_object
 
     def _client(self, session: str) -> SimClient | None:
         return self.port.clients.get(session)
@@ -76,6 +84,17 @@ class SimControl:
             message = incoming_message(req)
         except InvalidAddress as exc:
             return SimReply(ok=False, error=f"invalid_address: {exc.reason}")
+        if req.media is not None:
+            try:
+                data = await media_bytes(req.media, self.read_object)
+            except NoMediaBytes as exc:
+                return SimReply(ok=False, error=f"bad_request: {exc}")
+            self.port.server.put_media(req.session, message.message_id, data)
+            media = sim_descriptor(req.media, data, req.text or None)
+            message = msgspec.structs.replace(
+                message, media=media, media_kind=media.kind, text=req.text or None,
+                media_ref=message.message_id.encode(),
+            )  # fmt: skip
         self.port.server.push_incoming(req.session, message)
         client = self._client(req.session)
         delivered = client is not None and await client.deliver(message)
@@ -100,6 +119,13 @@ class SimControl:
         if client is None:
             return NO_CLIENT
         client.fail_next_sends = req.count
+        return SimReply(ok=True)
+
+    async def fail_downloads(self, req: SimFailDownloads) -> SimReply:
+        client = self._client(req.session)
+        if client is None:
+            return NO_CLIENT
+        client.fail_next_downloads = req.count
         return SimReply(ok=True)
 
     async def fail_connects(self, req: SimFailConnects) -> SimReply:
@@ -134,11 +160,16 @@ Locate = Callable[[str], Awaitable[str | None]]
 
 
 async def serve_simulator(
-    nc: Client, port: SimulatorPort, *, instance: str = "", locate: Locate | None = None
+    nc: Client,
+    port: SimulatorPort,
+    *,
+    instance: str = "",
+    locate: Locate | None = None,
+    read_object: ObjectReader | None = None,
 ) -> list[Subscription]:
     """Answer the simulator's verbs: scan, incoming, receipt, drop, fail-sends, sent. A verb for
     a session whose client runs in another instance is forwarded there."""
-    control = SimControl(port)
+    control = SimControl(port, read_object)
     routes: dict[str, tuple[type[Any], Callable[[Any], Awaitable[Any]]]] = {
         "scan": (SimScan, control.scan),
         "incoming": (SimIncoming, control.incoming),
@@ -146,6 +177,7 @@ async def serve_simulator(
         "drop": (SimDrop, control.drop),
         "fail-sends": (SimFailSends, control.fail_sends),
         "fail-connects": (SimFailConnects, control.fail_connects),
+        "fail-downloads": (SimFailDownloads, control.fail_downloads),
         "fail-pairing": (SimFailPairing, control.fail_pairing),
         "sent": (SimSent, control.sent),
     }

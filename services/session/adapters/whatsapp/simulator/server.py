@@ -82,6 +82,18 @@ class SimServer:
     def ack_incoming(self, session: str, message_id: str) -> None:
         self._append(session, "acked.jsonl", json.dumps({"id": message_id}).encode())
 
+    def put_media(self, session: str, message_id: str, data: bytes) -> None:
+        """Keep the bytes of a file the phone sends, as WhatsApp's media servers would."""
+        folder = self._dir(session) / "media"
+        folder.mkdir(exist_ok=True)
+        tmp = folder / f"{message_id}.tmp"
+        tmp.write_bytes(data)
+        tmp.replace(folder / message_id)
+
+    def media(self, session: str, message_id: str) -> bytes | None:
+        path = self._dir(session) / "media" / message_id
+        return path.read_bytes() if path.exists() else None
+
     def undelivered(self, session: str) -> list[IncomingMessage]:
         acked = {json.loads(line)["id"] for line in self._lines(session, "acked.jsonl")}
         inbox = [_incoming.decode(line) for line in self._lines(session, "inbox.jsonl")]

@@ -11,6 +11,7 @@ import contextlib
 
 from services.session.adapters.whatsapp.port import (
     ClientEvents,
+    DownloadFailed,
     OutgoingMedia,
     SendFailed,
     WhatsAppClient,
@@ -85,6 +86,10 @@ class WorkerClient(WhatsAppClient):
         # here, before anything crosses to the worker.
         raise SendFailed("sending files is not implemented on the neonize adapter yet",
                          retryable=False)  # fmt: skip
+
+    async def download_media(self, *, media_ref: bytes) -> bytes:
+        # Not forwarded to the worker yet: every download fails (message.media_failed).
+        raise DownloadFailed("downloads are not forwarded to neonize worker processes yet")
 
     async def send_text(self, *, chat_jid: str, text: str, message_id: str) -> None:
         if self.worker is None or not self.worker.alive:
