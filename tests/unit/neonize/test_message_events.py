@@ -123,7 +123,7 @@ def test_media_kinds_and_captions() -> None:
     cases: list[tuple[Message, str, str | None]] = [
         (Message(imageMessage=ImageMessage(caption="look")), "image", "look"),
         (Message(videoMessage=VideoMessage()), "video", None),
-        (Message(audioMessage=AudioMessage(PTT=True)), "audio", None),
+        (Message(audioMessage=AudioMessage(PTT=True)), "voice", None),
         (Message(documentMessage=DocumentMessage(fileName="a.pdf")), "document", None),
         (Message(stickerMessage=StickerMessage()), "sticker", None),
         (Message(locationMessage=LocationMessage(degreesLatitude=30.0)), "location", None),

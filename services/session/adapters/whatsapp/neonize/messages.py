@@ -9,6 +9,7 @@ from contracts.events.message import DeliveryStatus
 from services.session.adapters.whatsapp.neonize import signals as s
 from services.session.adapters.whatsapp.neonize.content import content_of
 from services.session.adapters.whatsapp.neonize.jids import LID_SERVER, user_jid_str
+from services.session.adapters.whatsapp.neonize.media_in import received_file
 from services.session.adapters.whatsapp.port import ContactInfo, IncomingMessage
 
 __all__ = ["from_timestamp", "message_signals", "person_jids", "receipt_signal"]
@@ -71,6 +72,7 @@ def message_signals(
     sent_at = from_timestamp(info.Timestamp, now=now)
     phone, lid = person_jids(source.Sender, source.SenderAlt)
     late = in_offline_sync or bool(ev.UnavailableRequestID) or now - sent_at > late_after
+    file = received_file(ev.Message)
     message = IncomingMessage(
         message_id=info.ID,
         chat_jid=chat,
@@ -81,9 +83,11 @@ def message_signals(
         is_group=bool(source.IsGroup),
         from_me=bool(source.IsFromMe),
         text=content[0],
-        media_kind=content[1],
+        media_kind=file[0].kind if file else content[1],
         sent_at=sent_at,
         is_offline=late,
+        media=file[0] if file else None,
+        media_ref=file[1] if file else b"",
     )
     arrived: list[s.Signal] = [s.MessageArrived(message=message)]
     return [*arrived, contact] if contact else arrived

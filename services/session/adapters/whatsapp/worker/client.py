@@ -88,8 +88,15 @@ class WorkerClient(WhatsAppClient):
                          retryable=False)  # fmt: skip
 
     async def download_media(self, *, media_ref: bytes) -> bytes:
-        # Not forwarded to the worker yet: every download fails (message.media_failed).
-        raise DownloadFailed("downloads are not forwarded to neonize worker processes yet")
+        if self.worker is None or not self.worker.alive:
+            raise DownloadFailed("not connected")
+        try:
+            reply = await self.worker.call(self.id, "download_media", data=media_ref)
+        except WorkerGone as exc:
+            raise DownloadFailed(str(exc)) from exc
+        if not reply.ok:
+            raise DownloadFailed(reply.error)
+        return reply.data
 
     async def send_text(self, *, chat_jid: str, text: str, message_id: str) -> None:
         if self.worker is None or not self.worker.alive:

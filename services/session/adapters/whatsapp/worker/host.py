@@ -126,6 +126,9 @@ class WorkerHost:
                 await client.send_text(
                     chat_jid=call.chat_jid, text=call.text, message_id=call.message_id
                 )
+            case "download_media":
+                data = await client.download_media(media_ref=call.data)
+                return p.Reply(id=call.id, ok=True, data=data)
             case "logout":
                 await client.logout()
             case "forget":

@@ -56,12 +56,12 @@ class WorkerProcess:
             raise WorkerGone(f"worker {self.pid} has ended")
         p.write_frame(stdin, message)
 
-    async def call(self, client: int, op: p.Op, **fields: str) -> p.Reply:
+    async def call(self, client: int, op: p.Op, **fields: str | bytes) -> p.Reply:
         future: asyncio.Future[p.Reply] = asyncio.get_running_loop().create_future()
         call_id = next(self._ids)
         self._waiting[call_id] = future
         try:
-            self.send(p.Call(id=call_id, client=client, op=op, **fields))
+            self.send(p.Call(id=call_id, client=client, op=op, **fields))  # type: ignore[arg-type]
             return await future
         finally:
             self._waiting.pop(call_id, None)

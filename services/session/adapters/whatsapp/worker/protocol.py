@@ -31,7 +31,10 @@ __all__ = [
     "write_frame",
 ]
 
-Op = Literal["connect", "pair_phone", "send_text", "logout", "disconnect", "forget", "stats"]
+Op = Literal[
+    "connect", "pair_phone", "send_text", "download_media", "logout", "disconnect", "forget",
+    "stats",
+]  # fmt: skip
 Failure = Literal["send_failed", "pairing_failed", "capacity", "unknown_client", "error"]
 
 
@@ -57,6 +60,7 @@ class Call(Struct, frozen=True, kw_only=True, tag="call"):
     chat_jid: str = ""
     text: str = ""
     message_id: str = ""
+    data: bytes = b""  # download_media: the handle
 
 
 class EventDone(Struct, frozen=True, kw_only=True, tag="event_done"):
@@ -86,6 +90,7 @@ class Reply(Struct, frozen=True, kw_only=True, tag="reply"):
     failure: Failure = "error"
     error: str = ""
     retryable: bool = True
+    data: bytes = b""  # download_media: the file
 
 
 class Event(Struct, frozen=True, kw_only=True, tag="event"):
