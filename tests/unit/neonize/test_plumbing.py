@@ -55,6 +55,8 @@ def test_postgres_device_db_is_a_schema_per_session() -> None:
     parts = urlsplit(one.neonize_name)
     assert parts.scheme == "postgres" and parts.netloc == "wa@db:5432"
     assert parse_qs(parts.query) == {"sslmode": ["disable"], "search_path": [one.schema]}
+    run = parse_qs(urlsplit(one.neonize_name_for("ab12")).query)  # its store's connections
+    assert run["application_name"] == ["wa-neonize-ab12"] and run["search_path"] == [one.schema]
 
 
 @pytest.mark.parametrize("bad", ["../etc", "a/b", "", "x" * 65, "s1\n"])

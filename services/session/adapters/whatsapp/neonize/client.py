@@ -7,6 +7,7 @@ if and when ``connect()`` runs again, which builds a fresh neonize client on the
 
 import asyncio
 import itertools
+import secrets
 import weakref
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -76,6 +77,7 @@ class NeonizeClient(WhatsAppClient):
         self._options = options
         self._log = get_logger(__name__).bind(tenant=tenant, session=session, adapter="neonize")
         self._neo: NewAClient | None = None
+        self._store_tag = ""  # names the device store neonize opened for the current client
         self._run = 0  # which underlying client is current; events of older ones are dropped
         self._inbox: asyncio.Queue[tuple[int, object]] = asyncio.Queue()
         self._pump: asyncio.Task[None] | None = None
@@ -143,7 +145,9 @@ class NeonizeClient(WhatsAppClient):
         self.receiver.reset()
         uuid = f"{self.tenant}.{self.session}.{self._run}"
         props = device_props(self._options.device_name)
-        self._neo = NewAClient(self._device.neonize_name, props=props, uuid=uuid)
+        self._store_tag = secrets.token_hex(8)
+        name = self._device.neonize_name_for(self._store_tag)
+        self._neo = NewAClient(name, props=props, uuid=uuid)
         bind_once(self._neo, self._run, self._post)
         self._options.adopt_loop(asyncio.get_running_loop())
         task = await self._call("connect", self._neo.connect())
@@ -156,7 +160,7 @@ class NeonizeClient(WhatsAppClient):
 
     async def _halt(self) -> None:
         """End the underlying client: no auto-reconnect, no more events from it."""
-        neo, self._neo = self._neo, None
+        neo, self._neo, store_tag = self._neo, None, self._store_tag
         self._halted.set()
         if self._qr_timer is not None:
             self._qr_timer.cancel()
@@ -173,6 +177,10 @@ class NeonizeClient(WhatsAppClient):
                 self._log.warning(
                     "neonize.worker_still_blocked", hint="neonize blocks while pairing"
                 )
+        try:
+            await self._device.release(store_tag)
+        except Exception as exc:  # the next run opens a store of its own all the same
+            self._log.warning("neonize.store_release_failed", error=str(exc))
 
     async def pair_phone(self, phone: str) -> str:
         digits = phone.strip().removeprefix("+")

@@ -1,4 +1,9 @@
-"""Where each session's device credentials live: a SQLite file, or a PostgreSQL schema."""
+"""Where each session's device credentials live: a SQLite file, or a PostgreSQL schema.
+
+neonize's Go side opens a new store (``sqlstore.New``) for every client it builds and never
+closes it; for PostgreSQL each client run therefore names its connections
+(``application_name``) and ``release`` ends them on the server once that run is stopped.
+"""
 
 import hashlib
 from abc import ABC, abstractmethod
@@ -17,6 +22,14 @@ class DeviceDatabase(ABC):
     @abstractmethod
     def neonize_name(self) -> str:
         """The database string neonize's Go side opens (a file path or a postgres:// URL)."""
+
+    def neonize_name_for(self, run_tag: str) -> str:
+        """The database string for one client run, so ``release(run_tag)`` can find its store."""
+        return self.neonize_name
+
+    async def release(self, run_tag: str) -> None:
+        """Close what the store of a stopped client run still holds open (nothing by default)."""
+        return None
 
     @abstractmethod
     async def prepare(self) -> None:
@@ -51,6 +64,8 @@ class PostgresDevice(DeviceDatabase):
         query = [(k, v) for k, v in parse_qsl(parts.query) if k != "search_path"]
         with_schema = urlencode([*query, ("search_path", schema)])  # lib/pq hands it to the server
         self._neonize_url = urlunsplit(("postgres", parts.netloc, parts.path, with_schema, ""))
+        self._query = [*query, ("search_path", schema)]
+        self._parts = parts
         plain = urlencode(query)
         self._asyncpg_url = urlunsplit(("postgresql", parts.netloc, parts.path, plain, ""))
         self.schema = schema
@@ -59,12 +74,19 @@ class PostgresDevice(DeviceDatabase):
     def neonize_name(self) -> str:
         return self._neonize_url
 
-    async def _execute(self, sql: str) -> None:
+    def neonize_name_for(self, run_tag: str) -> str:
+        named = urlencode([*self._query, ("application_name", _application_name(run_tag))])
+        return urlunsplit(("postgres", self._parts.netloc, self._parts.path, named, ""))
+
+    async def release(self, run_tag: str) -> None:
+        await self._execute(_TERMINATE_RUN, _application_name(run_tag))
+
+    async def _execute(self, sql: str, *args: object) -> None:
         import asyncpg  # type: ignore[import-untyped]
 
         conn = await asyncpg.connect(self._asyncpg_url, timeout=10)
         try:
-            await conn.execute(sql)
+            await conn.execute(sql, *args)
         finally:
             await conn.close()
 
@@ -73,6 +95,16 @@ class PostgresDevice(DeviceDatabase):
 
     async def forget(self) -> None:
         await self._execute(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE')
+
+
+_TERMINATE_RUN = """
+SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity
+WHERE application_name = $1 AND datname = current_database() AND pid <> pg_backend_pid()
+"""  # (waits up to 5 s for each backend to be gone; a role may end its own backends)
+
+
+def _application_name(run_tag: str) -> str:
+    return f"wa-neonize-{run_tag}"
 
 
 def device_database(*, data_dir: Path, db_url: str, tenant: str, session: str) -> DeviceDatabase:
