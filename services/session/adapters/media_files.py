@@ -1,6 +1,7 @@
 """The session service's files in the JetStream object store."""
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 from contracts.media import received_object, upload_object
 from runtime.media.store import MediaStore
@@ -13,8 +14,14 @@ class ObjectStoreMediaFiles(MediaFiles):
     def __init__(self, store: MediaStore) -> None:
         self.store = store
 
-    async def read_upload(self, tenant: str, upload_id: str) -> bytes | None:
-        return await self.read_object(upload_object(tenant, upload_id))
+    async def copy_upload(self, tenant: str, upload_id: str, into: Path) -> bool:
+        stored = await self.store.info(upload_object(tenant, upload_id))
+        if stored is None:
+            return False
+        with into.open("wb") as file:  # chunks of 128 KiB: short blocking writes
+            async for chunk in self.store.read(stored):
+                file.write(chunk)
+        return True
 
     async def read_object(self, name: str) -> bytes | None:
         stored = await self.store.info(name)

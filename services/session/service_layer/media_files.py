@@ -1,6 +1,7 @@
 """The files the session service sends and keeps: a port, so the service layer needs no NATS."""
 
 from abc import ABC, abstractmethod
+from pathlib import Path
 
 from msgspec import Struct
 
@@ -16,8 +17,9 @@ class MediaFiles(ABC):
     """Where uploaded files are read from (and received ones kept)."""
 
     @abstractmethod
-    async def read_upload(self, tenant: str, upload_id: str) -> bytes | None:
-        """The whole upload (WhatsApp takes one buffer per file), or None when it is gone."""
+    async def copy_upload(self, tenant: str, upload_id: str, into: Path) -> bool:
+        """Write the upload's bytes into the file ``into``, chunk by chunk; False when it is
+        gone."""
 
     async def kept(self, tenant: str, session: str, message_id: str) -> KeptFile | None:
         """A received message's file, if it is already kept."""
@@ -33,8 +35,8 @@ class MediaFiles(ABC):
 class NoMediaFiles(MediaFiles):
     """No store: every upload is gone (a service wired without media)."""
 
-    async def read_upload(self, tenant: str, upload_id: str) -> bytes | None:
-        return None
+    async def copy_upload(self, tenant: str, upload_id: str, into: Path) -> bool:
+        return False
 
 
 NO_MEDIA_FILES = NoMediaFiles()

@@ -10,6 +10,7 @@ from services.session.adapters.whatsapp.port import OutgoingMedia, SendFailed, W
 from services.session.domain import transitions
 from services.session.domain.session import PendingSend
 from services.session.service_layer.runtime import SessionRuntime
+from services.session.service_layer.sending_files import sending_file
 
 if TYPE_CHECKING:
     from services.session.service_layer.core import SessionCore
@@ -83,8 +84,8 @@ async def _send(
     if item.media is None:
         await client.send_text(chat_jid=item.chat_jid, text=item.text, message_id=item.message_id)
         return
-    data = await core.deps.media.read_upload(rt.tenant, item.media.upload_id or "")
-    if data is None:
-        raise SendFailed("media_gone: the uploaded file is no longer stored", retryable=False)
-    media = OutgoingMedia(descriptor=item.media, data=data)
-    await client.send_media(chat_jid=item.chat_jid, media=media, message_id=item.message_id)
+    with sending_file() as path:  # the bytes pass through a local file, never held whole
+        if not await core.deps.media.copy_upload(rt.tenant, item.media.upload_id or "", path):
+            raise SendFailed("media_gone: the uploaded file is no longer stored", retryable=False)
+        media = OutgoingMedia(descriptor=item.media, path=str(path))
+        await client.send_media(chat_jid=item.chat_jid, media=media, message_id=item.message_id)

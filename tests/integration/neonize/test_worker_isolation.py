@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from services.session.adapters.whatsapp.port import WhatsAppClient
+from contracts.media import MediaDescriptor
+from services.session.adapters.whatsapp.port import OutgoingMedia, SendFailed, WhatsAppClient
 from services.session.adapters.whatsapp.worker import protocol as p
 from services.session.adapters.whatsapp.worker.port import WorkerPort
 from services.session.adapters.whatsapp.worker.process import WorkerProcess
@@ -141,3 +142,20 @@ async def test_new_connections_are_refused_before_the_worker_runs_out_of_threads
     finally:
         dials.release()
         await port.close()
+
+
+async def test_a_media_send_reaches_the_neonize_client_in_the_worker(
+    port: WorkerPort, dials: HeldDials, tmp_path: Path
+) -> None:
+    sessions = await running_sessions(port, dials, ["s1"])
+    client, _ = sessions["s1"]
+    file = tmp_path / "f.jpg"
+    file.write_bytes(b"\xff\xd8\xff")
+    media = OutgoingMedia(
+        descriptor=MediaDescriptor(kind="image", mime="image/jpeg"), path=str(file)
+    )
+    with pytest.raises(SendFailed) as failed:  # its neonize client is still dialling
+        await client.send_media(
+            chat_jid="201234567890@s.whatsapp.net", media=media, message_id="m1"
+        )
+    assert failed.value.retryable and "not connected" in str(failed.value)

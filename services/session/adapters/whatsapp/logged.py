@@ -39,7 +39,7 @@ class LoggedClient(WhatsAppClient):
             raise
 
     async def send_media(self, *, chat_jid: str, media: OutgoingMedia, message_id: str) -> None:
-        kind, size = media.descriptor.kind, len(media.data)
+        kind, size = media.descriptor.kind, media.descriptor.size
         self._log.info("whatsapp.send_media", chat_jid=chat_jid, message_id=message_id,
                        kind=kind, size=size)  # fmt: skip
         try:

@@ -49,8 +49,11 @@ class IncomingMessage(Struct, frozen=True, kw_only=True):
 
 
 class OutgoingMedia(Struct, frozen=True, kw_only=True):
-    descriptor: MediaDescriptor  # kind, mime, caption, filename; size and sha256 of data
-    data: bytes
+    """A file to send: its bytes in a local file (the caller's, removed after the send), so
+    the service never holds them whole; a worker process on this host reads the same path."""
+
+    descriptor: MediaDescriptor  # kind, mime, caption, filename; size and sha256 of the bytes
+    path: str
 
 
 class ContactInfo(Struct, frozen=True, kw_only=True):

@@ -22,6 +22,7 @@ from services.session.adapters.whatsapp.neonize.binding import bind_once
 from services.session.adapters.whatsapp.neonize.connection import own_identity
 from services.session.adapters.whatsapp.neonize.devices import DeviceDatabase
 from services.session.adapters.whatsapp.neonize.go_flags import go_flag
+from services.session.adapters.whatsapp.neonize.media_out import build_media
 from services.session.adapters.whatsapp.neonize.options import NeonizeOptions, device_props
 from services.session.adapters.whatsapp.neonize.receiver import (
     FIRST_QR_TTL,
@@ -31,7 +32,11 @@ from services.session.adapters.whatsapp.neonize.receiver import (
     Receiver,
     RunEnded,
 )
-from services.session.adapters.whatsapp.neonize.sending import send_once
+from services.session.adapters.whatsapp.neonize.sending import (
+    jid_or_refusal,
+    send_once,
+    text_message,
+)
 from services.session.adapters.whatsapp.neonize.sent_ids import SentIds
 from services.session.adapters.whatsapp.port import (
     ClientEvents,
@@ -211,27 +216,46 @@ class NeonizeClient(WhatsAppClient):
         return self.receiver.first_qr.is_set() and not self._halted.is_set()
 
     async def send_text(self, *, chat_jid: str, text: str, message_id: str) -> None:
+        async def built(_: NewAClient) -> Message:
+            return text_message(text)
+
+        await self._send(chat_jid, message_id, built, chars=len(text))
+
+    async def send_media(self, *, chat_jid: str, media: OutgoingMedia, message_id: str) -> None:
+        async def built(neo: NewAClient) -> Message:
+            jid_or_refusal(chat_jid)  # before the upload: nothing uploaded for a bad address
+            kind = media.descriptor.kind
+            return await self._call(f"build_{kind}_message", build_media(neo, media),
+                                    message_id=message_id, size=media.descriptor.size)  # fmt: skip
+
+        await self._send(chat_jid, message_id, built, kind=media.descriptor.kind)
+
+    async def _send(
+        self,
+        chat_jid: str,
+        message_id: str,
+        build: Callable[[NewAClient], Awaitable[Message]],
+        **fields: object,
+    ) -> None:
+        """Send once per message id: a send WhatsApp confirmed is skipped when asked again."""
         neo = self._neo
         if neo is None or not self.receiver.connected or not await go_flag(neo.is_connected):
             raise SendFailed("not connected", retryable=True)
         if await asyncio.to_thread(self._sent.whatsapp_id, message_id):
             self._log.info("neonize.send_skipped", message_id=message_id, why="already sent")
             return
+        message = await build(neo)
         timeout = self._options.send_timeout.total_seconds()
         whatsapp_id = await self._call(
             "send_message",
-            send_once(neo, chat_jid=chat_jid, text=text, timeout=timeout),
+            send_once(neo, chat_jid=chat_jid, message=message, timeout=timeout),
             message_id=message_id,
             chat=chat_jid,
-            chars=len(text),
+            **fields,
         )
         await asyncio.to_thread(
             self._sent.record, whatsapp_id=whatsapp_id, message_id=message_id, chat_jid=chat_jid
         )
-
-    async def send_media(self, *, chat_jid: str, media: OutgoingMedia, message_id: str) -> None:
-        raise SendFailed("sending files is not implemented on the neonize adapter yet",
-                         retryable=False)  # fmt: skip
 
     async def download_media(self, *, media_ref: bytes) -> bytes:
         neo = self._neo

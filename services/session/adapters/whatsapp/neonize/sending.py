@@ -1,27 +1,38 @@
-"""One text send through neonize, its errors translated to ``SendFailed``."""
+"""One send through neonize, its errors translated to ``SendFailed``."""
 
 import asyncio
 
 from neonize.aioze.client import NewAClient
 from neonize.exc import SendMessageError
+from neonize.proto.Neonize_pb2 import JID
 from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import Message
 
 from services.session.adapters.whatsapp.neonize.jids import jid_from_str
 from services.session.adapters.whatsapp.neonize.send_errors import AMBIGUOUS, send_failed
 from services.session.adapters.whatsapp.port import SendFailed
 
-__all__ = ["send_once"]
+__all__ = ["jid_or_refusal", "send_once", "text_message"]
 
 
-async def send_once(neo: NewAClient, *, chat_jid: str, text: str, timeout: float) -> str:
-    """Send ``text``; returns the id WhatsApp gave it. A plain ``conversation`` message: no
-    mention parsing, no link preview fetched on our behalf."""
+def text_message(text: str) -> Message:
+    """A plain ``conversation`` message: no mention parsing, no link preview fetched on our
+    behalf."""
+    return Message(conversation=text)
+
+
+def jid_or_refusal(chat_jid: str) -> JID:
+    """The JID of ``chat_jid``; a malformed one is a final SendFailed."""
     try:
-        to = jid_from_str(chat_jid)
+        return jid_from_str(chat_jid)
     except ValueError as exc:
         raise SendFailed(str(exc), retryable=False) from exc
+
+
+async def send_once(neo: NewAClient, *, chat_jid: str, message: Message, timeout: float) -> str:
+    """Send ``message``; returns the id WhatsApp gave it."""
+    to = jid_or_refusal(chat_jid)
     try:
-        response = await asyncio.wait_for(neo.send_message(to, Message(conversation=text)), timeout)
+        response = await asyncio.wait_for(neo.send_message(to, message), timeout)
     except SendMessageError as exc:
         raise send_failed(str(exc)) from exc
     except TimeoutError as exc:  # the worker thread may still send it: ambiguous, so final

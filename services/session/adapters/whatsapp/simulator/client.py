@@ -2,6 +2,7 @@
 
 import asyncio
 import hashlib
+import os
 import secrets
 from collections.abc import Coroutine
 from datetime import UTC, datetime, timedelta
@@ -135,10 +136,10 @@ class SimClient(WhatsAppClient):
             self.fail_next_sends -= 1
             raise SendFailed("simulated send failure")
         d = media.descriptor
+        size, sha256 = await asyncio.to_thread(_digest, media.path)  # read as WhatsApp would
         message = SimSentMessage(
             message_id=message_id, chat_jid=chat_jid, text=d.caption or "", kind=d.kind,
-            mime=d.mime, size=len(media.data), sha256=hashlib.sha256(media.data).hexdigest(),
-            filename=d.filename,
+            mime=d.mime, size=size, sha256=sha256, filename=d.filename,
         )  # fmt: skip
         self.server.accept_send(self.session, message)
 
@@ -196,3 +197,8 @@ class SimClient(WhatsAppClient):
 
     async def forget(self) -> None:
         self.server.unpair(self.session)
+
+
+def _digest(path: str) -> tuple[int, str]:
+    with open(path, "rb") as file:
+        return os.fstat(file.fileno()).st_size, hashlib.file_digest(file, "sha256").hexdigest()

@@ -14,7 +14,7 @@ from runtime.logging import get_logger
 from services.session.adapters.whatsapp.neonize.client import PairingFailed
 from services.session.adapters.whatsapp.neonize.options import NeonizeOptions
 from services.session.adapters.whatsapp.neonize.port import NeonizePort
-from services.session.adapters.whatsapp.port import SendFailed, WhatsAppClient
+from services.session.adapters.whatsapp.port import OutgoingMedia, SendFailed, WhatsAppClient
 from services.session.adapters.whatsapp.worker import protocol as p
 from services.session.adapters.whatsapp.worker.forwarding import ForwardedEvents
 
@@ -125,6 +125,11 @@ class WorkerHost:
             case "send_text":
                 await client.send_text(
                     chat_jid=call.chat_jid, text=call.text, message_id=call.message_id
+                )
+            case "send_media" if call.media is not None:
+                media = OutgoingMedia(descriptor=call.media, path=call.path)
+                await client.send_media(
+                    chat_jid=call.chat_jid, media=media, message_id=call.message_id
                 )
             case "download_media":
                 data = await client.download_media(media_ref=call.data)

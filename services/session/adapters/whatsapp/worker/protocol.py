@@ -13,10 +13,12 @@ from msgspec import Struct
 
 from contracts.events.message import DeliveryStatus
 from contracts.events.session import LogoutReason, PairingFailureReason
+from contracts.media import MediaDescriptor
 from services.session.adapters.whatsapp.port import ContactInfo, DropReason, IncomingMessage
 
 __all__ = [
     "Call",
+    "CallField",
     "Configure",
     "Die",
     "Event",
@@ -32,9 +34,10 @@ __all__ = [
 ]
 
 Op = Literal[
-    "connect", "pair_phone", "send_text", "download_media", "logout", "disconnect", "forget",
-    "stats",
+    "connect", "pair_phone", "send_text", "send_media", "download_media", "logout",
+    "disconnect", "forget", "stats",
 ]  # fmt: skip
+CallField = str | bytes | MediaDescriptor  # what a Call's fields hold
 Failure = Literal["send_failed", "pairing_failed", "capacity", "unknown_client", "error"]
 
 
@@ -61,6 +64,8 @@ class Call(Struct, frozen=True, kw_only=True, tag="call"):
     text: str = ""
     message_id: str = ""
     data: bytes = b""  # download_media: the handle
+    media: MediaDescriptor | None = None  # send_media: the file's descriptor…
+    path: str = ""  # …and the local file holding its bytes (the service's; read, never kept)
 
 
 class EventDone(Struct, frozen=True, kw_only=True, tag="event_done"):
