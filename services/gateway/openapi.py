@@ -120,7 +120,12 @@ def _operation(op: Operation, schema_of: dict[Any, Any], components: dict[str, A
         document["requestBody"] = {"required": True} | _json(schema_of[op.body])
     if op.raw_body:
         binary = {"schema": {"type": "string", "format": "binary"}}
-        document["requestBody"] = {"required": True, "content": {op.raw_body: binary}}
+        bodies: dict[str, Any] = {op.raw_body: binary}
+        if op.form_file:
+            form = {"type": "object", "required": [op.form_file],
+                    "properties": {op.form_file: binary["schema"]}}  # fmt: skip
+            bodies["multipart/form-data"] = {"schema": form}
+        document["requestBody"] = {"required": True, "content": bodies}
     return document
 
 

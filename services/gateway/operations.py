@@ -37,6 +37,7 @@ class Operation:
     other: dict[int, Any] = field(default_factory=dict)  # statuses with their own body type
     idempotent: bool = False  # takes an Idempotency-Key (idempotency.py)
     raw_body: str | None = None  # a body of any bytes, of this media type (not JSON)
+    form_file: str | None = None  # also multipart/form-data, the file in this field
 
     @property
     def path_params(self) -> list[str]:
@@ -86,6 +87,7 @@ class Operations:
         other: dict[int, Any] | None = None,
         idempotent: bool = False,
         raw_body: str | None = None,
+        form_file: str | None = None,
     ) -> Callable[[Handler], Handler]:
         operation = Operation(
             method=method,
@@ -102,6 +104,7 @@ class Operations:
             other=other or {},
             idempotent=idempotent,
             raw_body=raw_body,
+            form_file=form_file,
         )
 
         def register(handler: Handler) -> Handler:

@@ -1,7 +1,7 @@
 """Taking an upload: the body streamed into the object store chunk by chunk, its type sniffed
 from its first bytes, refused (413) as soon as it is known to be too large."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
@@ -11,25 +11,39 @@ from runtime.media.kinds import SNIFF_BYTES, base_mime, contradicts, sniff
 from runtime.media.store import MediaStore, StoredObject, TooLarge
 from runtime.settings import Settings
 from services.gateway.errors import ApiError
+from services.gateway.incoming_files import IncomingFile, checked_filename, form_file
 
-__all__ = ["receive_upload", "upload_of"]
+__all__ = ["receive_upload", "store_upload", "upload_of"]
 
 READ_SIZE = 64 * 1024
-MAX_FILENAME = 255
 
 
 async def receive_upload(
     request: web.Request, store: MediaStore, settings: Settings, tenant: str, upload_id: str
 ) -> Upload:
-    filename = _filename(request.query.get("filename"))
-    declared = request.content_length
+    """The request's file: its raw body, or the ``file`` field of a multipart form."""
+    filename = checked_filename(request.query.get("filename"))
+    if request.content_type == "multipart/form-data":
+        incoming = await form_file(request, filename)
+    else:
+        incoming = IncomingFile(
+            read=request.content.read, claimed=request.headers.get("Content-Type", ""),
+            declared=request.content_length, filename=filename,
+        )  # fmt: skip
+    return await store_upload(store, settings, tenant, upload_id, incoming)
+
+
+async def store_upload(
+    store: MediaStore, settings: Settings, tenant: str, upload_id: str, incoming: IncomingFile
+) -> Upload:
+    """Stream the file into the object store as upload ``upload_id``, checked on the way."""
+    declared = incoming.declared
     if declared is not None and declared > settings.media_upload_limit():
         raise _too_large(settings.media_upload_limit())
-    head = await _head(request)
+    head = await _head(incoming.read)
     if not head:
         raise ApiError(422, "empty_media", "the body is empty: there is no file")
-    sniffed = sniff(head)
-    claimed = request.headers.get("Content-Type", "")
+    sniffed, claimed = sniff(head), incoming.claimed
     if contradicts(claimed, sniffed):
         raise ApiError(
             422, "media_type_mismatch", "the bytes are not of the type the Content-Type names",
@@ -41,12 +55,13 @@ async def receive_upload(
         raise _too_large(limit)
     expires_at = datetime.now(UTC) + timedelta(seconds=settings.media_upload_ttl_s)
     headers = {"Wa-Mime": mime, "Wa-Expires-At": expires_at.isoformat()}
-    if filename:
-        headers["Wa-Filename"] = filename
+    if incoming.filename:
+        headers["Wa-Filename"] = incoming.filename
     try:
         stored = await store.put(
-            upload_object(tenant, upload_id), _body(head, request), headers=headers, limit=limit
-        )
+            upload_object(tenant, upload_id), _body(head, incoming.read), headers=headers,
+            limit=limit,
+        )  # fmt: skip
     except TooLarge as exc:
         raise _too_large(limit) from exc
     except ConnectionResetError as exc:
@@ -65,27 +80,19 @@ def upload_of(upload_id: str, stored: StoredObject) -> Upload:
     )
 
 
-def _filename(raw: str | None) -> str | None:
-    if raw is None or raw == "":
-        return None
-    if len(raw) > MAX_FILENAME or any(c in raw for c in "/\\\x00") or not raw.isprintable():
-        raise ApiError(422, "invalid_filename", "a filename is printable, without / or \\")
-    return raw
-
-
-async def _head(request: web.Request) -> bytes:
+async def _head(read: Callable[[int], Awaitable[bytes]]) -> bytes:
     head = bytearray()
     while len(head) < SNIFF_BYTES:
-        piece = await request.content.read(SNIFF_BYTES - len(head))
+        piece = await read(SNIFF_BYTES - len(head))
         if not piece:
             break
         head += piece
     return bytes(head)
 
 
-async def _body(head: bytes, request: web.Request) -> AsyncIterator[bytes]:
+async def _body(head: bytes, read: Callable[[int], Awaitable[bytes]]) -> AsyncIterator[bytes]:
     yield head
-    while piece := await request.content.read(READ_SIZE):
+    while piece := await read(READ_SIZE):
         yield piece
 
 

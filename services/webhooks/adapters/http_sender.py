@@ -1,4 +1,5 @@
-"""Posting one delivery over HTTP with aiohttp; every failure becomes an outcome, not a raise.
+"""Posting one delivery over HTTP with aiohttp (runtime.public_http.client); every failure
+becomes an outcome, not a raise.
 
 Unless private targets are allowed, three checks stand between a delivery and the network:
 the URL is judged again before each attempt (as at registration), the resolver's answers are
@@ -6,63 +7,17 @@ narrowed to public addresses, and a socket is only made for a public peer. The l
 every address aiohttp connects to, for every attempt, even an IP literal (which aiohttp
 never gives the resolver); redirects are never followed."""
 
-import socket
 import time
 
 import aiohttp
-from aiohappyeyeballs import AddrInfoType
-from aiohttp.abc import AbstractResolver, ResolveResult
-from aiohttp.resolver import DefaultResolver
 
-from services.webhooks.domain.addresses import is_public_address
+from runtime.public_http.client import BLOCKED, open_client, public_peer_socket
+from runtime.public_http.targets import BadTarget, check_target
 from services.webhooks.domain.model import AttemptOutcome
-from services.webhooks.domain.targets import BadTarget, check_target
+
+__all__ = ["BLOCKED", "HttpSender", "open_client", "public_peer_socket"]
 
 MAX_RESPONSE_READ = 64 * 1024
-BLOCKED = "blocked: the host is not a public address"
-
-
-class PublicOnlyResolver(AbstractResolver):
-    """Resolves with ``inner``, then drops every non-public address."""
-
-    def __init__(self, inner: AbstractResolver | None = None) -> None:
-        self._inner = inner or DefaultResolver()
-
-    async def resolve(
-        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-    ) -> list[ResolveResult]:
-        found = [r for r in await self._inner.resolve(host, port, family) if _public(r)]
-        if not found:
-            raise OSError(BLOCKED)
-        return found
-
-    async def close(self) -> None:
-        await self._inner.close()
-
-
-def _public(result: ResolveResult) -> bool:
-    return is_public_address(result["host"])
-
-
-def public_peer_socket(addr_info: AddrInfoType) -> socket.socket:
-    """The socket for one connection attempt, refused unless its peer is a public address."""
-    family, kind, proto, _, peer = addr_info
-    if not is_public_address(str(peer[0])):
-        raise OSError(BLOCKED)
-    return socket.socket(family=family, type=kind, proto=proto)
-
-
-def open_client(
-    *, allow_private: bool, resolver: AbstractResolver | None = None
-) -> aiohttp.ClientSession:
-    """``resolver``: DNS as the system answers it unless given (tests give a fixed one)."""
-    if allow_private:
-        connector = aiohttp.TCPConnector(resolver=resolver)
-    else:
-        connector = aiohttp.TCPConnector(
-            resolver=PublicOnlyResolver(resolver), socket_factory=public_peer_socket
-        )
-    return aiohttp.ClientSession(connector=connector, trust_env=False)
 
 
 class HttpSender:

@@ -2,7 +2,7 @@
 
 from contracts.events import EVENT_TYPES
 from contracts.ids import is_valid_id
-from services.webhooks.domain.targets import BadTarget, check_target
+from runtime.public_http.targets import BadTarget, check_target
 
 MAX_FILTERS = 50
 MIN_SECRET_LENGTH = 16

@@ -3,7 +3,7 @@ written in one canonical form, and public unless private targets are allowed."""
 
 import pytest
 
-from services.webhooks.domain.targets import BadTarget, check_target
+from runtime.public_http.targets import BadTarget, check_target
 
 # Each of these reaches 127.0.0.1 (or would, with a lenient resolver): refused however the
 # private-targets setting is, because no honest URL is written like that.

@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.webhooks.domain.addresses import is_public_address
+from runtime.public_http.addresses import is_public_address
 from services.webhooks.domain.model import Webhook, routes_to
 from services.webhooks.domain.validation import (
     InvalidWebhook,

@@ -4,7 +4,7 @@ IPv4 address it reaches, as well as by itself."""
 
 from ipaddress import IPv4Address, IPv6Address, IPv6Network, ip_address
 
-__all__ = ["embedded_ipv4", "is_public_address", "is_public_ip"]
+__all__ = ["embedded_ipv4", "is_admitted_address", "is_public_address", "is_public_ip"]
 
 IpAddress = IPv4Address | IPv6Address
 
@@ -80,3 +80,14 @@ def is_public_address(text: str) -> bool:
     except ValueError:
         return False
     return is_public_ip(address)
+
+
+def is_admitted_address(text: str, *, loopback: bool = False) -> bool:
+    """``is_public_address``, or, only when ``loopback`` (a development or test setting), a
+    loopback address (127.0.0.0/8, ::1); never a private one."""
+    if is_public_address(text):
+        return True
+    try:
+        return loopback and ip_address(text).is_loopback
+    except ValueError:
+        return False

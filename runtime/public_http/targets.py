@@ -1,6 +1,7 @@
-"""Where a webhook URL really leads: its host as the HTTP client sees it (aiohttp parses URLs
-with yarl, which maps non-ASCII hosts through NFKC and IDNA, so 127.0.0.1 written in
-full-width digits is 127.0.0.1), judged before anything is stored and before each attempt."""
+"""Where a URL a caller names (a webhook target, a file to send) really leads: its host as
+the HTTP client sees it (aiohttp parses URLs with yarl, which maps non-ASCII hosts through
+NFKC and IDNA, so 127.0.0.1 written in full-width digits is 127.0.0.1), judged before
+anything is stored and before each attempt."""
 
 import re
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from urllib.parse import SplitResult, urlsplit
 import idna
 from yarl import URL
 
-from services.webhooks.domain.addresses import is_public_ip
+from runtime.public_http.addresses import is_public_ip
 
 __all__ = ["LOCAL_SUFFIXES", "MAX_URL_LENGTH", "BadTarget", "Target", "check_target"]
 
@@ -108,25 +109,32 @@ def _address(host: str) -> IPv4Address | IPv6Address | None:
     return None
 
 
-def _refuse_private(host: str, address: IPv4Address | IPv6Address | None) -> None:
+def _refuse_private(
+    host: str, address: IPv4Address | IPv6Address | None, *, loopback: bool, allowed_by: str
+) -> None:
     if address is not None:
-        if not is_public_ip(address):
-            raise BadTarget("private_address", f"{host!r} is not a public address ({ALLOWED_BY})")
+        if not is_public_ip(address) and not (loopback and address.is_loopback):
+            raise BadTarget("private_address", f"{host!r} is not a public address ({allowed_by})")
         return
     labels = host.split(".")
     if labels[-1] in LOCAL_SUFFIXES:
         raise BadTarget(
-            "local_name", f"{host!r} is a local name, never a public host ({ALLOWED_BY})"
+            "local_name", f"{host!r} is a local name, never a public host ({allowed_by})"
         )
     if len(labels) == 1:
         raise BadTarget(
-            "single_label", f"{host!r} is a single-label name, never a public host ({ALLOWED_BY})"
+            "single_label", f"{host!r} is a single-label name, never a public host ({allowed_by})"
         )
 
 
-def check_target(url: str, *, allow_private: bool = False) -> Target:
+def check_target(
+    url: str, *, allow_private: bool = False, allow_loopback: bool = False,
+    allowed_by: str = ALLOWED_BY,
+) -> Target:  # fmt: skip
     """The host ``url`` connects to, or ``BadTarget``; ``allow_private`` lifts only the rule
-    that the host be public, never the rules on how it is written."""
+    that the host be public, never the rules on how it is written; ``allow_loopback`` admits
+    a loopback address (IP literal) besides public ones; ``allowed_by`` names the setting
+    that would allow a refused host, for the message."""
     parts = _split(url)
     host = _client_host(url, parts)
     address = _address(host)
@@ -135,5 +143,5 @@ def check_target(url: str, *, allow_private: bool = False) -> Target:
             "non_ascii_address", f"{parts.hostname!r} spells an address with non-ASCII characters"
         )
     if not allow_private:
-        _refuse_private(host, address)
+        _refuse_private(host, address, loopback=allow_loopback, allowed_by=allowed_by)
     return Target(host=host, address=address)
