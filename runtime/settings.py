@@ -75,6 +75,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     media_max_audio_bytes: int = 16 * 1024 * 1024
     media_max_document_bytes: int = 100 * 1024 * 1024  # also any other type
     media_max_sticker_bytes: int = 512 * 1024  # a larger WebP is sent as an image, not a sticker
+    media_fetch_timeout_s: float = 60.0  # a send's "url": the whole fetch, at most
+    media_fetch_allow_loopback: bool = False  # true: a "url" may be on loopback (dev, tests)
     media_download_concurrency: int = 4  # received files fetched at once, per session service
     media_download_attempts: int = 5  # then message.media_failed
     media_download_backoff_s: float = 1.0  # first retry delay; doubles per attempt

@@ -36,6 +36,7 @@ from services.gateway.keys import (
     STREAMS,
     TENANTS,
 )
+from services.gateway.media_fetch import media_fetcher
 from services.gateway.metrics import GatewayMetrics
 from services.gateway.middleware import echo_request_id, metrics_middleware
 from services.gateway.openapi import build_openapi
@@ -114,6 +115,7 @@ def create_app(settings: Settings) -> web.Application:
     app[STREAMS] = OpenStreams()
     app.cleanup_ctx.append(_nats)
     app.cleanup_ctx.append(open_claims)  # after _nats: it needs the JetStream context
+    app.cleanup_ctx.append(media_fetcher)
     stream_guard.install(app)
     app.on_shutdown.append(_closing)
     app.on_response_prepare.append(echo_request_id)

@@ -23,6 +23,7 @@ Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=NO_NUL)
 Id = Annotated[str, msgspec.Meta(pattern=ID_PATTERN)]
 Address = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=NO_NUL)]
 Text = Annotated[str, msgspec.Meta(min_length=1, max_length=65536, pattern=NO_NUL)]
+MediaUrl = Annotated[str, msgspec.Meta(min_length=1, max_length=2048, pattern=NO_NUL)]
 AwareTime = Annotated[datetime, msgspec.Meta(tz=True)]
 FieldValue = Annotated[str, msgspec.Meta(max_length=1000, pattern=NO_NUL)]
 Fields = Annotated[dict[str, FieldValue], msgspec.Meta(max_length=50)]
@@ -47,7 +48,8 @@ class PairRequest(Body, frozen=True, kw_only=True):
 
 
 class MediaRef(Body, frozen=True, kw_only=True):
-    id: Id  # an upload's id (POST /v1/media)
+    id: Id | None = None  # an upload's id (POST /v1/media), or
+    url: MediaUrl | None = None  # a public http(s) URL the gateway fetches the file from
     kind: SendableKind
     caption: Text | None = None
     filename: Name | None = None  # else the upload's

@@ -2,7 +2,7 @@
 
 import asyncio
 
-from aiohttp import web
+from aiohttp import ClientSession, web
 from nats.js import JetStreamContext
 
 from runtime.media.store import MediaStore
@@ -27,4 +27,5 @@ CLOSING = web.AppKey("closing", asyncio.Event)  # set on shutdown: long-lived st
 OPENAPI = web.AppKey("openapi", bytes)  # the generated document, encoded once
 STREAMS = web.AppKey("streams", OpenStreams)  # the open /v1/events streams
 FIGURES = web.AppKey("figures", CachedFigures)  # the platform gauges of /metrics
+MEDIA_FETCH = web.AppKey("media_fetch", ClientSession)  # fetches a send's "url" (public only)
 MEDIA = web.AppKey("media", MediaStore)  # the object store of uploaded and received files

@@ -16,10 +16,11 @@ __all__ = ["media_to_send"]
 async def media_to_send(
     store: MediaStore, settings: Settings, tenant: str, ref: MediaRef
 ) -> MediaDescriptor:
-    stored = await store.info(upload_object(tenant, ref.id))  # another tenant's: not found
+    upload_id = ref.id or ""
+    stored = await store.info(upload_object(tenant, upload_id))  # another tenant's: not found
     if stored is None:
         raise ApiError(404, "media_not_found", "no such upload")
-    upload = upload_of(ref.id, stored)
+    upload = upload_of(upload_id, stored)
     if upload.expires_at <= datetime.now(UTC):
         raise ApiError(410, "media_gone", "the upload expired before it was sent")
     details = {"kind": ref.kind, "mime": upload.mime}
@@ -37,5 +38,5 @@ async def media_to_send(
         sha256=upload.sha256,
         filename=ref.filename or upload.filename,
         caption=ref.caption,
-        upload_id=ref.id,
+        upload_id=upload_id,
     )

@@ -11,6 +11,7 @@ import aiohttp
 import msgspec
 import pytest
 import pytest_asyncio
+from aiohttp import web
 from nats.aio.client import Client
 
 from cli.stack import LocalStack
@@ -32,6 +33,7 @@ async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Local
     env = {"PATH": "/usr/bin:/bin", "WA_LOG_FORMAT": "json", "WA_GATEWAY_RATE_PER_S": "0"}
     env |= {"WA_MEDIA_MAX_IMAGE_BYTES": str(IMAGE_LIMIT), "WA_SEND_MIN_SPACING_S": "0"}
     env |= {"WA_SEND_JITTER_S": "0", "WA_SEND_BURST": "50", "WA_MEDIA_DOWNLOAD_BACKOFF_S": "0.05"}
+    env |= {"WA_MEDIA_FETCH_ALLOW_LOOPBACK": "true"}  # the file server below is on loopback
     local = LocalStack(Path(tmp_path_factory.mktemp("media")) / "var", env=env)
     await local.start(timeout=90)
     yield local
@@ -213,3 +215,115 @@ async def test_refused_sends_send_nothing(admin: Api, sim: Client) -> None:
     assert status == 409 and code(body) == "not_connected", body
     assert await sent_by_sim(sim, session) == []
     assert await sent_by_sim(sim, offline) == []
+
+
+async def form_upload(api: Api, fields: list[tuple[str, bytes, str]]) -> tuple[int, Any]:
+    form = aiohttp.FormData()
+    for name, data, mime in fields:
+        form.add_field(name, data, content_type=mime, filename=f"{name}.bin")
+    return await api.call("POST", "/v1/media", data=form)
+
+
+async def test_a_multipart_form_upload_is_stored_from_its_file_field(
+    admin: Api, stack: LocalStack
+) -> None:
+    api = await new_tenant(admin)
+    data = sample("application/pdf", 300_000)
+    note = ("note", b"a field before the file", "text/plain")
+    status, body = await form_upload(api, [note, ("file", data, "application/pdf")])
+    assert status == 201, body
+    assert (body["mime"], body["size"], body["filename"]) == (
+        "application/pdf",
+        len(data),
+        "file.bin",
+    )
+    assert body["sha256"] == hashlib.sha256(data).hexdigest()
+    before = await objects(stack)
+    status, body = await form_upload(api, [note])
+    assert status == 422 and code(body) == "missing_file", body
+    status, body = await form_upload(
+        api, [("file", sample("image/png", IMAGE_LIMIT + 1), "image/png")]
+    )
+    assert status == 413 and code(body) == "media_too_large", body
+    status, body = await form_upload(api, [("file", sample("image/jpeg"), "image/png")])
+    assert status == 422 and code(body) == "media_type_mismatch", body
+    assert await objects(stack) == before
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def files() -> AsyncIterator[tuple[str, dict[str, tuple[bytes, str]]]]:
+    """A file server on loopback: path → (bytes, the Content-Type it claims)."""
+    served: dict[str, tuple[bytes, str]] = {}
+
+    async def serve(request: web.Request) -> web.StreamResponse:
+        found = served.get(request.match_info["name"])
+        if found is None:
+            return web.Response(status=404)
+        return web.Response(body=found[0], headers={"Content-Type": found[1]})
+
+    app = web.Application()
+    app.router.add_get("/{name}", serve)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    yield f"http://127.0.0.1:{port}", served
+    await runner.cleanup()
+
+
+async def test_a_file_at_a_url_is_fetched_and_sent(
+    admin: Api, sim: Client, files: tuple[str, dict[str, tuple[bytes, str]]]
+) -> None:
+    base, served = files
+    api = await new_tenant(admin)
+    session = await connected_session(api, sim)
+    data = sample("image/png", 100_000)
+    served["menu.png"] = (data, "image/png")
+    media = {"url": f"{base}/menu.png", "kind": "image", "caption": "menu"}
+    status, body = await api.call(
+        "POST", f"/v1/sessions/{session}/messages", json={"to": PEER, "media": media}
+    )
+    assert status == 202, body
+
+    async def sent() -> bool:
+        return len(await sent_by_sim(sim, session)) == 1
+
+    await eventually(sent)
+    [message] = await sent_by_sim(sim, session)
+    assert (message.kind, message.mime, message.filename) == ("image", "image/png", "menu.png")
+    assert message.sha256 == hashlib.sha256(data).hexdigest() and message.text == "menu"
+
+
+async def test_urls_that_may_not_or_cannot_be_sent_send_nothing(
+    admin: Api, sim: Client, stack: LocalStack, files: tuple[str, dict[str, tuple[bytes, str]]]
+) -> None:
+    base, served = files
+    api = await new_tenant(admin)
+    session = await connected_session(api, sim)
+    served["big.png"] = (sample("image/png", IMAGE_LIMIT + 1), "image/png")
+    served["lie.png"] = (sample("image/jpeg"), "image/png")
+    served["pic.png"] = (sample("image/png"), "image/png")
+    before = await objects(stack)
+    for media, status_code, error in [
+        ({"url": "http://10.1.2.3/x.png", "kind": "image"}, 422, "media_url_refused"),
+        ({"url": "http://169.254.169.254/latest", "kind": "image"}, 422, "media_url_refused"),
+        ({"url": "http://[fd00::1]/x.png", "kind": "image"}, 422, "media_url_refused"),
+        ({"url": "http://localhost/x.png", "kind": "image"}, 422, "media_url_refused"),
+        ({"url": "file:///etc/passwd", "kind": "document"}, 422, "media_url_refused"),
+        ({"url": f"{base}/gone.png", "kind": "image"}, 422, "media_fetch_failed"),
+        ({"url": f"{base}/big.png", "kind": "image"}, 413, "media_too_large"),
+        ({"url": f"{base}/lie.png", "kind": "image"}, 422, "media_type_mismatch"),
+        ({"url": f"{base}/pic.png", "id": "abc", "kind": "image"}, 422, "validation_failed"),
+    ]:
+        status, body = await api.call(
+            "POST", f"/v1/sessions/{session}/messages", json={"to": PEER, "media": media}
+        )
+        assert status == status_code and code(body) == error, (media, body)
+    assert await objects(stack) == before
+    media = {"url": f"{base}/pic.png", "kind": "voice"}  # fetched, but a voice note is no PNG
+    status, body = await api.call(
+        "POST", f"/v1/sessions/{session}/messages", json={"to": PEER, "media": media}
+    )
+    assert status == 422 and code(body) == "unsupported_media", body
+    assert await sent_by_sim(sim, session) == []

@@ -1,5 +1,6 @@
 """Messages of a session: send text, list (paginated), read one with its status; contacts."""
 
+import msgspec
 from aiohttp import web
 
 from contracts.commands import SendMedia, SendText
@@ -17,6 +18,7 @@ from services.gateway.bodies import MessageParams, Page, SendMessage, read_body,
 from services.gateway.errors import ApiError
 from services.gateway.idempotency import keyed_id
 from services.gateway.keys import BACKENDS, MEDIA, SETTINGS
+from services.gateway.media_fetch import fetch_upload
 from services.gateway.middleware import request_id
 from services.gateway.operations import Operations
 from services.gateway.outgoing_media import media_to_send
@@ -28,7 +30,8 @@ ops = Operations("messages")
 
 @ops(
     "POST", "/v1/sessions/{session_id}/messages",
-    summary="Send a text or an uploaded file; refused unless the session is connected",
+    summary="Send a text, an uploaded file or a file at a public URL; refused unless the "
+    "session is connected",
     body=SendMessage, status=202, returns=MessageAccepted, errors=(409, 410), idempotent=True,
 )  # fmt: skip
 async def send_message(request: web.Request) -> web.Response:
@@ -39,8 +42,13 @@ async def send_message(request: web.Request) -> web.Response:
     to, message_id = jid_of(request, body.to), keyed_id(request) or new_id()  # a retry: same id
     command: SendText | SendMedia
     if body.media is not None:
-        settings = request.app[SETTINGS]
-        media = await media_to_send(request.app[MEDIA], settings, session.tenant, body.media)
+        settings, ref = request.app[SETTINGS], body.media
+        if (ref.id is None) == (ref.url is None):
+            raise ApiError(422, "validation_failed", "a media has either an id or a url")
+        if ref.url is not None:  # fetched and kept as an upload, then sent as one
+            upload = await fetch_upload(request.app, session.tenant, ref.url)
+            ref = msgspec.structs.replace(ref, id=upload.id, url=None)
+        media = await media_to_send(request.app[MEDIA], settings, session.tenant, ref)
         command = SendMedia(
             tenant=session.tenant, session=session.id, to=to, media=media,
             message_id=message_id, correlation_id=request_id(request),

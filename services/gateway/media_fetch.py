@@ -1,0 +1,70 @@
+"""A send's ``"url"``: the file fetched by the gateway with the webhooks' public-address guard
+(runtime.public_http), streamed into the object store as an upload (same sniffing, same
+limits), then sent as uploads are. Redirects are not followed: each hop would need judging."""
+
+from collections.abc import AsyncIterator
+from posixpath import basename
+from urllib.parse import unquote, urlsplit
+
+import aiohttp
+from aiohttp import web
+
+from contracts.ids import new_id
+from contracts.media import Upload
+from runtime.public_http.client import BLOCKED, open_client
+from runtime.public_http.targets import BadTarget, check_target
+from services.gateway.errors import ApiError
+from services.gateway.incoming_files import IncomingFile, checked_filename
+from services.gateway.keys import MEDIA, MEDIA_FETCH, SETTINGS
+from services.gateway.uploads import store_upload
+
+__all__ = ["fetch_upload", "media_fetcher"]
+
+ALLOWED_BY = "WA_MEDIA_FETCH_ALLOW_LOOPBACK admits loopback hosts, never private ones"
+
+
+async def media_fetcher(app: web.Application) -> AsyncIterator[None]:
+    """The fetching client (cleanup_ctx): public peers only, loopback when the setting says."""
+    loopback = app[SETTINGS].media_fetch_allow_loopback
+    async with open_client(allow_private=False, allow_loopback=loopback) as http:
+        app[MEDIA_FETCH] = http
+        yield
+
+
+async def fetch_upload(app: web.Application, tenant: str, url: str) -> Upload:
+    """The file at ``url``, kept as a new upload of ``tenant``; refusals are 4xx."""
+    settings = app[SETTINGS]
+    try:
+        check_target(url, allow_loopback=settings.media_fetch_allow_loopback,
+                     allowed_by=ALLOWED_BY)  # fmt: skip
+    except BadTarget as exc:
+        raise _refused(exc.message, exc.reason) from exc
+    timeout = aiohttp.ClientTimeout(total=settings.media_fetch_timeout_s)
+    try:
+        async with app[MEDIA_FETCH].get(url, allow_redirects=False, timeout=timeout) as resp:
+            if resp.status != 200:
+                raise ApiError(422, "media_fetch_failed", f"the URL answered HTTP {resp.status}",
+                               {"status": resp.status})  # fmt: skip
+            incoming = IncomingFile(
+                read=resp.content.read, claimed=resp.headers.get("Content-Type", ""),
+                declared=resp.content_length, filename=_filename_in(url),
+            )  # fmt: skip
+            return await store_upload(app[MEDIA], settings, tenant, new_id(), incoming)
+    except TimeoutError as exc:
+        raise ApiError(422, "media_fetch_failed", "fetching the URL timed out") from exc
+    except aiohttp.ClientError as exc:
+        if BLOCKED in str(getattr(exc, "os_error", "")):
+            raise _refused(f"{BLOCKED} ({ALLOWED_BY})", "private_address") from exc
+        raise ApiError(422, "media_fetch_failed", f"fetching the URL failed: {type(exc).__name__}",
+                       {"reason": type(exc).__name__}) from exc  # fmt: skip
+
+
+def _refused(message: str, reason: str) -> ApiError:
+    return ApiError(422, "media_url_refused", message, {"reason": reason})
+
+
+def _filename_in(url: str) -> str | None:
+    try:
+        return checked_filename(unquote(basename(urlsplit(url).path)))
+    except ApiError:
+        return None  # a name it cannot carry: the file keeps none
