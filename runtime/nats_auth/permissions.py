@@ -89,6 +89,7 @@ _SERVICES: dict[str, tuple[list[str], list[str]]] = {
             *_events("*", "session", "message", "contact"),
             *_kv_owner("wa_session_leases"),
             *_kv_owner("wa_session_tenant_locks"),
+            *_kv_owner("wa_session_pending_media"),  # fetch handles: secrets, ours alone
             *_object_store_owner(MEDIA_BUCKET),  # sends uploads, stores received files
             "wa.live.>",
             "wa.cmd.instance.>",

@@ -18,7 +18,7 @@ from runtime.settings import Settings
 from services.session.adapters.instance import instance_id
 from services.session.adapters.leases import LeaseStore, open_leases
 from services.session.adapters.media_files import ObjectStoreMediaFiles
-from services.session.adapters.pending_media_db import SqlPendingMedia
+from services.session.adapters.pending_media_kv import open_pending_media
 from services.session.adapters.state_db import SessionStateDb, open_state_db
 from services.session.adapters.tenant_locks import open_tenant_locks
 from services.session.adapters.whatsapp.logged import LoggedPort
@@ -148,7 +148,9 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
     )
     files = ObjectStoreMediaFiles(store)
     port = await make_port(settings, bus, leases, files)
-    pending = await SqlPendingMedia.open(db.engine)
+    pending = await open_pending_media(  # shared: a new owner resumes a session's fetches
+        bus.js, replicas=settings.stream_replicas, max_age_s=settings.media_retention_s
+    )
     core = SessionCore(make_deps(settings, bus, port, files, pending))
     lifecycle = Lifecycle(core)
     ownership = Ownership(lifecycle, leases, db, caught_up, settings.lease_ttl_s)

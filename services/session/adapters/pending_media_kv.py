@@ -1,0 +1,65 @@
+"""Received files still to fetch, in a NATS KV bucket every session-service instance shares.
+
+Why not the instance's own database (as before): a session taken over by another instance
+(its owner died, or gave the lease up) must resume its pending downloads there, and that
+database is not the new owner's. Why not derive them from the event log on lease acquisition:
+the fetch handle (WhatsApp's media key and path) is a secret that never enters the log, which
+tenants read. So the handle lives here, beside the leases, readable by the session service's
+bus user only; one key per file (``<tenant>.<session>.<message id, hex>``), written before
+the fetch starts and deleted when the file is kept or given up on."""
+
+import msgspec
+from nats.js import JetStreamContext
+from nats.js.api import KeyValueConfig
+from nats.js.errors import BucketNotFoundError, NotFoundError
+from nats.js.kv import KeyValue
+
+from services.session.service_layer.pending_media import PendingMedia, PendingMediaStore
+
+__all__ = ["PENDING_MEDIA_BUCKET", "KvPendingMedia", "open_pending_media"]
+
+PENDING_MEDIA_BUCKET = "wa_session_pending_media"
+_encoder = msgspec.msgpack.Encoder()
+_decoder = msgspec.msgpack.Decoder(PendingMedia)
+
+
+def _key(tenant: str, session: str, message_id: str) -> str:
+    return f"{tenant}.{session}.{message_id.encode().hex()}"  # ids may hold any character
+
+
+class KvPendingMedia(PendingMediaStore):
+    def __init__(self, kv: KeyValue) -> None:
+        self._kv = kv
+
+    async def add(self, item: PendingMedia) -> None:
+        key = _key(item.tenant, item.session, item.message_id)
+        await self._kv.put(key, _encoder.encode(item))  # the same item again: the same value
+
+    async def remove(self, tenant: str, session: str, message_id: str) -> None:
+        await self._kv.purge(_key(tenant, session, message_id))
+
+    async def of_session(self, tenant: str, session: str) -> list[PendingMedia]:
+        watcher = await self._kv.watch(f"{tenant}.{session}.>", ignore_deletes=True)
+        found: list[PendingMedia] = []
+        try:
+            async for entry in watcher:
+                if entry is None:  # the end of what is stored now
+                    break
+                if entry.value:
+                    found.append(_decoder.decode(entry.value))
+        finally:
+            await watcher.stop()  # type: ignore[no-untyped-call]
+        return found
+
+
+async def open_pending_media(
+    js: JetStreamContext, *, replicas: int, max_age_s: float
+) -> KvPendingMedia:
+    try:
+        kv = await js.key_value(PENDING_MEDIA_BUCKET)
+    except (BucketNotFoundError, NotFoundError):
+        config = KeyValueConfig(
+            bucket=PENDING_MEDIA_BUCKET, history=1, replicas=replicas, ttl=max_age_s or None
+        )
+        kv = await js.create_key_value(config)
+    return KvPendingMedia(kv)
