@@ -1,6 +1,9 @@
-"""A received file whose download is pending when the session service is SIGKILLed: the
-restarted service resumes it, keeps the file once and records it once."""
+"""SIGKILL of the session service with media in flight: a received file whose download is
+pending is resumed, kept once and recorded once; a burst of file sends loses and doubles
+nothing (each file reaches WhatsApp once, each message ends sent)."""
 
+import hashlib
+from collections import Counter
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -10,9 +13,10 @@ import pytest_asyncio
 from nats.aio.client import Client
 
 from cli.stack import LocalStack
-from contracts.simulator import SimFailDownloads, SimIncomingMedia
+from contracts.simulator import SimFailDownloads, SimIncomingMedia, SimReceipt
 from contracts.subjects import EVENTS_STREAM, event_filter
-from tests.e2e.test_media import connected_session, drive, new_tenant
+from services.session.adapters.whatsapp.simulator.server import SimServer
+from tests.e2e.test_media import PEER, connected_session, drive, new_tenant, sent_by_sim, upload
 from tests.e2e.test_media_received import fetch, phone_sends, settled
 from tests.support.http import Api
 from tests.support.media_files import sample
@@ -26,6 +30,9 @@ async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Local
     env = {"PATH": "/usr/bin:/bin", "WA_LOG_FORMAT": "json", "WA_GATEWAY_RATE_PER_S": "0"}
     # After one failure the retry is an hour away: the download stays pending until the restart.
     env |= {"WA_MEDIA_DOWNLOAD_BACKOFF_S": "3600", "WA_MEDIA_DOWNLOAD_ATTEMPTS": "5"}
+    # Sends paced to a few a second: the kill lands while the burst is still going.
+    env |= {"WA_SEND_PER_MINUTE": "600", "WA_SEND_BURST": "2", "WA_SEND_MIN_SPACING_S": "0.2"}
+    env |= {"WA_SEND_JITTER_S": "0"}
     local = LocalStack(tmp_path_factory.mktemp("media_restart") / "var", env=env)
     await local.start(timeout=90)
     yield local
@@ -68,4 +75,55 @@ async def test_a_pending_download_resumes_after_sigkill_once(stack: LocalStack) 
         assert seen[event_filter(tenant, session, "message.received")] == 1
         assert seen[event_filter(tenant, session, "message.media_stored")] == 1
         assert event_filter(tenant, session, "message.media_failed") not in seen
+    await nc.close()
+
+
+async def test_a_sigkill_during_media_sends_loses_and_doubles_nothing(stack: LocalStack) -> None:
+    nc = await stack.connect_operator()
+    async with aiohttp.ClientSession() as http:
+        api = await new_tenant(Api(http, stack.url, stack.admin_token), "sender")
+        session = await connected_session(api, nc)
+        tenant = (await api.call("GET", f"/v1/sessions/{session}"))[1]["tenant"]
+        digests: dict[str, str] = {}  # message id → the sha256 of its file
+        for i in range(12):
+            data = sample("image/jpeg", 150_000)
+            status, up = await upload(api, data, "image/jpeg", f"p{i}.jpg")
+            assert status == 201, up
+            body = {"to": PEER, "media": {"id": up["id"], "kind": "image", "caption": str(i)}}
+            status, sent = await api.call("POST", f"/v1/sessions/{session}/messages", json=body)
+            assert status == 202, sent
+            digests[sent["id"]] = hashlib.sha256(data).hexdigest()
+
+        async def some_sent() -> bool:
+            return len(await sent_by_sim(nc, session)) >= 2
+
+        await eventually(some_sent)
+        stack.kill("session")
+        record = SimServer(stack.data_dir / "simulator")  # WhatsApp's side, read while down
+        assert len(record.sent(session)) < len(digests)  # killed mid-burst
+        stack.start_service("session")
+
+        async def all_sent() -> bool:
+            for message_id in digests:
+                path = f"/v1/sessions/{session}/messages/{message_id}"
+                if (await api.call("GET", path))[1].get("status") != "sent":
+                    return False
+            return True
+
+        await eventually(all_sent, timeout=60)
+        seen = await sent_by_sim(nc, session)
+        assert Counter(m.message_id for m in seen) == Counter(list(digests))  # each file once
+        assert {m.message_id: m.sha256 for m in seen} == digests  # the bytes of its upload
+        seen_events = await counts(nc, event_filter(tenant, session, "message.>"))
+        assert seen_events[event_filter(tenant, session, "message.queued")] == len(digests)
+        assert seen_events[event_filter(tenant, session, "message.sent")] == len(digests)
+        assert event_filter(tenant, session, "message.send_failed") not in seen_events
+        first = next(iter(digests))  # and the lifecycle goes on from sent
+        await drive(nc, "receipt", SimReceipt(session=session, message_id=first, status="read"))
+
+        async def read() -> bool:
+            path = f"/v1/sessions/{session}/messages/{first}"
+            return (await api.call("GET", path))[1].get("status") == "read"
+
+        await eventually(read)
     await nc.close()
