@@ -33,6 +33,7 @@ from services.session.service_layer.media_files import NO_MEDIA_FILES, MediaFile
 from services.session.service_layer.ownership import Ownership
 from services.session.service_layer.pending_media import MemoryPendingMedia, PendingMediaStore
 from services.session.service_layer.quota import SessionQuota
+from services.session.service_layer.sending_files import fresh_sending_dir
 
 log = get_logger(__name__)
 FILTERS = [
@@ -77,6 +78,7 @@ def make_deps(
     port: WhatsAppPort,
     media: MediaFiles = NO_MEDIA_FILES,
     pending_media: PendingMediaStore | None = None,
+    sending_dir: Path | None = None,
 ) -> Deps:
     async def publish_live(tenant: str, session: str, kind: str, body: bytes) -> None:
         await bus.nc.publish(live_subject(tenant, session, kind), body)
@@ -108,6 +110,7 @@ def make_deps(
         pairing_start_timeout_s=settings.pairing_start_timeout_s,
         media=media,
         pending_media=pending_media or MemoryPendingMedia(),
+        sending_dir=sending_dir,
         downloads=DownloadPolicy(
             concurrency=settings.media_download_concurrency,
             attempts=settings.media_download_attempts,
@@ -151,7 +154,8 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
     pending = await open_pending_media(  # shared: a new owner resumes a session's fetches
         bus.js, replicas=settings.stream_replicas, max_age_s=settings.media_retention_s
     )
-    core = SessionCore(make_deps(settings, bus, port, files, pending))
+    sending = fresh_sending_dir(_data_dir(settings), me)  # what a killed run left: removed
+    core = SessionCore(make_deps(settings, bus, port, files, pending, sending))
     lifecycle = Lifecycle(core)
     ownership = Ownership(lifecycle, leases, db, caught_up, settings.lease_ttl_s)
     await ownership.start()

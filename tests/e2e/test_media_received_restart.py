@@ -111,6 +111,7 @@ async def test_a_sigkill_during_media_sends_loses_and_doubles_nothing(stack: Loc
             return True
 
         await eventually(all_sent, timeout=60)
+        assert list((stack.data_dir / "sending").rglob("wa-send-*")) == []  # none left behind
         seen = await sent_by_sim(nc, session)
         assert Counter(m.message_id for m in seen) == Counter(list(digests))  # each file once
         assert {m.message_id: m.sha256 for m in seen} == digests  # the bytes of its upload

@@ -4,6 +4,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Protocol
 
 from contracts.envelope import Envelope, make_event
@@ -45,6 +46,7 @@ class Deps:
     media: MediaFiles = NO_MEDIA_FILES
     pending_media: PendingMediaStore = field(default_factory=MemoryPendingMedia)
     downloads: DownloadPolicy = field(default_factory=DownloadPolicy)
+    sending_dir: Path | None = None  # where a file send's bytes pass through (None: temp dir)
 
 
 class SessionCore:

@@ -84,7 +84,9 @@ async def _send(
     if item.media is None:
         await client.send_text(chat_jid=item.chat_jid, text=item.text, message_id=item.message_id)
         return
-    with sending_file() as path:  # the bytes pass through a local file, never held whole
+    with sending_file(
+        core.deps.sending_dir
+    ) as path:  # the bytes pass through a local file, never held whole
         if not await core.deps.media.copy_upload(rt.tenant, item.media.upload_id or "", path):
             raise SendFailed("media_gone: the uploaded file is no longer stored", retryable=False)
         media = OutgoingMedia(descriptor=item.media, path=str(path))
