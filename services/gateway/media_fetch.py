@@ -7,18 +7,21 @@ from posixpath import basename
 from urllib.parse import unquote, urlsplit
 
 import aiohttp
+import msgspec
 from aiohttp import web
 
 from contracts.ids import new_id
-from contracts.media import Upload
+from contracts.media import MediaDescriptor, Upload, upload_object
 from runtime.public_http.client import BLOCKED, open_client
 from runtime.public_http.targets import BadTarget, check_target
+from services.gateway.bodies import MediaRef
 from services.gateway.errors import ApiError
 from services.gateway.incoming_files import IncomingFile, checked_filename
 from services.gateway.keys import MEDIA, MEDIA_FETCH, SETTINGS
+from services.gateway.outgoing_media import media_to_send
 from services.gateway.uploads import store_upload
 
-__all__ = ["fetch_upload", "media_fetcher"]
+__all__ = ["fetch_upload", "fetched_media_to_send", "media_fetcher"]
 
 ALLOWED_BY = "WA_MEDIA_FETCH_ALLOW_LOOPBACK admits loopback hosts, never private ones"
 
@@ -57,6 +60,19 @@ async def fetch_upload(app: web.Application, tenant: str, url: str) -> Upload:
             raise _refused(f"{BLOCKED} ({ALLOWED_BY})", "private_address") from exc
         raise ApiError(422, "media_fetch_failed", f"fetching the URL failed: {type(exc).__name__}",
                        {"reason": type(exc).__name__}) from exc  # fmt: skip
+
+
+async def fetched_media_to_send(
+    app: web.Application, tenant: str, ref: MediaRef, url: str
+) -> MediaDescriptor:
+    """The file at ``url`` as a send's media; one its kind cannot carry is not kept."""
+    upload = await fetch_upload(app, tenant, url)
+    ref = msgspec.structs.replace(ref, id=upload.id, url=None)
+    try:
+        return await media_to_send(app[MEDIA], app[SETTINGS], tenant, ref)
+    except ApiError:
+        await app[MEDIA].delete(upload_object(tenant, upload.id))
+        raise
 
 
 def _refused(message: str, reason: str) -> ApiError:

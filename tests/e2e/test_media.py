@@ -326,4 +326,5 @@ async def test_urls_that_may_not_or_cannot_be_sent_send_nothing(
         "POST", f"/v1/sessions/{session}/messages", json={"to": PEER, "media": media}
     )
     assert status == 422 and code(body) == "unsupported_media", body
+    assert await objects(stack) == before + 1  # its chunk purged: a deletion marker is left
     assert await sent_by_sim(sim, session) == []

@@ -1,6 +1,5 @@
 """Messages of a session: send text, list (paginated), read one with its status; contacts."""
 
-import msgspec
 from aiohttp import web
 
 from contracts.commands import SendMedia, SendText
@@ -18,7 +17,7 @@ from services.gateway.bodies import MessageParams, Page, SendMessage, read_body,
 from services.gateway.errors import ApiError
 from services.gateway.idempotency import keyed_id
 from services.gateway.keys import BACKENDS, MEDIA, SETTINGS
-from services.gateway.media_fetch import fetch_upload
+from services.gateway.media_fetch import fetched_media_to_send
 from services.gateway.middleware import request_id
 from services.gateway.operations import Operations
 from services.gateway.outgoing_media import media_to_send
@@ -45,10 +44,10 @@ async def send_message(request: web.Request) -> web.Response:
         settings, ref = request.app[SETTINGS], body.media
         if (ref.id is None) == (ref.url is None):
             raise ApiError(422, "validation_failed", "a media has either an id or a url")
-        if ref.url is not None:  # fetched and kept as an upload, then sent as one
-            upload = await fetch_upload(request.app, session.tenant, ref.url)
-            ref = msgspec.structs.replace(ref, id=upload.id, url=None)
-        media = await media_to_send(request.app[MEDIA], settings, session.tenant, ref)
+        if ref.url is None:
+            media = await media_to_send(request.app[MEDIA], settings, session.tenant, ref)
+        else:  # fetched and kept as an upload, then sent as one
+            media = await fetched_media_to_send(request.app, session.tenant, ref, ref.url)
         command = SendMedia(
             tenant=session.tenant, session=session.id, to=to, media=media,
             message_id=message_id, correlation_id=request_id(request),
