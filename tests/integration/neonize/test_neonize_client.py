@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from structlog.testing import capture_logs
 
+from contracts.media import MediaDescriptor
 from services.session.adapters.whatsapp.neonize.client import NeonizeClient, PairingFailed
 from services.session.adapters.whatsapp.neonize.options import NeonizeOptions
 from services.session.adapters.whatsapp.neonize.port import NeonizePort
-from services.session.adapters.whatsapp.port import DropReason, SendFailed
+from services.session.adapters.whatsapp.port import DropReason, OutgoingMedia, SendFailed
 from tests.support.waiting import eventually
 from tests.unit.neonize.recording import RecordingEvents
 
@@ -52,6 +53,16 @@ async def test_nothing_is_sent_without_a_live_connection(tmp_path: Path) -> None
     client, _ = make(tmp_path)
     with pytest.raises(SendFailed) as failed:
         await client.send_text(chat_jid="201234567890@s.whatsapp.net", text="hi", message_id="m1")
+    assert failed.value.retryable
+    file = tmp_path / "photo.jpg"
+    file.write_bytes(b"\xff\xd8\xff")
+    media = OutgoingMedia(
+        descriptor=MediaDescriptor(kind="image", mime="image/jpeg"), path=str(file)
+    )
+    with pytest.raises(SendFailed) as failed:  # a file neither: nothing uploaded
+        await client.send_media(
+            chat_jid="201234567890@s.whatsapp.net", media=media, message_id="m2"
+        )
     assert failed.value.retryable
     assert not (tmp_path / "neonize" / "acme" / "s1.sent-ids.db").exists()
 
