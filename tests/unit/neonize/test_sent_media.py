@@ -60,12 +60,15 @@ async def test_each_kind_goes_to_its_neonize_build_with_the_path_of_its_bytes(
 async def test_neonize_builds_an_image_from_the_file_with_its_caption_and_thumbnail(
     tmp_path: Path,
 ) -> None:
-    neo, data = FakeNeo(), picture("PNG")
-    message = await build_media(neo, outgoing(tmp_path, "image", data, "image/png", caption="hi"))
+    neo, data, caption = FakeNeo(), picture("PNG"), "now @25000 only"
+    message = await build_media(
+        neo, outgoing(tmp_path, "image", data, "image/png", caption=caption)
+    )
     image = message.imageMessage
     assert neo.uploads == [data]  # the file's bytes, read by neonize from the path
-    assert (image.caption, image.mimetype, image.fileLength) == ("hi", "image/png", len(data))
+    assert (image.caption, image.mimetype, image.fileLength) == (caption, "image/png", len(data))
     assert image.JPEGThumbnail.startswith(b"\xff\xd8")
+    assert list(image.contextInfo.mentionedJID) == []  # "@25000" is a price, not a person
 
 
 async def test_neonize_builds_a_document_with_its_filename_and_a_sticker_as_it_is(
