@@ -5,7 +5,9 @@ import asyncio
 from aiohttp import web
 from nats.js import JetStreamContext
 
+from runtime.media.links import LinkSigner
 from runtime.media.store import MediaStore
+from runtime.media.usage import MediaUsage
 from runtime.settings import Settings
 from services.gateway.adapters.bus_credentials import BusCredentials
 from services.gateway.adapters.tenants import TenantRegistry
@@ -28,3 +30,5 @@ OPENAPI = web.AppKey("openapi", bytes)  # the generated document, encoded once
 STREAMS = web.AppKey("streams", OpenStreams)  # the open /v1/events streams
 FIGURES = web.AppKey("figures", CachedFigures)  # the platform gauges of /metrics
 MEDIA = web.AppKey("media", MediaStore)  # the object store of uploaded and received files
+LINKS = web.AppKey("links", LinkSigner)  # signs and checks links to received files
+USAGE = web.AppKey("usage", MediaUsage)  # each tenant's bytes in the media store (its quota)

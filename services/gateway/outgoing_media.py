@@ -16,7 +16,10 @@ __all__ = ["media_to_send"]
 async def media_to_send(
     store: MediaStore, settings: Settings, tenant: str, ref: MediaRef
 ) -> MediaDescriptor:
-    stored = await store.info(upload_object(tenant, ref.id))  # another tenant's: not found
+    name = upload_object(tenant, ref.id)
+    stored = await store.info(name)  # another tenant's: not found
+    if stored is None and await store.deleted(name):
+        raise ApiError(410, "media_gone", "the upload expired (or was deleted) before it was sent")
     if stored is None:
         raise ApiError(404, "media_not_found", "no such upload")
     upload = upload_of(ref.id, stored)

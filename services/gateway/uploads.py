@@ -19,7 +19,13 @@ MAX_FILENAME = 255
 
 
 async def receive_upload(
-    request: web.Request, store: MediaStore, settings: Settings, tenant: str, upload_id: str
+    request: web.Request,
+    store: MediaStore,
+    settings: Settings,
+    tenant: str,
+    upload_id: str,
+    *,
+    session: str | None = None,
 ) -> Upload:
     filename = _filename(request.query.get("filename"))
     declared = request.content_length
@@ -43,6 +49,8 @@ async def receive_upload(
     headers = {"Wa-Mime": mime, "Wa-Expires-At": expires_at.isoformat()}
     if filename:
         headers["Wa-Filename"] = filename
+    if session:
+        headers["Wa-Session"] = session  # deleted with it
     try:
         stored = await store.put(
             upload_object(tenant, upload_id), _body(head, request), headers=headers, limit=limit
