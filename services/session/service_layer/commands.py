@@ -72,8 +72,8 @@ class CommandHandlers:
             case DeleteSession():
                 await self.core.append(rt, transitions.delete(rt.state), cmd.correlation_id)
                 await self._unlink(rt, forget=True)
-                deps = self.core.deps
-                await forget_media(deps.media, deps.pending_media, rt.tenant, rt.session)
+                deps = self.core.deps  # the files go after the reply (a listing takes a while)
+                self.core.spawn(forget_media(deps.media, deps.pending_media, rt.tenant, rt.session))
             case SendText() | SendMedia():
                 return await self.send(rt, cmd)
             case _:
