@@ -22,6 +22,7 @@ from runtime.media.listing import list_objects
 from runtime.media.store import MediaStore
 from services.webhooks.domain.signing import verify
 from tests.e2e.test_media import drive, new_tenant
+from tests.integration.gateway.sse_client import SseReader
 from tests.integration.webhooks.receiver import Receiver
 from tests.support.http import Api
 from tests.support.media_files import sample
@@ -162,6 +163,21 @@ async def test_a_webhook_delivery_links_the_file_without_a_key_and_the_link_is_b
     assert (status, code(body)) == (410, "media_gone")
     status, view = await api.call("GET", f"/v1/sessions/{session}/messages/{first['message_id']}")
     assert status == 200 and view["media_status"] == "stored"
+
+
+async def test_sse_events_carry_the_descriptor(admin: Api, sim: Client) -> None:
+    api = await new_tenant(admin, "sse")
+    session = await connected(api, sim, "+201234567006")
+    data = sample("image/png", 2000)
+    view = await receive(api, sim, session, data)
+    url = f"{api.base}/v1/events?session_id={session}&types=message.received"
+    headers = {"Authorization": f"Bearer {api.key}", "Last-Event-ID": "0"}  # from the start
+    async with api.http.get(url, headers=headers) as resp:
+        event = (await SseReader(resp).next_event()).data
+    assert event["payload"]["message_id"] == view["message_id"]
+    assert event["payload"]["media_status"] == "pending" and "media_url" not in event
+    media = event["payload"]["media"]
+    assert (media["kind"], media["mime"]) == ("image", "image/png")
 
 
 def api_tenant(event: dict[str, object]) -> str:
