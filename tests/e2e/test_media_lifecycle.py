@@ -2,6 +2,7 @@
 without a key, refuse tampering and expiry), the tenant quota, expired uploads swept, a
 deleted session's files deleted. One stack for the module; every test makes its own tenant."""
 
+import asyncio
 import hashlib
 import time
 from collections.abc import AsyncIterator
@@ -209,6 +210,17 @@ async def test_the_quota_refuses_uploads_and_keeps_messages_without_their_files(
     assert (status, code(body)) == (410, "media_gone")
     small = await receive(api, sim, session, sample("image/png", 100_000))  # still room for it
     assert small["media_status"] == "stored"
+
+
+async def test_concurrent_uploads_fill_the_quota_exactly(admin: Api, sim: Client) -> None:
+    api = await new_tenant(admin, "racing")
+    results = await asyncio.gather(*(upload(api, sample("image/png", 200_000)) for _ in range(5)))
+    statuses = sorted(status for status, _ in results)
+    assert statuses == [201, 201, 201, 507, 507], results
+    tenant = await tenant_of_upload(sim, next(b["id"] for s, b in results if s == 201))
+    assert await usage_of(sim, tenant) == 600_000
+    kept = await list_objects(sim.jetstream(), lambda item: item.tenant == tenant)
+    assert len(kept) == 3  # the refused ones were not left behind
 
 
 async def test_an_expired_upload_is_refused_and_swept(admin: Api, sim: Client) -> None:
