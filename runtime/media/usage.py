@@ -16,6 +16,7 @@ from nats.js.errors import (
 from nats.js.kv import KeyValue
 
 from contracts.media import USAGE_BUCKET
+from runtime.media.store import MediaStore
 
 __all__ = ["USAGE_BUCKET", "MediaUsage", "QuotaExceeded"]
 
@@ -65,6 +66,14 @@ class MediaUsage:
     async def add(self, tenant: str, size: int) -> None:
         """Count ``size`` more bytes, or raise QuotaExceeded and count nothing."""
         await self._change(tenant, size, enforce=True)
+
+    async def count_stored(self, store: MediaStore, tenant: str, name: str, size: int) -> None:
+        """Count a file just stored, or delete it again and raise QuotaExceeded."""
+        try:
+            await self.add(tenant, size)
+        except QuotaExceeded:
+            await store.delete(name)
+            raise
 
     async def remove(self, tenant: str, size: int) -> None:
         await self._change(tenant, -size, enforce=False)

@@ -7,33 +7,42 @@ import hashlib
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import aiohttp
-import msgspec
 import pytest
 import pytest_asyncio
 from nats.aio.client import Client
 
 from cli.stack import LocalStack
-from contracts.media import USAGE_BUCKET, received_object, upload_object
-from contracts.simulator import SimIncoming, SimIncomingMedia, SimScan
+from contracts.media import received_object, upload_object
 from runtime.media.links import LinkSigner
 from runtime.media.listing import list_objects
 from runtime.media.store import MediaStore
 from services.webhooks.domain.signing import verify
-from tests.e2e.test_media import drive, new_tenant
+from tests.e2e.test_media import new_tenant
 from tests.integration.gateway.sse_client import SseReader
 from tests.integration.webhooks.receiver import Receiver
 from tests.support.http import Api
 from tests.support.media_files import sample
+from tests.support.media_life import (
+    PEER,
+    api_tenant,
+    code,
+    connected,
+    equals,
+    file_url,
+    get,
+    receive,
+    tenant_of_upload,
+    upload,
+    usage_of,
+)  # fmt: skip
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 KEY = "test-media-link-key-0123456789"
 QUOTA = 600_000
-PEER = "+201000000001"
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -68,56 +77,6 @@ async def receiver() -> AsyncIterator[Receiver]:
     await rec.start()
     yield rec
     await rec.stop()
-
-
-async def connected(api: Api, sim: Client, phone: str) -> str:
-    status, body = await api.call("POST", "/v1/sessions", json={"name": "Media"})
-    assert status == 201, body
-    session = str(body["id"])
-    assert (await api.call("POST", f"/v1/sessions/{session}/pair", json={"method": "qr"}))[0] == 202
-    await drive(sim, "scan", SimScan(session=session, phone=phone))
-
-    async def up() -> bool:
-        return bool((await api.call("GET", f"/v1/sessions/{session}"))[1]["status"] == "connected")
-
-    await eventually(up)
-    return session
-
-
-async def receive(api: Api, sim: Client, session: str, data: bytes) -> dict[str, Any]:
-    media = SimIncomingMedia(kind="image", data=data)
-    reply = await drive(
-        sim, "incoming", SimIncoming(session=session, sender=PEER, text="", media=media)
-    )
-    path = f"/v1/sessions/{session}/messages/{reply.message_id}"
-
-    async def settled() -> dict[str, Any]:
-        status, body = await api.call("GET", path)
-        done = status == 200 and body.get("media_status") in ("stored", "failed")
-        return dict(body) if done else {}
-
-    return await eventually(settled)
-
-
-async def get(api: Api, url: str, key: bool = False) -> tuple[int, bytes]:
-    headers = {"Authorization": f"Bearer {api.key}"} if key else {}
-    async with api.http.get(url, headers=headers) as resp:
-        return resp.status, await resp.read()
-
-
-def file_url(api: Api, session: str, message_id: str) -> str:
-    return f"{api.base}/v1/sessions/{session}/messages/{message_id}/media"
-
-
-def code(body: bytes) -> str:
-    return str(msgspec.json.decode(body)["error"]["code"])
-
-
-async def upload(api: Api, data: bytes, query: str = "") -> tuple[int, dict[str, Any]]:
-    url = f"{api.base}/v1/media{query}"
-    headers = {"Authorization": f"Bearer {api.key}", "Content-Type": "image/png"}
-    async with api.http.post(url, data=data, headers=headers) as resp:
-        return resp.status, await resp.json()
 
 
 async def test_a_webhook_delivery_links_the_file_without_a_key_and_the_link_is_bound(
@@ -181,18 +140,6 @@ async def test_sse_events_carry_the_descriptor(admin: Api, sim: Client) -> None:
     assert (media["kind"], media["mime"]) == ("image", "image/png")
 
 
-def api_tenant(event: dict[str, object]) -> str:
-    return str(event["tenant"])
-
-
-async def usage_of(sim: Client, tenant: str) -> int:
-    kv = await sim.jetstream().key_value(USAGE_BUCKET)
-    try:
-        return int((await kv.get(tenant)).value or b"0")
-    except Exception:
-        return 0
-
-
 async def test_the_quota_refuses_uploads_and_keeps_messages_without_their_files(
     admin: Api, sim: Client
 ) -> None:
@@ -206,8 +153,8 @@ async def test_the_quota_refuses_uploads_and_keeps_messages_without_their_files(
     view = await receive(api, sim, session, sample("image/png", 300_000))
     assert view["media_status"] == "failed" and view["media_error"] == "quota_exceeded"
     assert view["status"] == "received"
-    status, body = await get(api, file_url(api, session, view["message_id"]), key=True)
-    assert (status, code(body)) == (410, "media_gone")
+    status, raw = await get(api, file_url(api, session, view["message_id"]), key=True)
+    assert (status, code(raw)) == (410, "media_gone")
     small = await receive(api, sim, session, sample("image/png", 100_000))  # still room for it
     assert small["media_status"] == "stored"
 
@@ -251,12 +198,6 @@ async def test_an_expired_upload_is_refused_and_swept(admin: Api, sim: Client) -
     assert await store.info(upload_object(tenant, body["id"])) is not None  # not yet expired
 
 
-async def tenant_of_upload(sim: Client, upload_id: str) -> str:
-    [found] = await list_objects(sim.jetstream(), lambda item: item.name.endswith(upload_id))
-    assert found.tenant is not None
-    return found.tenant
-
-
 async def test_deleting_a_session_deletes_its_files_and_no_other(admin: Api, sim: Client) -> None:
     api = await new_tenant(admin, "deletes")
     doomed = await connected(api, sim, "+201234567004")
@@ -282,10 +223,7 @@ async def test_deleting_a_session_deletes_its_files_and_no_other(admin: Api, sim
         return None if doomed_files & found else found
 
     left = await eventually(names)
+    assert left is not None
     assert received_object(tenant, kept, kept_file["message_id"]) in left
     assert upload_object(tenant, loose["id"]) in left
-    assert await eventually(lambda: _equals(usage_of(sim, tenant), 8000))
-
-
-async def _equals(value: Any, expected: int) -> bool:
-    return bool(await value == expected)
+    assert await eventually(lambda: equals(usage_of(sim, tenant), 8000))

@@ -32,11 +32,8 @@ async def upload_media(request: web.Request) -> web.Response:
         upload = await receive_upload(
             request, request.app[MEDIA], request.app[SETTINGS], tenant, new_id(), session=session
         )
-        try:
-            await usage.add(tenant, upload.size)
-        except QuotaExceeded:
-            await request.app[MEDIA].delete(upload_object(tenant, upload.id))
-            raise
+        name = upload_object(tenant, upload.id)
+        await usage.count_stored(request.app[MEDIA], tenant, name, upload.size)
     except QuotaExceeded as exc:
         raise over_quota(exc) from None
     return json_response(upload, 201)

@@ -45,11 +45,7 @@ class ObjectStoreMediaFiles(MediaFiles):
                 await self.usage.admit(tenant, len(data))
             stored = await self.store.put(name, chunks(), headers={"Content-Type": mime})
             if self.usage is not None:
-                try:
-                    await self.usage.add(tenant, stored.size)
-                except QuotaExceeded:
-                    await self.store.delete(name)
-                    raise
+                await self.usage.count_stored(self.store, tenant, name, stored.size)
         except QuotaExceeded as exc:
             raise OverQuota(str(exc)) from exc
         return KeptFile(size=stored.size, sha256=stored.sha256)
