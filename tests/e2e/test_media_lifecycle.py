@@ -215,6 +215,8 @@ async def test_deleting_a_session_deletes_its_files_and_no_other(admin: Api, sim
 
     status, _ = await api.call("DELETE", f"/v1/sessions/{doomed}")
     assert status == 204
+    status, _ = await upload(api, sample("image/png", 10), f"?session_id={doomed}")
+    assert status == 404  # a deleted session takes no more uploads
 
     async def names() -> set[str] | None:
         found = {item.name for item in await list_objects(sim.jetstream())}

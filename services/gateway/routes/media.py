@@ -4,14 +4,14 @@ from aiohttp import web
 
 from contracts.ids import new_id
 from contracts.media import Upload, upload_object
-from contracts.queries import GetSession, SessionView
 from runtime.media.usage import QuotaExceeded
 from services.gateway.auth import tenant_of
 from services.gateway.bodies import UploadParams, read_params
 from services.gateway.errors import ApiError
-from services.gateway.keys import BACKENDS, MEDIA, SETTINGS, USAGE
+from services.gateway.keys import MEDIA, SETTINGS, USAGE
 from services.gateway.operations import Operations
 from services.gateway.responses import json_response
+from services.gateway.routes.webhook_checks import require_own_session
 from services.gateway.uploads import receive_upload
 
 ops = Operations("media")
@@ -25,8 +25,7 @@ ops = Operations("media")
 async def upload_media(request: web.Request) -> web.Response:
     tenant, usage = tenant_of(request), request.app[USAGE]
     session = read_params(request, UploadParams).session_id
-    if session is not None:  # another tenant's session: 404, like a missing one
-        await request.app[BACKENDS].read(GetSession(tenant=tenant, session=session), SessionView)
+    await require_own_session(request, tenant, session)  # another's, or deleted: 404
     try:
         await usage.admit(tenant, request.content_length or 0)
         upload = await receive_upload(
