@@ -47,6 +47,7 @@ def register(sub: Any) -> None:
 def print_secrets(_: argparse.Namespace) -> int:
     for name in (*(password_variable(user) for user in SERVICE_USERS), ROUTE_PASSWORD):
         print(f"{name}={new_password()}")
+    print(f"WA_MEDIA_LINK_KEY={new_password()}")  # the gateway's and webhooks' shared key
     return 0
 
 

@@ -8,6 +8,7 @@ from msgspec import Struct
 
 __all__ = [
     "MEDIA_BUCKET",
+    "USAGE_BUCKET",
     "MediaDescriptor",
     "MediaFailureReason",
     "MediaStatus",
@@ -18,6 +19,7 @@ __all__ = [
 ]
 
 MEDIA_BUCKET = "wa_media"  # the JetStream object store (its stream: OBJ_wa_media)
+USAGE_BUCKET = "wa_media_usage"  # NATS KV: each tenant's bytes in MEDIA_BUCKET (its quota)
 
 SendableKind = Literal["image", "video", "audio", "voice", "document", "sticker"]
 MediaStatus = Literal["pending", "stored", "failed"]

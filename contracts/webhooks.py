@@ -28,6 +28,7 @@ __all__ = [
     "GetWebhook",
     "ListDeliveries",
     "ListWebhooks",
+    "MediaLink",
     "RedeliverDelivery",
     "UpdateWebhook",
     "WebhookCreated",
@@ -39,6 +40,16 @@ __all__ = [
 ]
 
 DeliveryStatus = Literal["pending", "delivered", "dead"]
+
+
+class MediaLink(Struct, frozen=True, kw_only=True):
+    """Added beside the envelope's fields in the body of a webhook delivery of
+    ``message.received`` with a file and of ``message.media_stored`` (never in the log): a
+    signed link to the received file that needs no API key, made afresh at each attempt.
+    403 ``link_invalid`` when altered, 410 ``link_expired`` after ``media_url_expires_at``."""
+
+    media_url: str
+    media_url_expires_at: datetime
 
 
 class CreateWebhook(Struct, frozen=True, kw_only=True, tag="create_webhook"):

@@ -80,6 +80,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     media_download_concurrency: int = 4  # received files fetched at once, per session service
     media_download_attempts: int = 5  # then message.media_failed
     media_download_backoff_s: float = 1.0  # first retry delay; doubles per attempt
+    media_quota_bytes: int = 0  # per tenant: uploads and received files kept (0: no limit)
+    media_sweep_s: float = 60.0  # how often expired uploads are deleted and usage recounted
+    media_link_ttl_s: float = 3600.0  # a webhook's signed media link works this long
+    media_link_key: str = ""  # the links' HMAC key (a secret: never logged)
+    media_link_key_file: str = ""  # else a file holding it; else <data_dir>/media_link.key
+    gateway_public_url: str = ""  # the gateway as webhook receivers reach it (signed links)
 
     def media_limit(self, mime: str) -> int:
         """The largest upload of a type: by its family (image/, video/, audio/, the rest)."""
@@ -93,6 +99,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     def media_upload_limit(self) -> int:
         return max(self.media_max_image_bytes, self.media_max_video_bytes,
                    self.media_max_audio_bytes, self.media_max_document_bytes)  # fmt: skip
+
+    def public_url(self) -> str:
+        """``gateway_public_url``, else the address the gateway listens on."""
+        return self.gateway_public_url or f"http://{self.gateway_host}:{self.gateway_port}"
 
     def db_url(self, name: str) -> str:
         explicit = {

@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import AsyncIterable, AsyncIterator, Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 import msgspec
 from nats.js import JetStreamContext, api
@@ -18,7 +19,7 @@ from nats.js.errors import NotFoundError
 
 from contracts.media import MEDIA_BUCKET
 
-__all__ = ["CHUNK_SIZE", "MediaStore", "StoredObject", "TooLarge"]
+__all__ = ["CHUNK_SIZE", "MediaStore", "StoredObject", "TooLarge", "plain_headers"]
 
 CHUNK_SIZE = 128 * 1024
 _STREAM = f"OBJ_{MEDIA_BUCKET}"
@@ -90,20 +91,26 @@ class MediaStore:
             raise
         return stored
 
-    async def info(self, name: str) -> StoredObject | None:
+    async def _meta_of(self, name: str) -> dict[str, Any]:
         try:
             msg = await self.js.get_msg(_STREAM, subject=_meta_subject(name), direct=True)
         except NotFoundError:
-            return None
-        info = json.loads(msg.data or b"{}")
+            return {}
+        return dict(json.loads(msg.data or b"{}"))
+
+    async def deleted(self, name: str) -> bool:
+        """Whether ``name`` was deleted (by a sweep or its session's deletion) and said so."""
+        return bool((await self._meta_of(name)).get("deleted"))
+
+    async def info(self, name: str) -> StoredObject | None:
+        info = await self._meta_of(name)
         if info.get("deleted") or not info.get("nuid"):
             return None
         digest = base64.urlsafe_b64decode(str(info.get("digest", "")).removeprefix("SHA-256="))
-        raw_headers = info.get("headers") or {}
         return StoredObject(
             name=name, nuid=info["nuid"], size=info.get("size") or 0,
             chunks=info.get("chunks") or 0, sha256=digest.hex(),
-            headers={k: v[0] if isinstance(v, list) else str(v) for k, v in raw_headers.items()},
+            headers=plain_headers(info.get("headers")),
         )  # fmt: skip
 
     async def read(
@@ -132,6 +139,11 @@ class MediaStore:
         gone = {"name": name, "bucket": MEDIA_BUCKET, "nuid": stored.nuid, "deleted": True}
         await self.js.publish(_meta_subject(name), json.dumps(gone).encode(), headers=_ROLLUP)
         return True
+
+
+def plain_headers(raw: Mapping[str, object] | None) -> dict[str, str]:
+    """An object's headers as meta keeps them (a list per name), one value per name."""
+    return {k: str(v[0]) if isinstance(v, list) else str(v) for k, v in (raw or {}).items()}
 
 
 def _meta(stored: StoredObject) -> bytes:

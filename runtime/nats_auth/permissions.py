@@ -4,7 +4,7 @@ subscriber's (read only ``wa.evt.<tenant>.>`` through one consumer of its own)."
 import msgspec
 
 from contracts.bus import BUS_USERS_BUCKET
-from contracts.media import MEDIA_BUCKET
+from contracts.media import MEDIA_BUCKET, USAGE_BUCKET
 from contracts.subjects import EVENTS_STREAM, tenant_filter
 
 __all__ = [
@@ -91,6 +91,7 @@ _SERVICES: dict[str, tuple[list[str], list[str]]] = {
             *_kv_owner("wa_session_tenant_locks"),
             *_kv_owner("wa_session_pending_media"),  # fetch handles: secrets, ours alone
             *_object_store_owner(MEDIA_BUCKET),  # sends uploads, stores received files
+            *_kv_owner(USAGE_BUCKET),  # counts received files against the quota
             "wa.live.>",
             "wa.cmd.instance.>",
             "wa.sim.>",
@@ -118,6 +119,7 @@ _SERVICES: dict[str, tuple[list[str], list[str]]] = {
             *_kv_owner("wa_idempotency"),
             *_kv_owner(BUS_USERS_BUCKET),
             *_object_store_owner(MEDIA_BUCKET),  # takes uploads, serves files
+            *_kv_owner(USAGE_BUCKET),  # counts uploads against the quota, recounts
             "wa.cmd.session.>",
             "wa.cmd.reminder.>",
             "wa.qry.>",

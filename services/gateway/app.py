@@ -7,7 +7,10 @@ from collections.abc import AsyncIterator
 import msgspec
 from aiohttp import web
 
+from runtime.media.links import link_signer
 from runtime.media.store import MediaStore
+from runtime.media.sweeper import run_sweeper
+from runtime.media.usage import MediaUsage
 from runtime.nats_conn import client_credentials, connect
 from runtime.settings import Settings
 from services.gateway import stream_guard
@@ -29,12 +32,14 @@ from services.gateway.keys import (
     FIGURES,
     JETSTREAM,
     LIMITER,
+    LINKS,
     MEDIA,
     METRICS,
     OPENAPI,
     SETTINGS,
     STREAMS,
     TENANTS,
+    USAGE,
 )
 from services.gateway.media_fetch import media_fetcher
 from services.gateway.metrics import GatewayMetrics
@@ -48,6 +53,7 @@ from services.gateway.routes import (
     events,
     health,
     media,
+    media_links,
     messages,
     pairing,
     received_media,
@@ -67,6 +73,7 @@ API: tuple[Operations, ...] = (
     media.ops,
     messages.ops,
     received_media.ops,
+    media_links.ops,
     reminders.ops,
     appointments.ops,
     events.ops,
@@ -87,7 +94,16 @@ async def _nats(app: web.Application) -> AsyncIterator[None]:
     app[MEDIA] = await MediaStore.open(
         js, replicas=settings.stream_replicas, max_age_s=settings.media_retention_s
     )
+    app[USAGE] = await MediaUsage.open(
+        js, replicas=settings.stream_replicas, quota=settings.media_quota_bytes
+    )
+    stop = asyncio.Event()
+    sweeping = asyncio.create_task(
+        run_sweeper(app[MEDIA], app[USAGE], settings.media_sweep_s, stop)
+    )
     yield
+    stop.set()
+    await sweeping
     await nc.drain()
 
 
@@ -113,6 +129,7 @@ def create_app(settings: Settings) -> web.Application:
     app[CLOSING] = asyncio.Event()
     app[OPENAPI] = msgspec.json.encode(build_openapi([op for ops in API for op in ops.items]))
     app[STREAMS] = OpenStreams()
+    app[LINKS] = link_signer(settings)
     app.cleanup_ctx.append(_nats)
     app.cleanup_ctx.append(open_claims)  # after _nats: it needs the JetStream context
     app.cleanup_ctx.append(media_fetcher)

@@ -110,6 +110,7 @@ class ReminderParams(Page, frozen=True, kw_only=True):
 
 class UploadParams(Params, frozen=True, kw_only=True):
     filename: Annotated[str, msgspec.Meta(max_length=255)] | None = None  # kept with the file
+    session_id: Id | None = None  # deleted with this session (else it is the tenant's)
 
 
 class EventParams(Params, frozen=True, kw_only=True):

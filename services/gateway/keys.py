@@ -5,7 +5,9 @@ import asyncio
 from aiohttp import ClientSession, web
 from nats.js import JetStreamContext
 
+from runtime.media.links import LinkSigner
 from runtime.media.store import MediaStore
+from runtime.media.usage import MediaUsage
 from runtime.settings import Settings
 from services.gateway.adapters.bus_credentials import BusCredentials
 from services.gateway.adapters.tenants import TenantRegistry
@@ -29,3 +31,5 @@ STREAMS = web.AppKey("streams", OpenStreams)  # the open /v1/events streams
 FIGURES = web.AppKey("figures", CachedFigures)  # the platform gauges of /metrics
 MEDIA_FETCH = web.AppKey("media_fetch", ClientSession)  # fetches a send's "url" (public only)
 MEDIA = web.AppKey("media", MediaStore)  # the object store of uploaded and received files
+LINKS = web.AppKey("links", LinkSigner)  # signs and checks links to received files
+USAGE = web.AppKey("usage", MediaUsage)  # each tenant's bytes in the media store (its quota)

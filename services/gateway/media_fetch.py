@@ -10,16 +10,15 @@ import aiohttp
 import msgspec
 from aiohttp import web
 
-from contracts.ids import new_id
 from contracts.media import MediaDescriptor, Upload, upload_object
 from runtime.public_http.client import BLOCKED, open_client
 from runtime.public_http.targets import BadTarget, check_target
 from services.gateway.bodies import MediaRef
 from services.gateway.errors import ApiError
 from services.gateway.incoming_files import IncomingFile, checked_filename
-from services.gateway.keys import MEDIA, MEDIA_FETCH, SETTINGS
+from services.gateway.keys import MEDIA, MEDIA_FETCH, SETTINGS, USAGE
 from services.gateway.outgoing_media import media_to_send
-from services.gateway.uploads import store_upload
+from services.gateway.uploads import keep_upload
 
 __all__ = ["fetch_upload", "fetched_media_to_send", "media_fetcher"]
 
@@ -52,7 +51,7 @@ async def fetch_upload(app: web.Application, tenant: str, url: str) -> Upload:
                 read=resp.content.read, claimed=resp.headers.get("Content-Type", ""),
                 declared=resp.content_length, filename=_filename_in(url),
             )  # fmt: skip
-            return await store_upload(app[MEDIA], settings, tenant, new_id(), incoming)
+            return await keep_upload(app[USAGE], app[MEDIA], settings, tenant, incoming)
     except TimeoutError as exc:
         raise ApiError(422, "media_fetch_failed", "fetching the URL timed out") from exc
     except aiohttp.ClientError as exc:

@@ -18,6 +18,7 @@ REF = "#/components/schemas/{name}"
 REASONS = {
     400: "Malformed JSON, or a malformed Idempotency-Key",
     401: "Missing or unknown key",
+    403: "A signed link that was altered (link_invalid)",
     404: "Unknown, or another tenant's",
     409: "Conflicts with the resource's state (or the Idempotency-Key's request still runs)",
     410: "Gone: the file expired or could not be kept",
@@ -26,6 +27,7 @@ REASONS = {
     422: "Invalid input (or an Idempotency-Key first used with another request)",
     429: "Rate limited (see Retry-After)",
     503: "A backend is unavailable",
+    507: "The tenant's media quota has no room for the file (media_quota_exceeded)",
 }
 IDEMPOTENCY_KEY = {
     "name": KEY_HEADER,

@@ -17,7 +17,10 @@ async def media_to_send(
     store: MediaStore, settings: Settings, tenant: str, ref: MediaRef
 ) -> MediaDescriptor:
     upload_id = ref.id or ""
-    stored = await store.info(upload_object(tenant, upload_id))  # another tenant's: not found
+    name = upload_object(tenant, upload_id)
+    stored = await store.info(name)  # another tenant's: not found
+    if stored is None and await store.deleted(name):
+        raise ApiError(410, "media_gone", "the upload expired (or was deleted) before it was sent")
     if stored is None:
         raise ApiError(404, "media_not_found", "no such upload")
     upload = upload_of(upload_id, stored)

@@ -6,21 +6,21 @@ from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
 
+from contracts.ids import new_id
 from contracts.media import Upload, upload_object
 from runtime.media.kinds import SNIFF_BYTES, base_mime, contradicts, sniff
 from runtime.media.store import MediaStore, StoredObject, TooLarge
+from runtime.media.usage import MediaUsage, QuotaExceeded
 from runtime.settings import Settings
 from services.gateway.errors import ApiError
 from services.gateway.incoming_files import IncomingFile, checked_filename, form_file
 
-__all__ = ["receive_upload", "store_upload", "upload_of"]
+__all__ = ["keep_upload", "request_file", "store_upload", "upload_of"]
 
 READ_SIZE = 64 * 1024
 
 
-async def receive_upload(
-    request: web.Request, store: MediaStore, settings: Settings, tenant: str, upload_id: str
-) -> Upload:
+async def request_file(request: web.Request) -> IncomingFile:
     """The request's file: its raw body, or the ``file`` field of a multipart form."""
     filename = checked_filename(request.query.get("filename"))
     if request.content_type == "multipart/form-data":
@@ -30,12 +30,30 @@ async def receive_upload(
             read=request.content.read, claimed=request.headers.get("Content-Type", ""),
             declared=request.content_length, filename=filename,
         )  # fmt: skip
-    return await store_upload(store, settings, tenant, upload_id, incoming)
+    return incoming
+
+
+async def keep_upload(
+    usage: MediaUsage, store: MediaStore, settings: Settings, tenant: str,
+    incoming: IncomingFile, *, session: str | None = None,
+) -> Upload:  # fmt: skip
+    """A new upload of ``incoming``, within the tenant's quota (507 past it), and counted."""
+    try:
+        await usage.admit(tenant, incoming.declared or 0)
+        upload = await store_upload(store, settings, tenant, new_id(), incoming, session=session)
+        await usage.count_stored(store, tenant, upload_object(tenant, upload.id), upload.size)
+    except QuotaExceeded as exc:
+        raise ApiError(
+            507, "media_quota_exceeded", "the tenant's media quota has no room for this file",
+            {"quota": exc.quota, "used": exc.used, "size": exc.size},
+        ) from None  # fmt: skip
+    return upload
 
 
 async def store_upload(
-    store: MediaStore, settings: Settings, tenant: str, upload_id: str, incoming: IncomingFile
-) -> Upload:
+    store: MediaStore, settings: Settings, tenant: str, upload_id: str, incoming: IncomingFile,
+    *, session: str | None = None,
+) -> Upload:  # fmt: skip
     """Stream the file into the object store as upload ``upload_id``, checked on the way."""
     declared = incoming.declared
     if declared is not None and declared > settings.media_upload_limit():
@@ -57,6 +75,8 @@ async def store_upload(
     headers = {"Wa-Mime": mime, "Wa-Expires-At": expires_at.isoformat()}
     if incoming.filename:
         headers["Wa-Filename"] = incoming.filename
+    if session:
+        headers["Wa-Session"] = session  # deleted with it
     try:
         stored = await store.put(
             upload_object(tenant, upload_id), _body(head, incoming.read), headers=headers,

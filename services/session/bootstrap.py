@@ -13,6 +13,7 @@ from runtime.bus import Bus, open_bus
 from runtime.consumer import run_consumer
 from runtime.logging import get_logger
 from runtime.media.store import MediaStore
+from runtime.media.usage import MediaUsage
 from runtime.rpc import serve_ping
 from runtime.settings import Settings
 from services.session.adapters.instance import instance_id
@@ -149,7 +150,10 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
     store = await MediaStore.open(
         bus.js, replicas=settings.stream_replicas, max_age_s=settings.media_retention_s
     )
-    files = ObjectStoreMediaFiles(store)
+    usage = await MediaUsage.open(
+        bus.js, replicas=settings.stream_replicas, quota=settings.media_quota_bytes
+    )
+    files = ObjectStoreMediaFiles(store, usage)
     port = await make_port(settings, bus, leases, files)
     pending = await open_pending_media(  # shared: a new owner resumes a session's fetches
         bus.js, replicas=settings.stream_replicas, max_age_s=settings.media_retention_s

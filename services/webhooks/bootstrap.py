@@ -18,6 +18,7 @@ from contracts.subjects import event_filter
 from runtime.bus import open_bus
 from runtime.consumer import run_consumer
 from runtime.logging import get_logger
+from runtime.media.links import link_signer
 from runtime.rpc import serve_ping
 from runtime.settings import Settings
 from services.webhooks.adapters.deliveries import SqlDeliveries
@@ -30,6 +31,7 @@ from services.webhooks.domain.retry import RetryPolicy
 from services.webhooks.entrypoints.nats_requests import serve_requests
 from services.webhooks.service_layer.dispatcher import Dispatcher
 from services.webhooks.service_layer.leading import lead_when_elected
+from services.webhooks.service_layer.media_links import MediaLinks
 from services.webhooks.service_layer.registry import WebhookRegistry
 from services.webhooks.service_layer.retention import prune_delivered
 
@@ -101,6 +103,7 @@ async def run(
             HttpSender(http, allow_private=allow_private),
             retry_policy(settings),
             timeout_s=settings.webhook_timeout_s,
+            body=MediaLinks(link_signer(settings)).body,
         )
         registry = WebhookRegistry(
             SqlRegistrations(engine),

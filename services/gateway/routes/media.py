@@ -2,15 +2,15 @@
 
 from aiohttp import web
 
-from contracts.ids import new_id
 from contracts.media import Upload
 from services.gateway.auth import tenant_of
-from services.gateway.bodies import UploadParams
+from services.gateway.bodies import UploadParams, read_params
 from services.gateway.incoming_files import FORM_FIELD
-from services.gateway.keys import MEDIA, SETTINGS
+from services.gateway.keys import MEDIA, SETTINGS, USAGE
 from services.gateway.operations import Operations
 from services.gateway.responses import json_response
-from services.gateway.uploads import receive_upload
+from services.gateway.routes.webhook_checks import require_own_session
+from services.gateway.uploads import keep_upload, request_file
 
 ops = Operations("media")
 
@@ -20,10 +20,14 @@ ops = Operations("media")
     summary="Upload a file (the raw body with its Content-Type, or the multipart/form-data "
     "field `file`); send it by its id",
     params=UploadParams, status=201, returns=Upload, raw_body="*/*", form_file=FORM_FIELD,
+    errors=(404, 413, 507),
 )  # fmt: skip
 async def upload_media(request: web.Request) -> web.Response:
     tenant = tenant_of(request)
-    upload = await receive_upload(
-        request, request.app[MEDIA], request.app[SETTINGS], tenant, new_id()
-    )
+    session = read_params(request, UploadParams).session_id
+    await require_own_session(request, tenant, session)  # another's, or deleted: 404
+    app = request.app
+    incoming = await request_file(request)
+    upload = await keep_upload(app[USAGE], app[MEDIA], app[SETTINGS], tenant, incoming,
+                               session=session)  # fmt: skip
     return json_response(upload, 201)

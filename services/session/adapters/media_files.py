@@ -1,18 +1,22 @@
-"""The session service's files in the JetStream object store."""
+"""The session service's files in the JetStream object store, counted against the tenant's
+media quota."""
 
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 from contracts.media import received_object, upload_object
+from runtime.media.listing import Listed, list_objects
 from runtime.media.store import MediaStore
-from services.session.service_layer.media_files import KeptFile, MediaFiles
+from runtime.media.usage import MediaUsage, QuotaExceeded
+from services.session.service_layer.media_files import KeptFile, MediaFiles, OverQuota
 
 __all__ = ["ObjectStoreMediaFiles"]
 
 
 class ObjectStoreMediaFiles(MediaFiles):
-    def __init__(self, store: MediaStore) -> None:
+    def __init__(self, store: MediaStore, usage: MediaUsage | None = None) -> None:
         self.store = store
+        self.usage = usage
 
     async def copy_upload(self, tenant: str, upload_id: str, into: Path) -> bool:
         stored = await self.store.info(upload_object(tenant, upload_id))
@@ -43,5 +47,22 @@ class ObjectStoreMediaFiles(MediaFiles):
             yield data
 
         name = received_object(tenant, session, message_id)
-        stored = await self.store.put(name, chunks(), headers={"Content-Type": mime})
+        try:
+            if self.usage is not None:
+                await self.usage.admit(tenant, len(data))
+            stored = await self.store.put(name, chunks(), headers={"Content-Type": mime})
+            if self.usage is not None:
+                await self.usage.count_stored(self.store, tenant, name, stored.size)
+        except QuotaExceeded as exc:
+            raise OverQuota(str(exc)) from exc
         return KeptFile(size=stored.size, sha256=stored.sha256)
+
+    async def forget_session(self, tenant: str, session: str) -> int:
+        def of_session(item: Listed) -> bool:
+            return item.tenant == tenant and item.session == session
+
+        deleted = [item for item in await list_objects(self.store.js, of_session)
+                   if await self.store.delete(item.name)]  # fmt: skip
+        if self.usage is not None and deleted:
+            await self.usage.remove(tenant, sum(item.size for item in deleted))
+        return len(deleted)

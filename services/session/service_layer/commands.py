@@ -23,6 +23,7 @@ from services.session.domain import transitions
 from services.session.domain.session import Session
 from services.session.domain.transitions import Refusal
 from services.session.service_layer.lifecycle import Lifecycle
+from services.session.service_layer.media_files import forget_media
 from services.session.service_layer.pairing import PairingHandlers, accepted
 from services.session.service_layer.quota import SessionQuota
 from services.session.service_layer.runtime import SessionRuntime
@@ -71,6 +72,8 @@ class CommandHandlers:
             case DeleteSession():
                 await self.core.append(rt, transitions.delete(rt.state), cmd.correlation_id)
                 await self._unlink(rt, forget=True)
+                deps = self.core.deps  # the files go after the reply (a listing takes a while)
+                self.core.spawn(forget_media(deps.media, deps.pending_media, rt.tenant, rt.session))
             case SendText() | SendMedia():
                 return await self.send(rt, cmd)
             case _:

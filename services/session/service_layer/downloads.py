@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from contracts.events import MessageMediaFailed, MessageMediaStored
+from contracts.media import MediaFailureReason
 from runtime.logging import get_logger
 from services.session.adapters.whatsapp.port import DownloadFailed
-from services.session.service_layer.media_files import KeptFile
+from services.session.service_layer.media_files import KeptFile, OverQuota
 from services.session.service_layer.pending_media import PendingMedia
 from services.session.service_layer.runtime import SessionRuntime
 from services.session.service_layer.stable_ids import stable_event_id
@@ -79,6 +80,9 @@ class MediaDownloads:
             attempts += 1
             try:
                 kept = await self._attempt(rt, item)
+            except OverQuota as exc:  # retrying cannot help: the message is kept without it
+                await self._record_failed(rt, item, attempts, str(exc), "quota_exceeded")
+                return
             except Exception as exc:
                 where = {"tenant": rt.tenant, "session": rt.session, "message_id": item.message_id}
                 log.warning("media.download_failed", **where, attempt=attempts, error=str(exc))
@@ -104,10 +108,11 @@ class MediaDownloads:
             return await files.keep(rt.tenant, rt.session, item.message_id, data, item.mime)
 
     async def _record_failed(
-        self, rt: SessionRuntime, item: PendingMedia, attempts: int, detail: str
-    ) -> None:
+        self, rt: SessionRuntime, item: PendingMedia, attempts: int, detail: str,
+        reason: MediaFailureReason = "download_failed",
+    ) -> None:  # fmt: skip
         failed = MessageMediaFailed(
-            message_id=item.message_id, chat_jid=item.chat_jid, reason="download_failed",
+            message_id=item.message_id, chat_jid=item.chat_jid, reason=reason,
             detail=detail[:500], attempts=attempts,
         )  # fmt: skip
         await self.core.publish_fact(rt, failed, self._event_id(rt, item))

@@ -30,11 +30,11 @@ class Sender(Protocol):
     ) -> AttemptOutcome: ...
 
 
-def delivery_headers(head: DueDelivery, timestamp: int) -> dict[str, str]:
+def delivery_headers(head: DueDelivery, body: bytes, timestamp: int) -> dict[str, str]:
     return {
         "Content-Type": "application/json",
         "User-Agent": "wa-webhooks/1",
-        SIGNATURE_HEADER: signature(head.secret, timestamp, head.body),
+        SIGNATURE_HEADER: signature(head.secret, timestamp, body),
         "X-WA-Event-Id": head.event_id,
         "X-WA-Event-Type": head.event_type,
         "X-WA-Delivery-Id": head.id,
@@ -55,6 +55,7 @@ class Dispatcher:
         concurrency: int = 32,
         clock: Callable[[], float] = time.time,
         rand: Callable[[], float] = random.random,
+        body: Callable[[DueDelivery, float], bytes] = lambda head, _: head.body,
     ) -> None:
         self._deliveries = deliveries
         self._sender = sender
@@ -63,6 +64,7 @@ class Dispatcher:
         self._concurrency = concurrency
         self._clock = clock
         self._rand = rand
+        self._body = body  # what is sent: the queued body, or it with a fresh media link
         self._woken = asyncio.Event()
         self._busy: dict[tuple[str, str], asyncio.Task[None]] = {}
         self._finished = 0  # lanes finished so far; a lane's number tells when it finished
@@ -130,8 +132,10 @@ class Dispatcher:
         self._woken.set()
 
     async def _attempt(self, head: DueDelivery) -> None:
-        headers = delivery_headers(head, int(self._clock()))
-        outcome = await self._sender.post(head.url, head.body, headers, timeout_s=self._timeout_s)
+        now = self._clock()
+        body = self._body(head, now)
+        headers = delivery_headers(head, body, int(now))
+        outcome = await self._sender.post(head.url, body, headers, timeout_s=self._timeout_s)
         tried = head.attempts_this_round + 1
         next_ms = outcome.started_ms + outcome.duration_ms
         status: DeliveryStatus
