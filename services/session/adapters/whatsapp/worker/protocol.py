@@ -13,6 +13,7 @@ from msgspec import Struct
 
 from contracts.events.message import DeliveryStatus
 from contracts.events.session import LogoutReason, PairingFailureReason
+from services.session.adapters.whatsapp.groups import GroupChange
 from services.session.adapters.whatsapp.port import ContactInfo, DropReason, IncomingMessage
 
 __all__ = [
@@ -33,9 +34,11 @@ __all__ = [
 
 Op = Literal[
     "connect", "pair_phone", "send_text", "download_media", "logout", "disconnect", "forget",
-    "stats",
+    "stats", "group",
 ]  # fmt: skip
-Failure = Literal["send_failed", "pairing_failed", "capacity", "unknown_client", "error"]
+Failure = Literal[
+    "send_failed", "pairing_failed", "capacity", "unknown_client", "error", "group_failed"
+]  # fmt: skip
 
 
 class Configure(Struct, frozen=True, kw_only=True, tag="configure"):
@@ -60,7 +63,7 @@ class Call(Struct, frozen=True, kw_only=True, tag="call"):
     chat_jid: str = ""
     text: str = ""
     message_id: str = ""
-    data: bytes = b""  # download_media: the handle
+    data: bytes = b""  # download_media: the handle; group: the call (worker/group_calls.py)
 
 
 class EventDone(Struct, frozen=True, kw_only=True, tag="event_done"):
@@ -107,6 +110,7 @@ class Event(Struct, frozen=True, kw_only=True, tag="event"):
         "message",
         "receipt",
         "contact",
+        "group",
     ]
     code: str = ""
     expires_at: datetime | None = None
@@ -121,6 +125,7 @@ class Event(Struct, frozen=True, kw_only=True, tag="event"):
     message_ids: list[str] = []
     status: DeliveryStatus | None = None
     contact: ContactInfo | None = None
+    group: GroupChange | None = None
 
 
 FromWorker = Reply | Event
