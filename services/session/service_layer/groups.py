@@ -3,7 +3,6 @@ call each; what changed is appended as ``group.*`` events and the result is answ
 
 import asyncio
 
-from contracts.addresses import AddressKind, InvalidAddress, parse_address
 from contracts.commands import Accepted, CommandReply, Refused
 from contracts.events import (
     Event,
@@ -23,43 +22,13 @@ from contracts.groups import (
 from contracts.ids import is_valid_id, new_id
 from services.session.adapters.whatsapp.groups import GroupClient, GroupFailed
 from services.session.service_layer.core import SessionCore
+from services.session.service_layer.group_checks import Invalid, checked
 from services.session.service_layer.group_sync import snapshot
 from services.session.service_layer.runtime import SessionRuntime
 
-__all__ = ["MAX_PARTICIPANTS", "MAX_SUBJECT", "GroupHandlers"]
+__all__ = ["GroupHandlers"]
 
-MAX_PARTICIPANTS = 256  # per call; WhatsApp's own group limit is higher
-MAX_SUBJECT = 100  # WhatsApp's limit on a group's subject
 NOT_CONNECTED = Refused(code="not_connected", message="the session is not connected; nothing sent")
-
-
-class Invalid(Exception):
-    def __init__(self, refused: Refused) -> None:
-        self.refused = refused
-
-
-def _address(text: str, region: str, kinds: tuple[AddressKind, ...], field: str) -> str:
-    try:
-        address = parse_address(text, region)
-    except InvalidAddress as exc:
-        details: dict[str, str | int] = {"reason": exc.reason, "field": field}
-        refused = Refused(code="invalid_address", message=exc.message, details=details)
-        raise Invalid(refused) from exc
-    if address.kind not in kinds:
-        message = f"{text!r} is not a {'group' if AddressKind.GROUP in kinds else 'person'}"
-        details = {"reason": "wrong_kind", "field": field}
-        raise Invalid(Refused(code="invalid_address", message=message, details=details))
-    return address.jid
-
-
-def _people(texts: list[str], region: str) -> list[str]:
-    if not texts or len(texts) > MAX_PARTICIPANTS:
-        message = f"participants: between 1 and {MAX_PARTICIPANTS} addresses"
-        details: dict[str, str | int] = {"field": "participants", "max": MAX_PARTICIPANTS}
-        raise Invalid(Refused(code="validation_failed", message=message, details=details))
-    kinds = (AddressKind.USER, AddressKind.LID)
-    jids = [_address(t, region, kinds, "participants") for t in texts]
-    return list(dict.fromkeys(jids))  # one result per person, asked once
 
 
 class GroupHandlers:
@@ -72,16 +41,7 @@ class GroupHandlers:
     async def handle(self, rt: SessionRuntime, cmd: GroupCommand) -> CommandReply:
         region = self.core.deps.default_region
         try:
-            people = (
-                _people(cmd.participants, region)
-                if isinstance(cmd, CreateGroup | UpdateGroupParticipants)
-                else []
-            )
-            if isinstance(cmd, CreateGroup) and not 0 < len(cmd.subject.strip()) <= MAX_SUBJECT:
-                message = f"a subject of 1 to {MAX_SUBJECT} characters"
-                details: dict[str, str | int] = {"field": "subject", "max": MAX_SUBJECT}
-                raise Invalid(Refused(code="validation_failed", message=message, details=details))
-            group = "" if isinstance(cmd, CreateGroup) else self._group(cmd.group_jid, region)
+            people, group = checked(cmd, region)
         except Invalid as bad:
             return bad.refused
         operation_id = cmd.operation_id or new_id()
@@ -95,10 +55,6 @@ class GroupHandlers:
         if isinstance(reply, Accepted):
             memory.keep(rt.tenant, rt.session, operation_id, reply)
         return reply
-
-    @staticmethod
-    def _group(text: str, region: str) -> str:
-        return _address(text, region, (AddressKind.GROUP,), "group")
 
     async def _paced(
         self, rt: SessionRuntime, cmd: GroupCommand, people: list[str], group: str, op: str
