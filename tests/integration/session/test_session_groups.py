@@ -1,8 +1,13 @@
 """Group commands in the session service (real NATS, the simulator): paced, gated, done
 once per operation id; the groups the number is in are logged when it connects."""
 
+import asyncio
 from pathlib import Path
 
+import msgspec
+import pytest
+
+from cli.main import main
 from contracts.commands import Accepted, ReconnectSession, Refused
 from contracts.groups import CreateGroup, UpdateGroupParticipants
 from contracts.simulator import SimDrop
@@ -88,3 +93,29 @@ async def test_groups_are_synced_on_connect_only_when_they_changed(
             await d.wait_for(session, "group.synced", count=round)
         synced = [e.payload for e in await d.events(session) if e.type == "group.synced"]
         assert [s.subject for s in synced] == ["Family", "Work"]  # type: ignore[union-attr]
+
+
+async def test_wa_sim_group_drives_the_phone(
+    settings: Settings,
+    bus: Bus,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("WA_NATS_URL", settings.nats_url)
+
+    async def wa(*args: str) -> int:
+        capsys.readouterr()
+        return await asyncio.to_thread(main, ["sim", "group", *args])
+
+    async with running_service(fast(settings), bus):
+        d = Driver(bus)
+        session = await d.connected_session()
+        assert await wa(session, "create", "--subject", "Fam", "--participants", PEER) == 0
+        group = msgspec.json.decode(capsys.readouterr().out)["group_jid"]
+        (created,) = await d.wait_for(session, "group.created")
+        assert created.payload.subject == "Fam"  # type: ignore[union-attr]
+        args = ["--participants", "+201000000002", "--by", PEER]
+        assert await wa(session, "add", group, *args) == 0
+        (added,) = await d.wait_for(session, "group.participants_changed")
+        assert added.payload.participants == ["201000000002@s.whatsapp.net"]  # type: ignore[union-attr]
+        assert await wa(session, "subject", "120363999999999999@g.us", "--subject", "X") == 1
