@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import msgspec
 
 from contracts.events.group import GroupAction, GroupParticipant
-from contracts.groups import ParticipantResult, ParticipantStatus
+from contracts.groups import ParticipantResult
 from services.session.adapters.whatsapp.groups import (
     GroupChange,
     GroupClient,
@@ -46,28 +46,31 @@ def apply_action(
 ) -> tuple[GroupInfo, list[ParticipantResult]]:
     """The group after ``action`` on ``people``, and one result for each of them."""
     members = {p.jid: p for p in info.participants}
-    results: list[ParticipantResult] = []
-    for jid in people:
-        known = members.get(jid)
-        refused = refusal_of(jid) if action == "add" else None
-        if refused is not None:
-            results.append(refused)
-        elif action == "add" and known is None:
-            members[jid] = GroupParticipant(jid=jid)
-        elif action == "remove" and known is not None:
-            del members[jid]
-        elif action in ("promote", "demote") and known is not None:
-            if known.is_admin == (action == "promote"):
-                results.append(ParticipantResult(jid=jid, status="conflict", error="409"))
-                continue
-            members[jid] = msgspec.structs.replace(known, is_admin=action == "promote")
-        else:
-            status: ParticipantStatus = "conflict" if action == "add" else "not_found"
-            results.append(ParticipantResult(jid=jid, status=status))
-            continue
-        if refused is None:
-            results.append(ParticipantResult(jid=jid, status="ok"))
+    results = [_apply_one(members, action, jid) for jid in people]
     return msgspec.structs.replace(info, participants=list(members.values())), results
+
+
+def _apply_one(
+    members: dict[str, GroupParticipant], action: GroupAction, jid: str
+) -> ParticipantResult:
+    known = members.get(jid)
+    if action == "add":
+        refused = refusal_of(jid)
+        if refused is not None:
+            return refused
+        if known is not None:
+            return ParticipantResult(jid=jid, status="conflict", error="409")
+        members[jid] = GroupParticipant(jid=jid)
+    elif known is None:
+        return ParticipantResult(jid=jid, status="not_found", error="404")
+    elif action == "remove":
+        del members[jid]
+    else:
+        admin = action == "promote"
+        if known.is_admin == admin:
+            return ParticipantResult(jid=jid, status="conflict", error="409")
+        members[jid] = msgspec.structs.replace(known, is_admin=admin)
+    return ParticipantResult(jid=jid, status="ok")
 
 
 class SimGroupCalls(GroupClient):

@@ -6,7 +6,7 @@ import msgspec
 
 from contracts.addresses import InvalidAddress, parse_address
 from contracts.simulator_groups import SimGroup, SimGroupReply
-from services.session.adapters.whatsapp.groups import ChangeKind, GroupChange, GroupInfo
+from services.session.adapters.whatsapp.groups import ChangeKind, GroupChange
 from services.session.adapters.whatsapp.simulator.group_calls import (
     SimGroupCalls,
     apply_action,
@@ -20,10 +20,6 @@ from services.session.adapters.whatsapp.simulator.group_store import (
 from services.session.adapters.whatsapp.simulator.port import SimulatorPort
 
 __all__ = ["group_verb"]
-
-
-def _members(info: GroupInfo) -> set[str]:
-    return {p.jid for p in info.participants}
 
 
 async def group_verb(port: SimulatorPort, req: SimGroup) -> SimGroupReply:
