@@ -15,6 +15,7 @@ from cli.stack import LocalStack
 from contracts.simulator import SimReply, SimScan
 from contracts.simulator_groups import SimGroup, SimGroupReply
 from contracts.subjects import sim_subject
+from tests.integration.gateway.sse_client import SseReader
 from tests.support.http import Api
 from tests.support.stacks import running_stack
 from tests.support.waiting import eventually
@@ -178,6 +179,14 @@ async def test_the_phone_makes_a_group_and_others_add_and_remove_the_session(
         return not group["is_member"] and ME not in people(group)
 
     await eventually(removed)
+    kinds = "group.created,group.joined,group.participants_changed,group.left"
+    headers = {"Authorization": f"Bearer {api.key}", "Last-Event-ID": "0"}  # from the start
+    async with api.http.get(
+        f"{api.base}/v1/events?session_id={s}&types={kinds}", headers=headers
+    ) as stream:
+        seen = await SseReader(stream).events(4)
+    assert [e.event for e in seen] == kinds.split(",")
+    assert seen[3].data["payload"]["by_jid"] == OTHER_JID
 
 
 async def test_bad_requests_change_nothing_and_send_nothing(admin: Api, sim: Client) -> None:
