@@ -8,6 +8,7 @@ from typing import Any, get_args
 import msgspec
 import nats
 
+from cli.sim_group import group_request, register_group
 from cli.sim_media import with_media
 from contracts.media import SendableKind
 from contracts.simulator import (
@@ -67,6 +68,7 @@ def register(sub: Any) -> None:
     fail_connects.add_argument("count", type=int)
     sent = verbs.add_parser("sent", help="what the simulator accepted as sent (JSON)")
     sent.add_argument("session")
+    register_group(verbs)
     parser.set_defaults(func=run)
 
 
@@ -94,6 +96,8 @@ def build_request(args: argparse.Namespace) -> Any:
             return SimFailDownloads(session=args.session, count=args.count)
         case "fail-connects":
             return SimFailConnects(session=args.session, count=args.count)
+        case "group":
+            return group_request(args)
     return SimSent(session=args.session)
 
 

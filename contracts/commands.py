@@ -7,6 +7,7 @@ from typing import Literal
 from msgspec import Struct, field
 
 from contracts.events.session import SendPacing
+from contracts.groups import GroupCommand, GroupResult
 from contracts.media import MediaDescriptor
 
 __all__ = [
@@ -97,6 +98,7 @@ SessionCommand = (
     | SendText
     | SendMedia
     | GetQr
+    | GroupCommand
 )
 
 
@@ -112,6 +114,7 @@ class Accepted(Struct, frozen=True, kw_only=True, tag="accepted"):
     qr_expires_at: datetime | None = None
     reminder_ids: list[str] | None = None  # reminder commands: the reminders made or changed
     appointment_id: str | None = None  # appointment commands
+    group: GroupResult | None = None  # group commands (contracts.groups)
 
 
 class Refused(Struct, frozen=True, kw_only=True, tag="refused"):

@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 from msgspec import Meta, Struct, field
 
 from contracts.commands import Refused
+from contracts.group_queries import GetGroup, GroupList, GroupView, ListGroups
 from contracts.media import MediaDescriptor, MediaStatus
 
 __all__ = [
@@ -161,6 +162,8 @@ Query = (
     | GetReminder
     | GetAppointment
     | GetStats
+    | ListGroups
+    | GetGroup
 )
 
 
@@ -304,5 +307,7 @@ QueryReply = (
     | ReminderList
     | AppointmentView
     | Stats
+    | GroupView
+    | GroupList
     | Refused
 )

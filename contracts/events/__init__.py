@@ -3,6 +3,16 @@
 from typing import get_args
 
 from contracts.events.contact import ContactUpdated
+from contracts.events.group import (
+    GroupCreated,
+    GroupDescriptionChanged,
+    GroupInviteRevoked,
+    GroupJoined,
+    GroupLeft,
+    GroupParticipantsChanged,
+    GroupSubjectChanged,
+    GroupSynced,
+)
 from contracts.events.media import MessageMediaFailed, MessageMediaStored
 from contracts.events.message import (
     MessageQueued,
@@ -42,6 +52,14 @@ __all__ = [
     "AppointmentScheduled",
     "ContactUpdated",
     "Event",
+    "GroupCreated",
+    "GroupDescriptionChanged",
+    "GroupInviteRevoked",
+    "GroupJoined",
+    "GroupLeft",
+    "GroupParticipantsChanged",
+    "GroupSubjectChanged",
+    "GroupSynced",
     "MessageMediaFailed",
     "MessageMediaStored",
     "MessageQueued",
@@ -94,6 +112,14 @@ Event = (
     | AppointmentScheduled
     | AppointmentMoved
     | AppointmentCancelled
+    | GroupCreated
+    | GroupJoined
+    | GroupSynced
+    | GroupLeft
+    | GroupParticipantsChanged
+    | GroupSubjectChanged
+    | GroupDescriptionChanged
+    | GroupInviteRevoked
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {cls.__struct_config__.tag: cls for cls in get_args(Event)}

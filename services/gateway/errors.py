@@ -37,6 +37,12 @@ STATUS_OF_CODE: Mapping[str, int] = {
     "unavailable": 503,
     "not_caught_up": 503,
     "not_implemented": 501,
+    "paced": 429,  # group operations: the pacer's next slot is too far off
+    "not_group_admin": 403,
+    "group_not_found": 404,
+    "not_group_member": 409,
+    "whatsapp_refused": 502,
+    "whatsapp_failed": 502,
 }
 
 

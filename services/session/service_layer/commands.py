@@ -16,12 +16,14 @@ from contracts.commands import (
     SessionCommand,
 )
 from contracts.events import SessionCreated
+from contracts.groups import CreateGroup, GetGroupInvite, LeaveGroup, UpdateGroupParticipants
 from contracts.ids import is_valid_id, new_id
 from runtime.logging import get_logger
 from services.session.adapters.tenant_locks import TenantBusy
 from services.session.domain import transitions
 from services.session.domain.session import Session
 from services.session.domain.transitions import Refusal
+from services.session.service_layer.groups import GroupHandlers
 from services.session.service_layer.lifecycle import Lifecycle
 from services.session.service_layer.media_files import forget_media
 from services.session.service_layer.pairing import PairingHandlers, accepted
@@ -42,6 +44,7 @@ class CommandHandlers:
         self.quota = quota
         self.core = lifecycle.core
         self.pairing = PairingHandlers(lifecycle)
+        self.groups = GroupHandlers(self.core)
 
     async def handle(self, cmd: SessionCommand) -> CommandReply:
         if isinstance(cmd, CreateSession):
@@ -49,6 +52,8 @@ class CommandHandlers:
         rt = self.core.find(cmd.tenant, cmd.session)
         if rt is None:
             return NOT_FOUND
+        if isinstance(cmd, CreateGroup | UpdateGroupParticipants | GetGroupInvite | LeaveGroup):
+            return await self.groups.handle(rt, cmd)  # takes the lock itself, around its wait
         async with rt.lock:
             if rt.state.status == "deleted":
                 return NOT_FOUND

@@ -16,6 +16,7 @@ from services.session.domain.pacing import Pacer
 from services.session.domain.policies import RandomSource, ReconnectPolicy, SendRetryPolicy
 from services.session.domain.session import Session
 from services.session.service_layer.downloads import DownloadPolicy, MediaDownloads
+from services.session.service_layer.group_memory import GroupMemory
 from services.session.service_layer.media_files import NO_MEDIA_FILES, MediaFiles
 from services.session.service_layer.pending_media import MemoryPendingMedia, PendingMediaStore
 from services.session.service_layer.runtime import SessionRuntime
@@ -57,6 +58,7 @@ class SessionCore:
         self.runtimes: dict[str, SessionRuntime] = {}
         self.tasks: set[asyncio.Task[Any]] = set()
         self.downloads = MediaDownloads(self)
+        self.groups = GroupMemory()
 
     def spawn(self, coro: Any) -> asyncio.Task[Any]:
         task = asyncio.create_task(coro)

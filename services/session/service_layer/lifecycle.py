@@ -11,6 +11,7 @@ from runtime.logging import get_logger
 from services.session.adapters.whatsapp.port import DropReason
 from services.session.domain import transitions
 from services.session.service_layer.core import SessionCore
+from services.session.service_layer.group_sync import sync_groups
 from services.session.service_layer.outbox import run_outbox
 from services.session.service_layer.runtime import LiveQr, SessionRuntime
 
@@ -113,6 +114,7 @@ class Lifecycle:
                 rt.qr = None
                 rt.online.set()
                 self.core.spawn(self.core.downloads.resume(rt))
+                self.core.spawn(sync_groups(self.core, rt))
 
     async def dropped(self, rt: SessionRuntime, gen: int, reason: DropReason) -> None:
         async with rt.lock:

@@ -6,12 +6,14 @@ from contracts.addresses import InvalidAddress, parse_address
 from contracts.events import ContactUpdated, MessageReceived, MessageStatus
 from contracts.events.message import DeliveryStatus
 from contracts.events.session import LogoutReason, PairingFailureReason
+from services.session.adapters.whatsapp.groups import GroupChange, GroupEvents
 from services.session.adapters.whatsapp.port import (
     ClientEvents,
     ContactInfo,
     DropReason,
     IncomingMessage,
 )
+from services.session.service_layer.group_sync import record_change
 from services.session.service_layer.lifecycle import Lifecycle
 from services.session.service_layer.pending_media import PendingMedia
 from services.session.service_layer.runtime import SessionRuntime
@@ -26,7 +28,7 @@ def clean(text: str | None) -> str | None:
     return text.replace("\x00", "\ufffd") if text and "\x00" in text else text
 
 
-class ClientSink(ClientEvents):
+class ClientSink(ClientEvents, GroupEvents):
     """State changes run in their own task under the session lock (never inline in the client);
     messages and receipts are appended before the call returns, so the client may ack them."""
 
@@ -116,6 +118,9 @@ class ClientSink(ClientEvents):
             saved_name=clean(contact.saved_name),
         )
         await self.core.publish_fact(self.rt, payload, None)
+
+    async def on_group_change(self, change: GroupChange) -> None:
+        await record_change(self.core, self.rt, change)
 
 
 def _pending(rt: SessionRuntime, message: IncomingMessage) -> PendingMedia | None:

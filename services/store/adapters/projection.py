@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from runtime.consumer import Delivered
 from services.store.adapters.compiled import CompiledStatement
 from services.store.adapters.database import sqlite_path
+from services.store.adapters.group_statements import build_group_statements
 from services.store.adapters.sqlite_writer import AlreadyApplied, SqliteWriter, Write
 from services.store.adapters.statements import PREFIX, build_statements
 from services.store.adapters.tables import positions
@@ -52,7 +53,10 @@ class SqlProjection:
         dialect = engine.dialect.name
         self._statements = {
             op: [CompiledStatement(s, engine.dialect) for s in statements]
-            for op, statements in build_statements(dialect).items()
+            for op, statements in {
+                **build_statements(dialect),
+                **build_group_statements(dialect),
+            }.items()
         }
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         stmt = insert(positions).values(name=bindparam(PREFIX + "name"), position=P_POSITION)

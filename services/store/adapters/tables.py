@@ -7,6 +7,8 @@ from services.store.adapters.sqltypes import UtcDateTime
 __all__ = [
     "appointments",
     "contacts",
+    "group_participants",
+    "groups",
     "messages",
     "metadata",
     "positions",
@@ -175,4 +177,29 @@ appointments = Table(
     Column("starts_at", UtcDateTime),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+)
+
+groups = Table(
+    "groups",
+    metadata,
+    Column("tenant", ID, primary_key=True),
+    Column("session_id", ID, primary_key=True),
+    Column("jid", JID, primary_key=True),
+    Column("subject", Text, nullable=False),
+    Column("description", Text),
+    Column("owner_jid", JID),
+    Column("is_member", Boolean, nullable=False),  # false once the session left or was removed
+    Column("first_seen_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+group_participants = Table(
+    "group_participants",
+    metadata,
+    Column("tenant", ID, primary_key=True),
+    Column("session_id", ID, primary_key=True),
+    Column("group_jid", JID, primary_key=True),
+    Column("jid", JID, primary_key=True),
+    Column("is_admin", Boolean, nullable=False),
+    Column("is_super_admin", Boolean, nullable=False),
 )

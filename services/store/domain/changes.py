@@ -32,6 +32,15 @@ Op = Literal[
     "appointment.scheduled",
     "appointment.moved",
     "appointment.cancelled",
+    "group.snapshot",
+    "group.participant_set",
+    "group.participant_added",
+    "group.participant_removed",
+    "group.participant_role",
+    "group.touched",
+    "group.subject",
+    "group.description",
+    "group.left",
 ]
 
 

@@ -23,6 +23,7 @@ from contracts.events import (
 from contracts.media import MediaDescriptor
 from services.store.domain.changes import RowChange
 from services.store.domain.contacts import contact_changes
+from services.store.domain.groups import group_changes
 from services.store.domain.reminders import reminder_changes
 
 __all__ = ["STATUS_RANK", "changes_for"]
@@ -114,6 +115,8 @@ def changes_for(sequence: int, env: Envelope) -> list[RowChange]:
             return [RowChange("session.logged_out", session_key, params)]
         case SessionDeleted():
             return [RowChange("session.deleted", session_key, base)]
+        case _ if env.type.startswith("group."):
+            return group_changes(env)
         case _:
             return reminder_changes(sequence, env)
 

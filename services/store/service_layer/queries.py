@@ -3,6 +3,7 @@
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contracts.commands import Refused
+from contracts.group_queries import GetGroup, ListGroups
 from contracts.queries import (
     GetAppointment,
     GetMessage,
@@ -16,7 +17,7 @@ from contracts.queries import (
     Query,
     QueryReply,
 )
-from services.store.adapters import reads, reads_reminders
+from services.store.adapters import reads, reads_groups, reads_reminders
 from services.store.domain.cursors import BadCursor
 from services.store.service_layer.position import PositionWatch
 
@@ -70,6 +71,10 @@ class QueryHandlers:
                     return await reads_reminders.get_appointment(conn, query)
                 case GetStats():
                     return await reads_reminders.get_stats(conn, query)
+                case ListGroups():
+                    return await reads_groups.list_groups(conn, query)
+                case GetGroup():
+                    return await reads_groups.get_group(conn, query)
 
 
 def _noun(query: Query) -> str:

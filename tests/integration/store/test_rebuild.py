@@ -24,9 +24,11 @@ from services.store.adapters.migrate import upgrade
 from services.store.adapters.projection import SqlProjection
 from services.store.service_layer.rebuild import rebuild_into
 from tests.integration.store.conftest import DbFactory
+from tests.integration.store.group_events import encoded_group_stream
 from tests.support.waiting import eventually
 
 EVENTS = 3000
+GROUP_EVENTS = 600
 ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -68,16 +70,21 @@ async def open_live(bus: Bus, url: str) -> LiveStore:
 
 
 async def test_a_rebuilt_database_equals_the_live_one(bus: Bus, new_db_url: DbFactory) -> None:
-    assert await publish_fast(bus.js, encoded_stream(EVENTS)) == EVENTS
+    """Groups included: snapshots that replace participants, and changes in between."""
+    events = encoded_stream(EVENTS) + encoded_group_stream(GROUP_EVENTS)
+    total = EVENTS + GROUP_EVENTS
+    assert await publish_fast(bus.js, events) == total
     live = await open_live(bus, await new_db_url())
     rebuilt_url = await new_db_url()
     try:
-        await live.caught_up(EVENTS)
+        await live.caught_up(total)
         progress: list[tuple[int, int]] = []
         position = await rebuild_into(bus.js, rebuilt_url, lambda p, t, _: progress.append((p, t)))
-        assert position == EVENTS and progress[-1] == (EVENTS, EVENTS)
+        assert position == total and progress[-1] == (total, total)
         rebuilt = open_engine(rebuilt_url)
-        assert await table_checksums(rebuilt) == await table_checksums(live.engine)
+        sums = await table_checksums(rebuilt)
+        assert sums == await table_checksums(live.engine)
+        assert sums["groups"][0] > 10 and sums["group_participants"][0] > 50, sums
         await rebuilt.dispose()
     finally:
         await live.close()

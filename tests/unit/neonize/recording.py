@@ -4,6 +4,7 @@ from datetime import datetime
 
 from contracts.events.message import DeliveryStatus
 from contracts.events.session import LogoutReason, PairingFailureReason
+from services.session.adapters.whatsapp.groups import GroupChange, GroupEvents
 from services.session.adapters.whatsapp.port import (
     ClientEvents,
     ContactInfo,
@@ -12,7 +13,7 @@ from services.session.adapters.whatsapp.port import (
 )
 
 
-class RecordingEvents(ClientEvents):
+class RecordingEvents(ClientEvents, GroupEvents):
     def __init__(self) -> None:
         self.calls: list[tuple[object, ...]] = []
 
@@ -43,6 +44,9 @@ class RecordingEvents(ClientEvents):
 
     async def on_contact(self, contact: ContactInfo) -> None:
         self.calls.append(("contact", contact))
+
+    async def on_group_change(self, change: GroupChange) -> None:
+        self.calls.append(("group", change))
 
     def kinds(self) -> list[object]:
         return [call[0] for call in self.calls]

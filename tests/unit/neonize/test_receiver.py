@@ -6,6 +6,8 @@ from pathlib import Path
 from neonize.aioze.events import (
     ConnectedEv,
     DisconnectedEv,
+    GroupInfoEv,
+    JoinedGroupEv,
     KeepAliveRestoredEv,
     MessageEv,
     OfflineSyncCompletedEv,
@@ -14,11 +16,19 @@ from neonize.aioze.events import (
     ReceiptEv,
     StreamReplacedEv,
 )
-from neonize.proto.Neonize_pb2 import JID, MessageInfo, MessageSource
+from neonize.proto.Neonize_pb2 import (
+    JID,
+    GroupInfo,
+    GroupName,
+    GroupParticipant,
+    MessageInfo,
+    MessageSource,
+)
 from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import Message
 from structlog.testing import capture_logs
 
 from runtime.logging import get_logger
+from services.session.adapters.whatsapp.groups import GroupChange
 from services.session.adapters.whatsapp.neonize.receiver import QrCode, QrRanOut, Receiver, RunEnded
 from services.session.adapters.whatsapp.neonize.sent_ids import SentIds
 from tests.unit.neonize.recording import RecordingEvents
@@ -155,3 +165,24 @@ async def test_a_pairing_refused_after_the_scan_ends_the_pairing_as_cancelled(
     await h.receiver.handle(PairStatusEv(Status=PairStatusEv.ERROR, Error="pairing rejected"))
     assert h.events.calls[-1] == ("pairing_failed", "cancelled", "pairing rejected")
     assert h.halts == 1
+
+
+async def test_group_events_reach_the_sink_as_changes_in_order(tmp_path: Path) -> None:
+    h = Harness(tmp_path)
+    group = JID(User="120363025246125486", Server="g.us")
+    info = GroupInfo(
+        JID=group,
+        GroupName=GroupName(Name="Clinic"),
+        Participants=[GroupParticipant(JID=PHONE, IsSuperAdmin=True)],
+    )
+    await h.receiver.handle(ConnectedEv(status=True))
+    await h.receiver.handle(JoinedGroupEv(GroupInfo=info, SenderPN=PHONE))
+    await h.receiver.handle(GroupInfoEv(JID=group, Sender=PHONE, Leave=[PHONE]))
+    joined, left = [call[1] for call in h.events.calls if call[0] == "group"]
+    assert isinstance(joined, GroupChange) and isinstance(left, GroupChange)
+    assert joined.kind == "joined" and joined.info is not None and joined.info.subject == "Clinic"
+    assert (left.kind, left.action, left.participants) == (
+        "participants",
+        "remove",
+        ["201234567890@s.whatsapp.net"],
+    )

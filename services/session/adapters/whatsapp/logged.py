@@ -3,6 +3,7 @@
 from typing import Any
 
 from runtime.logging import get_logger
+from services.session.adapters.whatsapp.logged_groups import LoggedGroupCalls
 from services.session.adapters.whatsapp.port import (
     ClientEvents,
     OutgoingMedia,
@@ -15,7 +16,7 @@ __all__ = ["LoggedPort"]
 log = get_logger("whatsapp")
 
 
-class LoggedClient(WhatsAppClient):
+class LoggedClient(WhatsAppClient, LoggedGroupCalls):
     """Wraps a client: one log line per call, and one for each failure."""
 
     def __init__(self, inner: WhatsAppClient, tenant: str, session: str) -> None:

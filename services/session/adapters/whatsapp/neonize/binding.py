@@ -26,6 +26,8 @@ HANDLED_EVENTS = (
     ev.HistorySyncEv,
     ev.OfflineSyncPreviewEv,
     ev.OfflineSyncCompletedEv,
+    ev.JoinedGroupEv,
+    ev.GroupInfoEv,
 )
 
 Post = Callable[[int, object], None]

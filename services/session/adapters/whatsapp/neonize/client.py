@@ -22,6 +22,7 @@ from services.session.adapters.whatsapp.neonize.binding import bind_once
 from services.session.adapters.whatsapp.neonize.connection import own_identity
 from services.session.adapters.whatsapp.neonize.devices import DeviceDatabase
 from services.session.adapters.whatsapp.neonize.go_flags import go_flag
+from services.session.adapters.whatsapp.neonize.group_calls import NeonizeGroupCalls
 from services.session.adapters.whatsapp.neonize.media_out import build_media
 from services.session.adapters.whatsapp.neonize.options import NeonizeOptions, device_props
 from services.session.adapters.whatsapp.neonize.receiver import (
@@ -64,7 +65,7 @@ class PairingFailed(SendFailed):
     """No pairing code (not pairing, or WhatsApp refused); a SendFailed, like the simulator's."""
 
 
-class NeonizeClient(WhatsAppClient):
+class NeonizeClient(WhatsAppClient, NeonizeGroupCalls):
     """The real WhatsApp client of one session."""
 
     def __init__(

@@ -7,6 +7,7 @@ from typing import Any
 
 from msgspec import Struct
 
+from services.session.adapters.whatsapp.groups import GroupEvents
 from services.session.adapters.whatsapp.neonize import signals as s
 from services.session.adapters.whatsapp.neonize.sent_ids import SentIds
 from services.session.adapters.whatsapp.neonize.translate import Context, translate
@@ -132,6 +133,9 @@ class Receiver:
                 await self.events.on_message(message)
             case s.ReceiptArrived():
                 await self._receipt(signal)
+            case s.GroupChanged(change=change):
+                if isinstance(self.events, GroupEvents):
+                    await self.events.on_group_change(change)
             case s.ContactLearned(contact=contact):
                 if self._contacts.get(contact.jid) != contact:
                     self._contacts[contact.jid] = contact

@@ -4,12 +4,14 @@ from msgspec import Struct
 
 from contracts.events.message import DeliveryStatus
 from contracts.events.session import LogoutReason, PairingFailureReason
+from services.session.adapters.whatsapp.groups import GroupChange
 from services.session.adapters.whatsapp.port import ContactInfo, DropReason, IncomingMessage
 
 __all__ = [
     "ConnectionUp",
     "ContactLearned",
     "Dropped",
+    "GroupChanged",
     "KeepAliveBack",
     "KeepAliveMissed",
     "LoggedOut",
@@ -82,6 +84,12 @@ class ContactLearned(Struct, frozen=True, kw_only=True):
     contact: ContactInfo
 
 
+class GroupChanged(Struct, frozen=True, kw_only=True):
+    """We joined, left or made a group, or someone changed one we are in."""
+
+    change: GroupChange
+
+
 Signal = (
     ConnectionUp
     | Dropped
@@ -95,4 +103,5 @@ Signal = (
     | MessageArrived
     | ReceiptArrived
     | ContactLearned
+    | GroupChanged
 )

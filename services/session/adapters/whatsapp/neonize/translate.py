@@ -3,9 +3,10 @@
 from datetime import datetime, timedelta
 
 from msgspec import Struct
-from neonize.proto.Neonize_pb2 import HistorySync, Message, Receipt
+from neonize.proto.Neonize_pb2 import GroupInfoEvent, HistorySync, JoinedGroup, Message, Receipt
 
 from services.session.adapters.whatsapp.neonize.connection import connection_signal
+from services.session.adapters.whatsapp.neonize.groups_in import group_info_signals, joined_signal
 from services.session.adapters.whatsapp.neonize.history import history_signals
 from services.session.adapters.whatsapp.neonize.messages import message_signals, receipt_signal
 from services.session.adapters.whatsapp.neonize.signals import Signal
@@ -33,5 +34,9 @@ def translate(ev: object, ctx: Context) -> list[Signal]:
             return [receipt] if receipt else []
         case HistorySync():
             return history_signals(ev, own_jid=ctx.own_jid, now=ctx.now)
+        case JoinedGroup():
+            return [joined_signal(ev, own_jid=ctx.own_jid, now=ctx.now)]
+        case GroupInfoEvent():
+            return group_info_signals(ev, now=ctx.now)
     signal = connection_signal(ev, now=ctx.now)
     return [signal] if signal else []

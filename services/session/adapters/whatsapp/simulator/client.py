@@ -20,6 +20,7 @@ from services.session.adapters.whatsapp.port import (
     SendFailed,
     WhatsAppClient,
 )
+from services.session.adapters.whatsapp.simulator.group_calls import SimGroupCalls
 from services.session.adapters.whatsapp.simulator.server import SimServer
 
 __all__ = ["SimClient"]
@@ -27,7 +28,7 @@ __all__ = ["SimClient"]
 State = Literal["idle", "pairing", "online", "offline", "stopped"]
 
 
-class SimClient(WhatsAppClient):
+class SimClient(WhatsAppClient, SimGroupCalls):
     """Behaves like a neonize client against the simulator's server."""
 
     def __init__(

@@ -24,10 +24,12 @@ from contracts.simulator import (
     SimSent,
     SimSentReply,
 )
+from contracts.simulator_groups import SimGroup
 from contracts.subjects import sim_subject
 from runtime.rpc import BackendUnavailable, request, serve
 from services.session.adapters.whatsapp.port import IncomingMessage
 from services.session.adapters.whatsapp.simulator.client import SimClient
+from services.session.adapters.whatsapp.simulator.group_control import group_verb
 from services.session.adapters.whatsapp.simulator.media_in import (
     NoMediaBytes,
     ObjectReader,
@@ -180,6 +182,7 @@ async def serve_simulator(
         "fail-downloads": (SimFailDownloads, control.fail_downloads),
         "fail-pairing": (SimFailPairing, control.fail_pairing),
         "sent": (SimSent, control.sent),
+        "group": (SimGroup, lambda req: group_verb(port, req)),
     }
 
     def route(

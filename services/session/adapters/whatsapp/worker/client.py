@@ -9,6 +9,7 @@ the service's reconnect policy decides, as for any drop.
 import asyncio
 import contextlib
 
+from services.session.adapters.whatsapp.groups import GroupEvents
 from services.session.adapters.whatsapp.port import (
     ClientEvents,
     DownloadFailed,
@@ -17,6 +18,7 @@ from services.session.adapters.whatsapp.port import (
     WhatsAppClient,
 )
 from services.session.adapters.whatsapp.worker import protocol as p
+from services.session.adapters.whatsapp.worker.group_calls import WorkerGroupCalls
 from services.session.adapters.whatsapp.worker.process import WorkerGone, WorkerProcess
 from services.session.adapters.whatsapp.worker.supervisor import Supervisor, WorkerUnavailable
 
@@ -29,7 +31,7 @@ class WorkerRefused(Exception):
     """The worker refused the call (at capacity, or an error it reported)."""
 
 
-class WorkerClient(WhatsAppClient):
+class WorkerClient(WhatsAppClient, WorkerGroupCalls):
     def __init__(
         self,
         *,
@@ -178,3 +180,5 @@ class WorkerClient(WhatsAppClient):
                 await ev.on_receipt(chat_jid=e.chat_jid, message_ids=e.message_ids, status=e.status)
             case "contact" if e.contact is not None:
                 await ev.on_contact(e.contact)
+            case "group" if e.group is not None and isinstance(ev, GroupEvents):
+                await ev.on_group_change(e.group)

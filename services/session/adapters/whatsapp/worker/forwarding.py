@@ -6,6 +6,7 @@ from typing import Any
 
 from contracts.events.message import DeliveryStatus
 from contracts.events.session import LogoutReason, PairingFailureReason
+from services.session.adapters.whatsapp.groups import GroupChange, GroupEvents
 from services.session.adapters.whatsapp.port import (
     ClientEvents,
     ContactInfo,
@@ -18,7 +19,7 @@ __all__ = ["ForwardedEvents"]
 Emit = Callable[..., Awaitable[None]]
 
 
-class ForwardedEvents(ClientEvents):
+class ForwardedEvents(ClientEvents, GroupEvents):
     """``emit(kind, **fields)`` returns once the service has handled the event (kept in order)."""
 
     def __init__(self, emit: Emit) -> None:
@@ -54,3 +55,6 @@ class ForwardedEvents(ClientEvents):
 
     async def on_contact(self, contact: ContactInfo) -> None:
         await self._send("contact", contact=contact)
+
+    async def on_group_change(self, change: GroupChange) -> None:
+        await self._send("group", group=change)

@@ -11,12 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from runtime.logging import get_logger
+from services.session.adapters.whatsapp.groups import GroupFailed
 from services.session.adapters.whatsapp.neonize.client import PairingFailed
 from services.session.adapters.whatsapp.neonize.options import NeonizeOptions
 from services.session.adapters.whatsapp.neonize.port import NeonizePort
 from services.session.adapters.whatsapp.port import OutgoingMedia, SendFailed, WhatsAppClient
 from services.session.adapters.whatsapp.worker import protocol as p
 from services.session.adapters.whatsapp.worker.forwarding import ForwardedEvents
+from services.session.adapters.whatsapp.worker.group_calls import answer_group_call
 
 __all__ = ["WorkerHost"]
 
@@ -98,6 +100,9 @@ class WorkerHost:
                 error=str(exc),
                 retryable=exc.retryable,
             )
+        except GroupFailed as exc:
+            reply = p.Reply(id=call.id, ok=False, failure="group_failed", value=exc.code,
+                            error=str(exc))  # fmt: skip
         except SendFailed as exc:
             reply = p.Reply(
                 id=call.id, ok=False, failure="send_failed", error=str(exc), retryable=exc.retryable
@@ -134,6 +139,8 @@ class WorkerHost:
             case "download_media":
                 data = await client.download_media(media_ref=call.data)
                 return p.Reply(id=call.id, ok=True, data=data)
+            case "group":
+                return p.Reply(id=call.id, ok=True, data=await answer_group_call(client, call.data))
             case "logout":
                 await client.logout()
             case "forget":

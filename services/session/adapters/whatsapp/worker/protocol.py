@@ -14,6 +14,7 @@ from msgspec import Struct
 from contracts.events.message import DeliveryStatus
 from contracts.events.session import LogoutReason, PairingFailureReason
 from contracts.media import MediaDescriptor
+from services.session.adapters.whatsapp.groups import GroupChange
 from services.session.adapters.whatsapp.port import ContactInfo, DropReason, IncomingMessage
 
 __all__ = [
@@ -35,10 +36,12 @@ __all__ = [
 
 Op = Literal[
     "connect", "pair_phone", "send_text", "send_media", "download_media", "logout",
-    "disconnect", "forget", "stats",
+    "disconnect", "forget", "stats", "group",
 ]  # fmt: skip
 CallField = str | bytes | MediaDescriptor  # what a Call's fields hold
-Failure = Literal["send_failed", "pairing_failed", "capacity", "unknown_client", "error"]
+Failure = Literal[
+    "send_failed", "pairing_failed", "capacity", "unknown_client", "error", "group_failed"
+]  # fmt: skip
 
 
 class Configure(Struct, frozen=True, kw_only=True, tag="configure"):
@@ -63,7 +66,7 @@ class Call(Struct, frozen=True, kw_only=True, tag="call"):
     chat_jid: str = ""
     text: str = ""
     message_id: str = ""
-    data: bytes = b""  # download_media: the handle
+    data: bytes = b""  # download_media: the handle; group: the call (worker/group_calls.py)
     media: MediaDescriptor | None = None  # send_media: the file's descriptor…
     path: str = ""  # …and the local file holding its bytes (the service's; read, never kept)
 
@@ -112,6 +115,7 @@ class Event(Struct, frozen=True, kw_only=True, tag="event"):
         "message",
         "receipt",
         "contact",
+        "group",
     ]
     code: str = ""
     expires_at: datetime | None = None
@@ -126,6 +130,7 @@ class Event(Struct, frozen=True, kw_only=True, tag="event"):
     message_ids: list[str] = []
     status: DeliveryStatus | None = None
     contact: ContactInfo | None = None
+    group: GroupChange | None = None
 
 
 FromWorker = Reply | Event
