@@ -102,7 +102,8 @@ EVENT_TYPES: dict[str, type[Event]] = {cls.__struct_config__.tag: cls for cls in
 # contracts.upcasting that turns the previous version's payload into the new one.
 CURRENT_VERSIONS: dict[str, int] = {
     **dict.fromkeys(EVENT_TYPES, 1),
-    "session.disconnected": 2,  # v2: the reasons ``client_outdated``, ``worker_crashed``
+    "session.disconnected": 3,  # v2: + ``client_outdated``, ``worker_crashed``; v3: + the
+    # reasons ``worker_hung``, ``worker_recycled``
     "message.received": 2,  # + media (a descriptor); v1 had none
     "message.queued": 2,  # + media; v1 had none
 }

@@ -28,7 +28,15 @@ __all__ = [
     "WhatsAppPort",
 ]
 
-DropReason = Literal["network", "keepalive", "connect_failure", "client_outdated", "worker_crashed"]
+DropReason = Literal[
+    "network",
+    "keepalive",
+    "connect_failure",
+    "client_outdated",
+    "worker_crashed",
+    "worker_hung",
+    "worker_recycled",
+]
 
 
 class IncomingMessage(Struct, frozen=True, kw_only=True):
