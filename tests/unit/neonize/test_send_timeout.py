@@ -13,6 +13,7 @@ from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import Message
 from services.session.adapters.whatsapp.neonize.sending import send_once
 from services.session.adapters.whatsapp.neonize.threads import CountedThreadPool
 from services.session.adapters.whatsapp.port import SendFailed
+from tests.support.waiting import eventually
 
 TO = "201234567890@s.whatsapp.net"
 
@@ -55,11 +56,10 @@ async def test_a_send_that_got_no_thread_in_time_was_not_sent(pool: CountedThrea
     held.set()
     await busy
 
-    async def queue_drained() -> None:
-        while pool.in_use:
-            await asyncio.sleep(0.01)
+    async def queue_drained() -> bool:
+        return pool.in_use == 0
 
-    await asyncio.wait_for(queue_drained(), 10)
+    await eventually(queue_drained)
     assert go.sent == []  # abandoned: it never ran, so it can never go out late
 
 

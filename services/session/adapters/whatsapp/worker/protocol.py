@@ -22,8 +22,11 @@ __all__ = [
     "Event",
     "EventDone",
     "FromWorker",
+    "Hang",
     "Op",
     "Open",
+    "Ping",
+    "Pong",
     "Reply",
     "Stats",
     "ToWorker",
@@ -44,6 +47,8 @@ class Configure(Struct, frozen=True, kw_only=True, tag="configure"):
     device_name: str = "WA Platform"
     threads: int = 64
     reserve_threads: int = 8  # kept free for calls: no new client starts into them
+    leaked_threads_max: int = 8  # stuck Go calls; past this no new connection starts here
+    stop_wait_s: float = 5.0  # for a stopped client's Go call to return, else it is stuck
 
 
 class Open(Struct, frozen=True, kw_only=True, tag="open"):
@@ -73,13 +78,29 @@ class Die(Struct, frozen=True, kw_only=True, tag="die"):
     code: int = 70
 
 
-ToWorker = Configure | Open | Call | EventDone | Die
+class Hang(Struct, frozen=True, kw_only=True, tag="hang"):
+    """Blocks the worker's event loop for good, the process alive: how tests hang one."""
+
+
+class Ping(Struct, frozen=True, kw_only=True, tag="ping"):
+    """The service's heartbeat; answered at once with a Pong of the same ``seq``."""
+
+    seq: int
+
+
+ToWorker = Configure | Open | Call | EventDone | Die | Hang | Ping
 
 
 class Stats(Struct, frozen=True, kw_only=True):
     clients: int
     threads_in_use: int
     threads: int
+    leaked_threads: int = 0  # Go calls of stopped clients that never returned
+
+
+class Pong(Struct, frozen=True, kw_only=True, tag="pong"):
+    seq: int
+    leaked_threads: int = 0
 
 
 class Reply(Struct, frozen=True, kw_only=True, tag="reply"):
@@ -123,7 +144,7 @@ class Event(Struct, frozen=True, kw_only=True, tag="event"):
     contact: ContactInfo | None = None
 
 
-FromWorker = Reply | Event
+FromWorker = Reply | Event | Pong
 
 _encoder = msgspec.msgpack.Encoder()
 to_worker = msgspec.msgpack.Decoder(ToWorker)
