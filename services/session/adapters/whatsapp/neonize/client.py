@@ -168,19 +168,45 @@ class NeonizeClient(WhatsAppClient):
         self.receiver.reset()
         if neo is None:
             return
+        run = neo.connect_task
+        if run is not None and not await self._stopped(neo, run):
+            self._options.note_stuck(run)
+            self._log.warning("neonize.worker_still_blocked", hint="neonize blocks while pairing")
+            run.add_done_callback(lambda _: self._end_late(neo, store_tag))
+            return
+        await self._after_run(neo, store_tag)
+
+    async def _stopped(self, neo: NewAClient, run: "asyncio.Task[object]") -> bool:
+        """Stop, again while the run's Go call has not returned (a Stop that came before Go
+        registered the client found nothing), until it returns or ``stop_wait`` passes."""
+        loop = asyncio.get_running_loop()
+        deadline, pause = loop.time() + self._options.stop_wait.total_seconds(), 0.05
+        while True:
+            async with _one_stop_at_a_time():
+                await self._call("stop", neo.stop())
+            left = deadline - loop.time()
+            if run.done() or left <= 0:
+                return run.done()
+            await asyncio.wait({run}, timeout=min(pause, left))
+            if run.done():
+                return True
+            pause *= 2
+
+    async def _after_run(self, neo: NewAClient, store_tag: str) -> None:
+        """The run's Go call has returned, so nothing of it registers any more: one last Stop
+        ends whatever it registered after the first one (no client outlives its stop)."""
         async with _one_stop_at_a_time():
-            await self._call("stop", neo.stop())
-        task = neo.connect_task
-        if task is not None and not task.done():
-            done, _ = await asyncio.wait({task}, timeout=self._options.stop_wait.total_seconds())
-            if not done:
-                self._log.warning(
-                    "neonize.worker_still_blocked", hint="neonize blocks while pairing"
-                )
+            await self._call("stop", neo.stop(), final=True)
         try:
             await self._device.release(store_tag)
         except Exception as exc:  # the next run opens a store of its own all the same
             self._log.warning("neonize.store_release_failed", error=str(exc))
+
+    def _end_late(self, neo: NewAClient, store_tag: str) -> None:
+        self._log.info("neonize.stuck_run_ended")
+        task = asyncio.get_running_loop().create_task(self._after_run(neo, store_tag))
+        self._options.late_ends.add(task)
+        task.add_done_callback(self._options.late_ends.discard)
 
     async def pair_phone(self, phone: str) -> str:
         digits = phone.strip().removeprefix("+")
