@@ -182,8 +182,7 @@ class NeonizeClient(WhatsAppClient):
         loop = asyncio.get_running_loop()
         deadline, pause = loop.time() + self._options.stop_wait.total_seconds(), 0.05
         while True:
-            async with _one_stop_at_a_time():
-                await self._call("stop", neo.stop())
+            await self._stop_once(neo)
             left = deadline - loop.time()
             if run.done() or left <= 0:
                 return run.done()
@@ -195,12 +194,22 @@ class NeonizeClient(WhatsAppClient):
     async def _after_run(self, neo: NewAClient, store_tag: str) -> None:
         """The run's Go call has returned, so nothing of it registers any more: one last Stop
         ends whatever it registered after the first one (no client outlives its stop)."""
-        async with _one_stop_at_a_time():
-            await self._call("stop", neo.stop(), final=True)
+        await self._stop_once(neo, final=True)
         try:
             await self._device.release(store_tag)
         except Exception as exc:  # the next run opens a store of its own all the same
             self._log.warning("neonize.store_release_failed", error=str(exc))
+
+    async def _stop_once(self, neo: NewAClient, **fields: object) -> None:
+        """One Go Stop; one that does not return within ``stop_wait`` (whatsmeow waits for a
+        dial in progress) is counted as stuck until it does. Still one at a time."""
+        async with _one_stop_at_a_time():
+            stop = asyncio.ensure_future(self._call("stop", neo.stop(), **fields))
+            await asyncio.wait({stop}, timeout=self._options.stop_wait.total_seconds())
+            if not stop.done():
+                self._options.note_stuck(stop)
+                self._log.warning("neonize.stop_still_blocked")
+            await stop
 
     def _end_late(self, neo: NewAClient, store_tag: str) -> None:
         self._log.info("neonize.stuck_run_ended")
