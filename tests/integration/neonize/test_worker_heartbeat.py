@@ -29,7 +29,9 @@ async def dials(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[HeldDials]:
 
 @pytest.fixture
 async def port(tmp_path: Path, dials: HeldDials) -> AsyncIterator[WorkerPort]:
-    config = p.Configure(data_dir=str(tmp_path), threads=8, reserve_threads=2)
+    config = p.Configure(
+        data_dir=str(tmp_path), registration_grace_s=0.2, threads=8, reserve_threads=2
+    )
     beat = Heartbeat(every_s=0.5, misses=4)
     worker_port = WorkerPort(
         config, sessions_per_worker=2, restart_base_s=0.05, restart_cap_s=0.2, beat=beat

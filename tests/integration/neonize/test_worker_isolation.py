@@ -26,7 +26,9 @@ async def dials(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[HeldDials]:
 
 @pytest.fixture
 async def port(tmp_path: Path, dials: HeldDials) -> AsyncIterator[WorkerPort]:
-    config = p.Configure(data_dir=str(tmp_path), threads=8, reserve_threads=2)
+    config = p.Configure(
+        data_dir=str(tmp_path), registration_grace_s=0.2, threads=8, reserve_threads=2
+    )
     worker_port = WorkerPort(
         config, sessions_per_worker=2, restart_base_s=0.05, restart_cap_s=0.2, call_wait_s=20
     )
@@ -119,7 +121,9 @@ async def test_a_disconnected_or_replaced_client_is_never_called_again(
 async def test_new_connections_are_refused_before_the_worker_runs_out_of_threads(
     tmp_path: Path, dials: HeldDials
 ) -> None:
-    config = p.Configure(data_dir=str(tmp_path), threads=3, reserve_threads=1)
+    config = p.Configure(
+        data_dir=str(tmp_path), registration_grace_s=0.2, threads=3, reserve_threads=1
+    )
     port = WorkerPort(config, sessions_per_worker=5, call_wait_s=20)
     try:
         await running_sessions(port, dials, ["s1", "s2"])

@@ -34,7 +34,12 @@ async def dials(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[HeldDials]:
 @pytest.fixture
 async def port(tmp_path: Path, dials: HeldDials) -> AsyncIterator[WorkerPort]:
     config = p.Configure(
-        data_dir=str(tmp_path), threads=8, reserve_threads=1, stop_wait_s=0.3, leaked_threads_max=1
+        data_dir=str(tmp_path),
+        registration_grace_s=0.2,
+        threads=8,
+        reserve_threads=1,
+        stop_wait_s=0.3,
+        leaked_threads_max=1,
     )
     manual = Heartbeat(every_s=3600, misses=3, start_s=3600)
     worker_port = WorkerPort(config, sessions_per_worker=5, restart_base_s=30, beat=manual)

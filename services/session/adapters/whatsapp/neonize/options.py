@@ -28,6 +28,7 @@ class NeonizeOptions:
         qr_wait: timedelta = timedelta(seconds=30),
         qr_grace: timedelta = timedelta(seconds=5),
         stop_wait: timedelta = timedelta(seconds=5),
+        registration_grace: float = 2.0,
         worker_threads: int = 64,
         device_name: str = DEFAULT_DEVICE_NAME,
     ) -> None:
@@ -36,6 +37,8 @@ class NeonizeOptions:
         self.qr_wait = qr_wait  # pair_phone waits this long for pairing to begin
         self.qr_grace = qr_grace  # after the last QR expires, before "QR codes ran out"
         self.stop_wait = stop_wait  # for neonize's worker thread to end after Stop
+        # a new client's Go call, started, with no event, QR or end yet: registered by now
+        self.registration_grace = registration_grace
         self.worker_threads = worker_threads
         self.device_name = device_name  # the name the phone shows under "Linked devices"
         self._executor: CountedThreadPool | None = None

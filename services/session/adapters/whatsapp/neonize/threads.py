@@ -2,9 +2,10 @@
 and can tell a caller when its call got a thread (``GoCallStart``)."""
 
 import asyncio
+import contextlib
 import contextvars
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, ParamSpec, TypeVar
 
@@ -32,13 +33,19 @@ class GoCallStart:
         self._lock = threading.Lock()
         self._state = "waiting"
 
-    def submit_under(self, make: Callable[[], Any]) -> "asyncio.Future[Any]":
-        """``make()``'s coroutine as a task whose pool jobs report to this marker."""
+    @contextlib.contextmanager
+    def marking(self) -> Iterator[None]:
+        """Pool jobs submitted meanwhile (or by tasks created meanwhile) report to this one."""
         token = self._current.set(self)
         try:
-            return asyncio.ensure_future(make())  # the task copies the context: the marker
+            yield
         finally:
             self._current.reset(token)
+
+    def submit_under(self, make: Callable[[], Any]) -> "asyncio.Future[Any]":
+        """``make()``'s coroutine as a task whose pool jobs report to this marker."""
+        with self.marking():
+            return asyncio.ensure_future(make())  # the task copies the context: the marker
 
     def _begin(self) -> bool:
         with self._lock:

@@ -31,6 +31,7 @@ class WorkerHost:
             device_name=config.device_name,
             worker_threads=config.threads,
             stop_wait=timedelta(seconds=config.stop_wait_s),
+            registration_grace=config.registration_grace_s,
         )
         self.port = NeonizePort(
             data_dir=Path(config.data_dir), db_url=config.db_url, options=self.options

@@ -49,6 +49,7 @@ class Configure(Struct, frozen=True, kw_only=True, tag="configure"):
     reserve_threads: int = 8  # kept free for calls: no new client starts into them
     leaked_threads_max: int = 8  # stuck Go calls; past this no new connection starts here
     stop_wait_s: float = 5.0  # for a stopped client's Go call to return, else it is stuck
+    registration_grace_s: float = 2.0  # a new client's Go call, with no sign yet: registered
 
 
 class Open(Struct, frozen=True, kw_only=True, tag="open"):
