@@ -33,6 +33,7 @@ from contracts.events.session import (
     SessionPairingStarted,
     SessionReconnectRequested,
 )
+from contracts.events.undecryptable import MessageUndecryptable
 
 __all__ = [
     "CURRENT_VERSIONS",
@@ -49,6 +50,7 @@ __all__ = [
     "MessageSendFailed",
     "MessageSent",
     "MessageStatus",
+    "MessageUndecryptable",
     "ReminderCancelled",
     "ReminderDeferred",
     "ReminderDispatched",
@@ -83,6 +85,7 @@ Event = (
     | MessageStatus
     | MessageMediaStored
     | MessageMediaFailed
+    | MessageUndecryptable
     | ContactUpdated
     | ReminderScheduled
     | ReminderDeferred

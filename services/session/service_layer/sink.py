@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from contracts.addresses import InvalidAddress, parse_address
-from contracts.events import ContactUpdated, MessageReceived, MessageStatus
+from contracts.events import ContactUpdated, MessageReceived, MessageStatus, MessageUndecryptable
 from contracts.events.message import DeliveryStatus
 from contracts.events.session import LogoutReason, PairingFailureReason
 from services.session.adapters.whatsapp.port import (
@@ -11,6 +11,7 @@ from services.session.adapters.whatsapp.port import (
     ContactInfo,
     DropReason,
     IncomingMessage,
+    Undecryptable,
 )
 from services.session.service_layer.lifecycle import Lifecycle
 from services.session.service_layer.pending_media import PendingMedia
@@ -116,6 +117,20 @@ class ClientSink(ClientEvents):
             saved_name=clean(contact.saved_name),
         )
         await self.core.publish_fact(self.rt, payload, None)
+
+    async def on_undecryptable(self, message: Undecryptable) -> None:
+        await _undecryptable(self, message)
+
+
+async def _undecryptable(sink: "ClientSink", message: Undecryptable) -> None:
+    payload = MessageUndecryptable(
+        message_id=message.message_id, chat_jid=message.chat_jid,
+        sender_jid=message.sender_jid, is_group=message.is_group, sent_at=message.sent_at,
+        unavailable=message.unavailable,
+    )  # fmt: skip
+    rt = sink.rt
+    event_id = stable_event_id(rt.tenant, rt.session, "undecryptable", message.message_id)
+    await sink.core.publish_fact(rt, payload, event_id)
 
 
 def _pending(rt: SessionRuntime, message: IncomingMessage) -> PendingMedia | None:

@@ -9,6 +9,7 @@ from services.session.adapters.whatsapp.port import (
     ContactInfo,
     DropReason,
     IncomingMessage,
+    Undecryptable,
 )
 
 
@@ -46,3 +47,6 @@ class RecordingEvents(ClientEvents):
 
     def kinds(self) -> list[object]:
         return [call[0] for call in self.calls]
+
+    async def on_undecryptable(self, message: Undecryptable) -> None:
+        self.calls.append(("undecryptable", message))

@@ -179,3 +179,5 @@ class WorkerClient(WhatsAppClient):
                 await ev.on_receipt(chat_jid=e.chat_jid, message_ids=e.message_ids, status=e.status)
             case "contact" if e.contact is not None:
                 await ev.on_contact(e.contact)
+            case "undecryptable" if e.undecryptable is not None:
+                await ev.on_undecryptable(e.undecryptable)

@@ -11,6 +11,7 @@ from services.session.adapters.whatsapp.port import (
     ContactInfo,
     DropReason,
     IncomingMessage,
+    Undecryptable,
 )
 
 __all__ = ["ForwardedEvents"]
@@ -54,3 +55,6 @@ class ForwardedEvents(ClientEvents):
 
     async def on_contact(self, contact: ContactInfo) -> None:
         await self._send("contact", contact=contact)
+
+    async def on_undecryptable(self, message: Undecryptable) -> None:
+        await self._send("undecryptable", undecryptable=message)

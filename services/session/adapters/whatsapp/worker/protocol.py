@@ -13,7 +13,12 @@ from msgspec import Struct
 
 from contracts.events.message import DeliveryStatus
 from contracts.events.session import LogoutReason, PairingFailureReason
-from services.session.adapters.whatsapp.port import ContactInfo, DropReason, IncomingMessage
+from services.session.adapters.whatsapp.port import (
+    ContactInfo,
+    DropReason,
+    IncomingMessage,
+    Undecryptable,
+)
 
 __all__ = [
     "Call",
@@ -129,6 +134,7 @@ class Event(Struct, frozen=True, kw_only=True, tag="event"):
         "message",
         "receipt",
         "contact",
+        "undecryptable",
     ]
     code: str = ""
     expires_at: datetime | None = None
@@ -143,6 +149,7 @@ class Event(Struct, frozen=True, kw_only=True, tag="event"):
     message_ids: list[str] = []
     status: DeliveryStatus | None = None
     contact: ContactInfo | None = None
+    undecryptable: Undecryptable | None = None
 
 
 FromWorker = Reply | Event | Pong
