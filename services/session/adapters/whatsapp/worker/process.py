@@ -67,6 +67,11 @@ class WorkerProcess:
     def alive(self) -> bool:
         return not self.ended.is_set()
 
+    @property
+    def accepting(self) -> bool:
+        """Alive and not being recycled: new clients may open in it."""
+        return self.alive and self.end_reason != "worker_recycled"
+
     def send(self, message: p.ToWorker) -> None:
         stdin = self.proc.stdin
         if not self.alive or stdin is None or stdin.is_closing():

@@ -43,12 +43,12 @@ class Supervisor:
         self._task = asyncio.get_running_loop().create_task(self._run())
 
     async def running(self, timeout: float) -> WorkerProcess:
-        """The live worker; one that just ended is never handed out (the next one is)."""
+        """The live worker; one that just ended or is being recycled is never handed out."""
         try:
             async with asyncio.timeout(timeout):
                 while True:
                     await self._up.wait()
-                    if self.current is not None and self.current.alive:
+                    if self.current is not None and self.current.accepting:
                         return self.current
                     await asyncio.sleep(0)  # ended: the loop below is about to clear _up
         except TimeoutError:
