@@ -11,7 +11,7 @@ from services.session.adapters.whatsapp.worker import protocol as p
 from services.session.adapters.whatsapp.worker.heartbeat import Heartbeat
 from services.session.adapters.whatsapp.worker.port import WorkerPort
 from services.session.adapters.whatsapp.worker.process import WorkerProcess
-from tests.integration.neonize.held_dial import HeldDials, held_dials
+from tests.integration.neonize.held_dial import HeldDials
 from tests.integration.neonize.test_worker_isolation import (
     _at_least,
     reaped,
@@ -19,12 +19,6 @@ from tests.integration.neonize.test_worker_isolation import (
     worker_clients,
 )
 from tests.support.waiting import eventually
-
-
-@pytest.fixture
-async def dials(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[HeldDials]:
-    async with held_dials(monkeypatch) as held:
-        yield held
 
 
 @pytest.fixture

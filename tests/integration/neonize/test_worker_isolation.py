@@ -13,15 +13,9 @@ from services.session.adapters.whatsapp.port import WhatsAppClient
 from services.session.adapters.whatsapp.worker import protocol as p
 from services.session.adapters.whatsapp.worker.port import WorkerPort
 from services.session.adapters.whatsapp.worker.process import WorkerProcess
-from tests.integration.neonize.held_dial import HeldDials, held_dials
+from tests.integration.neonize.held_dial import HeldDials
 from tests.support.waiting import eventually
 from tests.unit.neonize.recording import RecordingEvents
-
-
-@pytest.fixture
-async def dials(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[HeldDials]:
-    async with held_dials(monkeypatch) as held:
-        yield held
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from services.session.adapters.whatsapp.worker import protocol as p
 from services.session.adapters.whatsapp.worker.heartbeat import Heartbeat
 from services.session.adapters.whatsapp.worker.port import WorkerPort
 from services.session.adapters.whatsapp.worker.process import WorkerProcess
-from tests.integration.neonize.held_dial import HeldDials, held_dials
+from tests.integration.neonize.held_dial import HeldDials
 from tests.integration.neonize.test_worker_isolation import (
     _at_least,
     reaped,
@@ -23,12 +23,6 @@ from tests.integration.neonize.test_worker_isolation import (
 )
 from tests.support.waiting import eventually
 from tests.unit.neonize.recording import RecordingEvents
-
-
-@pytest.fixture
-async def dials(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[HeldDials]:
-    async with held_dials(monkeypatch) as held:
-        yield held
 
 
 @pytest.fixture
