@@ -9,6 +9,7 @@ before the creation it stops has registered what it is meant to end.
 
 import asyncio
 import weakref
+from typing import Any
 
 from services.session.adapters.whatsapp.neonize.threads import GoCallStart
 
@@ -26,7 +27,7 @@ def go_maps() -> asyncio.Lock:
 
 async def registered(
     start: GoCallStart,
-    run: "asyncio.Future[object]",
+    run: "asyncio.Future[Any]",
     signal: asyncio.Event,
     *,
     queue_s: float,
@@ -40,7 +41,7 @@ async def registered(
     return True
 
 
-async def _first(event: asyncio.Event, run: "asyncio.Future[object]", timeout: float) -> bool:
+async def _first(event: asyncio.Event, run: "asyncio.Future[Any]", timeout: float) -> bool:
     """True once ``event`` is set or ``run`` has ended; False after ``timeout``."""
     waiting = asyncio.ensure_future(event.wait())
     try:

@@ -6,6 +6,7 @@ retryable); only one that ran out of time inside Go may have left (ambiguous, fi
 """
 
 import asyncio
+from typing import Any
 
 from neonize.aioze.client import NewAClient
 from neonize.exc import SendMessageError
@@ -45,7 +46,7 @@ async def send_once(
     return str(response.ID)
 
 
-async def _thread_taken(start: GoCallStart, call: "asyncio.Future[object]", timeout: float) -> None:
+async def _thread_taken(start: GoCallStart, call: "asyncio.Future[Any]", timeout: float) -> None:
     """Returns once the Go call runs (or already ended); a send that got no thread in time is
     abandoned and reported as not sent."""
     began = asyncio.ensure_future(start.started.wait())

@@ -5,7 +5,7 @@ import asyncio
 import contextlib
 import contextvars
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, ParamSpec, TypeVar
 
@@ -42,7 +42,7 @@ class GoCallStart:
         finally:
             self._current.reset(token)
 
-    def submit_under(self, make: Callable[[], Any]) -> "asyncio.Future[Any]":
+    def submit_under(self, make: Callable[[], Awaitable[T]]) -> "asyncio.Future[T]":
         """``make()``'s coroutine as a task whose pool jobs report to this marker."""
         with self.marking():
             return asyncio.ensure_future(make())  # the task copies the context: the marker
