@@ -151,7 +151,9 @@ class NeonizeClient(WhatsAppClient):
         bind_once(self._neo, self._run, self._post)
         self._options.adopt_loop(asyncio.get_running_loop())
         self._registered.clear()
-        async with go_maps():  # no Stop, no other creation, until this client is registered
+        async with (
+            go_maps().creating()
+        ):  # no Stop, no other creation, until this client is registered
             start = GoCallStart()
             with start.marking():  # neonize's connect task copies it: its Go call is marked
                 task = await self._call("connect", self._neo.connect())

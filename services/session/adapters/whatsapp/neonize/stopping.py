@@ -53,7 +53,7 @@ class RunStopper:
     async def _stop_once(self, neo: NewAClient, **fields: object) -> None:
         """One Go Stop, under the Go maps' lock; one that does not return within
         ``stop_wait`` (whatsmeow waits for a dial in progress) is stuck until it does."""
-        async with go_maps():
+        async with go_maps().stopping():
             stop = asyncio.ensure_future(self._call("stop", neo.stop(), **fields))
             await asyncio.wait({stop}, timeout=self._options.stop_wait.total_seconds())
             if not stop.done():
