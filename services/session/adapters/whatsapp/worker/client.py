@@ -100,7 +100,7 @@ class WorkerClient(WhatsAppClient):
         return reply.data
 
     async def send_text(self, *, chat_jid: str, text: str, message_id: str) -> None:
-        if self.worker is None or not self.worker.alive:
+        if self.worker is None or not self.worker.accepting:  # (recycling: not sent, retried)
             raise SendFailed("not connected", retryable=True)
         try:
             reply = await self.worker.call(

@@ -15,6 +15,7 @@ __all__ = ["WorkerGone", "WorkerProcess"]
 log = get_logger("whatsapp.worker")
 WORKER_MODULE = "services.session.adapters.whatsapp.worker"
 EXIT_GRACE_S = 2.0
+SEND_DRAIN_S = 75.0  # a recycle waits this long at most for the sends in flight
 
 
 class WorkerGone(Exception):
@@ -36,6 +37,8 @@ class WorkerProcess:
         self.pid = proc.pid
         self._ids = itertools.count(1)
         self._waiting: dict[int, asyncio.Future[p.Reply]] = {}
+        self._sends: set[int] = set()  # calls that are sends: a recycle waits for them
+        self._retiring: asyncio.Task[None] | None = None
         self.ended = asyncio.Event()
         self.end_reason: DropReason = "worker_crashed"  # what its sessions are told
         loop = asyncio.get_running_loop()
@@ -82,11 +85,14 @@ class WorkerProcess:
         future: asyncio.Future[p.Reply] = asyncio.get_running_loop().create_future()
         call_id = next(self._ids)
         self._waiting[call_id] = future
+        if op == "send_text":
+            self._sends.add(call_id)
         try:
             self.send(p.Call(id=call_id, client=client, op=op, **fields))  # type: ignore[arg-type]
             return await future
         finally:
             self._waiting.pop(call_id, None)
+            self._sends.discard(call_id)
 
     async def _read(self) -> None:
         assert self.proc.stdout is not None
@@ -142,11 +148,18 @@ class WorkerProcess:
                 return
 
     def recycle(self) -> None:
-        """End it on purpose: its stdin closes, so it exits (killed after a grace if not)."""
-        if not self.alive or self.end_reason == "worker_recycled":
+        """End it on purpose, once the sends in flight have answered (new ones are refused as
+        not sent): its stdin closes, so it exits (killed after a grace if not)."""
+        if not self.accepting:
             return
         self.end_reason = "worker_recycled"
         log.warning("worker.recycling", pid=self.pid, leaked_threads=self.beats.leaked_threads)
+        self._retiring = asyncio.get_running_loop().create_task(self._retire())
+
+    async def _retire(self) -> None:
+        sends = [self._waiting[i] for i in self._sends if i in self._waiting]
+        if sends:
+            await asyncio.wait(sends, timeout=SEND_DRAIN_S)
         if self.proc.stdin is not None:
             self.proc.stdin.close()
 
