@@ -48,6 +48,12 @@ def _disconnected_v1_to_v2(payload: dict[str, Any]) -> dict[str, Any]:
     return payload
 
 
+@register("session.disconnected", 2)
+def _disconnected_v2_to_v3(payload: dict[str, Any]) -> dict[str, Any]:
+    # v3 only widened ``reason`` (worker_hung, worker_recycled): a v2 payload is valid v3.
+    return payload
+
+
 @register("message.received", 1)
 @register("message.queued", 1)
 def _no_media_before_v2(payload: dict[str, Any]) -> dict[str, Any]:

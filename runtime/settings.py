@@ -41,6 +41,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     neonize_worker_threads: int = 64  # each worker's thread pool (a live client holds one)
     neonize_restart_base_s: float = 1.0  # a dead worker restarts after this; doubles, capped
     neonize_restart_cap_s: float = 60.0
+    neonize_heartbeat_s: float = 5.0  # the service pings each worker this often
+    neonize_heartbeat_misses: int = 3  # unanswered pings in a row, then the worker is killed
+    neonize_leaked_threads_max: int = 8  # stuck Go threads in a worker, then it is recycled
     default_region: str = "EG"
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: str = "info"
@@ -49,6 +52,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     reconnect_cap_s: float = 300.0
     reconnect_max_attempts: int = 8  # within reconnect_window_s, then needs_attention
     reconnect_window_s: float = 1800.0
+    reconnect_stable_s: float = 120.0  # a connection up this long resets the attempt count
     send_per_minute: float = 20.0  # outbound pacing defaults (per session, overridable)
     send_burst: int = 5
     send_min_spacing_s: float = 1.0

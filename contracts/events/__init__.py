@@ -43,6 +43,7 @@ from contracts.events.session import (
     SessionPairingStarted,
     SessionReconnectRequested,
 )
+from contracts.events.undecryptable import MessageUndecryptable
 
 __all__ = [
     "CURRENT_VERSIONS",
@@ -67,6 +68,7 @@ __all__ = [
     "MessageSendFailed",
     "MessageSent",
     "MessageStatus",
+    "MessageUndecryptable",
     "ReminderCancelled",
     "ReminderDeferred",
     "ReminderDispatched",
@@ -101,6 +103,7 @@ Event = (
     | MessageStatus
     | MessageMediaStored
     | MessageMediaFailed
+    | MessageUndecryptable
     | ContactUpdated
     | ReminderScheduled
     | ReminderDeferred
@@ -128,7 +131,8 @@ EVENT_TYPES: dict[str, type[Event]] = {cls.__struct_config__.tag: cls for cls in
 # contracts.upcasting that turns the previous version's payload into the new one.
 CURRENT_VERSIONS: dict[str, int] = {
     **dict.fromkeys(EVENT_TYPES, 1),
-    "session.disconnected": 2,  # v2: the reasons ``client_outdated``, ``worker_crashed``
+    "session.disconnected": 3,  # v2: + ``client_outdated``, ``worker_crashed``; v3: + the
+    # reasons ``worker_hung``, ``worker_recycled``
     "message.received": 2,  # + media (a descriptor); v1 had none
     "message.queued": 2,  # + media; v1 had none
 }

@@ -22,7 +22,10 @@ __all__ = [
 
 # Version 2 of session.disconnected added client_outdated (WhatsApp refuses this client
 # version: final, never retried) and worker_crashed (the process that ran the session's
-# neonize client ended; it is restarted); a closed set only grows in a new version.
+# neonize client ended; it is restarted); version 3 added worker_hung (that process stopped
+# answering its heartbeat and was killed; counted like a crash) and worker_recycled (the
+# service ended that process on purpose, e.g. too many stuck threads; reconnected at once and
+# not counted as a reconnect attempt); a closed set only grows in a new version.
 DisconnectReason = Literal[
     "network",
     "keepalive",
@@ -31,6 +34,8 @@ DisconnectReason = Literal[
     "shutdown",
     "lease_lost",
     "worker_crashed",
+    "worker_hung",
+    "worker_recycled",
 ]
 LogoutReason = Literal["logout", "replaced", "banned", "user_request"]
 # codes_exhausted: every QR code expired unscanned; connect_failed: WhatsApp could not be

@@ -92,6 +92,7 @@ def make_deps(
             cap_s=settings.reconnect_cap_s,
             max_attempts=settings.reconnect_max_attempts,
             window_s=settings.reconnect_window_s,
+            stable_s=settings.reconnect_stable_s,
         ),
         send_retry=SendRetryPolicy(
             max_attempts=settings.send_max_attempts,

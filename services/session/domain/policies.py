@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from msgspec import Struct
 
-__all__ = ["GiveUp", "RandomSource", "ReconnectPolicy", "Retry", "SendRetryPolicy"]
+__all__ = ["GiveUp", "RandomSource", "ReconnectPolicy", "Retry", "SendRetryPolicy", "full_jitter"]
 
 RandomSource = Callable[[], float]
 """Returns a float in [0, 1); ``random.random`` in production, a fixed sequence in tests."""
@@ -29,12 +29,22 @@ def full_jitter(attempt: int, base_s: float, cap_s: float, rand: RandomSource) -
 
 @dataclass(frozen=True, kw_only=True)
 class ReconnectPolicy:
-    """Transient drops are retried with backoff, at most ``max_attempts`` per window."""
+    """Transient drops are retried with backoff, at most ``max_attempts`` per window; a
+    connection that stayed up ``stable_s`` was working, so its drop starts a fresh count."""
 
     base_s: float = 2.0
     cap_s: float = 300.0
     max_attempts: int = 8
     window_s: float = 1800.0
+    stable_s: float = 120.0
+
+    def counted(
+        self, attempts: Sequence[datetime], now: datetime, connected_at: datetime | None
+    ) -> list[datetime]:
+        """The attempts a drop at ``now`` counts against: none after a stable connection."""
+        if connected_at is not None and now - connected_at >= timedelta(seconds=self.stable_s):
+            return []
+        return self.recent(attempts, now)
 
     def recent(self, attempts: Sequence[datetime], now: datetime) -> list[datetime]:
         since = now - timedelta(seconds=self.window_s)

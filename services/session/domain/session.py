@@ -19,10 +19,10 @@ from contracts.events import (
     SessionPairingStarted,
     SessionReconnectRequested,
 )
-from contracts.events.session import SendPacing
+from contracts.events.session import DisconnectReason, SendPacing
 from contracts.media import MediaDescriptor
 
-__all__ = ["LIVE", "PendingSend", "Session", "Status"]
+__all__ = ["LIVE", "UNCOUNTED_DROPS", "PendingSend", "Session", "Status"]
 
 REMEMBERED = 2000
 """How many finished message ids a session remembers, so a retried send command is not doubled."""
@@ -40,6 +40,18 @@ Status = Literal[
 ]
 LIVE: frozenset[str] = frozenset({"pairing", "connected", "reconnecting"})
 """The statuses in which the session should have a running client."""
+
+
+UNCOUNTED_DROPS: frozenset[DisconnectReason] = frozenset({"worker_recycled"})
+"""Drops of a client we ended ourselves: reconnected, but not a reconnect attempt."""
+
+
+def _counted_before(reconnects: list[datetime], attempt: int) -> list[datetime]:
+    """The attempts the drop's decision counted (its ``attempt`` is one more): the latest ones.
+    A drop after a stable connection is attempt 1, so the earlier attempts are forgotten."""
+    if attempt < 1:
+        return reconnects  # (an event from before attempts were numbered)
+    return reconnects[len(reconnects) - (attempt - 1) :] if attempt > 1 else []
 
 
 class PendingSend(Struct, kw_only=True):
@@ -64,7 +76,8 @@ class Session(Struct, kw_only=True):
     jid: str | None = None
     phone_number: str | None = None
     pacing: SendPacing | None = None
-    reconnects: list[datetime] = field(default_factory=list)
+    reconnects: list[datetime] = field(default_factory=list)  # counted reconnect attempts
+    connected_at: datetime | None = None  # when the current connection came up
     pairing_failure: str | None = None  # why the last pairing ended without a connection
     pending: dict[str, PendingSend] = field(default_factory=dict)
     finished: list[str] = field(default_factory=list)  # recent sends that reached a final state
@@ -87,16 +100,18 @@ class Session(Struct, kw_only=True):
                 self.status, self.pairing_failure = "pairing_failed", event.reason
             case SessionConnected():
                 self.status, self.jid = "connected", event.jid
-                self.phone_number = event.phone_number
+                self.phone_number, self.connected_at = event.phone_number, at
             case SessionDisconnected():
-                if event.will_retry:
-                    self.status = "reconnecting"
-                    self.reconnects = [*self.reconnects, at]
-                else:
+                self.connected_at = None
+                if not event.will_retry:
                     self.status = "needs_attention"
+                    return
+                self.status = "reconnecting"
+                if event.reason not in UNCOUNTED_DROPS:
+                    self.reconnects = [*_counted_before(self.reconnects, event.attempt), at]
             case SessionLoggedOut():
                 self.status = "banned" if event.reason == "banned" else "logged_out"
-                self.reconnects = []
+                self.reconnects, self.connected_at = [], None
             case SessionReconnectRequested():
                 self.status, self.reconnects = "reconnecting", []
             case SessionDeleted():

@@ -15,13 +15,9 @@ from contracts.events import (
 )
 from contracts.events.session import DisconnectReason, LogoutReason, PairingFailureReason
 from services.session.domain.errors import Refusal
-from services.session.domain.policies import (
-    GiveUp,
-    RandomSource,
-    ReconnectPolicy,
-)
+from services.session.domain.policies import GiveUp, RandomSource, ReconnectPolicy, full_jitter
 from services.session.domain.sending import queue_send, send_failed, send_succeeded
-from services.session.domain.session import Session
+from services.session.domain.session import UNCOUNTED_DROPS, Session
 
 __all__ = [
     "Refusal",
@@ -116,7 +112,10 @@ def dropped(
 ) -> list[Event]:
     if s.status not in ("connected", "reconnecting"):
         return []
-    decision = policy.decide(s.reconnects, now, rand)
+    if reason in UNCOUNTED_DROPS:  # we ended that client: reconnect soon, count nothing
+        retry_at = now + timedelta(seconds=full_jitter(1, policy.base_s, policy.cap_s, rand))
+        return [SessionDisconnected(reason=reason, will_retry=True, retry_at=retry_at, attempt=0)]
+    decision = policy.decide(policy.counted(s.reconnects, now, s.connected_at), now, rand)
     if reason in FINAL_DROPS:
         decision = GiveUp(attempts=len(s.reconnects))
     if isinstance(decision, GiveUp):

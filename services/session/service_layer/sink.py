@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from contracts.addresses import InvalidAddress, parse_address
-from contracts.events import ContactUpdated, MessageReceived, MessageStatus
+from contracts.events import ContactUpdated, MessageReceived, MessageStatus, MessageUndecryptable
 from contracts.events.message import DeliveryStatus
 from contracts.events.session import LogoutReason, PairingFailureReason
 from services.session.adapters.whatsapp.groups import GroupChange, GroupEvents
@@ -12,6 +12,7 @@ from services.session.adapters.whatsapp.port import (
     ContactInfo,
     DropReason,
     IncomingMessage,
+    Undecryptable,
 )
 from services.session.service_layer.group_sync import record_change
 from services.session.service_layer.lifecycle import Lifecycle
@@ -121,6 +122,20 @@ class ClientSink(ClientEvents, GroupEvents):
 
     async def on_group_change(self, change: GroupChange) -> None:
         await record_change(self.core, self.rt, change)
+
+    async def on_undecryptable(self, message: Undecryptable) -> None:
+        await _undecryptable(self, message)
+
+
+async def _undecryptable(sink: "ClientSink", message: Undecryptable) -> None:
+    payload = MessageUndecryptable(
+        message_id=message.message_id, chat_jid=message.chat_jid,
+        sender_jid=message.sender_jid, is_group=message.is_group, sent_at=message.sent_at,
+        unavailable=message.unavailable,
+    )  # fmt: skip
+    rt = sink.rt
+    event_id = stable_event_id(rt.tenant, rt.session, "undecryptable", message.message_id)
+    await sink.core.publish_fact(rt, payload, event_id)
 
 
 def _pending(rt: SessionRuntime, message: IncomingMessage) -> PendingMedia | None:

@@ -14,20 +14,16 @@ from services.session.adapters.whatsapp.port import OutgoingMedia, SendFailed, W
 from services.session.adapters.whatsapp.worker import protocol as p
 from services.session.adapters.whatsapp.worker.port import WorkerPort
 from services.session.adapters.whatsapp.worker.process import WorkerProcess
-from tests.integration.neonize.held_dial import HeldDials, held_dials
+from tests.integration.neonize.held_dial import HeldDials
 from tests.support.waiting import eventually
 from tests.unit.neonize.recording import RecordingEvents
 
 
 @pytest.fixture
-async def dials(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[HeldDials]:
-    async with held_dials(monkeypatch) as held:
-        yield held
-
-
-@pytest.fixture
 async def port(tmp_path: Path, dials: HeldDials) -> AsyncIterator[WorkerPort]:
-    config = p.Configure(data_dir=str(tmp_path), threads=8, reserve_threads=2)
+    config = p.Configure(
+        data_dir=str(tmp_path), registration_grace_s=0.2, threads=8, reserve_threads=2
+    )
     worker_port = WorkerPort(
         config, sessions_per_worker=2, restart_base_s=0.05, restart_cap_s=0.2, call_wait_s=20
     )
@@ -120,7 +116,9 @@ async def test_a_disconnected_or_replaced_client_is_never_called_again(
 async def test_new_connections_are_refused_before_the_worker_runs_out_of_threads(
     tmp_path: Path, dials: HeldDials
 ) -> None:
-    config = p.Configure(data_dir=str(tmp_path), threads=3, reserve_threads=1)
+    config = p.Configure(
+        data_dir=str(tmp_path), registration_grace_s=0.2, threads=3, reserve_threads=1
+    )
     port = WorkerPort(config, sessions_per_worker=5, call_wait_s=20)
     try:
         await running_sessions(port, dials, ["s1", "s2"])

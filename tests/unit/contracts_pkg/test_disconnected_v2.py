@@ -20,10 +20,10 @@ def _as_version(event: SessionDisconnected, version: int) -> bytes:
     return json.dumps(raw).encode()
 
 
-def test_client_outdated_is_written_as_version_2() -> None:
+def test_client_outdated_is_written_as_version_2_or_later() -> None:
     event = SessionDisconnected(reason="client_outdated", will_retry=False, needs_attention=True)
     envelope = make_event(event, tenant="t", session="s")
-    assert envelope.version == CURRENT_VERSIONS["session.disconnected"] == 2
+    assert envelope.version == CURRENT_VERSIONS["session.disconnected"] >= 2
     assert decode_event(encode_event(envelope)).payload == event
 
 
@@ -32,12 +32,13 @@ def test_a_version_1_event_in_the_log_is_upcast_unchanged(reason: DisconnectReas
     """Also ``client_outdated``: such v1 events were written before the version was bumped."""
     event = SessionDisconnected(reason=reason, will_retry=True, attempt=3)
     decoded = decode_event(_as_version(event, 1))
-    assert decoded.version == 2 and decoded.payload == event
+    assert decoded.version == CURRENT_VERSIONS["session.disconnected"]
+    assert decoded.payload == event
 
 
 def test_version_1_reasons_are_the_previous_closed_set() -> None:
     added = set(get_args(DisconnectReason)) - set(V1_REASONS)
-    assert added == {"client_outdated", "worker_crashed"}
+    assert added == {"client_outdated", "worker_crashed", "worker_hung", "worker_recycled"}
 
 
 def test_a_reader_on_the_previous_contracts_is_told_the_event_is_newer(

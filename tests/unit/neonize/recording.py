@@ -10,6 +10,7 @@ from services.session.adapters.whatsapp.port import (
     ContactInfo,
     DropReason,
     IncomingMessage,
+    Undecryptable,
 )
 
 
@@ -50,3 +51,6 @@ class RecordingEvents(ClientEvents, GroupEvents):
 
     def kinds(self) -> list[object]:
         return [call[0] for call in self.calls]
+
+    async def on_undecryptable(self, message: Undecryptable) -> None:
+        self.calls.append(("undecryptable", message))

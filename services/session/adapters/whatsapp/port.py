@@ -24,11 +24,20 @@ __all__ = [
     "IncomingMessage",
     "OutgoingMedia",
     "SendFailed",
+    "Undecryptable",
     "WhatsAppClient",
     "WhatsAppPort",
 ]
 
-DropReason = Literal["network", "keepalive", "connect_failure", "client_outdated", "worker_crashed"]
+DropReason = Literal[
+    "network",
+    "keepalive",
+    "connect_failure",
+    "client_outdated",
+    "worker_crashed",
+    "worker_hung",
+    "worker_recycled",
+]
 
 
 class IncomingMessage(Struct, frozen=True, kw_only=True):
@@ -46,6 +55,17 @@ class IncomingMessage(Struct, frozen=True, kw_only=True):
     is_offline: bool = False  # delivered late: offline sync or history
     media: MediaDescriptor | None = None  # a file, fetched later with download_media(media_ref)
     media_ref: bytes = b""  # what the adapter needs to fetch it (a secret: never in the log)
+
+
+class Undecryptable(Struct, frozen=True, kw_only=True):
+    """A message that arrived but could not be decrypted (no content, only its address)."""
+
+    message_id: str
+    chat_jid: str
+    sender_jid: str
+    is_group: bool = False
+    sent_at: datetime
+    unavailable: bool = False  # the phone has not shared it with this device yet
 
 
 class OutgoingMedia(Struct, frozen=True, kw_only=True):
@@ -113,6 +133,9 @@ class ClientEvents(ABC):
     @abstractmethod
     async def on_contact(self, contact: ContactInfo) -> None:
         """Something new was learned about a contact (push name, LID ↔ phone JID)."""
+
+    async def on_undecryptable(self, message: Undecryptable) -> None:  # noqa: B027
+        """A message arrived that could not be read (an adapter without them never calls it)."""
 
 
 class WhatsAppClient(ABC):

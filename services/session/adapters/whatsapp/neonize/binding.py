@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from neonize.aioze import events as ev
 from neonize.aioze.client import NewAClient
+from neonize.events import UndecryptableMessageEv  # not re-exported by neonize.aioze.events
 
 from services.session.adapters.whatsapp.neonize.receiver import QrCode
 
@@ -28,6 +29,7 @@ HANDLED_EVENTS = (
     ev.OfflineSyncCompletedEv,
     ev.JoinedGroupEv,
     ev.GroupInfoEv,
+    UndecryptableMessageEv,
 )
 
 Post = Callable[[int, object], None]

@@ -8,7 +8,6 @@ if and when ``connect()`` runs again, which builds a fresh neonize client on the
 import asyncio
 import itertools
 import secrets
-import weakref
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TypeVar
@@ -22,6 +21,7 @@ from services.session.adapters.whatsapp.neonize.binding import bind_once
 from services.session.adapters.whatsapp.neonize.connection import own_identity
 from services.session.adapters.whatsapp.neonize.devices import DeviceDatabase
 from services.session.adapters.whatsapp.neonize.go_flags import go_flag
+from services.session.adapters.whatsapp.neonize.go_maps import go_maps, registered
 from services.session.adapters.whatsapp.neonize.group_calls import NeonizeGroupCalls
 from services.session.adapters.whatsapp.neonize.media_out import build_media
 from services.session.adapters.whatsapp.neonize.options import NeonizeOptions, device_props
@@ -39,6 +39,8 @@ from services.session.adapters.whatsapp.neonize.sending import (
     text_message,
 )
 from services.session.adapters.whatsapp.neonize.sent_ids import SentIds
+from services.session.adapters.whatsapp.neonize.stopping import RunStopper
+from services.session.adapters.whatsapp.neonize.threads import GoCallStart
 from services.session.adapters.whatsapp.port import (
     ClientEvents,
     DownloadFailed,
@@ -51,14 +53,6 @@ __all__ = ["NeonizeClient", "PairingFailed"]
 
 T = TypeVar("T")
 _runs = itertools.count(1)
-_stop_locks: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]" = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _one_stop_at_a_time() -> asyncio.Lock:
-    """Go's ``Stop`` deletes from maps that have no lock: never two at once in a process."""
-    return _stop_locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
 
 
 class PairingFailed(SendFailed):
@@ -91,6 +85,9 @@ class NeonizeClient(WhatsAppClient, NeonizeGroupCalls):
         self._qr_posted = 0
         self._starting = asyncio.Lock()
         self._halted = asyncio.Event()
+        self._stopper = RunStopper(options=options, call=self._call, log=self._log)
+        self._registered = asyncio.Event()  # the current run's Go side sent its first sign
+        self._halts: set[asyncio.Future[None]] = set()
         self.receiver = Receiver(
             events=events,
             sent=sent,
@@ -113,6 +110,8 @@ class NeonizeClient(WhatsAppClient, NeonizeGroupCalls):
     def _post(self, run: int, item: object) -> None:
         """Called on the event loop, in the order neonize delivered; never awaits."""
         self._inbox.put_nowait((run, item))
+        if run == self._run:
+            self._registered.set()
         if isinstance(item, QrCode) and run == self._run:
             self._qr_posted += 1
             ttl = FIRST_QR_TTL if self._qr_posted == 1 else NEXT_QR_TTL
@@ -136,9 +135,10 @@ class NeonizeClient(WhatsAppClient, NeonizeGroupCalls):
                 self._log.exception("neonize.event_failed", kind=type(item).__name__)
 
     async def connect(self) -> None:
+        joined = self._starting.locked()  # asked while another connect() was starting one
         async with self._starting:  # never two underlying clients, even for racing callers
-            if self._neo is not None:
-                self._log.info("neonize.connect_ignored", reason="a client is already running")
+            if self._neo is not None or joined:
+                self._log.info("neonize.connect_ignored", reason="a client was started meanwhile")
                 return
             await self._start()
 
@@ -156,8 +156,22 @@ class NeonizeClient(WhatsAppClient, NeonizeGroupCalls):
         self._neo = NewAClient(name, props=props, uuid=uuid)
         bind_once(self._neo, self._run, self._post)
         self._options.adopt_loop(asyncio.get_running_loop())
-        task = await self._call("connect", self._neo.connect())
-        task.add_done_callback(lambda done, run=self._run: self._post(run, RunEnded.of(done)))
+        self._registered.clear()
+        async with (
+            go_maps().creating()
+        ):  # no Stop, no other creation, until this client is registered
+            start = GoCallStart()
+            with start.marking():  # neonize's connect task copies it: its Go call is marked
+                task = await self._call("connect", self._neo.connect())
+            task.add_done_callback(lambda done, run=self._run: self._post(run, RunEnded.of(done)))
+            queue_s, grace_s = (
+                self._options.qr_wait.total_seconds(),
+                self._options.registration_grace,
+            )
+            if not await registered(
+                start, task, self._registered, queue_s=queue_s, grace_s=grace_s
+            ):
+                self._log.warning("neonize.connect_never_started", waited_s=queue_s)
 
     async def _identify(self) -> tuple[str, str | None] | None:
         if self._neo is None:
@@ -174,19 +188,17 @@ class NeonizeClient(WhatsAppClient, NeonizeGroupCalls):
         self.receiver.reset()
         if neo is None:
             return
-        async with _one_stop_at_a_time():
-            await self._call("stop", neo.stop())
-        task = neo.connect_task
-        if task is not None and not task.done():
-            done, _ = await asyncio.wait({task}, timeout=self._options.stop_wait.total_seconds())
-            if not done:
-                self._log.warning(
-                    "neonize.worker_still_blocked", hint="neonize blocks while pairing"
-                )
-        try:
-            await self._device.release(store_tag)
-        except Exception as exc:  # the next run opens a store of its own all the same
-            self._log.warning("neonize.store_release_failed", error=str(exc))
+
+        async def release() -> None:
+            try:
+                await self._device.release(store_tag)
+            except Exception as exc:  # the next run opens a store of its own all the same
+                self._log.warning("neonize.store_release_failed", error=str(exc))
+
+        halt = asyncio.ensure_future(self._stopper.stop(neo, release))
+        self._halts.add(halt)  # not cut short if its caller is cancelled: disconnect awaits it
+        halt.add_done_callback(self._halts.discard)
+        await asyncio.shield(halt)
 
     async def pair_phone(self, phone: str) -> str:
         digits = phone.strip().removeprefix("+")
@@ -285,6 +297,7 @@ class NeonizeClient(WhatsAppClient, NeonizeGroupCalls):
 
     async def disconnect(self) -> None:
         await self._halt()
+        await asyncio.gather(*self._halts, return_exceptions=True)  # one the pump began
         pump, self._pump = self._pump, None
         if pump is not None and pump is not asyncio.current_task():
             pump.cancel()  # (called from a callback on the pump itself, it ends on its own)

@@ -28,6 +28,7 @@ class NeonizeOptions:
         qr_wait: timedelta = timedelta(seconds=30),
         qr_grace: timedelta = timedelta(seconds=5),
         stop_wait: timedelta = timedelta(seconds=5),
+        registration_grace: float = 2.0,
         worker_threads: int = 64,
         device_name: str = DEFAULT_DEVICE_NAME,
     ) -> None:
@@ -36,14 +37,28 @@ class NeonizeOptions:
         self.qr_wait = qr_wait  # pair_phone waits this long for pairing to begin
         self.qr_grace = qr_grace  # after the last QR expires, before "QR codes ran out"
         self.stop_wait = stop_wait  # for neonize's worker thread to end after Stop
+        # a new client's Go call, started, with no event, QR or end yet: registered by now
+        self.registration_grace = registration_grace
         self.worker_threads = worker_threads
         self.device_name = device_name  # the name the phone shows under "Linked devices"
         self._executor: CountedThreadPool | None = None
         self._adopted: asyncio.AbstractEventLoop | None = None
+        self._stuck: set[asyncio.Future[object]] = set()
+        self.late_ends: set[asyncio.Task[None]] = set()  # a stuck run's clean-up, when it ends
 
     @property
     def threads_in_use(self) -> int:
         return self._executor.in_use if self._executor is not None else 0
+
+    @property
+    def leaked_threads(self) -> int:
+        """Go calls of stopped clients that did not return (each holds a pool thread)."""
+        return len(self._stuck)
+
+    def note_stuck(self, run: "asyncio.Future[object]") -> None:
+        """Counted until it returns, if ever (a QR wait or a FetchMe loop never does)."""
+        self._stuck.add(run)
+        run.add_done_callback(self._stuck.discard)
 
     def adopt_loop(self, loop: asyncio.AbstractEventLoop) -> None:
         """neonize holds a worker thread per live client for its lifetime and runs every call

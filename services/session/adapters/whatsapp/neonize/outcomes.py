@@ -19,7 +19,8 @@ __all__ = [
 
 Outcome = Literal["transient", "final", "ambiguous", "noted"]
 
-# Every event type neonize 0.5.2 delivers: neonize.aioze.events.<name>Ev.
+# Every event type neonize 0.5.2 delivers: neonize.aioze.events.<name>Ev, and
+# UndecryptableMessage (only in neonize.events).
 EVENTS: dict[str, Outcome] = {
     "Connected": "noted",
     "Disconnected": "transient",
@@ -34,6 +35,7 @@ EVENTS: dict[str, Outcome] = {
     "PairStatus": "noted",  # an error after the scan ends the pairing as `cancelled`
     "QR": "noted",
     "Message": "noted",
+    "UndecryptableMessage": "noted",  # session's message.undecryptable (whatsmeow asks again)
     "Receipt": "noted",
     "HistorySync": "noted",
     "OfflineSyncPreview": "noted",

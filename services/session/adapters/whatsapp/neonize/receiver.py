@@ -131,6 +131,12 @@ class Receiver:
                 self.offline_sync = False
             case s.MessageArrived(message=message):
                 await self.events.on_message(message)
+            case s.NotDecrypted(message=lost):
+                self._log.warning(
+                    "neonize.undecryptable", message_id=lost.message_id, chat=lost.chat_jid,
+                    sender=lost.sender_jid, unavailable=lost.unavailable,
+                )  # fmt: skip
+                await self.events.on_undecryptable(lost)
             case s.ReceiptArrived():
                 await self._receipt(signal)
             case s.GroupChanged(change=change):

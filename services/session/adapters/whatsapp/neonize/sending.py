@@ -1,6 +1,12 @@
-"""One send through neonize, its errors translated to ``SendFailed``."""
+"""One send through neonize, its errors translated to ``SendFailed``.
+
+The send timeout runs from when the Go call got a thread, not from when it was queued: a send
+still waiting for a thread when the timeout passes is abandoned and never runs (not sent,
+retryable); only one that ran out of time inside Go may have left (ambiguous, final).
+"""
 
 import asyncio
+from typing import Any
 
 from neonize.aioze.client import NewAClient
 from neonize.exc import SendMessageError
@@ -9,6 +15,7 @@ from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import Message
 
 from services.session.adapters.whatsapp.neonize.jids import jid_from_str
 from services.session.adapters.whatsapp.neonize.send_errors import AMBIGUOUS, send_failed
+from services.session.adapters.whatsapp.neonize.threads import GoCallStart
 from services.session.adapters.whatsapp.port import SendFailed
 
 __all__ = ["jid_or_refusal", "send_once", "text_message"]
@@ -28,15 +35,39 @@ def jid_or_refusal(chat_jid: str) -> JID:
         raise SendFailed(str(exc), retryable=False) from exc
 
 
-async def send_once(neo: NewAClient, *, chat_jid: str, message: Message, timeout: float) -> str:
-    """Send ``message``; returns the id WhatsApp gave it."""
+async def send_once(
+    neo: NewAClient, *, chat_jid: str, message: Message, timeout: float, queue_timeout: float = 0
+) -> str:
+    """Send ``message``; returns the id WhatsApp gave it. ``queue_timeout`` (0: the same as
+    ``timeout``) bounds the wait for a thread."""
     to = jid_or_refusal(chat_jid)
+    start = GoCallStart()
+    call = start.submit_under(lambda: neo.send_message(to, message))
     try:
-        response = await asyncio.wait_for(neo.send_message(to, message), timeout)
+        await _thread_taken(start, call, queue_timeout or timeout)
+        response = await asyncio.wait_for(call, timeout)
     except SendMessageError as exc:
         raise send_failed(str(exc)) from exc
-    except TimeoutError as exc:  # the worker thread may still send it: ambiguous, so final
+    except TimeoutError as exc:  # the Go call may still send it: ambiguous, so final
         raise send_failed(AMBIGUOUS) from exc
+    except SendFailed:
+        raise
     except Exception as exc:
         raise SendFailed(str(exc) or type(exc).__name__, retryable=True) from exc
     return str(response.ID)
+
+
+async def _thread_taken(start: GoCallStart, call: "asyncio.Future[Any]", timeout: float) -> None:
+    """Returns once the Go call runs (or already ended); a send that got no thread in time is
+    abandoned and reported as not sent."""
+    began = asyncio.ensure_future(start.started.wait())
+    try:
+        await asyncio.wait({began, call}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        began.cancel()
+    if call.done() or start.started.is_set() or not start.abandon():
+        return
+    call.cancel()
+    raise SendFailed(
+        f"no thread was free for the send within {timeout:g} s: it was not sent", retryable=True
+    )

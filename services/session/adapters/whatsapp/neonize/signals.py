@@ -5,7 +5,12 @@ from msgspec import Struct
 from contracts.events.message import DeliveryStatus
 from contracts.events.session import LogoutReason, PairingFailureReason
 from services.session.adapters.whatsapp.groups import GroupChange
-from services.session.adapters.whatsapp.port import ContactInfo, DropReason, IncomingMessage
+from services.session.adapters.whatsapp.port import (
+    ContactInfo,
+    DropReason,
+    IncomingMessage,
+    Undecryptable,
+)
 
 __all__ = [
     "ConnectionUp",
@@ -16,6 +21,7 @@ __all__ = [
     "KeepAliveMissed",
     "LoggedOut",
     "MessageArrived",
+    "NotDecrypted",
     "OfflineSyncEnded",
     "OfflineSyncStarted",
     "PairResult",
@@ -72,6 +78,10 @@ class MessageArrived(Struct, frozen=True, kw_only=True):
     message: IncomingMessage
 
 
+class NotDecrypted(Struct, frozen=True, kw_only=True):
+    message: Undecryptable
+
+
 class ReceiptArrived(Struct, frozen=True, kw_only=True):
     """``whatsapp_ids`` are WhatsApp's ids; the client maps them back to ours."""
 
@@ -101,6 +111,7 @@ Signal = (
     | OfflineSyncStarted
     | OfflineSyncEnded
     | MessageArrived
+    | NotDecrypted
     | ReceiptArrived
     | ContactLearned
     | GroupChanged

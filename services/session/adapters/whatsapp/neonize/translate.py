@@ -3,13 +3,21 @@
 from datetime import datetime, timedelta
 
 from msgspec import Struct
-from neonize.proto.Neonize_pb2 import GroupInfoEvent, HistorySync, JoinedGroup, Message, Receipt
+from neonize.proto.Neonize_pb2 import (
+    GroupInfoEvent,
+    HistorySync,
+    JoinedGroup,
+    Message,
+    Receipt,
+    UndecryptableMessage,
+)
 
 from services.session.adapters.whatsapp.neonize.connection import connection_signal
 from services.session.adapters.whatsapp.neonize.groups_in import group_info_signals, joined_signal
 from services.session.adapters.whatsapp.neonize.history import history_signals
 from services.session.adapters.whatsapp.neonize.messages import message_signals, receipt_signal
 from services.session.adapters.whatsapp.neonize.signals import Signal
+from services.session.adapters.whatsapp.neonize.undecryptable import undecryptable_signal
 
 __all__ = ["Context", "translate"]
 
@@ -38,5 +46,8 @@ def translate(ev: object, ctx: Context) -> list[Signal]:
             return [joined_signal(ev, own_jid=ctx.own_jid, now=ctx.now)]
         case GroupInfoEvent():
             return group_info_signals(ev, now=ctx.now)
+        case UndecryptableMessage():
+            lost = undecryptable_signal(ev, now=ctx.now)
+            return [lost] if lost else []
     signal = connection_signal(ev, now=ctx.now)
     return [signal] if signal else []

@@ -2,8 +2,8 @@
 
 Every call goes to the shard's current worker (opening the client there first if that worker
 is new); the worker's events come back in order and are acknowledged once handled. When the
-worker dies, a client that was meant to be running reports one drop, ``worker_crashed``, and
-the service's reconnect policy decides, as for any drop.
+worker ends, a client that was meant to be running reports one drop (``worker_crashed``,
+``worker_hung`` or ``worker_recycled``), and the service's reconnect policy decides.
 """
 
 import asyncio
@@ -13,6 +13,7 @@ from services.session.adapters.whatsapp.groups import GroupEvents
 from services.session.adapters.whatsapp.port import (
     ClientEvents,
     DownloadFailed,
+    DropReason,
     OutgoingMedia,
     SendFailed,
     WhatsAppClient,
@@ -24,7 +25,7 @@ from services.session.adapters.whatsapp.worker.supervisor import Supervisor, Wor
 
 __all__ = ["WorkerClient", "WorkerRefused"]
 
-Item = tuple[WorkerProcess, p.Event] | None  # None: the worker this client ran in died
+Item = tuple[WorkerProcess, p.Event] | DropReason  # a reason: the worker it ran in ended
 
 
 class WorkerRefused(Exception):
@@ -103,7 +104,7 @@ class WorkerClient(WhatsAppClient, WorkerGroupCalls):
                          media=media.descriptor, path=media.path)  # fmt: skip
 
     async def _send(self, op: p.Op, **fields: p.CallField) -> None:
-        if self.worker is None or not self.worker.alive:
+        if self.worker is None or not self.worker.accepting:  # (recycling: not sent, retried)
             raise SendFailed("not connected", retryable=True)
         try:
             reply = await self.worker.call(self.id, op, **fields)
@@ -140,15 +141,15 @@ class WorkerClient(WhatsAppClient, WorkerGroupCalls):
     def worker_died(self, worker: WorkerProcess) -> None:
         if worker is self.worker:
             self.worker = None
-            self._inbox.put_nowait(None)
+            self._inbox.put_nowait(worker.end_reason)
 
     async def _pump_loop(self) -> None:
         while True:
             item = await self._inbox.get()
-            if item is None:
+            if isinstance(item, str):
                 if self.running and not self.closed:
                     self.running = False
-                    await self.events.on_dropped("worker_crashed")
+                    await self.events.on_dropped(item)
                 continue
             worker, event = item
             try:
@@ -182,3 +183,5 @@ class WorkerClient(WhatsAppClient, WorkerGroupCalls):
                 await ev.on_contact(e.contact)
             case "group" if e.group is not None and isinstance(ev, GroupEvents):
                 await ev.on_group_change(e.group)
+            case "undecryptable" if e.undecryptable is not None:
+                await ev.on_undecryptable(e.undecryptable)

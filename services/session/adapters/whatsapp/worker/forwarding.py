@@ -12,6 +12,7 @@ from services.session.adapters.whatsapp.port import (
     ContactInfo,
     DropReason,
     IncomingMessage,
+    Undecryptable,
 )
 
 __all__ = ["ForwardedEvents"]
@@ -58,3 +59,6 @@ class ForwardedEvents(ClientEvents, GroupEvents):
 
     async def on_group_change(self, change: GroupChange) -> None:
         await self._send("group", group=change)
+
+    async def on_undecryptable(self, message: Undecryptable) -> None:
+        await self._send("undecryptable", undecryptable=message)

@@ -7,6 +7,8 @@ once, so no later call can reach it: calls name a client id, never a session.
 import asyncio
 import itertools
 import os
+import threading
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +29,12 @@ log = get_logger("whatsapp.worker")
 
 class WorkerHost:
     def __init__(self, config: p.Configure, writer: asyncio.StreamWriter) -> None:
-        self.options = NeonizeOptions(device_name=config.device_name, worker_threads=config.threads)
+        self.options = NeonizeOptions(
+            device_name=config.device_name,
+            worker_threads=config.threads,
+            stop_wait=timedelta(seconds=config.stop_wait_s),
+            registration_grace=config.registration_grace_s,
+        )
         self.port = NeonizePort(
             data_dir=Path(config.data_dir), db_url=config.db_url, options=self.options
         )
@@ -48,9 +55,15 @@ class WorkerHost:
                 ack = self._acks.pop(done, None)
                 if ack is not None and not ack.done():
                     ack.set_result(None)
+            case p.Ping(seq=seq):
+                leaked = self.options.leaked_threads
+                p.write_frame(self._writer, p.Pong(seq=seq, leaked_threads=leaked))
             case p.Die(code=code):
                 log.warning("worker.told_to_die", code=code, pid=os.getpid())
                 os._exit(code)
+            case p.Hang():
+                log.warning("worker.told_to_hang", pid=os.getpid())
+                threading.Event().wait()  # the loop never runs again; the process lives
 
     def _spawn(self, work: Any) -> None:
         task = asyncio.create_task(work)
@@ -87,6 +100,7 @@ class WorkerHost:
             clients=len(self.clients),
             threads_in_use=self.options.threads_in_use,
             threads=self.config.threads,
+            leaked_threads=self.options.leaked_threads,
         )
 
     async def _answer(self, call: p.Call) -> None:
@@ -152,6 +166,12 @@ class WorkerHost:
 
     def _full(self) -> str:
         """Why no new connection may start here (each holds a thread), or "" when one may."""
+        leaked, most = self.options.leaked_threads, self.config.leaked_threads_max
+        if leaked >= most:
+            return (
+                f"this neonize worker has {leaked} stuck threads (at most {most}); it is being "
+                "replaced, so no new connection starts in it"
+            )
         in_use, size = self.options.threads_in_use, self.config.threads
         if in_use + 1 + self.config.reserve_threads <= size:
             return ""

@@ -14,6 +14,7 @@ from runtime.settings import Settings
 from services.session.adapters.whatsapp.port import ClientEvents, WhatsAppClient, WhatsAppPort
 from services.session.adapters.whatsapp.worker import protocol as p
 from services.session.adapters.whatsapp.worker.client import WorkerClient
+from services.session.adapters.whatsapp.worker.heartbeat import Heartbeat
 from services.session.adapters.whatsapp.worker.process import WorkerProcess
 from services.session.adapters.whatsapp.worker.supervisor import Supervisor
 
@@ -33,12 +34,13 @@ class WorkerPort(WhatsAppPort):
         restart_base_s: float = 1.0,
         restart_cap_s: float = 60.0,
         call_wait_s: float = 30.0,
+        beat: Heartbeat | None = None,
     ) -> None:
         if sessions_per_worker < 1:
             raise ValueError("a neonize worker holds at least one session")
         self.config, self.sessions_per_worker = config, sessions_per_worker
         self._restart = (restart_base_s, restart_cap_s)
-        self._wait_s = call_wait_s
+        self._wait_s, self._beat = call_wait_s, beat or Heartbeat()
         self.shards: list[Supervisor] = []
         self.clients: dict[int, WorkerClient] = {}
         self._ids = itertools.count(1)
@@ -50,12 +52,17 @@ class WorkerPort(WhatsAppPort):
             db_url=settings.neonize_db_url,
             device_name=settings.neonize_device_name,
             threads=settings.neonize_worker_threads,
+            leaked_threads_max=settings.neonize_leaked_threads_max,
+        )
+        beat = Heartbeat(
+            every_s=settings.neonize_heartbeat_s, misses=settings.neonize_heartbeat_misses
         )
         return cls(
             config,
             sessions_per_worker=settings.neonize_sessions_per_worker,
             restart_base_s=settings.neonize_restart_base_s,
             restart_cap_s=settings.neonize_restart_cap_s,
+            beat=beat,
         )
 
     def new_client(self, *, tenant: str, session: str, events: ClientEvents) -> WhatsAppClient:
@@ -90,6 +97,7 @@ class WorkerPort(WhatsAppPort):
             crashed=self._crashed,
             restart_base_s=base_s,
             restart_cap_s=cap_s,
+            beat=self._beat,
         )
         self.shards.append(shard)
         return shard
@@ -103,7 +111,7 @@ class WorkerPort(WhatsAppPort):
 
     def _crashed(self, worker: WorkerProcess) -> None:
         hit = [client for client in self.clients.values() if client.worker is worker]
-        log.warning("worker.crashed", pid=worker.pid, sessions=len(hit))
+        log.warning("worker.crashed", pid=worker.pid, sessions=len(hit), reason=worker.end_reason)
         for client in hit:
             client.worker_died(worker)
 

@@ -15,7 +15,12 @@ from contracts.events.message import DeliveryStatus
 from contracts.events.session import LogoutReason, PairingFailureReason
 from contracts.media import MediaDescriptor
 from services.session.adapters.whatsapp.groups import GroupChange
-from services.session.adapters.whatsapp.port import ContactInfo, DropReason, IncomingMessage
+from services.session.adapters.whatsapp.port import (
+    ContactInfo,
+    DropReason,
+    IncomingMessage,
+    Undecryptable,
+)
 
 __all__ = [
     "Call",
@@ -25,8 +30,11 @@ __all__ = [
     "Event",
     "EventDone",
     "FromWorker",
+    "Hang",
     "Op",
     "Open",
+    "Ping",
+    "Pong",
     "Reply",
     "Stats",
     "ToWorker",
@@ -50,6 +58,9 @@ class Configure(Struct, frozen=True, kw_only=True, tag="configure"):
     device_name: str = "WA Platform"
     threads: int = 64
     reserve_threads: int = 8  # kept free for calls: no new client starts into them
+    leaked_threads_max: int = 8  # stuck Go calls; past this no new connection starts here
+    stop_wait_s: float = 5.0  # for a stopped client's Go call to return, else it is stuck
+    registration_grace_s: float = 2.0  # a new client's Go call, with no sign yet: registered
 
 
 class Open(Struct, frozen=True, kw_only=True, tag="open"):
@@ -81,13 +92,29 @@ class Die(Struct, frozen=True, kw_only=True, tag="die"):
     code: int = 70
 
 
-ToWorker = Configure | Open | Call | EventDone | Die
+class Hang(Struct, frozen=True, kw_only=True, tag="hang"):
+    """Blocks the worker's event loop for good, the process alive: how tests hang one."""
+
+
+class Ping(Struct, frozen=True, kw_only=True, tag="ping"):
+    """The service's heartbeat; answered at once with a Pong of the same ``seq``."""
+
+    seq: int
+
+
+ToWorker = Configure | Open | Call | EventDone | Die | Hang | Ping
 
 
 class Stats(Struct, frozen=True, kw_only=True):
     clients: int
     threads_in_use: int
     threads: int
+    leaked_threads: int = 0  # Go calls of stopped clients that never returned
+
+
+class Pong(Struct, frozen=True, kw_only=True, tag="pong"):
+    seq: int
+    leaked_threads: int = 0
 
 
 class Reply(Struct, frozen=True, kw_only=True, tag="reply"):
@@ -116,6 +143,7 @@ class Event(Struct, frozen=True, kw_only=True, tag="event"):
         "receipt",
         "contact",
         "group",
+        "undecryptable",
     ]
     code: str = ""
     expires_at: datetime | None = None
@@ -131,9 +159,10 @@ class Event(Struct, frozen=True, kw_only=True, tag="event"):
     status: DeliveryStatus | None = None
     contact: ContactInfo | None = None
     group: GroupChange | None = None
+    undecryptable: Undecryptable | None = None
 
 
-FromWorker = Reply | Event
+FromWorker = Reply | Event | Pong
 
 _encoder = msgspec.msgpack.Encoder()
 to_worker = msgspec.msgpack.Decoder(ToWorker)
