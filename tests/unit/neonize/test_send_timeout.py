@@ -51,7 +51,7 @@ async def test_a_send_that_got_no_thread_in_time_was_not_sent(pool: CountedThrea
     go = GoDial()
     go.release.set()
     with pytest.raises(SendFailed) as failed:
-        await send_once(go, chat_jid=TO, text="hi", timeout=0.2)  # type: ignore[arg-type]
+        await send_once(go, chat_jid=TO, message=Message(conversation="hi"), timeout=0.2)  # type: ignore[arg-type]
     assert failed.value.retryable and "not sent" in str(failed.value)
     held.set()
     await busy
@@ -68,7 +68,9 @@ async def test_a_send_that_timed_out_inside_the_call_may_have_left(
 ) -> None:
     go = GoDial()  # never released within the timeout
     with pytest.raises(SendFailed) as failed:
-        await send_once(go, chat_jid=TO, text="hi", timeout=0.2, queue_timeout=60)  # type: ignore[arg-type]
+        await send_once(
+            go, chat_jid=TO, message=Message(conversation="hi"), timeout=0.2, queue_timeout=60
+        )  # type: ignore[arg-type]
     assert not failed.value.retryable and "may have been delivered" in str(failed.value)
     go.release.set()
 
@@ -79,7 +81,9 @@ async def test_a_send_that_waited_for_a_thread_gets_its_whole_timeout(
     held = threading.Event()
     busy = asyncio.get_running_loop().run_in_executor(pool, held.wait)
     go = GoDial()
-    send = asyncio.ensure_future(send_once(go, chat_jid=TO, text="hi", timeout=30))  # type: ignore[arg-type]
+    send = asyncio.ensure_future(
+        send_once(go, chat_jid=TO, message=Message(conversation="hi"), timeout=30)
+    )  # type: ignore[arg-type]
     held.set()  # the thread frees up; the send starts, then completes
     await busy
     go.release.set()
