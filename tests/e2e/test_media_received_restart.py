@@ -12,10 +12,10 @@ from nats.aio.client import Client
 from cli.stack import LocalStack
 from contracts.simulator import SimFailDownloads, SimIncomingMedia
 from contracts.subjects import EVENTS_STREAM, event_filter
-from tests.e2e.test_media import connected_session, drive, new_tenant
 from tests.e2e.test_media_received import fetch, phone_sends, settled
 from tests.support.http import Api
 from tests.support.media_files import sample
+from tests.support.sessions import connected_session, drive, new_tenant
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
