@@ -2,7 +2,7 @@
 a process, the simulator for WhatsApp, the JetStream object store ``wa_media``):
 
     .venv/bin/python -m bench.media                 # the issue's sizes (~40 s on 2 cores)
-    .venv/bin/python -m bench.media --send-mb 5 --rounds 5 --incoming 200 --clients 20
+    .venv/bin/python -m bench.media --send-mb 5 --rounds 9 --incoming 200 --clients 20
 
 Rows, measured in this run:
 
@@ -18,8 +18,8 @@ Rows, measured in this run:
 (c) media upload: M clients uploading K MB each at once; the gateway's resident memory
     before, at its peak (``VmHWM``) and after. Target: growth ≤ 64 MiB.
 
-Pacing is off (``WA_SEND_MIN_SPACING_S=0``, no jitter): the figure is the data path, not the
-deliberate wait between sends. Never run in CI.
+Pacing is off (no spacing or jitter, no per-minute budget: ``bench/media_parts.py``): the
+figure is the data path, not the deliberate wait between sends. Never run in CI.
 """
 
 import argparse
@@ -137,8 +137,12 @@ class SendRound(msgspec.Struct, frozen=True):
         return self.size / MB / (self.upload_s + self.send_s)
 
     @property
+    def best(self) -> float:
+        return max(self.raw.values())
+
+    @property
     def ratio(self) -> float:
-        return self.rate / max(self.raw.values())
+        return self.rate / self.best
 
 
 async def send_rounds(
@@ -243,21 +247,23 @@ async def media_rows(data_dir: Path, args: argparse.Namespace) -> list[Row]:
 
 
 def send_rows(args: argparse.Namespace, rounds: list[SendRound]) -> list[Row]:
+    """The verdict is the median of the rounds' own ratios: on a shared machine one slow
+    moment of either side swings a ratio of medians or of bests."""
     median = statistics.median
-    ratios = [r.ratio for r in rounds]
     raw = {label: median(r.raw[label] for r in rounds) for label in RAW}
-    best = max(raw, key=raw.__getitem__)
     upload_s, send_s = median(r.upload_s for r in rounds), median(r.send_s for r in rounds)
     out: list[Row] = [
         (f"media send: {args.send_mb} MB image, upload -> simulator, median of {len(rounds)}",
          f"{median(r.rate for r in rounds):.1f} MB/s (upload {upload_s * 1000:.0f} ms, "
          f"then sent in {send_s * 1000:.0f} ms)",
-         f"fastest raw put + get ({best}) {raw[best]:.1f} MB/s", f"{median(ratios):.2f}"),
-        ("  media send: each round's ratio to its fastest raw put + get", "",
-         " ".join(f"{ratio:.2f}" for ratio in ratios), ""),
+         f"fastest raw put + get in each round, median {median(r.best for r in rounds):.1f} MB/s",
+         f"{median(r.ratio for r in rounds):.2f}"),
+        ("  media send, each round: ours / fastest raw MB/s", "",
+         "  ".join(f"{r.rate:.0f}/{r.best:.0f}" for r in rounds),
+         " ".join(f"{r.ratio:.2f}" for r in rounds)),
     ]  # fmt: skip
-    send = median(r.rate for r in rounds)
-    out += [(f"  raw, for context: {label}", "", f"{rate:.1f} MB/s", f"{send / rate:.2f}")
+    out += [(f"  raw, for context: {label}", "", f"median {rate:.1f} MB/s",
+             f"{median(r.rate / r.raw[label] for r in rounds):.2f}")
             for label, rate in raw.items()]  # fmt: skip
     return out
 
@@ -289,7 +295,7 @@ def other_rows(
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--send-mb", type=int, default=5, help="MB, the image of media send")
-    parser.add_argument("--rounds", type=int, default=5, help="of media send, each with references")
+    parser.add_argument("--rounds", type=int, default=9, help="of media send, each with references")
     parser.add_argument("--incoming", type=int, default=200, help="1 MB images, media receive")
     parser.add_argument("--clients", type=int, default=20, help="at once, media upload")
     parser.add_argument("--upload-mb", type=int, default=50, help="MB per client, media upload")

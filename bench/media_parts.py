@@ -13,8 +13,11 @@ ENV = {
     "PATH": "/usr/bin:/bin",
     "WA_LOG_LEVEL": "warning",
     "WA_GATEWAY_RATE_PER_S": "0",
-    "WA_SEND_MIN_SPACING_S": "0",  # the data path, not the deliberate wait between sends
+    # pacing off: the figure is the data path, not the deliberate wait between sends
+    "WA_SEND_MIN_SPACING_S": "0",
     "WA_SEND_JITTER_S": "0",
+    "WA_SEND_PER_MINUTE": "60000",
+    "WA_SEND_BURST": "1000",
 }
 
 
