@@ -41,7 +41,8 @@ def channel_id(kind: str) -> str:
 def asyncapi_document(version: str) -> dict[str, Any]:
     """The whole document; ``version`` is the version of the contracts package."""
     classes = list(get_args(Event))
-    _, schemas = msgspec.json.schema_components([Envelope, *classes], ref_template=_SCHEMAS)
+    _, openapi = msgspec.json.schema_components([Envelope, *classes], ref_template=_SCHEMAS)
+    schemas: dict[str, Any] = _asyncapi_schema(openapi)
     channels: dict[str, Any] = {}
     operations: dict[str, Any] = {}
     messages: dict[str, Any] = {}
@@ -87,6 +88,23 @@ def asyncapi_document(version: str) -> dict[str, Any]:
             "parameters": copy.deepcopy(_PARAMETERS),
         },
     }
+
+
+def _asyncapi_schema(node: Any) -> Any:
+    """msgspec writes OpenAPI's ``discriminator`` object (``propertyName`` and ``mapping``); an
+    AsyncAPI schema's ``discriminator`` is the property's name alone, a string."""
+    if isinstance(node, list):
+        return [_asyncapi_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    return {
+        key: value["propertyName"] if _is_discriminator(key, value) else _asyncapi_schema(value)
+        for key, value in node.items()
+    }
+
+
+def _is_discriminator(key: str, value: Any) -> bool:
+    return key == "discriminator" and isinstance(value, dict) and "propertyName" in value
 
 
 def _envelope_schema(base: dict[str, Any], cls: type, kind: str) -> dict[str, Any]:

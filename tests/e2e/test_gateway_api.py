@@ -12,16 +12,22 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-import msgspec
 import pytest
 import pytest_asyncio
 from nats.aio.client import Client
 
 from cli.stack import LocalStack
-from contracts.simulator import SimDrop, SimIncoming, SimReceipt, SimReply, SimScan
-from contracts.subjects import sim_subject
+from contracts.simulator import SimDrop, SimIncoming, SimReceipt, SimScan
 from tests.integration.gateway.sse_client import SseReader
 from tests.support.http import Api
+from tests.support.sessions import (
+    PHONE,
+    connected_session,
+    drive,
+    new_session,
+    new_tenant,
+    status_is,
+)
 from tests.support.stacks import running_stack
 from tests.support.waiting import eventually
 
@@ -51,7 +57,6 @@ async def schemathesis(url: str, token: str, *options: str) -> tuple[int, str]:
     return process.returncode or 0, output.decode(errors="replace")
 
 
-PHONE = "+201234567890"
 PEER = "+201000000001"
 
 
@@ -76,38 +81,6 @@ async def sim(stack: LocalStack) -> AsyncIterator[Client]:
     nc = await stack.connect_operator()
     yield nc
     await nc.close()
-
-
-async def new_tenant(admin: Api, name: str = "acme") -> Api:
-    status, body = await admin.call("POST", "/v1/tenants", json={"name": name})
-    assert status == 201, body
-    return admin.as_key(body["api_key"])
-
-
-async def drive(sim: Client, verb: str, request: msgspec.Struct) -> SimReply:
-    msg = await sim.request(sim_subject(verb), msgspec.json.encode(request), timeout=10)
-    reply = msgspec.json.decode(msg.data, type=SimReply)
-    assert reply.ok, reply.error
-    return reply
-
-
-async def new_session(api: Api, name: str = "Sales") -> str:
-    status, body = await api.call("POST", "/v1/sessions", json={"name": name})
-    assert status == 201, body
-    return str(body["id"])
-
-
-async def connected_session(api: Api, sim: Client, name: str = "Sales") -> str:
-    session = await new_session(api, name)
-    status, body = await api.call("POST", f"/v1/sessions/{session}/pair", json={"method": "qr"})
-    assert status == 202 and body["status"] == "pairing", body
-    await drive(sim, "scan", SimScan(session=session, phone=PHONE))
-    await eventually(lambda: status_is(api, session, "connected"))
-    return session
-
-
-async def status_is(api: Api, session: str, wanted: str) -> bool:
-    return bool((await api.call("GET", f"/v1/sessions/{session}"))[1]["status"] == wanted)
 
 
 def code(body: Any) -> str:

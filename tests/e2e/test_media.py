@@ -15,15 +15,15 @@ from aiohttp import web
 from nats.aio.client import Client
 
 from cli.stack import LocalStack
-from contracts.simulator import SimReply, SimScan, SimSentMessage, SimSentReply
+from contracts.simulator import SimSentMessage, SimSentReply
 from contracts.subjects import sim_subject
 from tests.support.http import Api
 from tests.support.media_files import sample
+from tests.support.sessions import connected_session, new_tenant
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-PHONE = "+201234567890"
 PEER = "+201000000001"
 IMAGE_LIMIT = 256 * 1024
 
@@ -52,33 +52,6 @@ async def sim(stack: LocalStack) -> AsyncIterator[Client]:
     nc = await stack.connect_operator()
     yield nc
     await nc.close()
-
-
-async def new_tenant(admin: Api, name: str = "acme") -> Api:
-    status, body = await admin.call("POST", "/v1/tenants", json={"name": name})
-    assert status == 201, body
-    return admin.as_key(body["api_key"])
-
-
-async def drive(sim: Client, verb: str, request: msgspec.Struct) -> SimReply:
-    msg = await sim.request(sim_subject(verb), msgspec.json.encode(request), timeout=10)
-    reply = msgspec.json.decode(msg.data, type=SimReply)
-    assert reply.ok, reply.error
-    return reply
-
-
-async def connected_session(api: Api, sim: Client) -> str:
-    status, body = await api.call("POST", "/v1/sessions", json={"name": "Media"})
-    assert status == 201, body
-    session = str(body["id"])
-    assert (await api.call("POST", f"/v1/sessions/{session}/pair", json={"method": "qr"}))[0] == 202
-    await drive(sim, "scan", SimScan(session=session, phone=PHONE))
-
-    async def connected() -> bool:
-        return bool((await api.call("GET", f"/v1/sessions/{session}"))[1]["status"] == "connected")
-
-    await eventually(connected)
-    return session
 
 
 async def upload(api: Api, data: bytes, mime: str, filename: str = "") -> tuple[int, Any]:

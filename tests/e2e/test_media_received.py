@@ -15,9 +15,9 @@ from nats.aio.client import Client
 
 from cli.stack import LocalStack
 from contracts.simulator import SimFailDownloads, SimIncoming, SimIncomingMedia
-from tests.e2e.test_media import connected_session, drive, new_tenant
 from tests.support.http import Api
 from tests.support.media_files import sample
+from tests.support.sessions import connected_session, drive, new_tenant
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

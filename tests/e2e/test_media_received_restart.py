@@ -16,10 +16,11 @@ from cli.stack import LocalStack
 from contracts.simulator import SimFailDownloads, SimIncomingMedia, SimReceipt
 from contracts.subjects import EVENTS_STREAM, event_filter
 from services.session.adapters.whatsapp.simulator.server import SimServer
-from tests.e2e.test_media import PEER, connected_session, drive, new_tenant, sent_by_sim, upload
+from tests.e2e.test_media import PEER, sent_by_sim, upload
 from tests.e2e.test_media_received import fetch, phone_sends, settled
 from tests.support.http import Api
 from tests.support.media_files import sample
+from tests.support.sessions import connected_session, drive, new_tenant
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

@@ -31,10 +31,9 @@ class ObjectStoreMediaFiles(MediaFiles):
         stored = await self.store.info(name)
         if stored is None:
             return None
-        data = bytearray()
-        async for chunk in self.store.read(stored):
-            data += chunk
-        return bytes(data)
+        # one allocation and one copy of the whole: growing a bytearray and then copying it
+        # into bytes cost 2-3 times as much (fresh pages of a multi-MB buffer, twice)
+        return b"".join([chunk async for chunk in self.store.read(stored)])
 
     async def kept(self, tenant: str, session: str, message_id: str) -> KeptFile | None:
         stored = await self.store.info(received_object(tenant, session, message_id))

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 import schemathesis
 from aiohttp import web
+from openapi_spec_validator import validate
 
 from runtime.settings import load_settings
 from services.gateway.app import create_app
@@ -75,6 +76,11 @@ def test_the_document_is_a_valid_openapi_31_schema(spec: dict[str, Any]) -> None
     assert spec["openapi"] == "3.1.0"
     loaded = schemathesis.openapi.from_dict(spec)
     assert len(list(loaded.get_all_operations())) == sum(len(ops) for ops in spec["paths"].values())
+
+
+def test_the_served_openapi_json_passes_openapi_spec_validator(app: web.Application) -> None:
+    """The bytes ``GET /openapi.json`` answers with (routes/docs.py serves ``app[OPENAPI]``)."""
+    validate(json.loads(app[OPENAPI]))
 
 
 def test_operation_ids_are_unique(spec: dict[str, Any]) -> None:
