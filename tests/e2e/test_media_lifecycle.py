@@ -19,7 +19,6 @@ from runtime.media.links import LinkSigner
 from runtime.media.listing import list_objects
 from runtime.media.store import MediaStore
 from services.webhooks.domain.signing import verify
-from tests.e2e.test_media import new_tenant
 from tests.integration.gateway.sse_client import SseReader
 from tests.integration.webhooks.receiver import Receiver
 from tests.support.http import Api
@@ -37,6 +36,7 @@ from tests.support.media_life import (
     upload,
     usage_of,
 )  # fmt: skip
+from tests.support.sessions import new_tenant
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
