@@ -89,8 +89,9 @@ async def _schema_ready(
 
 async def run(settings: Settings, stop: asyncio.Event) -> None:
     url = settings.db_url("store")
-    bus = await open_bus(settings, "store")
-    lease = projector_lease(bus.js, new_id(), settings.lease_ttl_s, settings.stream_replicas)
+    instance = settings.instance_id or new_id()  # the lease's value: who projects
+    bus = await open_bus(settings, f"store-{instance}", user="store")
+    lease = projector_lease(bus.js, instance, settings.lease_ttl_s, settings.stream_replicas)
     await lease.open()
     reader = open_engine(url, read_only=True)
     await _schema_ready(url, lease, reader, stop)
