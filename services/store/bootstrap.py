@@ -95,6 +95,11 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
     await lease.open()
     reader = open_engine(url, read_only=True)
     await _schema_ready(url, lease, reader, stop)
+    if stop.is_set():  # stopped before the schema was there: nothing to serve
+        await lease.release()
+        await bus.close()
+        await reader.dispose()
+        return
     watch = PositionWatch()
 
     async def recorded() -> int:
