@@ -119,10 +119,17 @@ class LocalStack:
             return
         self.procs[name] = subprocess.Popen(
             [sys.executable, "-m", module_of(name)],
-            env=self.env,
+            env=self._env_of(name),
             stdin=subprocess.DEVNULL,
             umask=PRIVATE_UMASK,
         )
+
+    def _env_of(self, name: str) -> dict[str, str]:
+        """A store replica is named by its process name: restarted, it takes its projector
+        lease back at once (a new name would wait for the old lease to expire)."""
+        if module_of(name) == "services.store":
+            return {**self.env, "WA_INSTANCE_ID": name}
+        return self.env
 
     def kill(self, name: str) -> None:
         """SIGKILL: the process gets no chance to clean up."""

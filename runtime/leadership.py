@@ -34,7 +34,9 @@ class Leadership(Protocol):
 
 
 class KvLeadership:
-    """The lease of this instance on ``key``; ``acquire``/``renew`` say whether it holds it."""
+    """The lease of this instance on ``key``; ``acquire``/``renew`` say whether it holds it.
+    ``instance`` must differ between live replicas: a restart under the same one takes its
+    lease back at once instead of after the TTL."""
 
     def __init__(
         self,
@@ -74,8 +76,19 @@ class KvLeadership:
         try:
             self._revision = await self.kv.create(self.key, self._me)
         except KeyWrongLastSequenceError:
-            return False  # another instance leads (until its entry expires)
+            return await self._reclaim()  # another instance leads (until its entry expires)
         except (NatsError, TimeoutError):
+            return False
+        return True
+
+    async def _reclaim(self) -> bool:
+        """Our own lease from before a restart (the same instance id) is still ours."""
+        try:
+            entry = await self.kv.get(self.key)
+            if entry.value != self._me or entry.revision is None:
+                return False
+            self._revision = await self.kv.update(self.key, self._me, last=entry.revision)
+        except (KeyWrongLastSequenceError, NatsError, TimeoutError):
             return False
         return True
 

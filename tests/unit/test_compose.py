@@ -136,7 +136,7 @@ def test_scale_out_replicas_have_distinct_identities() -> None:
     for module in MODULES:
         replicas = compose.running(module)
         assert len(replicas) >= 2, module
-        if module in ("services.session", "services.reminder"):
+        if module in ("services.session", "services.reminder", "services.store"):
             ids = [r.env.get("WA_INSTANCE_ID") for r in replicas]
             assert all(ids) and len(set(ids)) == len(ids), (module, ids)
     sessions = compose.running("services.session")
