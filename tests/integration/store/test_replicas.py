@@ -29,7 +29,7 @@ from tests.integration.store.conftest import DbFactory
 from tests.integration.store.replicas import StoreReplicas
 from tests.support.waiting import eventually
 
-LEASE_TTL_S = 2.0
+LEASE_TTL_S = 3.0
 EVENTS = {"sqlite": 6000, "postgresql": 3000}
 CHUNKS, KILL_AFTER = 10, 4  # the log arrives in chunks; the projector dies in the 5th
 READERS = 4  # concurrent reading loops
@@ -105,8 +105,9 @@ async def test_the_projector_dies_under_load_and_a_reader_takes_over(
             if n == KILL_AFTER:  # while it projects this chunk
                 spread = await asyncio.to_thread(replicas.answered)
                 replicas.replicas[first].kill()
-                # Asked while the dead projector's lease still stands: nobody projects, yet
-                # the others answer (a read without min_sequence does not wait).
+                await eventually(lambda: _gone(replicas, first), timeout=10)
+                # Asked while the dead projector's lease still stands (3/4 of the TTL at least):
+                # nobody projects, yet the others answer (no min_sequence: no wait).
                 assert isinstance(await load.ask(ListSessions(tenant="t1")), SessionList)
                 assert await replicas.projector() == first
             await reads.read_your_write(bus, n)
@@ -157,6 +158,11 @@ async def _read_your_writes_on_every_replica(
         return all(now.get(label, 0) > before.get(label, 0) for label in replicas.replicas)
 
     await eventually(each_answered, timeout=60, interval=0)
+
+
+async def _gone(replicas: StoreReplicas, label: str) -> bool:
+    """The server has dropped the killed replica's connection: no query goes to it."""
+    return label not in await asyncio.to_thread(replicas.answered)
 
 
 async def _answering(replicas: StoreReplicas, count: int) -> bool:
