@@ -1,11 +1,13 @@
 """The projector's position, announced on core NATS after each commit: a hint that wakes the
 other replicas' waiting queries (lost announcements only delay them: see following.py)."""
 
+import contextlib
 from collections.abc import Callable
 
 from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
+from nats.errors import Error as NatsError
 
 from contracts.subjects import STORE_POSITION_SUBJECT
 
@@ -19,7 +21,8 @@ class Announcer:
         self._nc = nc
 
     async def __call__(self, position: int) -> None:
-        await self._nc.publish(STORE_POSITION_SUBJECT, b"%d" % position)
+        with contextlib.suppress(NatsError):  # a hint: the batch is committed either way
+            await self._nc.publish(STORE_POSITION_SUBJECT, b"%d" % position)
 
 
 async def hear_announcements(nc: Client, heard: Callable[[int], None]) -> Subscription:
