@@ -26,6 +26,21 @@ from runtime.settings import from_env
 SERVICES = ("session", "store", "reminder", "webhooks", "gateway")
 
 
+def with_store_replicas(services: tuple[str, ...], readers: int) -> tuple[str, ...]:
+    """``store`` and then ``store-2`` … ``store-<readers>``: the store's query replicas (each
+    answers queries; the projector lease picks the one that projects)."""
+    if "store" not in services:
+        return services
+    at = services.index("store") + 1
+    extra = tuple(f"store-{n}" for n in range(2, max(readers, 1) + 1))
+    return services[:at] + extra + services[at:]
+
+
+def module_of(name: str) -> str:
+    """The module a process of the stack runs: ``store-2`` runs ``services.store``."""
+    return f"services.{name.partition('-')[0]}"
+
+
 class LocalStack:
     def __init__(
         self,
@@ -37,9 +52,10 @@ class LocalStack:
         gateway_port: int = 0,
         services: tuple[str, ...] = SERVICES,
         supervise: bool = False,
+        store_readers: int = 1,
     ) -> None:
         self.data_dir = Path(data_dir).resolve()
-        self.services = services
+        self.services = with_store_replicas(services, store_readers)
         # Embedded: a locked server, its service users' credentials made on first start
         self.credentials: dict[str, Credentials] = {}
         self.nats: LockedNats | None = None
@@ -102,11 +118,18 @@ class LocalStack:
         if name in self.procs and self.procs[name].poll() is None:
             return
         self.procs[name] = subprocess.Popen(
-            [sys.executable, "-m", f"services.{name}"],
-            env=self.env,
+            [sys.executable, "-m", module_of(name)],
+            env=self._env_of(name),
             stdin=subprocess.DEVNULL,
             umask=PRIVATE_UMASK,
         )
+
+    def _env_of(self, name: str) -> dict[str, str]:
+        """A store replica is named by its process name: restarted, it takes its projector
+        lease back at once (a new name would wait for the old lease to expire)."""
+        if module_of(name) == "services.store":
+            return {**self.env, "WA_INSTANCE_ID": name}
+        return self.env
 
     def kill(self, name: str) -> None:
         """SIGKILL: the process gets no chance to clean up."""

@@ -44,6 +44,7 @@ async def _up() -> int:
         nats_port=settings.nats_port,
         gateway_port=settings.gateway_port,
         supervise=True,
+        store_readers=settings.store_readers,
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

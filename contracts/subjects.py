@@ -8,6 +8,7 @@ __all__ = [
     "EVENTS_STREAM",
     "EVENT_SUBJECTS",
     "QUERY_PREFIX",
+    "STORE_POSITION_SUBJECT",
     "event_filter",
     "event_subject",
     "instance_command_subject",
@@ -24,6 +25,9 @@ __all__ = [
 EVENTS_STREAM = "WA_EVENTS"
 EVENT_SUBJECTS = "wa.evt.>"
 QUERY_PREFIX = "wa.qry"
+# The projecting store replica announces each committed position here (a hint: readers
+# read the position itself from the database).
+STORE_POSITION_SUBJECT = "wa.store.position"
 
 
 def event_subject(tenant: str, session: str, event_type: str) -> str:

@@ -21,6 +21,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     dedupe_window_s: float = 600.0
     request_timeout_s: float = 5.0
     store_db_url: str = ""  # empty: sqlite+aiosqlite:///<data_dir>/store.db
+    store_readers: int = 1  # store processes `wa up` runs: all answer queries, one projects
     reminder_db_url: str = ""  # empty: sqlite+aiosqlite:///<data_dir>/reminder.db
     gateway_host: str = "127.0.0.1"
     gateway_port: int = 8080

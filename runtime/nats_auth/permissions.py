@@ -5,7 +5,7 @@ import msgspec
 
 from contracts.bus import BUS_USERS_BUCKET
 from contracts.media import MEDIA_BUCKET, USAGE_BUCKET
-from contracts.subjects import EVENTS_STREAM, tenant_filter
+from contracts.subjects import EVENTS_STREAM, STORE_POSITION_SUBJECT, tenant_filter
 
 __all__ = [
     "AGENT",
@@ -69,6 +69,19 @@ def _kv_owner(bucket: str) -> list[str]:
     return [*_stream_owner(stream), f"$KV.{bucket}.>", f"$JS.API.STREAM.PURGE.{stream}"]
 
 
+def _kv_lease(bucket: str) -> list[str]:
+    """A lease in a bucket: create it, read, create/update/delete keys; no watch, no purge."""
+    stream = f"KV_{bucket}"
+    return [
+        f"$JS.API.STREAM.CREATE.{stream}",
+        f"$JS.API.STREAM.INFO.{stream}",
+        f"$JS.API.STREAM.MSG.GET.{stream}",
+        f"$JS.API.DIRECT.GET.{stream}",
+        f"$JS.API.DIRECT.GET.{stream}.>",
+        f"$KV.{bucket}.>",
+    ]
+
+
 def _object_store_owner(bucket: str) -> list[str]:
     stream = f"OBJ_{bucket}"
     return [*_stream_owner(stream), f"$O.{bucket}.>", f"$JS.API.STREAM.PURGE.{stream}"]
@@ -98,7 +111,11 @@ _SERVICES: dict[str, tuple[list[str], list[str]]] = {
         ],
         ["wa.cmd.session.>", "wa.cmd.instance.>", "wa.sim.>", "wa.ping.session"],
     ),
-    "store": ([], ["wa.qry.store", "wa.ping.store"]),
+    "store": (
+        # the projector's lease; its position announced to the other replicas
+        [*_kv_lease("wa_store_projector"), STORE_POSITION_SUBJECT],
+        ["wa.qry.store", "wa.ping.store", STORE_POSITION_SUBJECT],
+    ),
     "reminder": (
         [
             *_EVENTS_OWNER,

@@ -1,22 +1,33 @@
-"""Wires the store: database (migrated), projection consumer, query entry point."""
+"""Wires a store replica: every replica answers queries (one NATS queue group) from a
+read-only engine; the one holding the projector lease also migrates and projects. The
+others follow the projector's position as recorded in the database, so read-your-writes
+holds on every replica."""
 
 import asyncio
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Awaitable, Callable, Sequence
 
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from contracts.ids import new_id
 from contracts.subjects import event_filter
-from runtime.bus import open_bus
+from runtime.bus import Bus, open_bus
 from runtime.consumer import Delivered, run_consumer
+from runtime.leadership import Leadership, Work, lead_when_elected
 from runtime.logging import get_logger
 from runtime.rpc import serve_ping
 from runtime.settings import Settings
+from services.store.adapters.announcements import Announcer, hear_announcements
 from services.store.adapters.database import open_engine
-from services.store.adapters.migrate import upgrade
-from services.store.adapters.projection import SqlProjection
+from services.store.adapters.migrate import at_head, upgrade
+from services.store.adapters.projection import SqlProjection, read_position
+from services.store.adapters.projector_lease import projector_lease
 from services.store.entrypoints.nats_queries import serve_queries
+from services.store.service_layer.following import POLL_S, PositionFollower
 from services.store.service_layer.position import PositionWatch
 from services.store.service_layer.queries import QueryHandlers
 
-__all__ = ["DURABLE", "WatchedProjection", "run"]
+__all__ = ["BATCH_SIZE", "DURABLE", "WatchedProjection", "run"]
 
 DURABLE = "store"
 BATCH_SIZE = 1000
@@ -24,11 +35,18 @@ log = get_logger("store")
 
 
 class WatchedProjection:
-    """The SQL projection, announcing each committed position to waiting queries."""
+    """The SQL projection, announcing each committed position to waiting queries (this
+    replica's, and through ``announce`` the other replicas')."""
 
-    def __init__(self, projection: SqlProjection, watch: PositionWatch) -> None:
+    def __init__(
+        self,
+        projection: SqlProjection,
+        watch: PositionWatch,
+        announce: Callable[[int], Awaitable[None]] | None = None,
+    ) -> None:
         self._projection = projection
         self._watch = watch
+        self._announce = announce
         self.in_flight = projection.in_flight  # applies end in order: the watch only advances
 
     async def position(self) -> int:
@@ -42,26 +60,90 @@ class WatchedProjection:
     async def apply(self, batch: Sequence[Delivered]) -> None:
         await self._projection.apply(batch)
         await self._watch.advance(batch[-1].sequence)
+        if self._announce is not None:
+            await self._announce(batch[-1].sequence)
+
+
+async def _migrate(url: str) -> None:
+    engine = open_engine(url)
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+
+
+async def _schema_ready(
+    url: str, lease: Leadership, reader: AsyncEngine, stop: asyncio.Event
+) -> None:
+    """Migrate if this replica holds the lease (one migrates at a time), else wait until the
+    lease holder has: a replica answers queries only on the newest schema."""
+    while not stop.is_set():
+        if await lease.acquire():
+            await _migrate(url)
+            return
+        if await at_head(reader):
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=POLL_S * 4)
 
 
 async def run(settings: Settings, stop: asyncio.Event) -> None:
-    engine = open_engine(settings.db_url("store"))
-    await upgrade(engine)
-    bus = await open_bus(settings, "store")
+    url = settings.db_url("store")
+    instance = settings.instance_id or new_id()  # the lease's value: who projects
+    bus = await open_bus(settings, f"store-{instance}", user="store")
+    lease = projector_lease(bus.js, instance, settings.lease_ttl_s, settings.stream_replicas)
+    await lease.open()
+    reader = open_engine(url, read_only=True)
+    await _schema_ready(url, lease, reader, stop)
+    if stop.is_set():  # stopped before the schema was there: nothing to serve
+        await lease.release()
+        await bus.close()
+        await reader.dispose()
+        return
     watch = PositionWatch()
-    sql = SqlProjection(engine)
-    projection = WatchedProjection(sql, watch)
-    log.info("store.position", position=await projection.position())
-    await serve_queries(bus.nc, QueryHandlers(engine, watch))
+
+    async def recorded() -> int:
+        async with reader.connect() as conn:
+            return await read_position(conn)
+
+    follower = PositionFollower(watch, recorded)
+    await watch.advance(await recorded())
+    log.info("store.position", position=watch.position)
+    following = asyncio.create_task(follower.run())
+    await hear_announcements(bus.nc, follower.announced)
+    await serve_queries(bus.nc, QueryHandlers(reader, watch))
     await serve_ping(bus.nc, "store")
-    await run_consumer(
-        bus.js,
-        projection,
-        durable=DURABLE,
-        filters=[event_filter()],
-        stop=stop,
-        batch_size=BATCH_SIZE,
-    )
-    await bus.close()
-    await sql.close()
-    await engine.dispose()
+    try:
+        await lead_when_elected(
+            lease, _projecting(settings, bus, watch), stop, ttl_s=settings.lease_ttl_s, name="store"
+        )
+    finally:
+        following.cancel()
+        await bus.close()
+        await reader.dispose()
+
+
+def _projecting(settings: Settings, bus: Bus, watch: PositionWatch) -> Work:
+    async def project(term: asyncio.Event) -> None:
+        """One term as the projector: migrate (a no-op unless a newer version leads), then
+        consume until the term ends. Events the last projector applied are skipped."""
+        url = settings.db_url("store")
+        await _migrate(url)
+        engine = open_engine(url)
+        sql = SqlProjection(engine)
+        projection = WatchedProjection(sql, watch, Announcer(bus.nc))
+        try:
+            log.info("store.projecting", position=await projection.position())
+            await run_consumer(
+                bus.js,
+                projection,
+                durable=DURABLE,
+                filters=[event_filter()],
+                stop=term,
+                batch_size=BATCH_SIZE,
+            )
+        finally:
+            await sql.close()
+            await engine.dispose()
+
+    return project

@@ -17,6 +17,7 @@ from contracts.ids import new_id
 from contracts.subjects import event_filter
 from runtime.bus import open_bus
 from runtime.consumer import run_consumer
+from runtime.leadership import lead_when_elected
 from runtime.logging import get_logger
 from runtime.media.links import link_signer
 from runtime.rpc import serve_ping
@@ -30,7 +31,6 @@ from services.webhooks.adapters.tables import metadata
 from services.webhooks.domain.retry import RetryPolicy
 from services.webhooks.entrypoints.nats_requests import serve_requests
 from services.webhooks.service_layer.dispatcher import Dispatcher
-from services.webhooks.service_layer.leading import lead_when_elected
 from services.webhooks.service_layer.media_links import MediaLinks
 from services.webhooks.service_layer.registry import WebhookRegistry
 from services.webhooks.service_layer.retention import prune_delivered
@@ -128,6 +128,8 @@ async def run(
                 await asyncio.gather(dispatching, pruning)
 
         await serve_ping(bus.nc, "webhooks")
-        await lead_when_elected(leadership, deliver, stop, ttl_s=settings.lease_ttl_s)
+        await lead_when_elected(
+            leadership, deliver, stop, ttl_s=settings.lease_ttl_s, name="webhooks"
+        )
     await bus.close()
     await engine.dispose()

@@ -64,3 +64,29 @@ def test_a_tenant_subscriber_names_one_consumer_and_its_tenant() -> None:
     ):
         assert not any(matches(p, refused) for p in allowed), refused
     assert perms.subscribe == ("_INBOX_sub-1.>",) and not perms.allow_responses
+
+
+def test_the_store_uses_its_lease_and_announcements_and_nothing_more() -> None:
+    for subject in (
+        "$KV.wa_store_projector.projector",
+        "$JS.API.STREAM.CREATE.KV_wa_store_projector",
+        "$JS.API.STREAM.INFO.KV_wa_store_projector",
+        "$JS.API.DIRECT.GET.KV_wa_store_projector.$KV.wa_store_projector.projector",
+        "wa.store.position",
+    ):
+        assert may_publish("store", subject), subject
+    for subject in (
+        "$JS.API.STREAM.PURGE.KV_wa_store_projector",
+        "$JS.API.STREAM.UPDATE.KV_wa_store_projector",
+        "$JS.API.STREAM.DELETE.KV_wa_store_projector",
+        "$JS.API.CONSUMER.CREATE.KV_wa_store_projector",  # no watching
+        "$KV.wa_session_leases.s1",
+        "$KV.wa_webhooks_leader.dispatcher",
+        "wa.evt.t1.s1.session.created",
+        "wa.qry.store",
+    ):
+        assert not may_publish("store", subject), subject
+    perms = service_permissions("store")
+    assert perms is not None and "wa.store.position" in perms.subscribe
+    writers = {u for u in SERVICE_USERS if u != OPERATOR and may_publish(u, "wa.store.position")}
+    assert writers == {"store"}
