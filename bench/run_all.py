@@ -1,12 +1,14 @@
 """The whole-stack benchmark: one command, one table, every row measured in this run.
 
     .venv/bin/python -m bench.run_all [--events 1000000] [--projection 100000] [--sessions 1000]
+        [--cli-runs 10]
 
 Rows: (1) projection of message.received into SQLite vs a raw nats-py read and vs a naive
 one-row-per-transaction projection; (2) rebuild of the store from ``--events`` mixed events;
 (3) ingest through the session service, and end-to-end latency to a gateway query at a
 steady rate; (4) the gateway against a bare aiohttp handler under ``wrk``; (5) many sessions
-in one session-service process. Run it on an otherwise idle machine; never in CI.
+in one session-service process; (6) ``wa sim`` and ``wa events inspect``, start to exit.
+Run it on an otherwise idle machine; never in CI.
 """
 
 import argparse
@@ -17,6 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.cli_start import cli_rows
 from bench.stack_live import live_rows
 from bench.stack_projection import Row, projection_rows, rebuild_row
 from bench.stack_scale import scale_rows
@@ -41,6 +44,7 @@ async def main(args: argparse.Namespace) -> None:
             Path(tmp) / "live", args.burst, args.rate, args.seconds, args.wrk_seconds
         )
         rows += await scale_rows(Path(tmp) / "scale", args.sessions)
+        rows += await cli_rows(Path(tmp) / "cli", args.cli_runs)
     took = time.perf_counter() - began
     print(f"\nwhole-stack benchmark, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
           f"{took:,.0f} s in all, load average now {os.getloadavg()[0]:.1f}\n")  # fmt: skip
@@ -57,4 +61,5 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=float, default=10.0, help="of the steady rate")
     parser.add_argument("--wrk-seconds", type=int, default=10, help="per wrk run, row 4")
     parser.add_argument("--sessions", type=int, default=1_000, help="row 5")
+    parser.add_argument("--cli-runs", type=int, default=10, help="runs of each command, row 6")
     asyncio.run(main(parser.parse_args()))

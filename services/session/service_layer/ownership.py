@@ -18,6 +18,7 @@ log = get_logger(__name__)
 FENCE_AT = 0.5  # stop a client when its lease was last renewed this fraction of a TTL ago
 # Renewals run every TTL/4 and wait at most TTL/8, so a client is stopped at most 0.875 TTL
 # after the start of its last successful renewal: before the lease can expire.
+TAKE_CONCURRENCY = 64  # lease round trips (and client starts) in flight when taking many
 
 
 class Leases(Protocol):
@@ -82,9 +83,45 @@ class Ownership:
 
     async def start(self) -> None:
         await self.caught_up()
-        for state in await self.db.load_all():
-            if state.status != "deleted" and state.session not in self.core.runtimes:
-                await self.take(state.session)
+        states = await self.db.load_all()
+        await self.take_many([state.session for state in states if state.status != "deleted"])
+
+    async def take_many(self, sessions: list[str]) -> None:
+        """``take`` for many sessions at once (start-up, orphans): the leases are acquired
+        concurrently, then each taken session is resumed from one read of the projection made
+        after the last lease was taken, so what a previous holder wrote is seen, as in ``take``."""
+        async with self._taking:
+            sessions = [session for session in sessions if session not in self.core.runtimes]
+            gate = asyncio.Semaphore(TAKE_CONCURRENCY)
+            started = asyncio.get_running_loop().time()
+            taken = await asyncio.gather(*(self._acquire(session, gate) for session in sessions))
+            held = [session for session, ok in zip(sessions, taken, strict=True) if ok]
+            if not held:
+                return
+            for session in held:
+                self._renewed_at[session] = started
+            await self.caught_up()
+            states = {state.session: state for state in await self.db.load_all()}
+            kept: list[Session] = []
+            for session in held:
+                state = states.get(session)
+                if state is None or state.status == "deleted":
+                    await self.leases.release(session)
+                else:
+                    kept.append(state)
+            await asyncio.gather(*(self._resume_gated(state, gate) for state in kept))
+
+    async def _acquire(self, session: str, gate: asyncio.Semaphore) -> bool:
+        async with gate:
+            try:
+                return await self.leases.acquire(session)
+            except Exception as exc:  # NATS slow or away: adopted as an orphan later
+                log.warning("lease.acquire_failed", session=session, error=repr(exc))
+                return False
+
+    async def _resume_gated(self, state: Session, gate: asyncio.Semaphore) -> None:
+        async with gate:
+            await self._resume(state)
 
     async def forget(self, session: str) -> None:
         self._renewed_at.pop(session, None)
@@ -140,7 +177,9 @@ class Ownership:
         self.leases.forget(session)  # a revision we could not renew proves nothing any more
 
     async def _adopt_orphans(self) -> None:
-        for state in await self.db.load_all():
-            orphan = state.status in LIVE and state.session not in self.core.runtimes
-            if orphan and await self.leases.owner(state.session) is None:
-                await self.take(state.session)
+        states = await self.db.load_all()
+        live = [
+            s.session for s in states if s.status in LIVE and s.session not in self.core.runtimes
+        ]
+        owners = await asyncio.gather(*(self.leases.owner(session) for session in live))
+        await self.take_many([s for s, owner in zip(live, owners, strict=True) if owner is None])
