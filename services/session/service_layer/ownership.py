@@ -11,6 +11,7 @@ from services.session.adapters.state_db import SessionStateDb
 from services.session.domain.session import LIVE, Session
 from services.session.service_layer.lifecycle import Lifecycle
 from services.session.service_layer.runtime import SessionRuntime
+from services.session.service_layer.take_locks import TakeLocks
 
 __all__ = ["Leases", "Ownership"]
 
@@ -50,13 +51,13 @@ class Ownership:
         self.db = db
         self.caught_up = caught_up
         self.ttl_s = ttl_s
-        self._taking = asyncio.Lock()
+        self._taking = TakeLocks()
         self._renewed_at: dict[str, float] = {}
         self._adopting: asyncio.Task[None] | None = None
 
     async def take(self, session: str, *, new: bool = False) -> SessionRuntime | None:
         """Hold ``session`` here if its lease is free or ours; None if another instance has it."""
-        async with self._taking:
+        async with self._taking.holding([session]):
             rt = self.core.runtimes.get(session)
             if rt is not None:
                 return rt
@@ -90,7 +91,7 @@ class Ownership:
         """``take`` for many sessions at once (start-up, orphans): the leases are acquired
         concurrently, then each taken session is resumed from one read of the projection made
         after the last lease was taken, so what a previous holder wrote is seen, as in ``take``."""
-        async with self._taking:
+        async with self._taking.holding(sessions):
             sessions = [session for session in sessions if session not in self.core.runtimes]
             gate = asyncio.Semaphore(TAKE_CONCURRENCY)
             started = asyncio.get_running_loop().time()

@@ -1,6 +1,7 @@
-"""Start-up takes every session's lease concurrently (a restart with 1,000 sessions must not
-pay one round trip after another), and still resumes only what it holds, from what was
-written before it took the lease: a session logged out meanwhile is never connected."""
+"""Taking sessions: start-up takes every session's lease concurrently (a restart with 1,000
+sessions must not pay one round trip after another), and still resumes only what it holds,
+from what was written before it took the lease: a session logged out meanwhile is never
+connected. Takes of different sessions overlap; two takes of one session never do."""
 
 import asyncio
 import random
@@ -58,25 +59,39 @@ async def write(db: SessionStateDb, seq: int, session: str, events: list[Event])
     return seq + len(events)
 
 
-async def test_start_takes_the_leases_at_once_and_resumes_only_what_it_may(
-    tmp_path: Path,
-) -> None:
-    port = SimulatorPort(tmp_path)
-
+def simulated_core(port: SimulatorPort) -> SessionCore:
     async def no_live(*_: object) -> None:
         return None
 
-    core = SessionCore(
+    return SessionCore(
         Deps(publisher=MemoryLog(), port=port, reconnect=ReconnectPolicy(),
              send_retry=SendRetryPolicy(), pacing=SendPacing(), rand=random.random,
              now=lambda: datetime.now(UTC), publish_live=no_live)
     )  # fmt: skip
+
+
+async def paired_sessions(tmp_path: Path, port: SimulatorPort) -> tuple[SessionStateDb, int]:
+    """Every session of SESSIONS connected before, and DELETED deleted since."""
     db = await open_state_db(f"sqlite+aiosqlite:///{tmp_path / 'session.db'}")
     seq = 0
     for n, session in enumerate(SESSIONS):
         port.server.pair(session, f"+2012345678{n:02d}")
         seq = await write(db, seq, session, connected_history(n))
-    seq = await write(db, seq, DELETED, [SessionDeleted()])
+    return db, await write(db, seq, DELETED, [SessionDeleted()])
+
+
+async def stop_all(core: SessionCore) -> None:
+    for rt in core.runtimes.values():
+        async with rt.lock:
+            await Lifecycle(core).stop_client(rt)
+
+
+async def test_start_takes_the_leases_at_once_and_resumes_only_what_it_may(
+    tmp_path: Path,
+) -> None:
+    port = SimulatorPort(tmp_path)
+    core = simulated_core(port)
+    db, seq = await paired_sessions(tmp_path, port)
     leases = CountingLeases()
 
     async def caught_up() -> None:
@@ -99,6 +114,24 @@ async def test_start_takes_the_leases_at_once_and_resumes_only_what_it_may(
     assert set(core.runtimes) == set(SESSIONS) - OTHERS - {DELETED}
     assert set(port.clients) == resumable  # never a client for the logged-out one
     assert core.runtimes[LOGGED_OUT_MEANWHILE].state.status == "logged_out"
-    for rt in core.runtimes.values():
-        async with rt.lock:
-            await Lifecycle(core).stop_client(rt)
+    await stop_all(core)
+
+
+async def test_takes_of_two_sessions_overlap_and_two_of_one_session_do_not(
+    tmp_path: Path,
+) -> None:
+    port = SimulatorPort(tmp_path)
+    core = simulated_core(port)
+    db, _ = await paired_sessions(tmp_path, port)
+    leases = CountingLeases()
+
+    async def caught_up() -> None:
+        return None
+
+    ownership = Ownership(Lifecycle(core), leases, db, caught_up, ttl_s=15.0)
+    await asyncio.gather(ownership.take("s00"), ownership.take("s00"))
+    assert leases.peak == 1 and port.clients_created == {"s00": 1}
+    await asyncio.gather(ownership.take("s01"), ownership.take("s02"))
+    assert leases.peak == 2  # each create of 1,000 waited for the one before
+    await db.close()
+    await stop_all(core)
