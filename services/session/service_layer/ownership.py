@@ -74,13 +74,23 @@ class Ownership:
             return await self._resume(state)
 
     async def _resume(self, state: Session) -> SessionRuntime:
+        rt = self._adopt(state)
+        async with rt.lock:
+            await self._start(rt)
+        return rt
+
+    def _adopt(self, state: Session) -> SessionRuntime:
         rt = self.core.adopt(state)
         self.lifecycle.ensure_outbox(rt)
-        if state.status in LIVE:
-            log.info("session.resuming", tenant=rt.tenant, session=rt.session, status=state.status)
-            async with rt.lock:
-                await self.lifecycle.start_client(rt)
         return rt
+
+    async def _start(self, rt: SessionRuntime) -> None:
+        """Start the client of a live session still held here (under its lock)."""
+        if rt.state.status in LIVE and self.core.runtimes.get(rt.session) is rt:
+            log.info(
+                "session.resuming", tenant=rt.tenant, session=rt.session, status=rt.state.status
+            )
+            await self.lifecycle.start_client(rt)
 
     async def start(self) -> None:
         await self.caught_up()
@@ -110,7 +120,9 @@ class Ownership:
                     await self.leases.release(session)
                 else:
                     kept.append(state)
-            await asyncio.gather(*(self._resume_gated(state, gate) for state in kept))
+            # Held from here on (renewed, fenced), while the clients start 64 at a time.
+            runtimes = [self._adopt(state) for state in kept]
+            await asyncio.gather(*(self._start_gated(rt, gate) for rt in runtimes))
 
     async def _acquire(self, session: str, gate: asyncio.Semaphore) -> bool:
         async with gate:
@@ -120,9 +132,9 @@ class Ownership:
                 log.warning("lease.acquire_failed", session=session, error=repr(exc))
                 return False
 
-    async def _resume_gated(self, state: Session, gate: asyncio.Semaphore) -> None:
-        async with gate:
-            await self._resume(state)
+    async def _start_gated(self, rt: SessionRuntime, gate: asyncio.Semaphore) -> None:
+        async with gate, rt.lock:
+            await self._start(rt)  # unless fenced meanwhile
 
     async def forget(self, session: str) -> None:
         self._renewed_at.pop(session, None)

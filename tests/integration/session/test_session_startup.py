@@ -13,11 +13,13 @@ from contracts.events import Event, SessionConnected, SessionCreated, SessionPai
 from contracts.events.session import SendPacing, SessionDeleted, SessionLoggedOut
 from runtime.consumer import Delivered
 from services.session.adapters.state_db import SessionStateDb, open_state_db
+from services.session.adapters.whatsapp.port import ClientEvents, WhatsAppClient
 from services.session.adapters.whatsapp.simulator import SimulatorPort
+from services.session.adapters.whatsapp.simulator.client import SimClient
 from services.session.domain.policies import ReconnectPolicy, SendRetryPolicy
 from services.session.service_layer.core import Deps, SessionCore
 from services.session.service_layer.lifecycle import Lifecycle
-from services.session.service_layer.ownership import Ownership
+from services.session.service_layer.ownership import TAKE_CONCURRENCY, Ownership
 from tests.integration.session.test_session_fencing import MemoryLog, UnreachableLeases
 from tests.support.waiting import eventually
 
@@ -27,12 +29,36 @@ LOGGED_OUT_MEANWHILE = "s05"  # its last holder logged it out, then let the leas
 DELETED = "s06"
 
 
+class SlowClient(SimClient):
+    """A client whose connect waits until the test lets it through."""
+
+    gate: asyncio.Event
+
+    async def connect(self) -> None:
+        await self.gate.wait()
+        await super().connect()
+
+
+class SlowPort(SimulatorPort):
+    def __init__(self, data_dir: Path) -> None:
+        super().__init__(data_dir)
+        self.gate = asyncio.Event()
+
+    def new_client(self, *, tenant: str, session: str, events: ClientEvents) -> WhatsAppClient:
+        client = SlowClient(session=session, events=events, server=self.server,
+                            qr_ttl_s=self.qr_ttl_s, pairing_faults=self.pairing_faults)  # fmt: skip
+        client.gate = self.gate
+        self.clients[session] = client
+        return client
+
+
 class CountingLeases(UnreachableLeases):
     """Leases that count how many acquisitions are in flight at once (renewals not used)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.in_flight = self.peak = self.acquired = 0
+        self.renewed: set[str] = set()
 
     async def acquire(self, session: str) -> bool:
         self.in_flight += 1
@@ -41,6 +67,10 @@ class CountingLeases(UnreachableLeases):
         self.in_flight -= 1
         self.acquired += 1
         return session not in OTHERS
+
+    async def renew(self, session: str) -> bool:
+        self.renewed.add(session)
+        return True
 
 
 def connected_history(n: int) -> list[Event]:
@@ -70,11 +100,13 @@ def simulated_core(port: SimulatorPort) -> SessionCore:
     )  # fmt: skip
 
 
-async def paired_sessions(tmp_path: Path, port: SimulatorPort) -> tuple[SessionStateDb, int]:
-    """Every session of SESSIONS connected before, and DELETED deleted since."""
+async def paired_sessions(
+    tmp_path: Path, port: SimulatorPort, sessions: list[str] = SESSIONS
+) -> tuple[SessionStateDb, int]:
+    """Every session of ``sessions`` connected before, and DELETED deleted since."""
     db = await open_state_db(f"sqlite+aiosqlite:///{tmp_path / 'session.db'}")
     seq = 0
-    for n, session in enumerate(SESSIONS):
+    for n, session in enumerate(sessions):
         port.server.pair(session, f"+2012345678{n:02d}")
         seq = await write(db, seq, session, connected_history(n))
     return db, await write(db, seq, DELETED, [SessionDeleted()])
@@ -133,5 +165,42 @@ async def test_takes_of_two_sessions_overlap_and_two_of_one_session_do_not(
     assert leases.peak == 1 and port.clients_created == {"s00": 1}
     await asyncio.gather(ownership.take("s01"), ownership.take("s02"))
     assert leases.peak == 2  # each create of 1,000 waited for the one before
+    await db.close()
+    await stop_all(core)
+
+
+async def test_every_session_taken_on_start_is_renewed_while_the_clients_start(
+    tmp_path: Path,
+) -> None:
+    """Starting 1,000 clients can outlast a lease: each lease is held (renewed, fenced) from
+    the moment it is taken, not from the moment its client gets its turn to start."""
+    port = SlowPort(tmp_path)
+    core = simulated_core(port)
+    many = [f"m{n:03d}" for n in range(TAKE_CONCURRENCY + 6)]  # more than start at once
+    db, _ = await paired_sessions(tmp_path, port, many)
+    leases = CountingLeases()
+
+    async def caught_up() -> None:
+        return None
+
+    ownership = Ownership(Lifecycle(core), leases, db, caught_up, ttl_s=0.4)
+    stop = asyncio.Event()
+    renewing = asyncio.create_task(ownership.run(stop))
+    starting = asyncio.create_task(ownership.start())
+
+    async def all_renewed() -> bool:
+        return leases.renewed == set(many)
+
+    await eventually(all_renewed)
+    assert not starting.done()  # every client is still waiting to connect
+    port.gate.set()
+    await starting
+
+    async def all_online() -> bool:
+        return all(core.runtimes[s].online.is_set() for s in many)
+
+    await eventually(all_online)
+    stop.set()
+    await renewing
     await db.close()
     await stop_all(core)
