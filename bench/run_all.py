@@ -1,6 +1,7 @@
 """The whole-stack benchmark: one command, one table, every row measured in this run.
 
     .venv/bin/python -m bench.run_all [--events 1000000] [--projection 100000] [--sessions 1000]
+        [--cli-runs 10]
 
 Rows: (1) projection of message.received into SQLite vs a raw nats-py read and vs a naive
 one-row-per-transaction projection; (2) rebuild of the store from ``--events`` mixed events;
@@ -8,7 +9,8 @@ one-row-per-transaction projection; (2) rebuild of the store from ``--events`` m
 steady rate; (4) the gateway against a bare aiohttp handler under ``wrk``; (5) many sessions
 in one session-service process; (6) media (``bench/media.py``): a 5 MB image uploaded and
 sent against the raw object store, 200 incoming 1 MB images, the gateway's memory under 20
-uploads of 50 MB at once. Run it on an otherwise idle machine; never in CI.
+uploads of 50 MB at once; (7) ``wa sim`` and ``wa events inspect``, start to exit. Run it on
+an otherwise idle machine; never in CI.
 """
 
 import argparse
@@ -19,6 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.cli_start import cli_rows
 from bench.media import add_arguments as media_arguments
 from bench.media import media_rows
 from bench.stack_live import live_rows
@@ -46,6 +49,7 @@ async def main(args: argparse.Namespace) -> None:
         )
         rows += await scale_rows(Path(tmp) / "scale", args.sessions)
         rows += await media_rows(Path(tmp) / "media", args)
+        rows += await cli_rows(Path(tmp) / "cli", args.cli_runs)
     took = time.perf_counter() - began
     print(f"\nwhole-stack benchmark, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
           f"{took:,.0f} s in all, load average now {os.getloadavg()[0]:.1f}\n")  # fmt: skip
@@ -63,4 +67,5 @@ if __name__ == "__main__":
     parser.add_argument("--wrk-seconds", type=int, default=10, help="per wrk run, row 4")
     parser.add_argument("--sessions", type=int, default=1_000, help="row 5")
     media_arguments(parser)
+    parser.add_argument("--cli-runs", type=int, default=10, help="runs of each command, row 7")
     asyncio.run(main(parser.parse_args()))

@@ -22,8 +22,8 @@ from contracts.simulator import (
     SimSent,
 )
 from contracts.subjects import sim_subject
+from runtime.nats_auth.credentials import client_credentials
 from runtime.nats_auth.permissions import OPERATOR
-from runtime.nats_conn import client_credentials
 from runtime.settings import load_settings
 
 _encoder = msgspec.json.Encoder()

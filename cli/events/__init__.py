@@ -18,14 +18,13 @@ from nats.js.errors import APIError
 
 from cli.events import commands
 from cli.events.files import CommandError
-from runtime.logging import configure_logging
-from runtime.nats_auth.credentials import Credentials
+from runtime.nats_auth.credentials import Credentials, client_credentials
 from runtime.nats_auth.permissions import OPERATOR
-from runtime.nats_conn import client_credentials
 from runtime.settings import load_settings
 
 __all__ = ["register"]
 
+QUIET_VERBS = ("inspect", "stats")  # print one answer and log nothing: no logging to import
 Command = Callable[[argparse.Namespace, JetStreamContext, asyncio.Event], Awaitable[int]]
 
 
@@ -53,7 +52,10 @@ def register(sub: Any) -> None:
 def _runner(command: Command) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         settings = load_settings()
-        configure_logging("wa-events", fmt=settings.log_format, level=settings.log_level)
+        if args.verb not in QUIET_VERBS:
+            from runtime.logging import configure_logging
+
+            configure_logging("wa-events", fmt=settings.log_format, level=settings.log_level)
         url = args.nats_url or settings.nats_url
         if not url:
             print("wa events: give --nats-url or set WA_NATS_URL", file=sys.stderr)

@@ -1,4 +1,5 @@
-"""Each ``wa events`` verb: its own arguments, and how it turns them into a call."""
+"""Each ``wa events`` verb: its own arguments, and how it turns them into a call. A verb
+imports what it needs when it runs: ``wa events inspect`` must start fast."""
 
 import argparse
 import asyncio
@@ -6,15 +7,16 @@ import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 from nats.js import JetStreamContext
 
-from cli.events import lookup, streaming, transfer
-from cli.events.progress import Progress
 from cli.events.records import Selection, Start, parse_since
 from runtime.settings import load_settings
+
+if TYPE_CHECKING:
+    from cli.events.progress import Progress
 
 __all__ = ["VERBS", "add_arguments"]
 
@@ -29,7 +31,9 @@ def start_of(args: argparse.Namespace) -> Start:
     return Start(seq=args.from_seq)
 
 
-def _progress(label: str) -> Progress:
+def _progress(label: str) -> "Progress":
+    from cli.events.progress import Progress
+
     return Progress(label, out=sys.stderr, interactive=sys.stderr.isatty())
 
 
@@ -41,11 +45,15 @@ def _stopped(label: str, stop: asyncio.Event, hint: str) -> int:
 
 
 async def tail(args: argparse.Namespace, js: JetStreamContext, stop: asyncio.Event) -> int:
+    from cli.events import streaming
+
     await streaming.tail(js, sys.stdout.buffer, selection=selection_of(args), stop=stop)
     return 0
 
 
 async def replay(args: argparse.Namespace, js: JetStreamContext, stop: asyncio.Event) -> int:
+    from cli.events import streaming
+
     filtered = args.tenant or args.session or args.type
     if args.into:
         selection = selection_of(args) if filtered else None
@@ -64,6 +72,8 @@ async def replay(args: argparse.Namespace, js: JetStreamContext, stop: asyncio.E
 
 
 async def export(args: argparse.Namespace, js: JetStreamContext, stop: asyncio.Event) -> int:
+    from cli.events import transfer
+
     progress = _progress("export")
     count = await transfer.export_log(
         js, args.file, selection=selection_of(args), start=start_of(args), resume=args.resume,
@@ -74,6 +84,8 @@ async def export(args: argparse.Namespace, js: JetStreamContext, stop: asyncio.E
 
 
 async def import_(args: argparse.Namespace, js: JetStreamContext, stop: asyncio.Event) -> int:
+    from cli.events import transfer
+
     settings = load_settings()
     progress = _progress("import")
     result = await transfer.import_log(
@@ -89,11 +101,15 @@ async def import_(args: argparse.Namespace, js: JetStreamContext, stop: asyncio.
 
 
 async def inspect(args: argparse.Namespace, js: JetStreamContext, _: asyncio.Event) -> int:
+    from cli.events import lookup
+
     print(json.dumps(await lookup.inspect_event(js, args.seq), indent=2))
     return 0
 
 
 async def stats(args: argparse.Namespace, js: JetStreamContext, _: asyncio.Event) -> int:
+    from cli.events import lookup
+
     result = await lookup.log_stats(js, selection_of(args))
     if args.json:
         print(json.dumps(msgspec.to_builtins(result)))

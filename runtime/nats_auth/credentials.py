@@ -7,9 +7,11 @@ import msgspec
 
 from runtime.nats_auth.permissions import SERVICE_USERS, inbox_prefix, service_permissions
 from runtime.nats_auth.users import ServerUser, hash_password, new_password, write_private
+from runtime.settings import Settings
 
 __all__ = [
     "Credentials",
+    "client_credentials",
     "credentials_dir",
     "ensure_service_credentials",
     "read_credentials",
@@ -38,6 +40,17 @@ def credentials_dir(data_dir: str | Path) -> Path:
 
 def read_credentials(path: Path) -> Credentials:
     return _decoder.decode(path.read_bytes())
+
+
+def client_credentials(settings: Settings, user: str) -> Credentials | None:
+    """Explicit user and password, else a credentials file, else ``<data_dir>/credentials/
+    <user>.json`` (what ``wa up`` makes); None: connect anonymously (a server without auth)."""
+    if settings.nats_user:
+        return Credentials(user=settings.nats_user, password=settings.nats_password)
+    if settings.nats_credentials_file:
+        return read_credentials(Path(settings.nats_credentials_file))
+    default = credentials_dir(settings.data_dir) / f"{user}.json"
+    return read_credentials(default) if default.exists() else None
 
 
 def ensure_service_credentials(data_dir: str | Path) -> dict[str, Credentials]:

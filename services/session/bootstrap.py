@@ -163,6 +163,8 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
     core = SessionCore(make_deps(settings, bus, port, files, pending, sending))
     lifecycle = Lifecycle(core)
     ownership = Ownership(lifecycle, leases, db, caught_up, settings.lease_ttl_s)
+    # Renewing from the start: starting many clients may take longer than a lease lives.
+    renewing = asyncio.create_task(ownership.run(stop))
     await ownership.start()
     locks = await open_tenant_locks(
         bus.js,
@@ -176,7 +178,7 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
     await serve_commands(bus.nc, handlers, ownership, settings.request_timeout_s)
     await serve_ping(bus.nc, "session")
     log.info("session.ready", instance=me, sessions=len(core.runtimes))
-    await ownership.run(stop)
+    await renewing
     for rt in list(core.runtimes.values()):
         async with rt.lock:
             await lifecycle.stop_client(rt)

@@ -11,6 +11,7 @@ from services.session.adapters.state_db import SessionStateDb
 from services.session.domain.session import LIVE, Session
 from services.session.service_layer.lifecycle import Lifecycle
 from services.session.service_layer.runtime import SessionRuntime
+from services.session.service_layer.take_locks import TakeLocks
 
 __all__ = ["Leases", "Ownership"]
 
@@ -18,6 +19,7 @@ log = get_logger(__name__)
 FENCE_AT = 0.5  # stop a client when its lease was last renewed this fraction of a TTL ago
 # Renewals run every TTL/4 and wait at most TTL/8, so a client is stopped at most 0.875 TTL
 # after the start of its last successful renewal: before the lease can expire.
+TAKE_CONCURRENCY = 64  # lease round trips (and client starts) in flight when taking many
 
 
 class Leases(Protocol):
@@ -49,13 +51,13 @@ class Ownership:
         self.db = db
         self.caught_up = caught_up
         self.ttl_s = ttl_s
-        self._taking = asyncio.Lock()
+        self._taking = TakeLocks()
         self._renewed_at: dict[str, float] = {}
         self._adopting: asyncio.Task[None] | None = None
 
     async def take(self, session: str, *, new: bool = False) -> SessionRuntime | None:
         """Hold ``session`` here if its lease is free or ours; None if another instance has it."""
-        async with self._taking:
+        async with self._taking.holding([session]):
             rt = self.core.runtimes.get(session)
             if rt is not None:
                 return rt
@@ -72,19 +74,67 @@ class Ownership:
             return await self._resume(state)
 
     async def _resume(self, state: Session) -> SessionRuntime:
+        rt = self._adopt(state)
+        async with rt.lock:
+            await self._start(rt)
+        return rt
+
+    def _adopt(self, state: Session) -> SessionRuntime:
         rt = self.core.adopt(state)
         self.lifecycle.ensure_outbox(rt)
-        if state.status in LIVE:
-            log.info("session.resuming", tenant=rt.tenant, session=rt.session, status=state.status)
-            async with rt.lock:
-                await self.lifecycle.start_client(rt)
         return rt
+
+    async def _start(self, rt: SessionRuntime) -> None:
+        """Start the client of a live session still held here (under its lock)."""
+        if rt.state.status in LIVE and self.core.runtimes.get(rt.session) is rt:
+            log.info(
+                "session.resuming", tenant=rt.tenant, session=rt.session, status=rt.state.status
+            )
+            await self.lifecycle.start_client(rt)
 
     async def start(self) -> None:
         await self.caught_up()
-        for state in await self.db.load_all():
-            if state.status != "deleted" and state.session not in self.core.runtimes:
-                await self.take(state.session)
+        states = await self.db.load_all()
+        await self.take_many([state.session for state in states if state.status != "deleted"])
+
+    async def take_many(self, sessions: list[str]) -> None:
+        """``take`` for many sessions at once (start-up, orphans): the leases are acquired
+        concurrently, then each taken session is resumed from one read of the projection made
+        after the last lease was taken, so what a previous holder wrote is seen, as in ``take``."""
+        async with self._taking.holding(sessions):
+            sessions = [session for session in sessions if session not in self.core.runtimes]
+            gate = asyncio.Semaphore(TAKE_CONCURRENCY)
+            started = asyncio.get_running_loop().time()
+            taken = await asyncio.gather(*(self._acquire(session, gate) for session in sessions))
+            held = [session for session, ok in zip(sessions, taken, strict=True) if ok]
+            if not held:
+                return
+            for session in held:
+                self._renewed_at[session] = started
+            await self.caught_up()
+            states = {state.session: state for state in await self.db.load_all()}
+            kept: list[Session] = []
+            for session in held:
+                state = states.get(session)
+                if state is None or state.status == "deleted":
+                    await self.leases.release(session)
+                else:
+                    kept.append(state)
+            # Held from here on (renewed, fenced), while the clients start 64 at a time.
+            runtimes = [self._adopt(state) for state in kept]
+            await asyncio.gather(*(self._start_gated(rt, gate) for rt in runtimes))
+
+    async def _acquire(self, session: str, gate: asyncio.Semaphore) -> bool:
+        async with gate:
+            try:
+                return await self.leases.acquire(session)
+            except Exception as exc:  # NATS slow or away: adopted as an orphan later
+                log.warning("lease.acquire_failed", session=session, error=repr(exc))
+                return False
+
+    async def _start_gated(self, rt: SessionRuntime, gate: asyncio.Semaphore) -> None:
+        async with gate, rt.lock:
+            await self._start(rt)  # unless fenced meanwhile
 
     async def forget(self, session: str) -> None:
         self._renewed_at.pop(session, None)
@@ -140,7 +190,9 @@ class Ownership:
         self.leases.forget(session)  # a revision we could not renew proves nothing any more
 
     async def _adopt_orphans(self) -> None:
-        for state in await self.db.load_all():
-            orphan = state.status in LIVE and state.session not in self.core.runtimes
-            if orphan and await self.leases.owner(state.session) is None:
-                await self.take(state.session)
+        states = await self.db.load_all()
+        live = [
+            s.session for s in states if s.status in LIVE and s.session not in self.core.runtimes
+        ]
+        owners = await asyncio.gather(*(self.leases.owner(session) for session in live))
+        await self.take_many([s for s, owner in zip(live, owners, strict=True) if owner is None])
