@@ -5,6 +5,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from aiohttp import BodyPartReader, web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from services.gateway.errors import ApiError
 
@@ -40,10 +41,27 @@ async def form_file(request: web.Request, filename: str | None) -> IncomingFile:
         while (part := await reader.next()) is not None:
             if isinstance(part, BodyPartReader) and part.name == FORM_FIELD:
                 return IncomingFile(
-                    read=part.read_chunk, claimed=part.headers.get("Content-Type", ""),
+                    read=_checked(part), claimed=part.headers.get("Content-Type", ""),
                     filename=filename or checked_filename(part.filename),
                 )  # fmt: skip
             await part.release()
-    except ValueError as exc:  # no boundary, or a malformed part
-        raise ApiError(400, "malformed_request", f"the multipart body is malformed: {exc}") from exc
+    except (ValueError, HttpProcessingError) as exc:  # no boundary, or a malformed part
+        raise _malformed(exc) from exc
     raise ApiError(422, "missing_file", f"the form has no {FORM_FIELD!r} field with the file")
+
+
+def _checked(part: BodyPartReader) -> Callable[[int], Awaitable[bytes]]:
+    """``part``'s reader, a malformed body a 400 like a malformed header."""
+
+    async def read(size: int) -> bytes:
+        try:
+            return await part.read_chunk(size)
+        except (ValueError, HttpProcessingError) as exc:
+            raise _malformed(exc) from exc
+
+    return read
+
+
+def _malformed(exc: Exception) -> ApiError:
+    reason = getattr(exc, "message", "") or type(exc).__name__
+    return ApiError(400, "malformed_request", f"the multipart body is malformed: {reason}")

@@ -223,6 +223,24 @@ async def test_a_multipart_form_upload_is_stored_from_its_file_field(
     assert await objects(stack) == before
 
 
+async def test_a_malformed_multipart_part_is_a_400_and_stores_nothing(
+    admin: Api, stack: LocalStack
+) -> None:
+    """A control character in a part's header (found by the fuzzer) is the client's error."""
+    api = await new_tenant(admin)
+    before = await objects(stack)
+    boundary = "b0undary"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="\x03"\r\n\r\nnull\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="f"\r\n\r\n'
+        f"\r\n--{boundary}--\r\n"
+    ).encode()
+    headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    status, answer = await api.call("POST", "/v1/media", data=body, headers=headers)
+    assert status == 400 and code(answer) == "malformed_request", answer
+    assert await objects(stack) == before
+
+
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def files() -> AsyncIterator[tuple[str, dict[str, tuple[bytes, str]]]]:
     """A file server on loopback: path → (bytes, the Content-Type it claims)."""
