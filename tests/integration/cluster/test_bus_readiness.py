@@ -27,7 +27,7 @@ async def test_probes_of_a_leaderless_cluster_are_repeated_not_each_waited_out(
 
             async def probed_again() -> bool:
                 assert not opening.done(), opening  # it has no leader: it cannot open
-                return sum(e["event"] == "bus.jetstream_not_ready" for e in logs) >= 2
+                return [e["event"] for e in logs].count("bus.jetstream_not_ready") >= 2
 
             await eventually(probed_again, timeout=30)  # a probe waiting 60 s: never
             opening.cancel()
