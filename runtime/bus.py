@@ -37,16 +37,22 @@ async def open_bus(settings: Settings, name: str, user: str = "") -> Bus:
     creds = client_credentials(settings, user or name)
     nc = await connect(settings.nats_url, name, creds)
     js = nc.jetstream(timeout=settings.request_timeout_s)
-    await _ensure_stream_when_ready(js, settings, owner=creds is None or owns_stream(creds.user))
+    await _ensure_stream_when_ready(nc, settings, owner=creds is None or owns_stream(creds.user))
     return Bus(nc=nc, js=js, publisher=EventPublisher(js, timeout=settings.request_timeout_s))
 
 
-async def _ensure_stream_when_ready(
-    js: JetStreamContext, settings: Settings, *, owner: bool
-) -> None:
-    """A cluster that is still electing its JetStream leader answers late or "unavailable";
-    a service that does not own the stream waits for its owner to create it."""
-    delay, waited = 0.1, 0.0
+READY_PROBE_S = 1.0  # the timeout of each readiness probe (not of the wait)
+
+
+async def _ensure_stream_when_ready(nc: Client, settings: Settings, *, owner: bool) -> None:
+    """A cluster that is still electing its JetStream leader answers "unavailable", or not at
+    all: a request sent before the election gets no answer, so each probe waits at most
+    ``READY_PROBE_S``, not the full request timeout, and the next follows soon. A service that
+    does not own the stream waits for its owner to create it. Gives up after 60 s."""
+    js = nc.jetstream(timeout=min(settings.request_timeout_s, READY_PROBE_S))
+    loop = asyncio.get_running_loop()
+    give_up = loop.time() + 60
+    delay = 0.05
     while True:
         try:
             await ensure_stream(
@@ -57,9 +63,8 @@ async def _ensure_stream_when_ready(
             )
             return
         except (NatsTimeout, ServiceUnavailableError, NoRespondersError, NotFoundError) as exc:
-            if waited > 60:
+            if loop.time() > give_up:
                 raise
             log.info("bus.jetstream_not_ready", error=repr(exc), retry_in=delay)
             await asyncio.sleep(delay)
-            waited += delay
-            delay = min(delay * 2, 2.0)
+            delay = min(delay * 2, 0.5)

@@ -6,9 +6,12 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
-__all__ = ["EmbeddedNats", "free_port", "nats_server_binary"]
+__all__ = ["EmbeddedNats", "free_port", "nats_server_binary", "terminate"]
+
+RESEND_S = 0.25  # how often an unanswered SIGTERM is sent again
 
 
 def nats_server_binary() -> str:
@@ -23,6 +26,28 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def terminate(proc: subprocess.Popen[bytes], timeout: float = 10.0) -> int:
+    """SIGTERM ``proc`` until it exits, SIGKILL after ``timeout`` seconds; its exit code.
+
+    One SIGTERM is not enough for nats-server: it takes its signals one at a time from a
+    one-slot queue, so a SIGTERM that comes while it is still busy with a SIGHUP (a reload,
+    seconds under load, with another queued) is dropped, and the stop would wait out the
+    whole timeout. Sent again every ``RESEND_S`` it is taken as soon as the server is free.
+    """
+    deadline = time.monotonic() + timeout
+    while proc.poll() is None:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            proc.kill()
+            break
+        proc.terminate()
+        try:
+            proc.wait(timeout=min(RESEND_S, left))
+        except subprocess.TimeoutExpired:
+            continue
+    return proc.wait()
 
 
 class EmbeddedNats:
@@ -78,9 +103,8 @@ class EmbeddedNats:
 
     def stop(self, kill: bool = False) -> None:
         if self._proc and self._proc.poll() is None:
-            (self._proc.kill if kill else self._proc.terminate)()
-            try:
-                self._proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
+            if kill:
                 self._proc.kill()
                 self._proc.wait()
+            else:
+                terminate(self._proc)

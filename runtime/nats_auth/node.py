@@ -5,6 +5,7 @@ import asyncio
 import contextlib
 import threading
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
@@ -67,6 +68,7 @@ class LockedNats:
         self._replicas = replicas
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._following: tuple[asyncio.AbstractEventLoop, asyncio.Task[Any] | None] | None = None
 
     @property
     def url(self) -> str:
@@ -89,6 +91,11 @@ class LockedNats:
 
     async def _follow(self) -> None:
         """Follow the credentials bucket until stopped, reconnecting after any failure."""
+        self._following = (asyncio.get_running_loop(), asyncio.current_task())
+        with contextlib.suppress(asyncio.CancelledError):  # stopped while it waited
+            await self._follow_until_stopped()
+
+    async def _follow_until_stopped(self) -> None:
         while not self._stop.is_set():
             try:
                 nc = await connect(self.url, AGENT, self._credentials)
@@ -98,6 +105,8 @@ class LockedNats:
                     with contextlib.suppress(Exception):
                         await nc.close()
             except Exception as exc:  # logged, then tried again
+                if self._stop.is_set():  # it failed because it is stopping: nothing to report
+                    return
                 log.warning("bus_users.agent_failed", error=repr(exc))
                 await asyncio.sleep(0.5)
 
@@ -106,7 +115,16 @@ class LockedNats:
 
     def stop(self, kill: bool = False) -> None:
         self._stop.set()
+        self._interrupt_agent()
         if self._thread is not None:
             self._thread.join(timeout=10)
             self._thread = None
         self.server.stop(kill=kill)
+
+    def _interrupt_agent(self) -> None:
+        """Cancel whatever the agent awaits (a request to a cluster that lost its quorum waits
+        out its timeout; a connect retries): stopping does not wait for it."""
+        following, self._following = self._following, None
+        if following is not None and following[1] is not None:
+            with contextlib.suppress(RuntimeError):  # its loop has already ended
+                following[0].call_soon_threadsafe(following[1].cancel)

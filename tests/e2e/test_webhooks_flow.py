@@ -18,6 +18,7 @@ FAST_RETRIES = {
     "WA_WEBHOOK_BACKOFF_MAX_S": "0.5",
     "WA_WEBHOOK_TIMEOUT_S": "1",
     "WA_WEBHOOK_ALLOW_PRIVATE_TARGETS": "true",  # the receiver is on loopback
+    "WA_LEASE_TTL_S": "4",  # the restarted service leads once the killed one's lease expires
 }
 
 

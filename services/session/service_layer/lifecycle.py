@@ -75,7 +75,7 @@ class Lifecycle:
     async def stop_client(self, rt: SessionRuntime) -> None:
         rt.cancel_retry()
         rt.online.clear()
-        rt.qr, rt.qr_ready = None, asyncio.Event()
+        rt.qr, rt.qr_ready, rt.pairing_over = None, asyncio.Event(), asyncio.Event()
         client, rt.client = rt.client, None
         if client is not None:
             await client.disconnect()
@@ -117,6 +117,8 @@ class Lifecycle:
                 self.core.spawn(sync_groups(self.core, rt))
 
     async def dropped(self, rt: SessionRuntime, gen: int, reason: DropReason) -> None:
+        if gen == rt.generation and rt.state.status == "pairing":
+            rt.pairing_over.set()  # a drop while pairing ends it
         async with rt.lock:
             if gen != rt.generation:
                 return
@@ -141,6 +143,8 @@ class Lifecycle:
     async def pairing_failed(
         self, rt: SessionRuntime, gen: int, reason: PairingFailureReason, detail: str | None
     ) -> None:
+        if gen == rt.generation:
+            rt.pairing_over.set()
         async with rt.lock:
             if gen == rt.generation:
                 await self._end_pairing(rt, reason, detail)

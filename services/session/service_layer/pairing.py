@@ -1,7 +1,6 @@
 """Pairing: QR codes (the current one, never a second client) and phone pairing codes."""
 
 import asyncio
-import contextlib
 
 from contracts.addresses import AddressKind, InvalidAddress, parse_address
 from contracts.commands import Accepted, CommandReply, PairSession, Refused
@@ -73,7 +72,16 @@ class PairingHandlers:
             return Refused(code="not_pairing", message=f"the session is {rt.state.status}")
         if rt.client is None:
             return Refused(code="pairing_expired", message="no QR any more: ask to pair again")
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(rt.qr_ready.wait(), QR_WAIT_S)
+        await _first_qr_or_failure(rt)
         qr = rt.qr
         return accepted(rt, qr=qr.code if qr else None, qr_expires_at=qr.expires_at if qr else None)
+
+
+async def _first_qr_or_failure(rt: SessionRuntime) -> None:
+    """Wait up to ``QR_WAIT_S`` for the client's first QR, unless its pairing fails first."""
+    waits = {asyncio.ensure_future(e.wait()) for e in (rt.qr_ready, rt.pairing_over)}
+    try:
+        await asyncio.wait(waits, timeout=QR_WAIT_S, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for wait in waits:
+            wait.cancel()

@@ -30,6 +30,9 @@ class SessionRuntime:
     wake: asyncio.Event = field(default_factory=asyncio.Event)
     qr: LiveQr | None = None
     qr_ready: asyncio.Event = field(default_factory=asyncio.Event)
+    # set, before the lock is taken, when the current client's pairing fails: a pair/get_qr
+    # reply waiting (under the lock) for a first QR stops waiting for one that will not come
+    pairing_over: asyncio.Event = field(default_factory=asyncio.Event)
     last_sequence: int | None = None
     retry_task: asyncio.Task[None] | None = None
     outbox_task: asyncio.Task[None] | None = None

@@ -41,14 +41,21 @@ class Watched:
         return self.nc
 
     async def refused(self, action: Callable[[], Awaitable[object]], subject: str) -> None:
-        """``action`` is refused by the server: a permissions violation naming ``subject``."""
-        with contextlib.suppress(Exception):  # a refused request times out: the error says why
-            await action()
+        """``action`` is refused by the server: a permissions violation naming ``subject``.
+
+        A refused request gets no answer, only that error: once the error is in, the request
+        is abandoned rather than left to wait out its timeout (seconds, for each refusal)."""
+        attempt = asyncio.ensure_future(action())
         wanted = "permissions violation for"
-        await eventually(
-            lambda: _async(any(wanted in e and subject.lower() in e for e in self.errors)),
-            timeout=10,
-        )
+        try:
+            await eventually(
+                lambda: _async(any(wanted in e and subject.lower() in e for e in self.errors)),
+                timeout=10,
+            )
+        finally:
+            attempt.cancel()
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await attempt
 
 
 async def _async(value: bool) -> bool:

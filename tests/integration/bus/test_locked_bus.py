@@ -49,13 +49,13 @@ async def _with_events(servers: list[LockedNats], creds: dict[str, Credentials])
     js = operator.jetstream(timeout=10)
 
     async def created() -> bool:
-        try:
-            await ensure_stream(js, replicas=len(servers))
+        try:  # a request sent before the leader is elected gets no answer: ask again soon
+            await ensure_stream(operator.jetstream(timeout=2), replicas=len(servers))
         except Exception:  # a new cluster elects its JetStream leader first
             return False
         return True
 
-    await eventually(created, timeout=30, interval=0.5)
+    await eventually(created, timeout=30, interval=0.1)
     for tenant in ("t1", "t2"):
         await js.publish(event_subject(tenant, "s1", "message.received"), tenant.encode())
     return operator

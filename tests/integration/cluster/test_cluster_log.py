@@ -19,7 +19,9 @@ from tests.support.waiting import eventually
 
 
 async def open_replicated_bus(url: str) -> Bus:
-    return await open_bus(load_settings({}, nats_url=url, stream_replicas=3), "cluster-test")
+    # a publish the killed leader never answered is retried after 2 s, not 5 s
+    settings = load_settings({}, nats_url=url, stream_replicas=3, request_timeout_s=2)
+    return await open_bus(settings, "cluster-test")
 
 
 class Collect:
