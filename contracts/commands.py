@@ -6,11 +6,13 @@ from typing import Literal
 
 from msgspec import Struct, field
 
+from contracts.conversation import ContactCard, Location, MessageAction, MessageRef, Quote
 from contracts.events.session import SendPacing
 from contracts.media import MediaDescriptor
 
 __all__ = [
     "Accepted",
+    "ActOnMessage",
     "CommandReply",
     "CreateSession",
     "DeleteSession",
@@ -19,6 +21,7 @@ __all__ = [
     "PairSession",
     "ReconnectSession",
     "Refused",
+    "SendCard",
     "SendMedia",
     "SendText",
     "SessionCommand",
@@ -67,6 +70,7 @@ class SendText(Struct, frozen=True, kw_only=True, tag="send_text"):
     message_id: str | None = None
     reminder_id: str | None = None
     correlation_id: str | None = None
+    reply_to: Quote | None = None  # a quoted reply, looked up by the gateway
 
 
 class SendMedia(Struct, frozen=True, kw_only=True, tag="send_media"):
@@ -77,6 +81,31 @@ class SendMedia(Struct, frozen=True, kw_only=True, tag="send_media"):
     to: str
     media: MediaDescriptor
     message_id: str | None = None
+    correlation_id: str | None = None
+    reply_to: Quote | None = None
+
+
+class SendCard(Struct, frozen=True, kw_only=True, tag="send_card"):
+    """Send a location or a contact card (exactly one of them)."""
+
+    tenant: str
+    session: str
+    to: str
+    location: Location | None = None
+    contact: ContactCard | None = None
+    message_id: str | None = None
+    correlation_id: str | None = None
+    reply_to: Quote | None = None
+
+
+class ActOnMessage(Struct, frozen=True, kw_only=True, tag="act_on_message"):
+    """React to, edit or revoke ``target`` (as the gateway found it in the store)."""
+
+    tenant: str
+    session: str
+    target: MessageRef
+    action: MessageAction
+    action_id: str | None = None
     correlation_id: str | None = None
 
 
@@ -96,6 +125,8 @@ SessionCommand = (
     | DeleteSession
     | SendText
     | SendMedia
+    | SendCard
+    | ActOnMessage
     | GetQr
 )
 

@@ -3,6 +3,12 @@
 from typing import get_args
 
 from contracts.events.contact import ContactUpdated
+from contracts.events.conversation import (
+    MessageActionQueued,
+    MessageEdited,
+    MessageReacted,
+    MessageRevoked,
+)
 from contracts.events.media import MessageMediaFailed, MessageMediaStored
 from contracts.events.message import (
     MessageQueued,
@@ -42,10 +48,14 @@ __all__ = [
     "AppointmentScheduled",
     "ContactUpdated",
     "Event",
+    "MessageActionQueued",
+    "MessageEdited",
     "MessageMediaFailed",
     "MessageMediaStored",
     "MessageQueued",
+    "MessageReacted",
     "MessageReceived",
+    "MessageRevoked",
     "MessageSendFailed",
     "MessageSent",
     "MessageStatus",
@@ -83,6 +93,10 @@ Event = (
     | MessageStatus
     | MessageMediaStored
     | MessageMediaFailed
+    | MessageActionQueued
+    | MessageReacted
+    | MessageEdited
+    | MessageRevoked
     | ContactUpdated
     | ReminderScheduled
     | ReminderDeferred
@@ -103,8 +117,8 @@ EVENT_TYPES: dict[str, type[Event]] = {cls.__struct_config__.tag: cls for cls in
 CURRENT_VERSIONS: dict[str, int] = {
     **dict.fromkeys(EVENT_TYPES, 1),
     "session.disconnected": 2,  # v2: the reasons ``client_outdated``, ``worker_crashed``
-    "message.received": 2,  # + media (a descriptor); v1 had none
-    "message.queued": 2,  # + media; v1 had none
+    "message.received": 3,  # v2 + media (a descriptor); v3 + reply_to, location, contact
+    "message.queued": 3,  # v2 + media; v3 + quote, location, contact
 }
 
 

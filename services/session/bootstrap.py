@@ -2,7 +2,7 @@
 
 import asyncio
 import random
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from nats.js.errors import NotFoundError
@@ -113,6 +113,7 @@ def make_deps(
             attempts=settings.media_download_attempts,
             backoff_s=settings.media_download_backoff_s,
         ),
+        edit_window=timedelta(seconds=settings.edit_window_s),
     )
 
 

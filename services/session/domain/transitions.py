@@ -14,6 +14,7 @@ from contracts.events import (
     SessionReconnectRequested,
 )
 from contracts.events.session import DisconnectReason, LogoutReason, PairingFailureReason
+from services.session.domain.actions import queue_action
 from services.session.domain.errors import Refusal
 from services.session.domain.policies import (
     GiveUp,
@@ -31,6 +32,7 @@ __all__ = [
     "logged_out",
     "logout",
     "pairing_failed",
+    "queue_action",
     "queue_send",
     "reconnect",
     "send_failed",

@@ -3,7 +3,7 @@
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from contracts.envelope import Envelope, make_event
@@ -45,6 +45,7 @@ class Deps:
     media: MediaFiles = NO_MEDIA_FILES
     pending_media: PendingMediaStore = field(default_factory=MemoryPendingMedia)
     downloads: DownloadPolicy = field(default_factory=DownloadPolicy)
+    edit_window: timedelta = timedelta(minutes=15)  # WhatsApp's: edits after it are refused
 
 
 class SessionCore:

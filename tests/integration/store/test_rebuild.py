@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.store_events import encoded_stream, publish_fast
-from contracts.subjects import event_filter
+from contracts.codec import encode_event
+from contracts.subjects import event_filter, event_subject
 from runtime.bus import Bus
 from runtime.consumer import run_consumer
 from runtime.rpc import serve_ping
@@ -24,6 +25,7 @@ from services.store.adapters.migrate import upgrade
 from services.store.adapters.projection import SqlProjection
 from services.store.service_layer.rebuild import rebuild_into
 from tests.integration.store.conftest import DbFactory
+from tests.support.conversation_events import conversation
 from tests.support.waiting import eventually
 
 EVENTS = 3000
@@ -68,16 +70,22 @@ async def open_live(bus: Bus, url: str) -> LiveStore:
 
 
 async def test_a_rebuilt_database_equals_the_live_one(bus: Bus, new_db_url: DbFactory) -> None:
-    assert await publish_fast(bus.js, encoded_stream(EVENTS)) == EVENTS
+    """Replies, cards, reactions, edits and revokes included (the scripted conversation)."""
+    talk = [(event_subject(e.tenant, e.session, e.type), encode_event(e), e.id)
+            for e in conversation()]  # fmt: skip
+    total = EVENTS + len(talk)
+    assert await publish_fast(bus.js, encoded_stream(EVENTS) + talk) == total
     live = await open_live(bus, await new_db_url())
     rebuilt_url = await new_db_url()
     try:
-        await live.caught_up(EVENTS)
+        await live.caught_up(total)
         progress: list[tuple[int, int]] = []
         position = await rebuild_into(bus.js, rebuilt_url, lambda p, t, _: progress.append((p, t)))
-        assert position == EVENTS and progress[-1] == (EVENTS, EVENTS)
+        assert position == total and progress[-1] == (total, total)
         rebuilt = open_engine(rebuilt_url)
-        assert await table_checksums(rebuilt) == await table_checksums(live.engine)
+        expected = await table_checksums(live.engine)
+        assert await table_checksums(rebuilt) == expected
+        assert expected["message_reactions"][0] == 2 and expected["message_edits"][0] == 2
         await rebuilt.dispose()
     finally:
         await live.close()

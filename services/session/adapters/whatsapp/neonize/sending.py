@@ -1,4 +1,4 @@
-"""One text send through neonize, its errors translated to ``SendFailed``."""
+"""One message send through neonize, its errors translated to ``SendFailed``."""
 
 import asyncio
 
@@ -13,15 +13,15 @@ from services.session.adapters.whatsapp.port import SendFailed
 __all__ = ["send_once"]
 
 
-async def send_once(neo: NewAClient, *, chat_jid: str, text: str, timeout: float) -> str:
-    """Send ``text``; returns the id WhatsApp gave it. A plain ``conversation`` message: no
-    mention parsing, no link preview fetched on our behalf."""
+async def send_once(neo: NewAClient, *, chat_jid: str, message: Message, timeout: float) -> str:
+    """Send ``message``; returns the id WhatsApp gave it. No mention parsing, no link preview
+    fetched on our behalf."""
     try:
         to = jid_from_str(chat_jid)
     except ValueError as exc:
         raise SendFailed(str(exc), retryable=False) from exc
     try:
-        response = await asyncio.wait_for(neo.send_message(to, Message(conversation=text)), timeout)
+        response = await asyncio.wait_for(neo.send_message(to, message), timeout)
     except SendMessageError as exc:
         raise send_failed(str(exc)) from exc
     except TimeoutError as exc:  # the worker thread may still send it: ambiguous, so final

@@ -24,6 +24,7 @@ from contracts.simulator import (
     SimSent,
     SimSentReply,
 )
+from contracts.simulator_conversation import SimEdit, SimReact, SimRevoke
 from contracts.subjects import sim_subject
 from runtime.rpc import BackendUnavailable, request, serve
 from services.session.adapters.whatsapp.port import IncomingMessage
@@ -34,7 +35,9 @@ from services.session.adapters.whatsapp.simulator.media_in import (
     media_bytes,
     sim_descriptor,
 )
+from services.session.adapters.whatsapp.simulator.phone_actions import PhoneAction, action_message
 from services.session.adapters.whatsapp.simulator.port import SimulatorPort
+from services.session.adapters.whatsapp.vcard import card_with_vcard
 
 __all__ = ["serve_simulator"]
 
@@ -62,6 +65,9 @@ def incoming_message(req: SimIncoming) -> IncomingMessage:
         text=req.text,
         sent_at=now - timedelta(hours=1) if req.old else now,
         is_offline=req.old,
+        reply_to=req.reply_to,
+        location=req.location,
+        contact=card_with_vcard(req.contact) if req.contact else None,
     )
 
 
@@ -95,12 +101,24 @@ class SimControl:
                 message, media=media, media_kind=media.kind, text=req.text or None,
                 media_ref=message.message_id.encode(),
             )  # fmt: skip
-        self.port.server.push_incoming(req.session, message)
-        client = self._client(req.session)
+        return await self._deliver(req.session, message)
+
+    async def _deliver(self, session: str, message: IncomingMessage) -> SimReply:
+        """Delivered now if the client is online, else when it next comes online."""
+        self.port.server.push_incoming(session, message)
+        client = self._client(session)
         delivered = client is not None and await client.deliver(message)
         return SimReply(
             ok=True, message_id=message.message_id, error=None if delivered else "queued"
         )
+
+    async def act(self, req: PhoneAction) -> SimReply:
+        """The phone's side reacts to, edits or revokes a message."""
+        try:
+            message = action_message(req)
+        except InvalidAddress as exc:
+            return SimReply(ok=False, error=f"invalid_address: {exc.reason}")
+        return await self._deliver(req.session, message)
 
     async def receipt(self, req: SimReceipt) -> SimReply:
         client = self._client(req.session)
@@ -114,26 +132,21 @@ class SimControl:
         await client.drop(req.reason)
         return SimReply(ok=True)
 
-    async def fail_sends(self, req: SimFailSends) -> SimReply:
-        client = self._client(req.session)
+    def _fail_next(self, session: str, what: str, count: int) -> SimReply:
+        client = self._client(session)
         if client is None:
             return NO_CLIENT
-        client.fail_next_sends = req.count
+        setattr(client, f"fail_next_{what}", count)
         return SimReply(ok=True)
+
+    async def fail_sends(self, req: SimFailSends) -> SimReply:
+        return self._fail_next(req.session, "sends", req.count)
 
     async def fail_downloads(self, req: SimFailDownloads) -> SimReply:
-        client = self._client(req.session)
-        if client is None:
-            return NO_CLIENT
-        client.fail_next_downloads = req.count
-        return SimReply(ok=True)
+        return self._fail_next(req.session, "downloads", req.count)
 
     async def fail_connects(self, req: SimFailConnects) -> SimReply:
-        client = self._client(req.session)
-        if client is None:
-            return NO_CLIENT
-        client.fail_next_connects = req.count
-        return SimReply(ok=True)
+        return self._fail_next(req.session, "connects", req.count)
 
     async def fail_pairing(self, req: SimFailPairing) -> SimReply:
         client = self._client(req.session)
@@ -180,6 +193,9 @@ async def serve_simulator(
         "fail-downloads": (SimFailDownloads, control.fail_downloads),
         "fail-pairing": (SimFailPairing, control.fail_pairing),
         "sent": (SimSent, control.sent),
+        "react": (SimReact, control.act),
+        "edit": (SimEdit, control.act),
+        "revoke": (SimRevoke, control.act),
     }
 
     def route(
@@ -203,10 +219,11 @@ async def serve_simulator(
 
     subs: list[Subscription] = []
     for verb, (kind, method) in routes.items():
-        subs.append(
-            await serve(nc, sim_subject(verb), route(verb, kind, method, False), queue="sim")
-        )
-        if instance:
-            direct = route(verb, kind, method, True)
-            subs.append(await serve(nc, sim_subject(f"{verb}.{instance}"), direct, queue=instance))
+        served = [
+            (verb, "sim", False),
+            *([(f"{verb}.{instance}", instance, True)] * bool(instance)),
+        ]
+        for subject, queue, direct in served:
+            handler = route(verb, kind, method, direct)
+            subs.append(await serve(nc, sim_subject(subject), handler, queue=queue))
     return subs

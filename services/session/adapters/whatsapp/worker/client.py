@@ -9,6 +9,7 @@ the service's reconnect policy decides, as for any drop.
 import asyncio
 import contextlib
 
+from contracts.conversation import ContactCard, Location, MessageAction, MessageRef, Quote
 from services.session.adapters.whatsapp.port import (
     ClientEvents,
     DownloadFailed,
@@ -48,7 +49,7 @@ class WorkerClient(WhatsAppClient):
         self._inbox: asyncio.Queue[Item] = asyncio.Queue()
         self._pump = asyncio.get_running_loop().create_task(self._pump_loop())
 
-    async def _call(self, op: p.Op, **fields: str) -> p.Reply:
+    async def _call(self, op: p.Op, **fields: object) -> p.Reply:
         if self.closed:
             raise WorkerRefused("this client was disconnected: it is never called again")
         worker = await self.shard.running(self._wait_s)
@@ -81,7 +82,9 @@ class WorkerClient(WhatsAppClient):
             raise SendFailed(reply.error, retryable=reply.retryable)
         return reply.value
 
-    async def send_media(self, *, chat_jid: str, media: OutgoingMedia, message_id: str) -> None:
+    async def send_media(
+        self, *, chat_jid: str, media: OutgoingMedia, message_id: str, quote: Quote | None = None
+    ) -> None:
         # The worker's neonize client sends no files yet (its adapter refuses them too): refused
         # here, before anything crosses to the worker.
         raise SendFailed("sending files is not implemented on the neonize adapter yet",
@@ -98,13 +101,31 @@ class WorkerClient(WhatsAppClient):
             raise DownloadFailed(reply.error)
         return reply.data
 
-    async def send_text(self, *, chat_jid: str, text: str, message_id: str) -> None:
+    async def send_text(
+        self, *, chat_jid: str, text: str, message_id: str, quote: Quote | None = None
+    ) -> None:
+        await self._send("send_text", chat_jid=chat_jid, text=text, message_id=message_id,
+                         quote=quote)  # fmt: skip
+
+    async def send_card(
+        self, *, chat_jid: str, card: Location | ContactCard, message_id: str,
+        quote: Quote | None = None,
+    ) -> None:  # fmt: skip
+        location = card if isinstance(card, Location) else None
+        contact = card if isinstance(card, ContactCard) else None
+        await self._send("send_card", chat_jid=chat_jid, message_id=message_id, quote=quote,
+                         location=location, contact=contact)  # fmt: skip
+
+    async def send_action(
+        self, *, target: MessageRef, action: MessageAction, message_id: str
+    ) -> None:
+        await self._send("send_action", target=target, action=action, message_id=message_id)
+
+    async def _send(self, op: p.Op, **fields: object) -> None:
         if self.worker is None or not self.worker.alive:
             raise SendFailed("not connected", retryable=True)
         try:
-            reply = await self.worker.call(
-                self.id, "send_text", chat_jid=chat_jid, text=text, message_id=message_id
-            )
+            reply = await self.worker.call(self.id, op, **fields)
         except WorkerGone as exc:
             raise SendFailed(
                 f"{exc} during the send: it may have been delivered (not retried)", retryable=False

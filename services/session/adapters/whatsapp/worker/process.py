@@ -56,7 +56,7 @@ class WorkerProcess:
             raise WorkerGone(f"worker {self.pid} has ended")
         p.write_frame(stdin, message)
 
-    async def call(self, client: int, op: p.Op, **fields: str | bytes) -> p.Reply:
+    async def call(self, client: int, op: p.Op, **fields: object) -> p.Reply:
         future: asyncio.Future[p.Reply] = asyncio.get_running_loop().create_future()
         call_id = next(self._ids)
         self._waiting[call_id] = future

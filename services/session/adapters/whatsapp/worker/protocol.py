@@ -11,6 +11,7 @@ from typing import Literal
 import msgspec
 from msgspec import Struct
 
+from contracts.conversation import ContactCard, Location, MessageAction, MessageRef, Quote
 from contracts.events.message import DeliveryStatus
 from contracts.events.session import LogoutReason, PairingFailureReason
 from services.session.adapters.whatsapp.port import ContactInfo, DropReason, IncomingMessage
@@ -33,7 +34,7 @@ __all__ = [
 
 Op = Literal[
     "connect", "pair_phone", "send_text", "download_media", "logout", "disconnect", "forget",
-    "stats",
+    "stats", "send_card", "send_action",
 ]  # fmt: skip
 Failure = Literal["send_failed", "pairing_failed", "capacity", "unknown_client", "error"]
 
@@ -61,6 +62,11 @@ class Call(Struct, frozen=True, kw_only=True, tag="call"):
     text: str = ""
     message_id: str = ""
     data: bytes = b""  # download_media: the handle
+    quote: Quote | None = None  # send_text, send_card: a reply
+    location: Location | None = None  # send_card: one of these two
+    contact: ContactCard | None = None
+    target: MessageRef | None = None  # send_action
+    action: MessageAction | None = None
 
 
 class EventDone(Struct, frozen=True, kw_only=True, tag="event_done"):
