@@ -65,6 +65,7 @@ class SimIncoming(Struct, frozen=True, kw_only=True):
     reply_to: str | None = None  # the id of a message this one quotes
     location: Location | None = None  # a shared location (text may be "")
     contact: ContactCard | None = None  # a shared contact card (text may be "")
+    from_me: bool = False  # sent from our own phone, to ``sender``'s chat
 
 
 class SimReceipt(Struct, frozen=True, kw_only=True):

@@ -37,6 +37,12 @@ STATUS_OF_CODE: Mapping[str, int] = {
     "unavailable": 503,
     "not_caught_up": 503,
     "not_implemented": 501,
+    "invalid_emoji": 422,
+    "invalid_reply_to": 422,
+    "not_own_message": 403,
+    "not_sent": 409,
+    "edit_window_passed": 409,
+    "message_revoked": 409,
 }
 
 

@@ -18,6 +18,7 @@ REF = "#/components/schemas/{name}"
 REASONS = {
     400: "Malformed JSON, or a malformed Idempotency-Key",
     401: "Missing or unknown key",
+    403: "Not allowed on this resource (someone else's message)",
     404: "Unknown, or another tenant's",
     409: "Conflicts with the resource's state (or the Idempotency-Key's request still runs)",
     410: "Gone: the file expired or could not be kept",
