@@ -16,6 +16,7 @@ from contracts.conversation import ContactCard, Edit, Location, React, Revoke
 from contracts.simulator import SimDrop, SimIncoming, SimReply, SimScan, SimSent, SimSentReply
 from contracts.simulator_conversation import SimEdit, SimReact, SimRevoke
 from contracts.subjects import sim_subject
+from tests.integration.gateway.sse_client import SseReader
 from tests.support.http import Api
 from tests.support.waiting import eventually
 
@@ -211,6 +212,17 @@ async def test_reactions_edits_and_revokes_both_ways(chat: Chat, admin: Api) -> 
     await drive(chat.sim, "revoke", SimRevoke(session=chat.session, sender=PEER,
                                               message_id=theirs))  # fmt: skip
     await chat.view(theirs, lambda m: m["revoked_at"] and m["text"] is None)
+    kinds = "message.reacted,message.edited,message.revoked"
+    url = f"{chat.api.base}/v1/events?session_id={chat.session}&types={kinds}"
+    headers = {"Authorization": f"Bearer {chat.api.key}", "Last-Event-ID": "0"}
+    async with chat.api.http.get(url, headers=headers) as resp:
+        reader = SseReader(resp)
+        streamed = [await reader.next_event() for _ in range(7)]
+    assert [(e.event, e.data["payload"]["from_me"]) for e in streamed] == [
+        ("message.reacted", True), ("message.reacted", False), ("message.reacted", True),
+        ("message.edited", True), ("message.revoked", True),
+        ("message.edited", False), ("message.revoked", False),
+    ]  # fmt: skip
 
     stranger = await Chat.open(admin, chat.sim, "stranger")
     calls: list[tuple[str, str, Any]] = [("PUT", "/reaction", {"emoji": "👍"})]
