@@ -5,7 +5,6 @@ every test makes its own tenant."""
 from collections.abc import AsyncIterator
 from typing import Any
 
-import aiohttp
 import msgspec
 import pytest
 import pytest_asyncio
@@ -13,14 +12,16 @@ from nats.aio.client import Client
 
 from cli.stack import LocalStack
 from contracts.conversation import ContactCard, Edit, Location, React, Revoke
-from contracts.simulator import SimDrop, SimIncoming, SimReply, SimScan, SimSent, SimSentReply
+from contracts.simulator import SimDrop, SimIncoming, SimSent, SimSentReply
 from contracts.simulator_conversation import SimEdit, SimReact, SimRevoke
 from contracts.subjects import sim_subject
+from tests.e2e.test_media import admin, connected_session, drive, new_tenant, sim
 from tests.integration.gateway.sse_client import SseReader
 from tests.support.http import Api
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
+__all__ = ["admin", "sim"]  # the module-scoped fixtures of test_media, on this module's stack
 
 PHONE = "+201234567890"
 PEER, PEER_JID = "+201000000001", "201000000001@s.whatsapp.net"
@@ -38,26 +39,6 @@ async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Local
     assert local.permission_violations() == []
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def admin(stack: LocalStack) -> AsyncIterator[Api]:
-    async with aiohttp.ClientSession() as http:
-        yield Api(http, stack.url, stack.admin_token)
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def sim(stack: LocalStack) -> AsyncIterator[Client]:
-    nc = await stack.connect_operator()
-    yield nc
-    await nc.close()
-
-
-async def drive(sim: Client, verb: str, request: msgspec.Struct) -> SimReply:
-    msg = await sim.request(sim_subject(verb), msgspec.json.encode(request), timeout=10)
-    reply = msgspec.json.decode(msg.data, type=SimReply)
-    assert reply.ok, reply.error
-    return reply
-
-
 async def sent(sim: Client, session: str) -> SimSentReply:
     msg = await sim.request(sim_subject("sent"), msgspec.json.encode(SimSent(session=session)))
     return msgspec.json.decode(msg.data, type=SimSentReply)
@@ -72,21 +53,8 @@ class Chat:
 
     @classmethod
     async def open(cls, admin: Api, sim: Client, name: str) -> "Chat":
-        status, body = await admin.call("POST", "/v1/tenants", json={"name": name})
-        assert status == 201, body
-        api = admin.as_key(body["api_key"])
-        status, body = await api.call("POST", "/v1/sessions", json={"name": "Talk"})
-        assert status == 201, body
-        session = str(body["id"])
-        assert (await api.call("POST", f"/v1/sessions/{session}/pair", json={}))[0] == 202
-        await drive(sim, "scan", SimScan(session=session, phone=PHONE))
-
-        async def connected() -> bool:
-            status = (await api.call("GET", f"/v1/sessions/{session}"))[1]["status"]
-            return bool(status == "connected")
-
-        await eventually(connected)
-        return cls(api, sim, session)
+        api = await new_tenant(admin, name)
+        return cls(api, sim, await connected_session(api, sim))
 
     async def incoming(self, **fields: Any) -> str:
         request = SimIncoming(session=self.session, sender=fields.pop("sender", PEER), **fields)

@@ -60,6 +60,8 @@ def _script() -> list[Event]:
                       text="on my way!!", edited_at=at[13], action_id="e13"),
         MessageEdited(message_id="in1", chat_jid=CHAT, sender_jid=PEER, text="where r u?",
                       edited_at=at[14], action_id="e14"),
+        MessageEdited(message_id="in3", chat_jid=CHAT, sender_jid=OTHER, text="not theirs",
+                      edited_at=at[14], action_id="e14b"),  # not the author: no edit
         MessageRevoked(message_id="in1", chat_jid=CHAT, sender_jid=PEER, revoked_at=at[15],
                        action_id="v15"),
         MessageEdited(message_id="in1", chat_jid=CHAT, sender_jid=PEER, text="too late",

@@ -14,11 +14,11 @@ from services.gateway.bodies import Reaction, TextEdit, read_body
 from services.gateway.conversation import target_of
 from services.gateway.errors import ApiError
 from services.gateway.idempotency import keyed_id
-from services.gateway.keys import BACKENDS
 from services.gateway.middleware import request_id
 from services.gateway.operations import Operations
 from services.gateway.paths import owned_session
-from services.gateway.responses import MessageAccepted, json_response
+from services.gateway.responses import MessageAccepted
+from services.gateway.routes.messages import queued
 
 ops = Operations("messages")
 MESSAGE = "/v1/sessions/{session_id}/messages/{message_id}"
@@ -31,10 +31,7 @@ async def _act(request: web.Request, action: MessageAction) -> web.Response:
         tenant=session.tenant, session=session.id, target=target, action=action,
         action_id=keyed_id(request) or new_id(), correlation_id=request_id(request),
     )  # fmt: skip
-    backends = request.app[BACKENDS]
-    accepted = await backends.accept(command)
-    await backends.caught_up(session.tenant, session.id, accepted.sequence)
-    return json_response(MessageAccepted(id=accepted.message_id or "", status="queued"), 202)
+    return await queued(request, command)
 
 
 @ops(

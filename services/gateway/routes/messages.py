@@ -3,7 +3,7 @@
 import msgspec
 from aiohttp import web
 
-from contracts.commands import SendCard, SendMedia, SendText
+from contracts.commands import SendCard, SendMedia, SendText, SessionCommand
 from contracts.conversation import ContactCard, Location
 from contracts.ids import new_id
 from contracts.queries import (
@@ -64,9 +64,14 @@ async def send_message(request: web.Request) -> web.Response:
             tenant=session.tenant, session=session.id, to=to, text=body.text or "",
             reply_to=reply_to, message_id=message_id, correlation_id=request_id(request),
         )  # fmt: skip
+    return await queued(request, command)
+
+
+async def queued(request: web.Request, command: SessionCommand) -> web.Response:
+    """Hand a send (or an action) to the session service; 202 once the store has it."""
     backends = request.app[BACKENDS]
     accepted = await backends.accept(command)
-    await backends.caught_up(session.tenant, session.id, accepted.sequence)
+    await backends.caught_up(command.tenant, command.session, accepted.sequence)
     return json_response(MessageAccepted(id=accepted.message_id or "", status="queued"), 202)
 
 

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlalchemy import Executable, and_, delete, null, select, update
+from sqlalchemy import Executable, and_, delete, null, or_, select, update
 from sqlalchemy.types import BigInteger, String
 
 from services.store.adapters.sqltypes import UtcDateTime
@@ -28,10 +28,12 @@ def conversation_statements(insert: Any) -> dict[Op, list[Executable]]:
         tenant=P("tenant"), session_id=P("session_id"), message_id=P("message_id"),
         sender_jid=P("sender_jid"), from_me=P("from_me"), emoji=P("emoji"), at=AT,
     )  # fmt: skip
+    author = P("author", String())
+    by_author = and_(m.c.from_me == P("from_me"), or_(author.is_(None), m.c.sender_jid == author))
     event = (P("event_id", String()), P("sequence", BigInteger()))
     replaced = select(
         *event, m.c.tenant, m.c.session_id, m.c.message_id, m.c.text, P("edited_at", UtcDateTime())
-    ).where(the(m), m.c.revoked_at.is_(None))
+    ).where(the(m), m.c.revoked_at.is_(None), by_author)
     names = ["event_id", "sequence", "tenant", "session_id", "message_id", "text", "replaced_at"]
     return {
         "message.reacted": [
@@ -52,7 +54,7 @@ def conversation_statements(insert: Any) -> dict[Op, list[Executable]]:
         ],
         "message.edited": [
             update(m)
-            .where(the(m), m.c.revoked_at.is_(None))
+            .where(the(m), m.c.revoked_at.is_(None), by_author)
             .values(text=P("text"), edited_at=P("edited_at", UtcDateTime()), updated_at=AT),
         ],
         "message.revoked": [

@@ -33,8 +33,11 @@ def conversation_changes(
         case MessageReacted():
             return [RowChange("message.unreacted", key, {**base, "sender_jid": ev.sender_jid})]
         case MessageEdited():
+            # only its author edits a message: ours (from_me), or theirs by the same sender
+            author = None if ev.from_me else ev.sender_jid
             params = {**base, "event_id": env.id, "sequence": sequence, "text": ev.text,
-                      "edited_at": ev.edited_at, "at": env.occurred_at}  # fmt: skip
+                      "edited_at": ev.edited_at, "at": env.occurred_at, "from_me": ev.from_me,
+                      "author": author}  # fmt: skip
             # two operations: a run executes each statement for all its changes in turn, so one
             # of two statements would see a later edit of the same batch before an earlier one
             return [

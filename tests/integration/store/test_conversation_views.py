@@ -31,7 +31,7 @@ async def test_the_views_show_what_was_done_to_each_message(store: Store) -> Non
     assert second.reply_to == "in1" and second.location is None and second.revoked_at
     card = await _message(store, "in3")
     assert card.contact is not None and card.contact.name == "Mona"
-    assert card.media_kind == "contact"
+    assert card.media_kind == "contact" and card.edited_at is None and card.text is None
     ours = await _message(store, "out1")
     assert ours.reply_to == "in2" and ours.text == "on my way!!" and ours.edited_at
     assert [e.text for e in ours.earlier_texts] == ["on my way", "on my way!"]

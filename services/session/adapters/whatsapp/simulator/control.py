@@ -1,16 +1,14 @@
 """Drives the simulator over NATS request/reply on ``sim_subject(verb)``."""
 
 import contextlib
-import secrets
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import msgspec
 from nats.aio.client import Client
 from nats.aio.subscription import Subscription
 
-from contracts.addresses import AddressKind, InvalidAddress, parse_address
+from contracts.addresses import InvalidAddress
 from contracts.simulator import (
     SimDrop,
     SimFailConnects,
@@ -35,41 +33,17 @@ from services.session.adapters.whatsapp.simulator.media_in import (
     media_bytes,
     sim_descriptor,
 )
-from services.session.adapters.whatsapp.simulator.phone_actions import PhoneAction, action_message
+from services.session.adapters.whatsapp.simulator.phone import (
+    PhoneAction,
+    action_message,
+    incoming_message,
+)
 from services.session.adapters.whatsapp.simulator.port import SimulatorPort
-from services.session.adapters.whatsapp.vcard import card_with_vcard
 
 __all__ = ["serve_simulator"]
 
 _encoder = msgspec.json.Encoder()
 NO_CLIENT = SimReply(ok=False, error="no_client")
-
-
-def incoming_message(req: SimIncoming) -> IncomingMessage:
-    """Build what WhatsApp would deliver; raises InvalidAddress for a bad sender."""
-    sender = parse_address(req.sender)
-    phone_jid = parse_address(req.sender_phone).jid if req.sender_phone else None
-    if sender.kind == AddressKind.USER:
-        phone_jid = sender.jid
-    lid = sender.jid if sender.kind == AddressKind.LID else None
-    group = parse_address(req.group).jid if req.group else None
-    now = datetime.now(UTC)
-    return IncomingMessage(
-        message_id=req.message_id or "3EB0" + secrets.token_hex(8).upper(),
-        chat_jid=group or sender.jid,
-        sender_jid=sender.jid,
-        sender_phone_jid=phone_jid,
-        sender_lid=lid,
-        push_name=req.push_name,
-        is_group=group is not None,
-        from_me=req.from_me,
-        text=req.text or None,
-        sent_at=now - timedelta(hours=1) if req.old else now,
-        is_offline=req.old,
-        reply_to=req.reply_to,
-        location=req.location,
-        contact=card_with_vcard(req.contact) if req.contact else None,
-    )
 
 
 class SimControl:
