@@ -40,6 +40,10 @@ FILTERS = [
     event_filter(event_type="message.queued"),
     event_filter(event_type="message.sent"),
     event_filter(event_type="message.send_failed"),
+    event_filter(event_type="message.action_queued"),  # our actions, and their facts below
+    event_filter(event_type="message.reacted"),
+    event_filter(event_type="message.edited"),
+    event_filter(event_type="message.revoked"),
 ]
 
 

@@ -17,7 +17,7 @@ PEER = "201000000001@s.whatsapp.net"
 BURST = 100
 
 
-async def _react_all(d: Driver, session: str) -> list[str]:
+async def _react_all(d: Driver, session: str, count: int = BURST) -> list[str]:
     target = MessageRef(message_id="3EB0IN", chat_jid=PEER, sender_jid=PEER,
                         sent_at=datetime.now(UTC))  # fmt: skip
     emoji = ["👍", "❤️", "😂", "🙏"]
@@ -29,7 +29,7 @@ async def _react_all(d: Driver, session: str) -> list[str]:
             action=React(emoji=emoji[i % 4]),
             action_id=new_id(),
         )
-        for i in range(BURST)
+        for i in range(count)
     ]
     replies = await asyncio.gather(*(d.command(c) for c in commands))
     assert all(isinstance(r, Accepted) for r in replies), replies
@@ -61,3 +61,18 @@ async def test_a_burst_of_reactions_is_spread_by_the_pacer(settings: Settings, b
         assert span >= (BURST - 5) * 0.01 * 0.9  # a lower bound: only the pacer sets it
         sent = [m for m in (await d.sent(paced)).sent if m.action is not None]
         assert len(sent) == BURST
+
+
+async def test_queued_actions_survive_a_restart_and_none_is_sent_twice(
+    settings: Settings, bus: Bus
+) -> None:
+    held = SendPacing(per_minute=0.01, burst=5, min_spacing_s=0, jitter_s=0)
+    async with running_service(fast(settings), bus):
+        d = Driver(bus)
+        session = await _paced_session(d, held)
+        ids = await _react_all(d, session, count=6)  # 5 go at once, the sixth waits
+        await d.wait_for(session, "message.reacted", count=5, timeout=30)
+    async with running_service(fast(settings), bus):  # a fresh bucket: the sixth goes now
+        done = await d.wait_for(session, "message.reacted", count=6, timeout=30)
+        assert sorted(str(e.payload.action_id) for e in done) == sorted(ids)  # type: ignore[union-attr]
+        assert len([m for m in (await d.sent(session)).sent if m.action is not None]) == 6
