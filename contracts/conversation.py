@@ -59,6 +59,7 @@ class MessageRef(Struct, frozen=True, kw_only=True):
     sender_jid: str | None = None  # None: our own message
     from_me: bool = False
     sent_at: datetime | None = None  # None: not sent yet
+    kind: str | None = None  # its media kind (location, contact, image…); None: a text
 
 
 class React(Struct, frozen=True, kw_only=True, tag="react"):

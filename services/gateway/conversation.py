@@ -45,4 +45,5 @@ async def target_of(request: web.Request, session: SessionView) -> MessageRef:
         message_id=view.message_id, chat_jid=view.chat_jid,
         sender_jid=None if view.from_me else view.sender_jid, from_me=view.from_me,
         sent_at=view.sent_at if view.status != "queued" and view.status != "failed" else None,
+        kind=view.media_kind or ("media" if view.media is not None else None),
     )  # fmt: skip

@@ -41,6 +41,7 @@ STATUS_OF_CODE: Mapping[str, int] = {
     "invalid_reply_to": 422,
     "not_own_message": 403,
     "not_sent": 409,
+    "not_editable": 409,
     "edit_window_passed": 409,
     "message_revoked": 409,
 }

@@ -32,6 +32,8 @@ def _check(
             raise Refusal("invalid_emoji", "a reaction is one emoji, or empty to remove it")
         case Edit() | Revoke() if not target.from_me:
             raise Refusal("not_own_message", "only our own messages can be edited or revoked")
+        case Edit() if target.kind is not None:
+            raise Refusal("not_editable", "only a text message can be edited")
         case Edit(text=text) if not text.strip():
             raise Refusal("invalid_text", "the text is empty or only whitespace")
         case _:

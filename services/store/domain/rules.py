@@ -71,7 +71,7 @@ def changes_for(sequence: int, env: Envelope) -> list[RowChange]:
                 "text": ev.text,
                 "reminder_id": ev.reminder_id,
                 "reply_to": ev.quote.message_id if ev.quote else None,
-                "media_kind": "location" if ev.location else "contact" if ev.contact else None,
+                "media_kind": _queued_kind(ev),
                 **card_params(ev.location, ev.contact),
             }
             return [RowChange("message.queued", _message_key(env, ev.message_id), params)]
@@ -125,6 +125,12 @@ def changes_for(sequence: int, env: Envelope) -> list[RowChange]:
             return conversation_changes(sequence, env, payload)
         case _:
             return reminder_changes(sequence, env)
+
+
+def _queued_kind(ev: MessageQueued) -> str | None:
+    if ev.media is not None:
+        return ev.media.kind
+    return "location" if ev.location else "contact" if ev.contact else None
 
 
 def _message_key(env: Envelope, message_id: str) -> tuple[tuple[str, ...], ...]:

@@ -32,6 +32,8 @@ def queue(s: Session, target: MessageRef, action: object, after: timedelta = tim
         (THEIRS, Edit(text="x"), timedelta(), "not_own_message"),
         (THEIRS, Revoke(), timedelta(), "not_own_message"),
         (OURS, Edit(text="  "), timedelta(), "invalid_text"),
+        (MessageRef(message_id="o2", chat_jid=CHAT, from_me=True, sent_at=T0, kind="location"),
+         Edit(text="x"), timedelta(), "not_editable"),
         (OURS, Edit(text="x"), WINDOW + timedelta(seconds=1), "edit_window_passed"),
         (MessageRef(message_id="q", chat_jid=CHAT, from_me=True), React(emoji="👍"), timedelta(),
          "not_sent"),
