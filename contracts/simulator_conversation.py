@@ -8,27 +8,21 @@ from msgspec import Struct
 __all__ = ["SimEdit", "SimReact", "SimRevoke"]
 
 
-class SimReact(Struct, frozen=True, kw_only=True):
+class _SimAction(Struct, frozen=True, kw_only=True):
     session: str
     sender: str
     message_id: str
+    group: str | None = None
+    from_me: bool = False
+
+
+class SimReact(_SimAction, frozen=True, kw_only=True):
     emoji: str  # "" removes the sender's reaction
-    group: str | None = None
-    from_me: bool = False
 
 
-class SimEdit(Struct, frozen=True, kw_only=True):
-    session: str
-    sender: str
-    message_id: str
+class SimEdit(_SimAction, frozen=True, kw_only=True):
     text: str
-    group: str | None = None
-    from_me: bool = False
 
 
-class SimRevoke(Struct, frozen=True, kw_only=True):
-    session: str
-    sender: str
-    message_id: str
-    group: str | None = None
-    from_me: bool = False
+class SimRevoke(_SimAction, frozen=True, kw_only=True):
+    pass
