@@ -33,9 +33,11 @@ async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Local
     env = {"PATH": "/usr/bin:/bin", "WA_LOG_FORMAT": "json", "WA_GATEWAY_RATE_PER_S": "0"}
     env |= {"WA_SEND_MIN_SPACING_S": "0", "WA_SEND_JITTER_S": "0", "WA_SEND_BURST": "50"}
     local = LocalStack(tmp_path_factory.mktemp("conversations") / "var", env=env)
-    await local.start(timeout=90)
-    yield local
-    local.stop()
+    try:  # a stack that failed to start is stopped too: no services left running
+        await local.start(timeout=90)
+        yield local
+    finally:
+        local.stop()
     assert local.permission_violations() == []
 
 
