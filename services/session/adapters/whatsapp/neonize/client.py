@@ -15,18 +15,14 @@ from typing import TypeVar
 
 from neonize.aioze.client import NewAClient
 from neonize.exc import PairPhoneError
-from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import ContextInfo, Message
+from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import Message
 
-from contracts.conversation import ContactCard, Location, MessageAction, MessageRef, Quote
+from contracts.conversation import Quote
 from runtime.logging import get_logger
-from services.session.adapters.whatsapp.neonize.actions_out import action_message
 from services.session.adapters.whatsapp.neonize.binding import bind_once
 from services.session.adapters.whatsapp.neonize.connection import own_identity
 from services.session.adapters.whatsapp.neonize.devices import DeviceDatabase
-from services.session.adapters.whatsapp.neonize.go_flags import go_flag
-from services.session.adapters.whatsapp.neonize.jids import jid_from_str, user_jid_str
 from services.session.adapters.whatsapp.neonize.options import NeonizeOptions, device_props
-from services.session.adapters.whatsapp.neonize.outgoing import card_message, quoted, text_message
 from services.session.adapters.whatsapp.neonize.receiver import (
     FIRST_QR_TTL,
     NEXT_QR_TTL,
@@ -35,14 +31,13 @@ from services.session.adapters.whatsapp.neonize.receiver import (
     Receiver,
     RunEnded,
 )
-from services.session.adapters.whatsapp.neonize.sending import send_once
+from services.session.adapters.whatsapp.neonize.sends import NeonizeSends
 from services.session.adapters.whatsapp.neonize.sent_ids import SentIds
 from services.session.adapters.whatsapp.port import (
     ClientEvents,
     DownloadFailed,
     OutgoingMedia,
     SendFailed,
-    WhatsAppClient,
 )
 
 __all__ = ["NeonizeClient", "PairingFailed"]
@@ -63,7 +58,7 @@ class PairingFailed(SendFailed):
     """No pairing code (not pairing, or WhatsApp refused); a SendFailed, like the simulator's."""
 
 
-class NeonizeClient(WhatsAppClient):
+class NeonizeClient(NeonizeSends):
     """The real WhatsApp client of one session."""
 
     def __init__(
@@ -213,66 +208,6 @@ class NeonizeClient(WhatsAppClient):
         qr.cancel()
         halted.cancel()
         return self.receiver.first_qr.is_set() and not self._halted.is_set()
-
-    async def send_text(
-        self, *, chat_jid: str, text: str, message_id: str, quote: Quote | None = None
-    ) -> None:
-        async def build(neo: NewAClient) -> Message:
-            return text_message(text, await self._quoted(neo, quote))
-
-        await self._send(chat_jid, message_id, build, chars=len(text))
-
-    async def send_card(
-        self, *, chat_jid: str, card: Location | ContactCard, message_id: str,
-        quote: Quote | None = None,
-    ) -> None:  # fmt: skip
-        async def build(neo: NewAClient) -> Message:
-            return card_message(card, await self._quoted(neo, quote))
-
-        await self._send(chat_jid, message_id, build, kind=type(card).__name__)
-
-    async def send_action(
-        self, *, target: MessageRef, action: MessageAction, message_id: str
-    ) -> None:
-        async def build(neo: NewAClient) -> Message:
-            whatsapp_id = await self._whatsapp_id(target.message_id)
-            return await action_message(neo, target, action, whatsapp_id)
-
-        await self._send(target.chat_jid, message_id, build, action=type(action).__name__)
-
-    async def _whatsapp_id(self, message_id: str) -> str:
-        """WhatsApp's id of a message: ours for what we sent (see SentIds), else the same."""
-        return await asyncio.to_thread(self._sent.whatsapp_id, message_id) or message_id
-
-    async def _quoted(self, neo: NewAClient, quote: Quote | None) -> ContextInfo | None:
-        if quote is None:
-            return None
-        me = own_identity(await neo.get_me())
-        own = user_jid_str(jid_from_str(me[0])) if me else None
-        return quoted(quote, await self._whatsapp_id(quote.message_id), own or "")
-
-    async def _send(
-        self, chat_jid: str, message_id: str, build: Callable[[NewAClient], Awaitable[Message]],
-        **fields: object,
-    ) -> None:  # fmt: skip
-        neo = self._neo
-        if neo is None or not self.receiver.connected or not await go_flag(neo.is_connected):
-            raise SendFailed("not connected", retryable=True)
-        if await asyncio.to_thread(self._sent.whatsapp_id, message_id):
-            self._log.info("neonize.send_skipped", message_id=message_id, why="already sent")
-            return
-        message = await build(neo)
-        timeout = self._options.send_timeout.total_seconds()
-        whatsapp_id = await self._call(
-            "send_message",
-            send_once(neo, chat_jid=chat_jid, message=message, timeout=timeout),
-            message_id=message_id,
-            chat=chat_jid,
-            **fields,
-        )
-        await asyncio.to_thread(
-            self._sent.record, whatsapp_id=whatsapp_id, message_id=message_id, chat_jid=chat_jid
-        )
 
     async def send_media(
         self, *, chat_jid: str, media: OutgoingMedia, message_id: str, quote: Quote | None = None
