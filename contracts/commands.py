@@ -6,12 +6,14 @@ from typing import Literal
 
 from msgspec import Struct, field
 
+from contracts.conversation import ContactCard, Location, MessageAction, MessageRef, Quote
 from contracts.events.session import SendPacing
 from contracts.groups import GroupCommand, GroupResult
 from contracts.media import MediaDescriptor
 
 __all__ = [
     "Accepted",
+    "ActOnMessage",
     "CommandReply",
     "CreateSession",
     "DeleteSession",
@@ -20,6 +22,7 @@ __all__ = [
     "PairSession",
     "ReconnectSession",
     "Refused",
+    "SendCard",
     "SendMedia",
     "SendText",
     "SessionCommand",
@@ -68,6 +71,7 @@ class SendText(Struct, frozen=True, kw_only=True, tag="send_text"):
     message_id: str | None = None
     reminder_id: str | None = None
     correlation_id: str | None = None
+    reply_to: Quote | None = None  # a quoted reply, looked up by the gateway
 
 
 class SendMedia(Struct, frozen=True, kw_only=True, tag="send_media"):
@@ -78,6 +82,31 @@ class SendMedia(Struct, frozen=True, kw_only=True, tag="send_media"):
     to: str
     media: MediaDescriptor
     message_id: str | None = None
+    correlation_id: str | None = None
+    reply_to: Quote | None = None
+
+
+class SendCard(Struct, frozen=True, kw_only=True, tag="send_card"):
+    """Send a location or a contact card (exactly one of them)."""
+
+    tenant: str
+    session: str
+    to: str
+    location: Location | None = None
+    contact: ContactCard | None = None
+    message_id: str | None = None
+    correlation_id: str | None = None
+    reply_to: Quote | None = None
+
+
+class ActOnMessage(Struct, frozen=True, kw_only=True, tag="act_on_message"):
+    """React to, edit or revoke ``target`` (as the gateway found it in the store)."""
+
+    tenant: str
+    session: str
+    target: MessageRef
+    action: MessageAction
+    action_id: str | None = None
     correlation_id: str | None = None
 
 
@@ -97,6 +126,8 @@ SessionCommand = (
     | DeleteSession
     | SendText
     | SendMedia
+    | SendCard
+    | ActOnMessage
     | GetQr
     | GroupCommand
 )

@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 from msgspec import Meta, Struct, field
 
 from contracts.commands import Refused
+from contracts.conversation import ContactCard, Location
 from contracts.group_queries import GetGroup, GroupList, GroupView, ListGroups
 from contracts.media import MediaDescriptor, MediaStatus
 
@@ -25,6 +26,7 @@ __all__ = [
     "AppointmentView",
     "ContactList",
     "ContactView",
+    "EarlierText",
     "GetAppointment",
     "GetMessage",
     "GetReminder",
@@ -40,6 +42,7 @@ __all__ = [
     "PageSize",
     "Query",
     "QueryReply",
+    "ReactionView",
     "ReminderHistoryEntry",
     "ReminderList",
     "ReminderStatusName",
@@ -190,8 +193,28 @@ class SessionList(Struct, frozen=True, kw_only=True, tag="session_list"):
     next_cursor: str | None = None
 
 
+class ReactionView(Struct, frozen=True, kw_only=True):
+    """One person's reaction to a message (their latest; a removed one is not listed)."""
+
+    sender_jid: str
+    from_me: bool = False
+    emoji: str
+    at: datetime
+
+
+class EarlierText(Struct, frozen=True, kw_only=True):
+    """A text a message had before an edit replaced it at ``replaced_at``."""
+
+    text: str | None = None
+    replaced_at: datetime
+
+
 class MessageView(Struct, frozen=True, kw_only=True, tag="message"):
-    """A message received or sent, with its delivery status; ``sent_at`` is WhatsApp's time."""
+    """A message received or sent, with its delivery status; ``sent_at`` is WhatsApp's time.
+
+    A revoked message (deleted for everyone) keeps its place, ``revoked_at`` set, and shows
+    no text, location, contact card or earlier texts: its author withdrew them, so the view
+    no longer serves them. The event log still holds what was said (it is never rewritten)."""
 
     message_id: str
     tenant: str
@@ -213,6 +236,13 @@ class MessageView(Struct, frozen=True, kw_only=True, tag="message"):
     media: MediaDescriptor | None = None  # a received file (size, sha256: as stored)
     media_status: MediaStatus | None = None
     media_error: str | None = None  # why the file could not be kept
+    reply_to: str | None = None  # the id of the message this one quotes
+    location: Location | None = None
+    contact: ContactCard | None = None
+    reactions: list[ReactionView] = field(default_factory=list)  # by time, oldest first
+    edited_at: datetime | None = None  # ``text`` is then the latest
+    earlier_texts: list[EarlierText] = field(default_factory=list)  # oldest first
+    revoked_at: datetime | None = None
 
 
 class MessageList(Struct, frozen=True, kw_only=True, tag="message_list"):

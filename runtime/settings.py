@@ -60,6 +60,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     send_max_attempts: int = 5  # a failed send is retried with backoff, then final
     send_retry_base_s: float = 2.0
     send_retry_cap_s: float = 60.0
+    edit_window_s: float = 900.0  # WhatsApp lets a sent message be edited for 15 minutes
     lease_ttl_s: float = 15.0  # session ownership lease (NATS KV), renewed every ttl/4
     pairing_start_timeout_s: float = 30.0  # connect() to the first QR or connection, then failed
     sim_qr_ttl_s: float = 20.0  # the simulator rotates its QR codes this often

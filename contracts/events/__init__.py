@@ -3,6 +3,12 @@
 from typing import get_args
 
 from contracts.events.contact import ContactUpdated
+from contracts.events.conversation import (
+    MessageActionQueued,
+    MessageEdited,
+    MessageReacted,
+    MessageRevoked,
+)
 from contracts.events.group import (
     GroupCreated,
     GroupDescriptionChanged,
@@ -61,10 +67,14 @@ __all__ = [
     "GroupParticipantsChanged",
     "GroupSubjectChanged",
     "GroupSynced",
+    "MessageActionQueued",
+    "MessageEdited",
     "MessageMediaFailed",
     "MessageMediaStored",
     "MessageQueued",
+    "MessageReacted",
     "MessageReceived",
+    "MessageRevoked",
     "MessageSendFailed",
     "MessageSent",
     "MessageStatus",
@@ -104,6 +114,10 @@ Event = (
     | MessageMediaStored
     | MessageMediaFailed
     | MessageUndecryptable
+    | MessageActionQueued
+    | MessageReacted
+    | MessageEdited
+    | MessageRevoked
     | ContactUpdated
     | ReminderScheduled
     | ReminderDeferred
@@ -133,8 +147,8 @@ CURRENT_VERSIONS: dict[str, int] = {
     **dict.fromkeys(EVENT_TYPES, 1),
     "session.disconnected": 3,  # v2: + ``client_outdated``, ``worker_crashed``; v3: + the
     # reasons ``worker_hung``, ``worker_recycled``
-    "message.received": 2,  # + media (a descriptor); v1 had none
-    "message.queued": 2,  # + media; v1 had none
+    "message.received": 3,  # v2 + media (a descriptor); v3 + reply_to, location, contact
+    "message.queued": 3,  # v2 + media; v3 + quote, location, contact
 }
 
 

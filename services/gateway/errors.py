@@ -43,6 +43,13 @@ STATUS_OF_CODE: Mapping[str, int] = {
     "not_group_member": 409,
     "whatsapp_refused": 502,
     "whatsapp_failed": 502,
+    "invalid_emoji": 422,
+    "invalid_reply_to": 422,
+    "not_own_message": 403,
+    "not_sent": 409,
+    "not_editable": 409,
+    "edit_window_passed": 409,
+    "message_revoked": 409,
 }
 
 

@@ -18,7 +18,8 @@ REF = "#/components/schemas/{name}"
 REASONS = {
     400: "Malformed JSON, or a malformed Idempotency-Key",
     401: "Missing or unknown key",
-    403: "Not allowed: an altered signed link, or a group call needing admin rights",
+    403: "Not allowed: an altered signed link, a group call needing admin rights, or someone "
+    "else's message",
     404: "Unknown, or another tenant's",
     409: "Conflicts with the resource's state (or the Idempotency-Key's request still runs)",
     410: "Gone: the file expired or could not be kept",

@@ -2,7 +2,7 @@
 
 import asyncio
 import random
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from nats.js.errors import NotFoundError
@@ -42,6 +42,10 @@ FILTERS = [
     event_filter(event_type="message.queued"),
     event_filter(event_type="message.sent"),
     event_filter(event_type="message.send_failed"),
+    event_filter(event_type="message.action_queued"),  # our actions, and their facts below
+    event_filter(event_type="message.reacted"),
+    event_filter(event_type="message.edited"),
+    event_filter(event_type="message.revoked"),
 ]
 
 
@@ -118,6 +122,7 @@ def make_deps(
             attempts=settings.media_download_attempts,
             backoff_s=settings.media_download_backoff_s,
         ),
+        edit_window=timedelta(seconds=settings.edit_window_s),
     )
 
 

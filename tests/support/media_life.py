@@ -9,8 +9,8 @@ from nats.aio.client import Client
 from contracts.media import USAGE_BUCKET
 from contracts.simulator import SimIncoming, SimIncomingMedia, SimScan
 from runtime.media.listing import list_objects
-from tests.e2e.test_media import drive
 from tests.support.http import Api
+from tests.support.sessions import drive
 from tests.support.waiting import eventually
 
 PEER = "+201000000001"

@@ -5,9 +5,14 @@ from typing import Literal
 
 from msgspec import Struct, field
 
+from contracts.conversation import ContactCard, Location, MessageAction, MessageRef, Quote
 from contracts.events import (
     Event,
+    MessageActionQueued,
+    MessageEdited,
     MessageQueued,
+    MessageReacted,
+    MessageRevoked,
     MessageSendFailed,
     MessageSent,
     SessionConnected,
@@ -61,6 +66,11 @@ class PendingSend(Struct, kw_only=True):
     chat_jid: str
     text: str
     media: MediaDescriptor | None = None  # a file to send (text is then its caption)
+    quote: Quote | None = None  # a reply to this message
+    location: Location | None = None
+    contact: ContactCard | None = None
+    target: MessageRef | None = None  # an action (react, edit, revoke) on this message
+    action: MessageAction | None = None
     attempts: int = 0
     not_before: datetime | None = None
     queued_at: datetime | None = None
@@ -122,8 +132,24 @@ class Session(Struct, kw_only=True):
                     chat_jid=event.chat_jid,
                     text=event.text,
                     media=event.media,
+                    quote=event.quote,
+                    location=event.location,
+                    contact=event.contact,
                     queued_at=at,
                 )
+            case MessageActionQueued():
+                self.pending[event.action_id] = PendingSend(
+                    message_id=event.action_id,
+                    chat_jid=event.chat_jid,
+                    text="",
+                    target=event.target,
+                    action=event.action,
+                    queued_at=at,
+                )
+            case MessageReacted() | MessageEdited() | MessageRevoked() if (
+                event.action_id in self.pending
+            ):
+                self._finish(event.action_id)
             case MessageSent():
                 self._finish(event.message_id)
             case MessageSendFailed():

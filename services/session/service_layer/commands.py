@@ -3,6 +3,7 @@
 from contracts.addresses import InvalidAddress, parse_address
 from contracts.commands import (
     Accepted,
+    ActOnMessage,
     CommandReply,
     CreateSession,
     DeleteSession,
@@ -11,6 +12,7 @@ from contracts.commands import (
     PairSession,
     ReconnectSession,
     Refused,
+    SendCard,
     SendMedia,
     SendText,
     SessionCommand,
@@ -23,6 +25,7 @@ from services.session.adapters.tenant_locks import TenantBusy
 from services.session.domain import transitions
 from services.session.domain.session import Session
 from services.session.domain.transitions import Refusal
+from services.session.service_layer.acting import act
 from services.session.service_layer.groups import GroupHandlers
 from services.session.service_layer.lifecycle import Lifecycle
 from services.session.service_layer.media_files import forget_media
@@ -79,8 +82,10 @@ class CommandHandlers:
                 await self._unlink(rt, forget=True)
                 deps = self.core.deps  # the files go after the reply (a listing takes a while)
                 self.core.spawn(forget_media(deps.media, deps.pending_media, rt.tenant, rt.session))
-            case SendText() | SendMedia():
+            case SendText() | SendMedia() | SendCard():
                 return await self.send(rt, cmd)
+            case ActOnMessage():
+                return await act(self.core, rt, cmd)
             case _:
                 return Refused(code="bad_command", message="unknown command")
         return accepted(rt)
@@ -124,16 +129,22 @@ class CommandHandlers:
         self.lifecycle.ensure_outbox(rt)
         return accepted(rt)
 
-    async def send(self, rt: SessionRuntime, cmd: SendText | SendMedia) -> CommandReply:
+    async def send(self, rt: SessionRuntime, cmd: SendText | SendMedia | SendCard) -> CommandReply:
         try:
             address = parse_address(cmd.to, self.core.deps.default_region)
         except InvalidAddress as exc:
             return Refused(
                 code="invalid_address", message=exc.message, details={"reason": exc.reason}
             )
-        text = cmd.text if isinstance(cmd, SendText) else (cmd.media.caption or "")
+        text = cmd.text if isinstance(cmd, SendText) else ""
         media = cmd.media if isinstance(cmd, SendMedia) else None
-        if media is None and not text.strip():  # as reminders: whitespace alone is no message
+        text = media.caption or "" if media is not None else text
+        card = cmd if isinstance(cmd, SendCard) else None
+        if card is not None and (card.location is None) == (card.contact is None):
+            return Refused(code="validation_failed", message="a card is a location or a contact")
+        if (
+            media is None and card is None and not text.strip()
+        ):  # as reminders: whitespace alone is no message
             return Refused(code="invalid_text", message="the text is empty or only whitespace")
         message_id = cmd.message_id or new_id()
         if not is_valid_id(message_id):
@@ -147,6 +158,9 @@ class CommandHandlers:
             text=text,
             reminder_id=cmd.reminder_id if isinstance(cmd, SendText) else None,
             media=media,
+            quote=cmd.reply_to,
+            location=card.location if card else None,
+            contact=card.contact if card else None,
         )
         await self.core.append(rt, events, cmd.correlation_id)
         return Accepted(

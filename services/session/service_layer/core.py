@@ -3,7 +3,7 @@
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -48,6 +48,7 @@ class Deps:
     pending_media: PendingMediaStore = field(default_factory=MemoryPendingMedia)
     downloads: DownloadPolicy = field(default_factory=DownloadPolicy)
     sending_dir: Path | None = None  # where a file send's bytes pass through (None: temp dir)
+    edit_window: timedelta = timedelta(minutes=15)  # WhatsApp's: edits after it are refused
 
 
 class SessionCore:

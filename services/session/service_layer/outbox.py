@@ -74,15 +74,23 @@ async def _one(core: "SessionCore", rt: SessionRuntime) -> None:
                 rand=deps.rand,
             )
         else:
-            events = transitions.send_succeeded(rt.state, current.message_id)
+            events = transitions.send_succeeded(rt.state, current.message_id, deps.now())
         await core.append(rt, events)
 
 
 async def _send(
     core: "SessionCore", rt: SessionRuntime, client: WhatsAppClient, item: PendingSend
 ) -> None:
+    chat, message_id, quote = item.chat_jid, item.message_id, item.quote
+    if item.target is not None and item.action is not None:
+        await client.send_action(target=item.target, action=item.action, message_id=message_id)
+        return
+    card = item.location or item.contact
+    if card is not None:
+        await client.send_card(chat_jid=chat, card=card, message_id=message_id, quote=quote)
+        return
     if item.media is None:
-        await client.send_text(chat_jid=item.chat_jid, text=item.text, message_id=item.message_id)
+        await client.send_text(chat_jid=chat, text=item.text, message_id=message_id, quote=quote)
         return
     with sending_file(
         core.deps.sending_dir
@@ -90,4 +98,4 @@ async def _send(
         if not await core.deps.media.copy_upload(rt.tenant, item.media.upload_id or "", path):
             raise SendFailed("media_gone: the uploaded file is no longer stored", retryable=False)
         media = OutgoingMedia(descriptor=item.media, path=str(path))
-        await client.send_media(chat_jid=item.chat_jid, media=media, message_id=item.message_id)
+        await client.send_media(chat_jid=chat, media=media, message_id=message_id, quote=quote)

@@ -21,6 +21,7 @@ from contracts.queries import (
     SessionList,
     SessionView,
 )
+from services.store.adapters.reads_conversation import with_conversation
 from services.store.adapters.tables import contacts, messages, sessions
 from services.store.domain.cursors import KeyCursor, TimeCursor, decode_cursor, encode_cursor
 
@@ -70,7 +71,7 @@ async def get_message(conn: AsyncConnection, q: GetMessage) -> MessageView | Non
         m.tenant == q.tenant, m.session_id == q.session, m.message_id == q.message_id
     )
     row = (await conn.execute(stmt)).mappings().first()
-    return None if row is None else _message(row)
+    return None if row is None else (await with_conversation(conn, [_message(row)], [row]))[0]
 
 
 async def _page(conn: AsyncConnection, stmt: Select[Any], limit: int) -> list[RowMapping]:
@@ -94,7 +95,8 @@ async def list_messages(conn: AsyncConnection, q: ListMessages) -> MessageList:
     cursor = (
         None if last is None else encode_cursor(TimeCursor(last["sort_at"], last["message_id"]))
     )
-    return MessageList(items=[_message(r) for r in rows], next_cursor=cursor)
+    items = await with_conversation(conn, [_message(r) for r in rows], rows)
+    return MessageList(items=items, next_cursor=cursor)
 
 
 async def list_contacts(conn: AsyncConnection, q: ListContacts) -> ContactList:

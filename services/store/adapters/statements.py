@@ -145,6 +145,7 @@ def build_statements(dialect: str) -> dict[Op, list[Executable]]:
         "updated_at": AT,
         "attempts": ZERO,
     }
+    cards = {"reply_to": P("reply_to"), "location": P("location"), "contact": P("contact")}
     received = insert(m).values(
         **message_row,
         sender_jid=P("sender_jid"),
@@ -161,18 +162,24 @@ def build_statements(dialect: str) -> dict[Op, list[Executable]]:
         media_status=P("media_status"),
         media_size=P("media_size"),
         media_sha256=P("media_sha256"),
+        **cards,
     )
     queued = insert(m).values(
         **message_row,
+        **cards,
         from_me=true(),
         text=P("text"),
+        media_kind=P("media_kind"),
         sort_at=AT,
         is_old=false(),
         status=word("queued"),
         status_rank=ZERO,
         reminder_id=P("reminder_id"),
     )
+    from services.store.adapters.statements_conversation import conversation_statements
+
     return {
+        **conversation_statements(insert),
         "tenant.seen": [
             insert(tenants)
             .values(id=P("tenant"), first_seen_at=AT)

@@ -9,6 +9,8 @@ __all__ = [
     "contacts",
     "group_participants",
     "groups",
+    "message_edits",
+    "message_reactions",
     "messages",
     "metadata",
     "positions",
@@ -111,8 +113,38 @@ messages = Table(
     Column("media_size", BigInteger),
     Column("media_sha256", String(64)),
     Column("media_error", Text),
+    Column("reply_to", ID),  # the id of the message this one quotes
+    Column("location", Text),  # JSON, as the event carried it
+    Column("contact", Text),  # JSON
+    Column("edited_at", UtcDateTime),
+    Column("revoked_at", UtcDateTime),
     Index("ix_messages_newest", "tenant", "session_id", "sort_at", "message_id"),
     Index("ix_messages_chat_newest", "tenant", "session_id", "chat_jid", "sort_at", "message_id"),
+)
+
+message_reactions = Table(  # one per sender and message: the latest wins
+    "message_reactions",
+    metadata,
+    Column("tenant", ID, primary_key=True),
+    Column("session_id", ID, primary_key=True),
+    Column("message_id", ID, primary_key=True),
+    Column("sender_jid", JID, primary_key=True),
+    Column("from_me", Boolean, nullable=False),
+    Column("emoji", String(64), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+)
+
+message_edits = Table(  # each edit keeps the text it replaced
+    "message_edits",
+    metadata,
+    Column("event_id", ID, primary_key=True),
+    Column("sequence", BigInteger, nullable=False),
+    Column("tenant", ID, nullable=False),
+    Column("session_id", ID, nullable=False),
+    Column("message_id", ID, nullable=False),
+    Column("text", Text),
+    Column("replaced_at", UtcDateTime, nullable=False),
+    Index("ix_message_edits_message", "tenant", "session_id", "message_id", "sequence"),
 )
 
 send_failures = Table(

@@ -5,10 +5,13 @@ import msgspec
 from contracts.envelope import Envelope
 from contracts.events import (
     ContactUpdated,
+    MessageEdited,
     MessageMediaFailed,
     MessageMediaStored,
     MessageQueued,
+    MessageReacted,
     MessageReceived,
+    MessageRevoked,
     MessageSendFailed,
     MessageSent,
     MessageStatus,
@@ -23,6 +26,7 @@ from contracts.events import (
 from contracts.media import MediaDescriptor
 from services.store.domain.changes import RowChange
 from services.store.domain.contacts import contact_changes
+from services.store.domain.conversation import card_params, conversation_changes
 from services.store.domain.groups import group_changes
 from services.store.domain.reminders import reminder_changes
 
@@ -67,6 +71,9 @@ def changes_for(sequence: int, env: Envelope) -> list[RowChange]:
                 "chat_jid": ev.chat_jid,
                 "text": ev.text,
                 "reminder_id": ev.reminder_id,
+                "reply_to": ev.quote.message_id if ev.quote else None,
+                "media_kind": _queued_kind(ev),
+                **card_params(ev.location, ev.contact),
             }
             return [RowChange("message.queued", _message_key(env, ev.message_id), params)]
         case MessageSendFailed() as ev:
@@ -115,10 +122,18 @@ def changes_for(sequence: int, env: Envelope) -> list[RowChange]:
             return [RowChange("session.logged_out", session_key, params)]
         case SessionDeleted():
             return [RowChange("session.deleted", session_key, base)]
+        case MessageReacted() | MessageEdited() | MessageRevoked():
+            return conversation_changes(sequence, env, payload)
         case _ if env.type.startswith("group."):
             return group_changes(env)
         case _:
             return reminder_changes(sequence, env)
+
+
+def _queued_kind(ev: MessageQueued) -> str | None:
+    if ev.media is not None:
+        return ev.media.kind
+    return "location" if ev.location else "contact" if ev.contact else None
 
 
 def _message_key(env: Envelope, message_id: str) -> tuple[tuple[str, ...], ...]:
@@ -144,6 +159,8 @@ def _received(env: Envelope, ev: MessageReceived) -> list[RowChange]:
         "status": "sent" if from_me else "received",
         "rank": SENT_RANK if from_me else RECEIVED_RANK,
         **_media_params(ev.media),
+        "reply_to": ev.reply_to,
+        **card_params(ev.location, ev.contact),
     }
     message = RowChange("message.received", _message_key(env, ev.message_id), params)
     if from_me:

@@ -142,14 +142,23 @@ class WorkerHost:
             case "pair_phone":
                 return p.Reply(id=call.id, ok=True, value=await client.pair_phone(call.phone))
             case "send_text":
-                await client.send_text(
-                    chat_jid=call.chat_jid, text=call.text, message_id=call.message_id
-                )
+                await client.send_text(chat_jid=call.chat_jid, text=call.text,
+                                       message_id=call.message_id, quote=call.quote)  # fmt: skip
             case "send_media" if call.media is not None:
                 media = OutgoingMedia(descriptor=call.media, path=call.path)
-                await client.send_media(
-                    chat_jid=call.chat_jid, media=media, message_id=call.message_id
-                )
+                await client.send_media(chat_jid=call.chat_jid, media=media,
+                                        message_id=call.message_id, quote=call.quote)  # fmt: skip
+            case "send_card":
+                card = call.location or call.contact
+                if card is None:
+                    raise SendFailed("send_card without a card", retryable=False)
+                await client.send_card(chat_jid=call.chat_jid, card=card,
+                                       message_id=call.message_id, quote=call.quote)  # fmt: skip
+            case "send_action":
+                if call.target is None or call.action is None:
+                    raise SendFailed("send_action without a target", retryable=False)
+                await client.send_action(target=call.target, action=call.action,
+                                         message_id=call.message_id)  # fmt: skip
             case "download_media":
                 data = await client.download_media(media_ref=call.data)
                 return p.Reply(id=call.id, ok=True, data=data)
