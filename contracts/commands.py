@@ -6,6 +6,15 @@ from typing import Literal
 
 from msgspec import Struct, field
 
+from contracts.chat_commands import (
+    CheckNumbers,
+    GetProfilePicture,
+    MarkChatRead,
+    NumbersChecked,
+    ProfilePicture,
+    SendPresence,
+    SetSessionOptions,
+)
 from contracts.events.session import SendPacing
 from contracts.media import MediaDescriptor
 
@@ -31,6 +40,7 @@ class CreateSession(Struct, frozen=True, kw_only=True, tag="create"):
     name: str
     correlation_id: str | None = None
     pacing: SendPacing | None = None  # None: the service's defaults
+    typing_before_send: bool = False  # show "typing…" before each send (session.options_changed)
 
 
 class PairSession(Struct, frozen=True, kw_only=True, tag="pair"):
@@ -97,6 +107,11 @@ SessionCommand = (
     | SendText
     | SendMedia
     | GetQr
+    | MarkChatRead
+    | SendPresence
+    | CheckNumbers
+    | GetProfilePicture
+    | SetSessionOptions
 )
 
 
@@ -122,4 +137,4 @@ class Refused(Struct, frozen=True, kw_only=True, tag="refused"):
     details: Mapping[str, str | int] = field(default_factory=dict)  # ints: limits, counts
 
 
-CommandReply = Accepted | Refused
+CommandReply = Accepted | Refused | NumbersChecked | ProfilePicture

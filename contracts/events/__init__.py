@@ -2,6 +2,7 @@
 
 from typing import get_args
 
+from contracts.events.chat import ChatRead, SessionOptionsChanged
 from contracts.events.contact import ContactUpdated
 from contracts.events.media import MessageMediaFailed, MessageMediaStored
 from contracts.events.message import (
@@ -40,6 +41,7 @@ __all__ = [
     "AppointmentCancelled",
     "AppointmentMoved",
     "AppointmentScheduled",
+    "ChatRead",
     "ContactUpdated",
     "Event",
     "MessageMediaFailed",
@@ -61,6 +63,7 @@ __all__ = [
     "SessionDeleted",
     "SessionDisconnected",
     "SessionLoggedOut",
+    "SessionOptionsChanged",
     "SessionPairingFailed",
     "SessionPairingStarted",
     "SessionReconnectRequested",
@@ -84,6 +87,8 @@ Event = (
     | MessageMediaStored
     | MessageMediaFailed
     | ContactUpdated
+    | ChatRead
+    | SessionOptionsChanged
     | ReminderScheduled
     | ReminderDeferred
     | ReminderDispatched

@@ -17,6 +17,7 @@ from contracts.events import (
     SessionLoggedOut,
     SessionPairingFailed,
     SessionPairingStarted,
+    SessionOptionsChanged,
     SessionReconnectRequested,
 )
 from contracts.events.session import SendPacing
@@ -64,6 +65,7 @@ class Session(Struct, kw_only=True):
     jid: str | None = None
     phone_number: str | None = None
     pacing: SendPacing | None = None
+    typing_before_send: bool = False
     reconnects: list[datetime] = field(default_factory=list)
     pairing_failure: str | None = None  # why the last pairing ended without a connection
     pending: dict[str, PendingSend] = field(default_factory=dict)
@@ -99,6 +101,8 @@ class Session(Struct, kw_only=True):
                 self.reconnects = []
             case SessionReconnectRequested():
                 self.status, self.reconnects = "reconnecting", []
+            case SessionOptionsChanged():
+                self.typing_before_send = event.typing_before_send
             case SessionDeleted():
                 self.status, self.pending = "deleted", {}
             case MessageQueued():

@@ -15,13 +15,14 @@ from contracts.commands import (
     SendText,
     SessionCommand,
 )
-from contracts.events import SessionCreated
+from contracts.events import Event, SessionCreated, SessionOptionsChanged
 from contracts.ids import is_valid_id, new_id
 from runtime.logging import get_logger
 from services.session.adapters.tenant_locks import TenantBusy
 from services.session.domain import transitions
 from services.session.domain.session import Session
 from services.session.domain.transitions import Refusal
+from services.session.service_layer.chats import CHAT_COMMANDS, ChatHandlers
 from services.session.service_layer.lifecycle import Lifecycle
 from services.session.service_layer.pairing import PairingHandlers, accepted
 from services.session.service_layer.quota import SessionQuota
@@ -41,6 +42,7 @@ class CommandHandlers:
         self.quota = quota
         self.core = lifecycle.core
         self.pairing = PairingHandlers(lifecycle)
+        self.chats = ChatHandlers(self.core)
 
     async def handle(self, cmd: SessionCommand) -> CommandReply:
         if isinstance(cmd, CreateSession):
@@ -48,6 +50,8 @@ class CommandHandlers:
         rt = self.core.find(cmd.tenant, cmd.session)
         if rt is None:
             return NOT_FOUND
+        if isinstance(cmd, CHAT_COMMANDS):  # each takes the lock itself, not while it waits
+            return await self.chats.handle(rt, cmd)
         async with rt.lock:
             if rt.state.status == "deleted":
                 return NOT_FOUND
@@ -108,8 +112,10 @@ class CommandHandlers:
         rt = self.core.adopt(Session(tenant=cmd.tenant, session=cmd.session, pacing=cmd.pacing))
         try:
             async with rt.lock:
-                event = SessionCreated(name=cmd.name, pacing=cmd.pacing)
-                await self.core.append(rt, [event], cmd.correlation_id)
+                events: list[Event] = [SessionCreated(name=cmd.name, pacing=cmd.pacing)]
+                if cmd.typing_before_send:
+                    events.append(SessionOptionsChanged(typing_before_send=True))
+                await self.core.append(rt, events, cmd.correlation_id)
         except BaseException:
             self.core.runtimes.pop(cmd.session, None)
             raise

@@ -11,6 +11,7 @@ from contracts.events import Event
 from contracts.events.session import SendPacing
 from runtime.logging import get_logger
 from services.session.adapters.whatsapp.port import WhatsAppPort
+from services.session.domain.chat_policy import ChatPolicy
 from services.session.domain.pacing import Pacer
 from services.session.domain.policies import RandomSource, ReconnectPolicy, SendRetryPolicy
 from services.session.domain.session import Session
@@ -45,6 +46,7 @@ class Deps:
     media: MediaFiles = NO_MEDIA_FILES
     pending_media: PendingMediaStore = field(default_factory=MemoryPendingMedia)
     downloads: DownloadPolicy = field(default_factory=DownloadPolicy)
+    chat: ChatPolicy = field(default_factory=ChatPolicy)
 
 
 class SessionCore:

@@ -18,6 +18,8 @@ from neonize.exc import PairPhoneError
 from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import Message
 
 from runtime.logging import get_logger
+from contracts.chat_commands import NumberCheck, PresenceState
+from services.session.adapters.whatsapp.neonize import chat_calls
 from services.session.adapters.whatsapp.neonize.binding import bind_once
 from services.session.adapters.whatsapp.neonize.connection import own_identity
 from services.session.adapters.whatsapp.neonize.devices import DeviceDatabase
@@ -245,6 +247,36 @@ class NeonizeClient(WhatsAppClient):
         if not isinstance(data, bytes | bytearray):
             raise DownloadFailed("download_any returned no bytes")
         return bytes(data)
+
+    async def _online(self) -> NewAClient:
+        neo = self._neo
+        if neo is None or not self.receiver.connected or not await go_flag(neo.is_connected):
+            raise SendFailed("not connected", retryable=True)
+        return neo
+
+    async def mark_read(
+        self, *, chat_jid: str, sender_jid: str | None, message_ids: list[str], read_at: datetime
+    ) -> None:
+        neo = await self._online()
+        call = chat_calls.mark_read(neo, chat_jid=chat_jid, sender_jid=sender_jid,
+                                    message_ids=message_ids, read_at=read_at)  # fmt: skip
+        await self._call("mark_read", call, chat=chat_jid, messages=len(message_ids))
+
+    async def send_presence(self, *, chat_jid: str, state: PresenceState) -> None:
+        neo = await self._online()
+        call = chat_calls.send_presence(neo, chat_jid=chat_jid, state=state)
+        await self._call("send_chat_presence", call, chat=chat_jid, state=state)
+
+    async def check_numbers(self, phones: list[str]) -> list[NumberCheck]:
+        neo = await self._online()
+        call = chat_calls.check_numbers(neo, phones)
+        return await self._call("is_on_whatsapp", call, numbers=len(phones))
+
+    async def profile_picture(self, jid: str) -> bytes | None:
+        neo = await self._online()
+        timeout = self._options.send_timeout.total_seconds()
+        call = chat_calls.profile_picture(neo, jid, timeout)
+        return await self._call("get_profile_picture", call, jid=jid)
 
     async def logout(self) -> None:
         neo = self._neo

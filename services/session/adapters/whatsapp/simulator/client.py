@@ -19,6 +19,7 @@ from services.session.adapters.whatsapp.port import (
     SendFailed,
     WhatsAppClient,
 )
+from services.session.adapters.whatsapp.simulator.chats import SimChatActions
 from services.session.adapters.whatsapp.simulator.server import SimServer
 
 __all__ = ["SimClient"]
@@ -26,7 +27,7 @@ __all__ = ["SimClient"]
 State = Literal["idle", "pairing", "online", "offline", "stopped"]
 
 
-class SimClient(WhatsAppClient):
+class SimClient(SimChatActions, WhatsAppClient):
     """Behaves like a neonize client against the simulator's server."""
 
     def __init__(
@@ -41,6 +42,7 @@ class SimClient(WhatsAppClient):
         self.session = session
         self.events = events
         self.server = server
+        self.chats = server.chats
         self.qr_ttl_s = qr_ttl_s
         self.state: State = "idle"
         self.fail_next_sends = 0

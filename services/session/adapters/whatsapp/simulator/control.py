@@ -27,6 +27,7 @@ from contracts.simulator import (
 from contracts.subjects import sim_subject
 from runtime.rpc import BackendUnavailable, request, serve
 from services.session.adapters.whatsapp.port import IncomingMessage
+from services.session.adapters.whatsapp.simulator.chat_control import chat_routes
 from services.session.adapters.whatsapp.simulator.client import SimClient
 from services.session.adapters.whatsapp.simulator.media_in import (
     NoMediaBytes,
@@ -180,6 +181,7 @@ async def serve_simulator(
         "fail-downloads": (SimFailDownloads, control.fail_downloads),
         "fail-pairing": (SimFailPairing, control.fail_pairing),
         "sent": (SimSent, control.sent),
+        **chat_routes(port.server.chats),
     }
 
     def route(

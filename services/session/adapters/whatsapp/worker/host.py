@@ -16,6 +16,7 @@ from services.session.adapters.whatsapp.neonize.options import NeonizeOptions
 from services.session.adapters.whatsapp.neonize.port import NeonizePort
 from services.session.adapters.whatsapp.port import SendFailed, WhatsAppClient
 from services.session.adapters.whatsapp.worker import protocol as p
+from services.session.adapters.whatsapp.worker.chat_calls import run_chat_call
 from services.session.adapters.whatsapp.worker.forwarding import ForwardedEvents
 
 __all__ = ["WorkerHost"]
@@ -129,6 +130,8 @@ class WorkerHost:
             case "download_media":
                 data = await client.download_media(media_ref=call.data)
                 return p.Reply(id=call.id, ok=True, data=data)
+            case "chat":
+                return p.Reply(id=call.id, ok=True, data=await run_chat_call(client, call.data))
             case "logout":
                 await client.logout()
             case "forget":

@@ -33,7 +33,7 @@ __all__ = [
 
 Op = Literal[
     "connect", "pair_phone", "send_text", "download_media", "logout", "disconnect", "forget",
-    "stats",
+    "stats", "chat",
 ]  # fmt: skip
 Failure = Literal["send_failed", "pairing_failed", "capacity", "unknown_client", "error"]
 
@@ -60,7 +60,7 @@ class Call(Struct, frozen=True, kw_only=True, tag="call"):
     chat_jid: str = ""
     text: str = ""
     message_id: str = ""
-    data: bytes = b""  # download_media: the handle
+    data: bytes = b""  # download_media: the handle; chat: the call (worker.chat_calls)
 
 
 class EventDone(Struct, frozen=True, kw_only=True, tag="event_done"):
