@@ -17,9 +17,7 @@ class ChatRead(Struct, frozen=True, kw_only=True, tag="chat.read"):
     up_to: datetime
 
 
-class SessionOptionsChanged(
-    Struct, frozen=True, kw_only=True, tag="session.options_changed"
-):
+class SessionOptionsChanged(Struct, frozen=True, kw_only=True, tag="session.options_changed"):
     """A session's options, as they are now."""
 
     typing_before_send: bool = False

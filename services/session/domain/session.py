@@ -15,9 +15,9 @@ from contracts.events import (
     SessionDeleted,
     SessionDisconnected,
     SessionLoggedOut,
+    SessionOptionsChanged,
     SessionPairingFailed,
     SessionPairingStarted,
-    SessionOptionsChanged,
     SessionReconnectRequested,
 )
 from contracts.events.session import SendPacing

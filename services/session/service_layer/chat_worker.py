@@ -52,8 +52,9 @@ async def _run(
     await client.mark_read(
         chat_jid=job.chat_jid, sender_jid=job.sender_jid, message_ids=ids, read_at=core.deps.now()
     )
-    event = ChatRead(chat_jid=job.chat_jid, message_ids=ids, sender_jid=job.sender_jid,
-                     up_to=job.up_to)  # fmt: skip
+    event = ChatRead(
+        chat_jid=job.chat_jid, message_ids=ids, sender_jid=job.sender_jid, up_to=job.up_to
+    )
     event_id = stable_event_id(rt.tenant, rt.session, "read", job.chat_jid, *ids)
     await core.publish_fact(rt, event, event_id)
     chat.queued_reads.difference_update(ids)
@@ -65,8 +66,15 @@ def _failed(
     job.attempts += 1
     retry = isinstance(exc, SendFailed) and exc.retryable and job.refs
     again = bool(retry) and job.attempts < core.deps.chat.read_attempts
-    log.warning("chat.action_failed", tenant=rt.tenant, session=rt.session, chat=job.chat_jid,
-                kind="read" if job.refs else "presence", error=str(exc), again=again)  # fmt: skip
+    log.warning(
+        "chat.action_failed",
+        tenant=rt.tenant,
+        session=rt.session,
+        chat=job.chat_jid,
+        kind="read" if job.refs else "presence",
+        error=str(exc),
+        again=again,
+    )
     if again:
         chat.queue.push(job)
     else:

@@ -67,8 +67,9 @@ class ChatHandlers:
     def _chat(self, rt: SessionRuntime) -> ChatRuntime:
         if rt.chat is None:
             policy = self.core.deps.chat
-            rt.chat = ChatRuntime(number_ttl_s=policy.number_ttl_s,
-                                  picture_ttl_s=policy.picture_ttl_s)  # fmt: skip
+            rt.chat = ChatRuntime(
+                number_ttl_s=policy.number_ttl_s, picture_ttl_s=policy.picture_ttl_s
+            )
         chat = rt.chat
         if chat.task is None or chat.task.done():
             chat.task = self.core.spawn(run_chat_actions(self.core, rt, chat))
@@ -117,18 +118,25 @@ class ChatHandlers:
 
     async def check(self, rt: SessionRuntime, cmd: CheckNumbers) -> CommandReply:
         if not 1 <= len(cmd.phones) <= self.core.deps.chat.max_numbers:
-            return Refused(code="validation_failed", message="check 1 to 50 numbers at once",
-                           details={"max": self.core.deps.chat.max_numbers})  # fmt: skip
+            return Refused(
+                code="validation_failed",
+                message="check 1 to 50 numbers at once",
+                details={"max": self.core.deps.chat.max_numbers},
+            )
         digits: list[str] = []
         for index, phone in enumerate(cmd.phones):
             try:
                 address = parse_address(phone, self.core.deps.default_region)
             except InvalidAddress as exc:
-                return Refused(code="invalid_phone", message=exc.message,
-                               details={"index": index, "reason": exc.reason})  # fmt: skip
+                return Refused(
+                    code="invalid_phone",
+                    message=exc.message,
+                    details={"index": index, "reason": exc.reason},
+                )
             if address.kind != AddressKind.USER or address.phone_number is None:
-                return Refused(code="invalid_phone", message="not a phone number",
-                               details={"index": index})  # fmt: skip
+                return Refused(
+                    code="invalid_phone", message="not a phone number", details={"index": index}
+                )
             digits.append(address.phone_number.lstrip("+"))
         _gate(rt)
         chat, now = self._chat(rt), asyncio.get_running_loop().time()
@@ -142,8 +150,11 @@ class ChatHandlers:
         for phone, digit in zip(cmd.phones, digits, strict=True):
             found, cached = chat.numbers.get(digit, now)
             answer = cached if found and cached else NumberCheck(input=digit, on_whatsapp=False)
-            results.append(NumberCheck(input=phone, on_whatsapp=answer.on_whatsapp,
-                                       jid=answer.jid, lid=answer.lid))  # fmt: skip
+            results.append(
+                NumberCheck(
+                    input=phone, on_whatsapp=answer.on_whatsapp, jid=answer.jid, lid=answer.lid
+                )
+            )
         return NumbersChecked(results=results)
 
     async def picture(self, rt: SessionRuntime, cmd: GetProfilePicture) -> CommandReply:

@@ -83,7 +83,7 @@ async def _one(core: "SessionCore", rt: SessionRuntime) -> None:
 
 
 async def _show_typing(rt: SessionRuntime, chat_jid: str) -> None:
-    """"typing…" in the send's own pacer slot; a failure to show it never holds the send."""
+    """Show "typing…" in the send's own pacer slot; a failure to show it never holds the send."""
     client = rt.client
     if client is None or not rt.online.is_set():
         return

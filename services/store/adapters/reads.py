@@ -21,10 +21,18 @@ from contracts.queries import (
     SessionList,
     SessionView,
 )
-from services.store.adapters.tables import contacts, messages, sessions
+from services.store.adapters.tables import chats, contacts, messages, sessions
 from services.store.domain.cursors import KeyCursor, TimeCursor, decode_cursor, encode_cursor
 
-__all__ = ["get_message", "get_session", "list_contacts", "list_messages", "list_sessions", "view"]
+__all__ = [
+    "get_message",
+    "get_session",
+    "list_contacts",
+    "list_messages",
+    "list_sessions",
+    "message_view",
+    "view",
+]
 
 V = TypeVar("V")
 
@@ -64,6 +72,9 @@ def _message(row: RowMapping) -> MessageView:
     return msgspec.structs.replace(message, media=media)
 
 
+message_view = _message  # a message row as its view (chats show their newest)
+
+
 async def get_message(conn: AsyncConnection, q: GetMessage) -> MessageView | None:
     m = messages.c
     stmt = select(messages).where(
@@ -80,8 +91,11 @@ async def _page(conn: AsyncConnection, stmt: Select[Any], limit: int) -> list[Ro
 async def list_messages(conn: AsyncConnection, q: ListMessages) -> MessageList:
     m = messages.c
     stmt = select(messages).where(m.tenant == q.tenant, m.session_id == q.session)
-    if q.chat_jid is not None:
-        stmt = stmt.where(m.chat_jid == q.chat_jid)
+    if q.chat_jid is not None:  # the chat's messages under its phone JID and its linked LID
+        lid = select(chats.c.lid).where(
+            chats.c.tenant == q.tenant, chats.c.session_id == q.session, chats.c.jid == q.chat_jid
+        )
+        stmt = stmt.where(or_(m.chat_jid == q.chat_jid, m.chat_jid == lid.scalar_subquery()))
     if q.cursor is not None:
         after = decode_cursor(q.cursor, TimeCursor)
         stmt = stmt.where(

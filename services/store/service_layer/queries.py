@@ -5,10 +5,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from contracts.commands import Refused
 from contracts.queries import (
     GetAppointment,
+    GetChat,
     GetMessage,
     GetReminder,
     GetSession,
     GetStats,
+    ListChats,
     ListContacts,
     ListMessages,
     ListReminders,
@@ -16,7 +18,7 @@ from contracts.queries import (
     Query,
     QueryReply,
 )
-from services.store.adapters import reads, reads_reminders
+from services.store.adapters import reads, reads_chats, reads_reminders
 from services.store.domain.cursors import BadCursor
 from services.store.service_layer.position import PositionWatch
 
@@ -70,6 +72,10 @@ class QueryHandlers:
                     return await reads_reminders.get_appointment(conn, query)
                 case GetStats():
                     return await reads_reminders.get_stats(conn, query)
+                case ListChats():
+                    return await reads_chats.list_chats(conn, query)
+                case GetChat():
+                    return await reads_chats.get_chat(conn, query)
 
 
 def _noun(query: Query) -> str:

@@ -23,6 +23,7 @@ from services.store.adapters.database import open_engine
 from services.store.adapters.migrate import upgrade
 from services.store.adapters.projection import SqlProjection
 from services.store.service_layer.rebuild import rebuild_into
+from tests.integration.store.chat_scenario import encoded_chat_events
 from tests.integration.store.conftest import DbFactory
 from tests.support.waiting import eventually
 
@@ -68,16 +69,19 @@ async def open_live(bus: Bus, url: str) -> LiveStore:
 
 
 async def test_a_rebuilt_database_equals_the_live_one(bus: Bus, new_db_url: DbFactory) -> None:
-    assert await publish_fast(bus.js, encoded_stream(EVENTS)) == EVENTS
+    total = EVENTS + len(encoded_chat_events())  # the chats story too: merged, read, listed
+    assert await publish_fast(bus.js, encoded_stream(EVENTS) + encoded_chat_events()) == total
     live = await open_live(bus, await new_db_url())
     rebuilt_url = await new_db_url()
     try:
-        await live.caught_up(EVENTS)
+        await live.caught_up(total)
         progress: list[tuple[int, int]] = []
         position = await rebuild_into(bus.js, rebuilt_url, lambda p, t, _: progress.append((p, t)))
-        assert position == EVENTS and progress[-1] == (EVENTS, EVENTS)
+        assert position == total and progress[-1] == (total, total)
         rebuilt = open_engine(rebuilt_url)
-        assert await table_checksums(rebuilt) == await table_checksums(live.engine)
+        checksums = await table_checksums(rebuilt)
+        assert checksums == await table_checksums(live.engine)
+        assert checksums["chats"][0] > 3
         await rebuilt.dispose()
     finally:
         await live.close()

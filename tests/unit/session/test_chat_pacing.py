@@ -1,6 +1,7 @@
 """Chat actions in the session's pacer schedule, on a fake clock: a burst of read receipts is
 spread out in order, typing before a send sits inside the send's slot, caches expire."""
 
+import itertools
 import random
 
 from contracts.events.session import SendPacing
@@ -29,7 +30,7 @@ def test_a_burst_of_100_read_receipts_is_spread_by_the_pacer() -> None:
     assert [item for item, _ in sent] == list(range(100))  # in order, each once
     times = [at for _, at in sent]
     assert times[0] == 0.0
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     assert min(gaps) >= DEFAULT.min_spacing_s
     for start in range(len(times)):  # in any minute: the burst plus the rate, no more
         window = [t for t in times if times[start] <= t < times[start] + 60]

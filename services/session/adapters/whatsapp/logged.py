@@ -5,7 +5,6 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from contracts.chat_commands import NumberCheck, PresenceState
-
 from runtime.logging import get_logger
 from services.session.adapters.whatsapp.port import (
     ClientEvents,
@@ -74,7 +73,9 @@ class LoggedClient(WhatsAppClient):
 
     async def send_presence(self, *, chat_jid: str, state: PresenceState) -> None:
         self._log.info("whatsapp.send_presence", chat_jid=chat_jid, state=state)
-        await self._logged("send_presence", self.inner.send_presence(chat_jid=chat_jid, state=state))
+        await self._logged(
+            "send_presence", self.inner.send_presence(chat_jid=chat_jid, state=state)
+        )
 
     async def check_numbers(self, phones: list[str]) -> list[NumberCheck]:
         self._log.info("whatsapp.check_numbers", numbers=len(phones))

@@ -36,8 +36,10 @@ def presence_args(state: PresenceState) -> tuple[ChatPresence, ChatPresenceMedia
     """Our three states in whatsmeow's terms: recording is "composing" an audio."""
     if state == "paused":
         return ChatPresence.CHAT_PRESENCE_PAUSED, ChatPresenceMedia.CHAT_PRESENCE_MEDIA_TEXT
-    media = ChatPresenceMedia.CHAT_PRESENCE_MEDIA_AUDIO if state == "recording" else (
-        ChatPresenceMedia.CHAT_PRESENCE_MEDIA_TEXT
+    media = (
+        ChatPresenceMedia.CHAT_PRESENCE_MEDIA_AUDIO
+        if state == "recording"
+        else (ChatPresenceMedia.CHAT_PRESENCE_MEDIA_TEXT)
     )
     return ChatPresence.CHAT_PRESENCE_COMPOSING, media
 
@@ -56,8 +58,12 @@ def number_checks(
         found = by_query.get(_query(phone))
         jid = user_jid_str(found.JID) if found is not None and found.IsIn else None
         out.append(
-            NumberCheck(input=phone, on_whatsapp=jid is not None, jid=jid,
-                        lid=lids.get(jid) if jid else None)  # fmt: skip
+            NumberCheck(
+                input=phone,
+                on_whatsapp=jid is not None,
+                jid=jid,
+                lid=lids.get(jid) if jid else None,
+            )
         )
     return out
 

@@ -17,8 +17,8 @@ from neonize.aioze.client import NewAClient
 from neonize.exc import PairPhoneError
 from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import Message
 
-from runtime.logging import get_logger
 from contracts.chat_commands import NumberCheck, PresenceState
+from runtime.logging import get_logger
 from services.session.adapters.whatsapp.neonize import chat_calls
 from services.session.adapters.whatsapp.neonize.binding import bind_once
 from services.session.adapters.whatsapp.neonize.connection import own_identity
@@ -258,8 +258,9 @@ class NeonizeClient(WhatsAppClient):
         self, *, chat_jid: str, sender_jid: str | None, message_ids: list[str], read_at: datetime
     ) -> None:
         neo = await self._online()
-        call = chat_calls.mark_read(neo, chat_jid=chat_jid, sender_jid=sender_jid,
-                                    message_ids=message_ids, read_at=read_at)  # fmt: skip
+        call = chat_calls.mark_read(
+            neo, chat_jid=chat_jid, sender_jid=sender_jid, message_ids=message_ids, read_at=read_at
+        )
         await self._call("mark_read", call, chat=chat_jid, messages=len(message_ids))
 
     async def send_presence(self, *, chat_jid: str, state: PresenceState) -> None:

@@ -106,8 +106,7 @@ class SimChatActions:
         self, *, chat_jid: str, sender_jid: str | None, message_ids: list[str], read_at: datetime
     ) -> None:
         self._online("read receipt")
-        self._record(kind="read", chat_jid=chat_jid, sender_jid=sender_jid,
-                     message_ids=message_ids)  # fmt: skip
+        self._record(kind="read", chat_jid=chat_jid, sender_jid=sender_jid, message_ids=message_ids)
 
     async def send_presence(self, *, chat_jid: str, state: PresenceState) -> None:
         self._online("presence")

@@ -44,8 +44,12 @@ async def run_chat_call(client: WhatsAppClient, data: bytes) -> bytes:
     """In the worker: run one chat call on the client, the result encoded."""
     match _calls.decode(data):
         case MarkRead() as c:
-            await client.mark_read(chat_jid=c.chat_jid, sender_jid=c.sender_jid,
-                                   message_ids=c.message_ids, read_at=c.read_at)  # fmt: skip
+            await client.mark_read(
+                chat_jid=c.chat_jid,
+                sender_jid=c.sender_jid,
+                message_ids=c.message_ids,
+                read_at=c.read_at,
+            )
             return b""
         case Presence() as c:
             await client.send_presence(chat_jid=c.chat_jid, state=c.state)
@@ -78,8 +82,11 @@ class WorkerChatCalls:
     async def mark_read(
         self, *, chat_jid: str, sender_jid: str | None, message_ids: list[str], read_at: datetime
     ) -> None:
-        await self._chat(MarkRead(chat_jid=chat_jid, sender_jid=sender_jid,
-                                  message_ids=message_ids, read_at=read_at))  # fmt: skip
+        await self._chat(
+            MarkRead(
+                chat_jid=chat_jid, sender_jid=sender_jid, message_ids=message_ids, read_at=read_at
+            )
+        )
 
     async def send_presence(self, *, chat_jid: str, state: PresenceState) -> None:
         await self._chat(Presence(chat_jid=chat_jid, state=state))
