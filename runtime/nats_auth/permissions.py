@@ -86,7 +86,7 @@ _SERVICES: dict[str, tuple[list[str], list[str]]] = {
     "session": (
         [
             *_EVENTS_OWNER,
-            *_events("*", "session", "message", "contact"),
+            *_events("*", "session", "message", "contact", "chat"),
             *_kv_owner("wa_session_leases"),
             *_kv_owner("wa_session_tenant_locks"),
             *_object_store_owner(MEDIA_BUCKET),  # sends uploads, stores received files

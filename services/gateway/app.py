@@ -43,6 +43,8 @@ from services.gateway.operations import Operations
 from services.gateway.routes import (
     appointments,
     bus_credentials,
+    chats,
+    contact_lookups,
     docs,
     events,
     health,
@@ -66,6 +68,8 @@ API: tuple[Operations, ...] = (
     media.ops,
     messages.ops,
     received_media.ops,
+    chats.ops,
+    contact_lookups.ops,
     reminders.ops,
     appointments.ops,
     events.ops,

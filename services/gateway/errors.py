@@ -37,6 +37,8 @@ STATUS_OF_CODE: Mapping[str, int] = {
     "unavailable": 503,
     "not_caught_up": 503,
     "not_implemented": 501,
+    "rate_limited": 429,  # a paced lookup whose slot is too far off: retry later
+    "whatsapp_failed": 502,  # WhatsApp refused or did not answer a lookup
 }
 
 

@@ -24,15 +24,14 @@ LID, PHONE = "9911@lid", "201000000011@s.whatsapp.net"
 OTHER, GROUP = "201000000022@s.whatsapp.net", "120363000001@g.us"
 
 
+def at(minutes: int) -> datetime:
+    return T0 + timedelta(minutes=minutes)
+
+
 def _story() -> list[Event]:
     def inc(n: int, chat: str, sender: str, **more: object) -> MessageReceived:
-        return MessageReceived(
-            message_id=f"in{n}",
-            chat_jid=chat,
-            sender_jid=sender,
-            sent_at=T0 + timedelta(minutes=n),
-            **more,
-        )  # type: ignore[arg-type]
+        fields = {"message_id": f"in{n}", "chat_jid": chat, "sender_jid": sender, **more}
+        return MessageReceived(sent_at=at(n), **fields)  # type: ignore[arg-type]
 
     return [
         SessionCreated(name="Chats"),
@@ -46,24 +45,19 @@ def _story() -> list[Event]:
         inc(5, LID, LID),  # still by @lid: the linked chat
         inc(6, LID, LID, sender_phone_jid=PHONE, sender_lid=LID),
         MessageQueued(message_id="out1", chat_jid=OTHER, text="hello Omar"),
-        ChatRead(chat_jid=PHONE, message_ids=["in1", "in2", "in5"], up_to=T0 + timedelta(minutes=5)),
-        ChatRead(chat_jid=GROUP, message_ids=["in4"], sender_jid=OTHER, up_to=T0 + timedelta(minutes=4)),
-    ]  # fmt: skip
+        ChatRead(chat_jid=PHONE, message_ids=["in1", "in2", "in5"], up_to=at(5)),
+        ChatRead(chat_jid=GROUP, message_ids=["in4"], sender_jid=OTHER, up_to=at(4)),
+    ]
 
 
 def chat_events(tenant: str = "tc", session: str = "sc") -> list[Envelope]:
     return [
-        make_event(
-            p,
-            tenant=tenant,
-            session=session,
-            occurred_at=T0 + timedelta(minutes=i),
-            event_id=f"chat-{tenant}-{session}-{i}",
-        )  # fmt: skip
+        make_event(p, tenant=tenant, session=session, occurred_at=at(i), event_id=f"chat-{i}")
         for i, p in enumerate(_story())
     ]
 
 
 def encoded_chat_events() -> list[tuple[str, bytes, str]]:
-    return [(event_subject(e.tenant, e.session, e.type), encode_event(e), e.id)
-            for e in chat_events()]  # fmt: skip
+    return [
+        (event_subject(e.tenant, e.session, e.type), encode_event(e), e.id) for e in chat_events()
+    ]
