@@ -81,8 +81,8 @@ async def chats(api: Api, session: str) -> list[dict[str, Any]]:
 
 
 async def incoming(sim: Client, session: str, sender: str, text: str, **more: Any) -> str:
-    reply = await drive(sim, "incoming", SimIncoming(session=session, sender=sender, text=text,
-                                                     **more))  # fmt: skip
+    request = SimIncoming(session=session, sender=sender, text=text, **more)
+    reply = await drive(sim, "incoming", request)
     assert reply.message_id
     return reply.message_id
 
@@ -140,11 +140,11 @@ async def test_presence_and_typing_before_each_send(admin: Api, sim: Client) -> 
         return [a.state for a in await actions(sim, session, "presence")] == ["recording"]
 
     await eventually(shown)
-    status, body = await api.call("PATCH", f"/v1/sessions/{session}",
-                                  json={"typing_before_send": True})  # fmt: skip
+    options = {"typing_before_send": True}
+    status, body = await api.call("PATCH", f"/v1/sessions/{session}", json=options)
     assert status == 200 and body["typing_before_send"] is True
-    status, body = await api.call("POST", f"/v1/sessions/{session}/messages",
-                                  json={"to": OTHER, "text": "typed first"})  # fmt: skip
+    message = {"to": OTHER, "text": "typed first"}
+    status, body = await api.call("POST", f"/v1/sessions/{session}/messages", json=message)
     assert status == 202, body
 
     async def sent() -> bool:
@@ -161,8 +161,8 @@ async def test_number_checks_and_profile_pictures_are_cached_and_bounded(
 ) -> None:
     api = await new_tenant(admin, "lookups")
     session = await connected_session(api, sim)
-    await drive(sim, "numbers", SimNumbers(session=session, numbers=[SimNumber(phone=PHONE,
-                                                                              lid=LID)]))  # fmt: skip
+    numbers = [SimNumber(phone=PHONE, lid=LID)]
+    await drive(sim, "numbers", SimNumbers(session=session, numbers=numbers))
     await drive(sim, "picture", SimPicture(session=session, jid=PHONE_JID, data=b"\xff\xd8jpeg"))
     check = f"/v1/sessions/{session}/contacts/check"
     for _ in range(2):  # the second answer comes from the cache
