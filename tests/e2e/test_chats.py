@@ -195,8 +195,9 @@ async def test_number_checks_and_profile_pictures_are_cached_and_bounded(
 
 async def test_nothing_reaches_whatsapp_unless_connected(admin: Api, sim: Client) -> None:
     api = await new_tenant(admin, "offline")
-    status, body = await api.call("POST", "/v1/sessions", json={"name": "Never paired"})
-    assert status == 201
+    new = {"name": "Never paired", "typing_before_send": True}
+    status, body = await api.call("POST", "/v1/sessions", json=new)
+    assert status == 201 and body["typing_before_send"] is True
     session = body["id"]
     calls = [
         ("POST", f"chats/{PHONE}/read", None),
