@@ -40,3 +40,10 @@ class ChatRuntime:
     def __post_init__(self) -> None:
         self.numbers = TtlCache(self.number_ttl_s, size=4096)
         self.pictures = TtlCache(self.picture_ttl_s, size=256)
+
+    def stop(self) -> None:
+        """The session is logged out, deleted or released here: nothing queued goes out."""
+        if self.task is not None:
+            self.task.cancel()
+            self.task = None
+        self.queue, self.queued_reads = PacedQueue(), set()

@@ -94,6 +94,8 @@ class CommandHandlers:
                 "whatsapp.unlink_failed", tenant=rt.tenant, session=rt.session, error=str(exc)
             )
         await self.lifecycle.stop_client(rt)
+        if rt.chat is not None:
+            rt.chat.stop()
 
     async def create(self, cmd: CreateSession) -> CommandReply:
         if cmd.session in self.core.runtimes:
