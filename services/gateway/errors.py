@@ -60,9 +60,10 @@ class ApiError(Exception):
 
     @classmethod
     def from_refusal(cls, refused: Refused) -> "ApiError":
-        return cls(
-            STATUS_OF_CODE.get(refused.code, 409), refused.code, refused.message, refused.details
-        )
+        wait = refused.details.get("retry_after_s")
+        headers = {"Retry-After": str(wait)} if wait is not None else None
+        status = STATUS_OF_CODE.get(refused.code, 409)
+        return cls(status, refused.code, refused.message, refused.details, headers)
 
 
 def error_response(

@@ -25,6 +25,7 @@ REASONS = {
     416: "The range lies outside the file",
     422: "Invalid input (or an Idempotency-Key first used with another request)",
     429: "Rate limited (see Retry-After)",
+    502: "WhatsApp refused or did not answer",
     503: "A backend is unavailable",
 }
 IDEMPOTENCY_KEY = {

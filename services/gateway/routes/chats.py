@@ -88,7 +88,7 @@ def _ref(chat: ChatView, m: MessageView) -> ReadRef:
 @ops(
     "POST", "/v1/sessions/{session_id}/chats/{chat}/read",
     summary="Mark the chat's incoming messages read on WhatsApp (paced read receipts)",
-    status=202, returns=ReadAccepted, errors=(409,),
+    status=202, returns=ReadAccepted, errors=(409, 422),
 )  # fmt: skip
 async def mark_read(request: web.Request) -> web.Response:
     session = await owned_session(request)
@@ -111,7 +111,7 @@ async def mark_read(request: web.Request) -> web.Response:
 @ops(
     "POST", "/v1/sessions/{session_id}/chats/{chat}/presence",
     summary='Show "typing…" (composing), "recording…", or stop (paused); paced',
-    body=PresenceRequest, status=202, returns=PresenceAccepted, errors=(409,),
+    body=PresenceRequest, status=202, returns=PresenceAccepted, errors=(409, 422),
 )  # fmt: skip
 async def send_presence(request: web.Request) -> web.Response:
     session = await owned_session(request)

@@ -21,7 +21,7 @@ IMAGE = {"image/jpeg": {"type": "string", "format": "binary"}}
 @ops(
     "POST", "/v1/sessions/{session_id}/contacts/check",
     summary="Which numbers are on WhatsApp (at most 50; cached, paced)", body=NumbersToCheck,
-    returns=NumberChecks, errors=(409, 429),
+    returns=NumberChecks, errors=(409, 422, 429, 502),
 )  # fmt: skip
 async def check_numbers(request: web.Request) -> web.Response:
     session = await owned_session(request)
@@ -39,7 +39,7 @@ async def check_numbers(request: web.Request) -> web.Response:
 @ops(
     "GET", "/v1/sessions/{session_id}/contacts/{jid}/picture",
     summary="A contact's (or group's) profile picture; 404 when there is none (cached, paced)",
-    media=IMAGE, errors=(404, 409, 429),
+    media=IMAGE, errors=(404, 409, 422, 429, 502),
 )  # fmt: skip
 async def profile_picture(request: web.Request) -> web.Response:
     session = await owned_session(request)

@@ -34,6 +34,12 @@ CHAT_COMMANDS = (MarkChatRead, SendPresence, CheckNumbers, GetProfilePicture, Se
 ChatCommand = MarkChatRead | SendPresence | CheckNumbers | GetProfilePicture | SetSessionOptions
 
 
+class RateLimited(Refusal):
+    def __init__(self, wait_s: float) -> None:
+        super().__init__("rate_limited", f"paced: try again in {math.ceil(wait_s)} s")
+        self.retry_after_s = math.ceil(wait_s)
+
+
 def _gate(rt: SessionRuntime) -> None:
     if rt.state.status != "connected" or rt.client is None:
         raise Refusal("not_connected", f"the session is {rt.state.status}; nothing was sent")
@@ -61,7 +67,10 @@ class ChatHandlers:
                     case SetSessionOptions():
                         return await self.set_options(rt, cmd)
         except Refusal as refusal:
-            return Refused(code=refusal.code, message=refusal.message)
+            details = (
+                {"retry_after_s": refusal.retry_after_s} if isinstance(refusal, RateLimited) else {}
+            )
+            return Refused(code=refusal.code, message=refusal.message, details=details)
         return Refused(code="bad_command", message="unknown command")
 
     def _chat(self, rt: SessionRuntime) -> ChatRuntime:
@@ -106,7 +115,7 @@ class ChatHandlers:
         loop = asyncio.get_running_loop()
         wait = rt.pacer.reserve(loop.time()) - loop.time()
         if wait > self.core.deps.chat.call_wait_s:
-            raise Refusal("rate_limited", f"paced: try again in {math.ceil(wait)} s")
+            raise RateLimited(wait)
         await asyncio.sleep(max(0.0, wait))
         client = rt.client
         if client is None or rt.state.status != "connected":
