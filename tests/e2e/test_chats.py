@@ -173,6 +173,12 @@ async def test_number_checks_and_profile_pictures_are_cached_and_bounded(
             {"input": OTHER, "on_whatsapp": False, "jid": None, "lid": None},
         ]
     assert len(await actions(sim, session, "check")) == 1
+
+    async def linked() -> bool:  # the answer's phone JID and LID are one contact now
+        _, body = await api.call("GET", f"/v1/sessions/{session}/contacts")
+        return [(c["jid"], c["lid"]) for c in body["items"]] == [(PHONE_JID, LID)]
+
+    await eventually(linked)
     status, body = await api.call("POST", check, json={"phones": [PHONE] * 51})
     assert status == 422 and code(body) == "validation_failed"
     status, body = await api.call("POST", check, json={"phones": ["not a number"]})

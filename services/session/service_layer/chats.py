@@ -19,7 +19,7 @@ from contracts.chat_commands import (
     SetSessionOptions,
 )
 from contracts.commands import Accepted, CommandReply, Refused
-from contracts.events import SessionOptionsChanged
+from contracts.events import ContactUpdated, SessionOptionsChanged
 from services.session.adapters.whatsapp.port import SendFailed, WhatsAppClient
 from services.session.domain.errors import Refusal
 from services.session.service_layer.chat_runtime import ChatRuntime, PacedJob
@@ -155,6 +155,7 @@ class ChatHandlers:
             now = asyncio.get_running_loop().time()
             for digit, answer in zip(missing, answers, strict=False):
                 chat.numbers.put(digit, answer, now)
+                await self._link(rt, answer)
         results = []
         for phone, digit in zip(cmd.phones, digits, strict=True):
             found, cached = chat.numbers.get(digit, now)
@@ -165,6 +166,18 @@ class ChatHandlers:
                 )
             )
         return NumbersChecked(results=results)
+
+    async def _link(self, rt: SessionRuntime, answer: NumberCheck) -> None:
+        """A number's phone JID and LID, newly seen together: one contact from now on."""
+        if answer.jid is None or answer.lid is None:
+            return
+        known = rt.contacts.get(answer.jid)
+        if known is not None and known[0] == answer.lid:
+            return
+        rt.contacts[answer.jid] = (answer.lid, known[1] if known else None)
+        phone = "+" + answer.jid.split("@", 1)[0]
+        event = ContactUpdated(jid=answer.jid, lid=answer.lid, phone_number=phone)
+        await self.core.publish_fact(rt, event, None)
 
     async def picture(self, rt: SessionRuntime, cmd: GetProfilePicture) -> CommandReply:
         chat = self._chat(rt)
