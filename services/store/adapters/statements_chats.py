@@ -3,7 +3,18 @@
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Executable, and_, case, delete, func, or_, select, update
+from sqlalchemy import (
+    Executable,
+    String,
+    and_,
+    case,
+    delete,
+    func,
+    literal_column,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.sql.elements import ColumnElement
 
 from services.store.adapters.sqltypes import UtcDateTime
@@ -21,8 +32,10 @@ def chat_statements(
     ch, c = chats, contacts
     AT = P("at", UtcDateTime())
     same = and_(ch.c.tenant == P("tenant"), ch.c.session_id == P("session_id"))
+    # Only for a chat known by @lid: the phone JID linked to it. min() of an expression, not of
+    # the column: of the column, SQLite walks the primary key for it instead of ix_contacts_lid.
     linked_phone = (
-        select(func.min(c.c.jid))
+        select(func.min(c.c.jid.concat(literal_column("''", String()))))
         .where(
             c.c.tenant == P("tenant"),
             c.c.session_id == P("session_id"),
@@ -50,19 +63,24 @@ def chat_statements(
             "updated_at": ex.updated_at,
         }
 
-    message = (
-        insert(ch)
-        .inline()
-        .values(
-            tenant=P("tenant"),
-            session_id=P("session_id"),
-            jid=func.coalesce(linked_phone, P("chat_key")),
-            lid=P("lid"),
-            last_message_id=P("message_id"),
-            last_activity_at=P("sort_at", UtcDateTime()),
-            updated_at=AT,
+    def message(jid: Any) -> Any:
+        stmt = (
+            insert(ch)
+            .inline()
+            .values(
+                tenant=P("tenant"),
+                session_id=P("session_id"),
+                jid=jid,
+                lid=P("lid"),
+                last_message_id=P("message_id"),
+                last_activity_at=P("sort_at", UtcDateTime()),
+                updated_at=AT,
+            )
         )
-    )
+        return stmt.on_conflict_do_update(
+            index_elements=[ch.c.tenant, ch.c.session_id, ch.c.jid], set_=merged(stmt.excluded)
+        )
+
     lid_chat = ch.alias("lid_chat")
     moved = select(
         lid_chat.c.tenant, lid_chat.c.session_id, P("jid"), P("lid"), lid_chat.c.name,
@@ -79,12 +97,8 @@ def chat_statements(
     read_either = func.coalesce(ch.c.last_read_at, merge.excluded.last_read_at)
     up_to = P("up_to", UtcDateTime())
     return {
-        "chat.message": [
-            message.on_conflict_do_update(
-                index_elements=[ch.c.tenant, ch.c.session_id, ch.c.jid],
-                set_=merged(message.excluded),
-            )
-        ],
+        "chat.message": [message(P("chat_key"))],
+        "chat.message_lid": [message(func.coalesce(linked_phone, P("chat_key")))],
         "chat.linked": [
             merge.on_conflict_do_update(
                 index_elements=[ch.c.tenant, ch.c.session_id, ch.c.jid],

@@ -26,6 +26,7 @@ Op = Literal[
     "contact.linked",
     "contact.by_lid",
     "chat.message",
+    "chat.message_lid",
     "chat.linked",
     "chat.read",
     "session.options",

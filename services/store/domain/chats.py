@@ -6,7 +6,7 @@ from datetime import datetime
 
 from contracts.envelope import Envelope
 from contracts.events import ChatRead, MessageQueued, MessageReceived
-from services.store.domain.changes import RowChange
+from services.store.domain.changes import Op, RowChange
 
 __all__ = ["chat_linked", "chat_of_queued", "chat_of_received", "chat_read"]
 
@@ -29,7 +29,8 @@ def _message(
         "message_id": message_id,
         "sort_at": sort_at,
     }
-    return RowChange("chat.message", _keys(env.tenant, env.session, chat), params)
+    op: Op = "chat.message_lid" if chat.endswith("@lid") else "chat.message"  # via contacts
+    return RowChange(op, _keys(env.tenant, env.session, chat), params)
 
 
 def chat_of_received(env: Envelope, ev: MessageReceived) -> RowChange:

@@ -36,7 +36,7 @@ def test_a_lid_chat_with_a_known_phone_is_the_phones_chat() -> None:
 
 
 def test_a_lid_only_chat_is_resolved_after_the_links_before_it() -> None:
-    chat = next(c for c in changes_for(1, env(received())) if c.op == "chat.message")
+    chat = next(c for c in changes_for(1, env(received())) if c.op == "chat.message_lid")
     assert chat.params["chat_key"] == LID
     assert ("contact", "t1", "s1", LID) in chat.keys  # ordered after a link of that LID
 
@@ -58,9 +58,10 @@ def test_a_link_merges_the_lid_chat_and_is_ordered_with_both_rows() -> None:
     assert [c.op for c in changes] == ["contact.linked", "chat.linked"]
     link = changes[1]
     assert {("chat", "t1", "s1", PHONE), ("chat", "t1", "s1", LID)} <= set(link.keys)
-    lid_message = next(c for c in changes_for(2, env(received())) if c.op == "chat.message")
+    lid_message = next(c for c in changes_for(2, env(received())) if c.op == "chat.message_lid")
     runs = plan_runs([lid_message, *changes, lid_message])  # the second after the link
-    assert [r.op for r in runs] == ["chat.message", "contact.linked", "chat.linked", "chat.message"]
+    ops = ["chat.message_lid", "contact.linked", "chat.linked", "chat.message_lid"]
+    assert [r.op for r in runs] == ops
 
 
 def test_a_read_receipt_moves_the_read_mark_and_options_project() -> None:
