@@ -92,10 +92,13 @@ async def list_messages(conn: AsyncConnection, q: ListMessages) -> MessageList:
     m = messages.c
     stmt = select(messages).where(m.tenant == q.tenant, m.session_id == q.session)
     if q.chat_jid is not None:  # the chat's messages under its phone JID and its linked LID
-        lid = select(chats.c.lid).where(
-            chats.c.tenant == q.tenant, chats.c.session_id == q.session, chats.c.jid == q.chat_jid
+        c = chats.c
+        lid_of = select(c.lid).where(
+            c.tenant == q.tenant, c.session_id == q.session, c.jid == q.chat_jid
         )
-        stmt = stmt.where(or_(m.chat_jid == q.chat_jid, m.chat_jid == lid.scalar_subquery()))
+        lid = await conn.scalar(lid_of)  # none: one equality, ix_messages_chat_newest's order
+        same = m.chat_jid == q.chat_jid
+        stmt = stmt.where(same if lid is None else or_(same, m.chat_jid == lid))
     if q.cursor is not None:
         after = decode_cursor(q.cursor, TimeCursor)
         stmt = stmt.where(
