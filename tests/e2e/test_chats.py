@@ -106,6 +106,9 @@ async def test_chats_list_and_paced_read_receipts_across_both_identities(
     laila = items[2]
     assert (laila["jid"], laila["lid"], laila["name"]) == (PHONE_JID, LID, "Laila")
     assert laila["unread_count"] == 2 and laila["last_message"]["message_id"] == second
+    status, body = await api.call("GET", f"/v1/sessions/{session}/contacts")
+    people = {c["jid"]: c["lid"] for c in body["items"]}
+    assert people == {PHONE_JID: LID, "201000000032@s.whatsapp.net": None}  # one Laila
 
     path = f"/v1/sessions/{session}/chats/{PHONE}/read"
     status, body = await api.call("POST", path)
