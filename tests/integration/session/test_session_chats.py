@@ -4,8 +4,14 @@ slot, and a read receipt already queued is not queued again."""
 
 from datetime import UTC, datetime
 
-from contracts.chat_commands import CheckNumbers, MarkChatRead, NumbersChecked, ReadRef
-from contracts.commands import Accepted, Refused
+from contracts.chat_commands import (
+    CheckNumbers,
+    MarkChatRead,
+    NumbersChecked,
+    ReadRef,
+    SetSessionOptions,
+)
+from contracts.commands import Accepted, Refused, SendText
 from contracts.simulator_chats import SimChatActions, SimChatActionsReply, SimNumber, SimNumbers
 from runtime.bus import Bus
 from runtime.settings import Settings
@@ -40,3 +46,23 @@ async def test_slow_pacing_refuses_far_lookups_and_keeps_one_receipt_per_message
 
         reply = await d._sim("chat-actions", SimChatActions(session=session), SimChatActionsReply)
         assert [a.kind for a in reply.actions] == ["check"]  # one lookup reached WhatsApp
+
+
+async def test_a_reminders_send_shows_typing_first_when_the_session_asks(
+    settings: Settings, bus: Bus
+) -> None:
+    typing = {"typing_base_s": 0.01, "typing_per_char_s": 0.0, "typing_max_s": 0.05}
+    async with running_service(fast(settings, **typing), bus):
+        d = Driver(bus)
+        session = await d.connected_session()
+        options = SetSessionOptions(tenant="t1", session=session, typing_before_send=True)
+        assert isinstance(await d.command(options), Accepted)
+        await d.wait_for(session, "session.options_changed")
+        send = SendText(tenant="t1", session=session, to=PEER, text="Your visit is at 10",
+                        reminder_id="r1", message_id="rem-r1")  # fmt: skip
+        assert isinstance(await d.command(send), Accepted)
+        (sent,) = await d.wait_for(session, "message.sent")
+        reply = await d._sim("chat-actions", SimChatActions(session=session), SimChatActionsReply)
+        presence = [(a.kind, a.chat_jid, a.state) for a in reply.actions]
+        assert presence == [("presence", "201000000041@s.whatsapp.net", "composing")]
+        assert reply.actions[0].at <= sent.occurred_at  # shown before the send went out
