@@ -194,6 +194,10 @@ async def test_number_checks_and_profile_pictures_are_cached_and_bounded(
     status, body = await api.call("GET", f"/v1/sessions/{session}/contacts/{OTHER}/picture")
     assert status == 404 and code(body) == "not_found"
     assert len(await actions(sim, session, "picture")) == 2  # one each: the repeat was cached
+    huge = "201000000033@s.whatsapp.net"  # more than a command's reply may carry
+    await drive(sim, "picture", SimPicture(session=session, jid=huge, data=b"\xff" * 600_000))
+    status, body = await api.call("GET", f"/v1/sessions/{session}/contacts/{huge}/picture")
+    assert status == 502 and code(body) == "whatsapp_failed"
 
     stranger = await new_tenant(admin, "stranger2")
     status, _ = await stranger.call("POST", check, json={"phones": [PHONE]})

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from contracts.events import ChatRead
 from runtime.logging import get_logger
 from services.session.adapters.whatsapp.port import SendFailed, WhatsAppClient
+from services.session.domain.errors import Refusal
 from services.session.service_layer.chat_runtime import ChatRuntime, PacedJob
 from services.session.service_layer.runtime import SessionRuntime
 from services.session.service_layer.stable_ids import stable_event_id
@@ -14,9 +15,26 @@ from services.session.service_layer.stable_ids import stable_event_id
 if TYPE_CHECKING:
     from services.session.service_layer.core import SessionCore
 
-__all__ = ["run_chat_actions"]
+__all__ = ["chat_of", "gate", "run_chat_actions"]
 
 log = get_logger(__name__)
+
+
+def gate(rt: SessionRuntime) -> None:
+    """Nothing reaches WhatsApp unless the session is connected."""
+    if rt.state.status != "connected" or rt.client is None:
+        raise Refusal("not_connected", f"the session is {rt.state.status}; nothing was sent")
+
+
+def chat_of(core: "SessionCore", rt: SessionRuntime) -> ChatRuntime:
+    """The session's chat runtime, made on first use, with its paced worker running."""
+    if rt.chat is None:
+        policy = core.deps.chat
+        rt.chat = ChatRuntime(number_ttl_s=policy.number_ttl_s, picture_ttl_s=policy.picture_ttl_s)
+    chat = rt.chat
+    if chat.task is None or chat.task.done():
+        chat.task = core.spawn(run_chat_actions(core, rt, chat))
+    return chat
 
 
 async def run_chat_actions(core: "SessionCore", rt: SessionRuntime, chat: ChatRuntime) -> None:
