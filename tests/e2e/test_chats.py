@@ -125,9 +125,16 @@ async def test_chats_list_and_paced_read_receipts_across_both_identities(
     assert len(await actions(sim, session, "read")) == 1
 
     stranger = await new_tenant(admin, "stranger")
-    for method, where in (("GET", "chats"), ("POST", f"chats/{PHONE}/read")):
-        status, body = await stranger.call(method, f"/v1/sessions/{session}/{where}")
-        assert status == 404 and code(body) == "not_found"
+    elsewhere = [
+        ("GET", "/chats", None),
+        ("POST", f"/chats/{PHONE}/read", None),
+        ("POST", f"/chats/{PHONE}/presence", {"state": "composing"}),
+        ("PATCH", "", {"typing_before_send": True}),
+    ]
+    for method, where, json in elsewhere:
+        status, body = await stranger.call(method, f"/v1/sessions/{session}{where}", json=json)
+        assert status == 404 and code(body) == "not_found", where
+    assert [a.kind for a in await actions(sim, session)] == ["read"]  # nothing more was sent
 
 
 async def test_presence_and_typing_before_each_send(admin: Api, sim: Client) -> None:
