@@ -8,6 +8,7 @@ from typing import Any, get_args
 import msgspec
 import nats
 
+from cli.sim_chats import build_chat_request, register_chat_verbs
 from cli.sim_group import group_request, register_group
 from cli.sim_media import with_media
 from contracts.conversation import ContactCard, Location
@@ -86,10 +87,14 @@ def register(sub: Any) -> None:
     sent = verbs.add_parser("sent", help="what the simulator accepted as sent (JSON)")
     sent.add_argument("session")
     register_group(verbs)
+    register_chat_verbs(verbs)
     parser.set_defaults(func=run)
 
 
 def build_request(args: argparse.Namespace) -> Any:
+    chat = build_chat_request(args)
+    if chat is not None:
+        return chat
     match args.verb:
         case "scan":
             return SimScan(session=args.session, phone=args.phone)

@@ -6,6 +6,15 @@ from typing import Literal
 
 from msgspec import Struct, field
 
+from contracts.chat_commands import (
+    CheckNumbers,
+    GetProfilePicture,
+    MarkChatRead,
+    NumbersChecked,
+    ProfilePicture,
+    SendPresence,
+    SetSessionOptions,
+)
 from contracts.conversation import ContactCard, Location, MessageAction, MessageRef, Quote
 from contracts.events.session import SendPacing
 from contracts.groups import GroupCommand, GroupResult
@@ -35,6 +44,7 @@ class CreateSession(Struct, frozen=True, kw_only=True, tag="create"):
     name: str
     correlation_id: str | None = None
     pacing: SendPacing | None = None  # None: the service's defaults
+    typing_before_send: bool = False  # show "typing…" before each send (session.options_changed)
 
 
 class PairSession(Struct, frozen=True, kw_only=True, tag="pair"):
@@ -130,6 +140,11 @@ SessionCommand = (
     | ActOnMessage
     | GetQr
     | GroupCommand
+    | MarkChatRead
+    | SendPresence
+    | CheckNumbers
+    | GetProfilePicture
+    | SetSessionOptions
 )
 
 
@@ -156,4 +171,4 @@ class Refused(Struct, frozen=True, kw_only=True, tag="refused"):
     details: Mapping[str, str | int] = field(default_factory=dict)  # ints: limits, counts
 
 
-CommandReply = Accepted | Refused
+CommandReply = Accepted | Refused | NumbersChecked | ProfilePicture

@@ -24,14 +24,19 @@ __all__ = [
     "DEFAULT_PAGE_SIZE",
     "MAX_PAGE_SIZE",
     "AppointmentView",
+    "ChatKind",
+    "ChatList",
+    "ChatView",
     "ContactList",
     "ContactView",
     "EarlierText",
     "GetAppointment",
+    "GetChat",
     "GetMessage",
     "GetReminder",
     "GetSession",
     "GetStats",
+    "ListChats",
     "ListContacts",
     "ListMessages",
     "ListReminders",
@@ -117,6 +122,27 @@ class ListContacts(Struct, frozen=True, kw_only=True, tag="list_contacts"):
     wait_ms: int = 2000
 
 
+class ListChats(Struct, frozen=True, kw_only=True, tag="list_chats"):
+    """Chats of one session, most recent activity first."""
+
+    tenant: str
+    session: str
+    cursor: str | None = None
+    limit: PageSize = DEFAULT_PAGE_SIZE
+    min_sequence: int = 0
+    wait_ms: int = 2000
+
+
+class GetChat(Struct, frozen=True, kw_only=True, tag="get_chat"):
+    """One chat, by its JID or its linked LID."""
+
+    tenant: str
+    session: str
+    chat_jid: str
+    min_sequence: int = 0
+    wait_ms: int = 2000
+
+
 class ListReminders(Struct, frozen=True, kw_only=True, tag="list_reminders"):
     """Reminders of a tenant by due time (earliest first), optionally of a session/status."""
 
@@ -167,6 +193,8 @@ Query = (
     | GetStats
     | ListGroups
     | GetGroup
+    | ListChats
+    | GetChat
 )
 
 
@@ -186,6 +214,7 @@ class SessionView(Struct, frozen=True, kw_only=True, tag="session"):
     last_disconnected_at: datetime | None = None
     last_disconnect_reason: str | None = None
     pairing_failure: str | None = None  # why the last pairing ended without a connection
+    typing_before_send: bool = False  # "typing…" is shown before each send
 
 
 class SessionList(Struct, frozen=True, kw_only=True, tag="session_list"):
@@ -268,6 +297,31 @@ class ContactList(Struct, frozen=True, kw_only=True, tag="contact_list"):
     next_cursor: str | None = None
 
 
+ChatKind = Literal["user", "group"]
+
+
+class ChatView(Struct, frozen=True, kw_only=True, tag="chat"):
+    """A chat of a session: keyed by the phone JID when known (``lid``: the same person's
+    @lid), with its newest message and how many incoming ones are unread since our last
+    read receipt."""
+
+    tenant: str
+    session: str
+    jid: str
+    lid: str | None = None
+    kind: ChatKind
+    name: str | None = None
+    last_message: MessageView | None = None
+    unread_count: int = 0
+    last_activity_at: datetime
+    last_read_at: datetime | None = None
+
+
+class ChatList(Struct, frozen=True, kw_only=True, tag="chat_list"):
+    items: list[ChatView]
+    next_cursor: str | None = None
+
+
 class ReminderHistoryEntry(Struct, frozen=True, kw_only=True):
     """One event in a reminder's life: its type (``reminder.deferred``…), time and detail."""
 
@@ -333,6 +387,8 @@ QueryReply = (
     | MessageList
     | ContactView
     | ContactList
+    | ChatView
+    | ChatList
     | ReminderView
     | ReminderList
     | AppointmentView

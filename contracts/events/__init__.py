@@ -2,6 +2,7 @@
 
 from typing import get_args
 
+from contracts.events.chat import ChatRead, SessionOptionsChanged
 from contracts.events.contact import ContactUpdated
 from contracts.events.conversation import (
     MessageActionQueued,
@@ -57,6 +58,7 @@ __all__ = [
     "AppointmentCancelled",
     "AppointmentMoved",
     "AppointmentScheduled",
+    "ChatRead",
     "ContactUpdated",
     "Event",
     "GroupCreated",
@@ -91,6 +93,7 @@ __all__ = [
     "SessionDeleted",
     "SessionDisconnected",
     "SessionLoggedOut",
+    "SessionOptionsChanged",
     "SessionPairingFailed",
     "SessionPairingStarted",
     "SessionReconnectRequested",
@@ -119,6 +122,8 @@ Event = (
     | MessageEdited
     | MessageRevoked
     | ContactUpdated
+    | ChatRead
+    | SessionOptionsChanged
     | ReminderScheduled
     | ReminderDeferred
     | ReminderDispatched

@@ -49,6 +49,8 @@ from services.gateway.operations import Operations
 from services.gateway.routes import (
     appointments,
     bus_credentials,
+    chats,
+    contact_lookups,
     docs,
     events,
     groups,
@@ -78,6 +80,8 @@ API: tuple[Operations, ...] = (
     received_media.ops,
     media_links.ops,
     groups.ops,
+    chats.ops,
+    contact_lookups.ops,
     reminders.ops,
     appointments.ops,
     events.ops,

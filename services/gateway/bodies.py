@@ -40,6 +40,7 @@ class NewTenant(Body, frozen=True, kw_only=True):
 
 class NewSession(Body, frozen=True, kw_only=True):
     name: Name
+    typing_before_send: bool = False  # show "typing…" before each send (PATCH changes it)
 
 
 class PairRequest(Body, frozen=True, kw_only=True):

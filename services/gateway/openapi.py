@@ -28,7 +28,7 @@ REASONS = {
     422: "Invalid input (or an Idempotency-Key first used with another request)",
     429: "Rate limited (see Retry-After), or paced: a WhatsApp call must wait (retry_after_s)",
     501: "Not implemented by this WhatsApp adapter",
-    502: "WhatsApp refused or failed the call",
+    502: "WhatsApp refused, failed or did not answer the call",
     503: "A backend is unavailable",
     507: "The tenant's media quota has no room for the file (media_quota_exceeded)",
 }

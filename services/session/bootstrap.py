@@ -24,7 +24,9 @@ from services.session.adapters.state_db import SessionStateDb, open_state_db
 from services.session.adapters.tenant_locks import open_tenant_locks
 from services.session.adapters.whatsapp.logged import LoggedPort
 from services.session.adapters.whatsapp.port import WhatsAppPort
+from services.session.domain.chat_policy import ChatPolicy
 from services.session.domain.policies import ReconnectPolicy, SendRetryPolicy
+from services.session.domain.typing import TypingPolicy
 from services.session.entrypoints.nats_commands import serve_commands
 from services.session.service_layer.commands import CommandHandlers
 from services.session.service_layer.core import Deps, SessionCore
@@ -123,6 +125,16 @@ def make_deps(
             backoff_s=settings.media_download_backoff_s,
         ),
         edit_window=timedelta(seconds=settings.edit_window_s),
+        chat=ChatPolicy(
+            typing=TypingPolicy(
+                base_s=settings.typing_base_s,
+                per_char_s=settings.typing_per_char_s,
+                max_s=settings.typing_max_s,
+            ),
+            number_ttl_s=settings.contact_check_ttl_s,
+            picture_ttl_s=settings.profile_picture_ttl_s,
+            call_wait_s=settings.paced_call_wait_s,
+        ),
     )
 
 

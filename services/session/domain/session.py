@@ -20,6 +20,7 @@ from contracts.events import (
     SessionDeleted,
     SessionDisconnected,
     SessionLoggedOut,
+    SessionOptionsChanged,
     SessionPairingFailed,
     SessionPairingStarted,
     SessionReconnectRequested,
@@ -86,6 +87,7 @@ class Session(Struct, kw_only=True):
     jid: str | None = None
     phone_number: str | None = None
     pacing: SendPacing | None = None
+    typing_before_send: bool = False
     reconnects: list[datetime] = field(default_factory=list)  # counted reconnect attempts
     connected_at: datetime | None = None  # when the current connection came up
     pairing_failure: str | None = None  # why the last pairing ended without a connection
@@ -124,6 +126,8 @@ class Session(Struct, kw_only=True):
                 self.reconnects, self.connected_at = [], None
             case SessionReconnectRequested():
                 self.status, self.reconnects = "reconnecting", []
+            case SessionOptionsChanged():
+                self.typing_before_send = event.typing_before_send
             case SessionDeleted():
                 self.status, self.pending = "deleted", {}
             case MessageQueued():

@@ -17,7 +17,7 @@ from contracts.commands import (
     SendText,
     SessionCommand,
 )
-from contracts.events import SessionCreated
+from contracts.events import Event, SessionCreated, SessionOptionsChanged
 from contracts.groups import CreateGroup, GetGroupInvite, LeaveGroup, UpdateGroupParticipants
 from contracts.ids import is_valid_id, new_id
 from runtime.logging import get_logger
@@ -26,6 +26,7 @@ from services.session.domain import transitions
 from services.session.domain.session import Session
 from services.session.domain.transitions import Refusal
 from services.session.service_layer.acting import act
+from services.session.service_layer.chats import CHAT_COMMANDS, ChatHandlers
 from services.session.service_layer.groups import GroupHandlers
 from services.session.service_layer.lifecycle import Lifecycle
 from services.session.service_layer.media_files import forget_media
@@ -48,6 +49,7 @@ class CommandHandlers:
         self.core = lifecycle.core
         self.pairing = PairingHandlers(lifecycle)
         self.groups = GroupHandlers(self.core)
+        self.chats = ChatHandlers(self.core)
 
     async def handle(self, cmd: SessionCommand) -> CommandReply:
         if isinstance(cmd, CreateSession):
@@ -57,6 +59,8 @@ class CommandHandlers:
             return NOT_FOUND
         if isinstance(cmd, CreateGroup | UpdateGroupParticipants | GetGroupInvite | LeaveGroup):
             return await self.groups.handle(rt, cmd)  # takes the lock itself, around its wait
+        if isinstance(cmd, CHAT_COMMANDS):  # each takes the lock itself, not while it waits
+            return await self.chats.handle(rt, cmd)
         async with rt.lock:
             if rt.state.status == "deleted":
                 return NOT_FOUND
@@ -103,6 +107,8 @@ class CommandHandlers:
                 "whatsapp.unlink_failed", tenant=rt.tenant, session=rt.session, error=str(exc)
             )
         await self.lifecycle.stop_client(rt)
+        if rt.chat is not None:
+            rt.chat.stop()
 
     async def create(self, cmd: CreateSession) -> CommandReply:
         if cmd.session in self.core.runtimes:
@@ -121,8 +127,10 @@ class CommandHandlers:
         rt = self.core.adopt(Session(tenant=cmd.tenant, session=cmd.session, pacing=cmd.pacing))
         try:
             async with rt.lock:
-                event = SessionCreated(name=cmd.name, pacing=cmd.pacing)
-                await self.core.append(rt, [event], cmd.correlation_id)
+                events: list[Event] = [SessionCreated(name=cmd.name, pacing=cmd.pacing)]
+                if cmd.typing_before_send:
+                    events.append(SessionOptionsChanged(typing_before_send=True))
+                await self.core.append(rt, events, cmd.correlation_id)
         except BaseException:
             self.core.runtimes.pop(cmd.session, None)
             raise

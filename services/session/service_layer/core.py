@@ -12,6 +12,7 @@ from contracts.events import Event
 from contracts.events.session import SendPacing
 from runtime.logging import get_logger
 from services.session.adapters.whatsapp.port import WhatsAppPort
+from services.session.domain.chat_policy import ChatPolicy
 from services.session.domain.pacing import Pacer
 from services.session.domain.policies import RandomSource, ReconnectPolicy, SendRetryPolicy
 from services.session.domain.session import Session
@@ -49,6 +50,7 @@ class Deps:
     downloads: DownloadPolicy = field(default_factory=DownloadPolicy)
     sending_dir: Path | None = None  # where a file send's bytes pass through (None: temp dir)
     edit_window: timedelta = timedelta(minutes=15)  # WhatsApp's: edits after it are refused
+    chat: ChatPolicy = field(default_factory=ChatPolicy)
 
 
 class SessionCore:

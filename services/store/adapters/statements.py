@@ -22,6 +22,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import Integer, String
 
 from services.store.adapters.sqltypes import UtcDateTime
+from services.store.adapters.statements_chats import chat_statements
 from services.store.adapters.tables import (
     appointments,
     contacts,
@@ -235,6 +236,8 @@ def build_statements(dialect: str) -> dict[Op, list[Executable]]:
             )
         ],
         "session.deleted": [session_update(status=word("deleted"))],
+        "session.options": [session_update(typing_before_send=P("typing_before_send"))],
+        **chat_statements(insert, greater, P),  # type: ignore[dict-item]
         "message.received": [
             received.on_conflict_do_nothing(
                 index_elements=[m.c.tenant, m.c.session_id, m.c.message_id]

@@ -1,11 +1,23 @@
 """The store's tables. Disposable: they can always be rebuilt from the event log."""
 
-from sqlalchemy import BigInteger, Boolean, Column, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    false,
+)
 
 from services.store.adapters.sqltypes import UtcDateTime
 
 __all__ = [
     "appointments",
+    "chats",
     "contacts",
     "group_participants",
     "groups",
@@ -56,6 +68,7 @@ sessions = Table(
     Column("last_disconnected_at", UtcDateTime),
     Column("last_disconnect_reason", String(64)),
     Column("pairing_failure", String(64)),
+    Column("typing_before_send", Boolean, nullable=False, server_default=false()),
 )
 
 session_disconnects = Table(
@@ -84,6 +97,22 @@ contacts = Table(
     Column("push_name", String(200)),
     Column("updated_at", UtcDateTime, nullable=False),
     Index("ix_contacts_lid", "tenant", "session_id", "lid"),
+)
+
+chats = Table(
+    "chats",
+    metadata,
+    Column("tenant", ID, primary_key=True),
+    Column("session_id", ID, primary_key=True),
+    Column("jid", JID, primary_key=True),  # the phone JID when known, else the LID; or a group
+    Column("lid", JID),
+    Column("name", String(200)),  # a group's subject (a user's name comes from contacts)
+    Column("last_message_id", ID, nullable=False),
+    Column("last_activity_at", UtcDateTime, nullable=False),  # the newest message's sort_at
+    Column("last_read_at", UtcDateTime),  # our read receipts covered messages up to this
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_chats_recent", "tenant", "session_id", "last_activity_at", "jid"),
+    Index("ix_chats_lid", "tenant", "session_id", "lid"),
 )
 
 messages = Table(

@@ -24,6 +24,7 @@ from services.store.adapters.database import open_engine
 from services.store.adapters.migrate import upgrade
 from services.store.adapters.projection import SqlProjection
 from services.store.service_layer.rebuild import rebuild_into
+from tests.integration.store.chat_scenario import encoded_chat_events
 from tests.integration.store.conftest import DbFactory
 from tests.integration.store.group_events import encoded_group_stream
 from tests.support.conversation_events import conversation
@@ -72,12 +73,14 @@ async def open_live(bus: Bus, url: str) -> LiveStore:
 
 
 async def test_a_rebuilt_database_equals_the_live_one(bus: Bus, new_db_url: DbFactory) -> None:
-    """Groups included (snapshots that replace participants, and changes in between), and
-    replies, cards, reactions, edits and revokes (the scripted conversation)."""
+    """Groups included (snapshots that replace participants, and changes in between),
+    replies, cards, reactions, edits and revokes (the scripted conversation), and the chats
+    story (merged, read, listed)."""
     talk = [(event_subject(e.tenant, e.session, e.type), encode_event(e), e.id)
             for e in conversation()]  # fmt: skip
-    events = encoded_stream(EVENTS) + encoded_group_stream(GROUP_EVENTS) + talk
-    total = EVENTS + GROUP_EVENTS + len(talk)
+    chat = encoded_chat_events()
+    events = encoded_stream(EVENTS) + encoded_group_stream(GROUP_EVENTS) + talk + chat
+    total = EVENTS + GROUP_EVENTS + len(talk) + len(chat)
     assert await publish_fast(bus.js, events) == total
     live = await open_live(bus, await new_db_url())
     rebuilt_url = await new_db_url()
@@ -91,6 +94,7 @@ async def test_a_rebuilt_database_equals_the_live_one(bus: Bus, new_db_url: DbFa
         assert await table_checksums(rebuilt) == sums
         assert sums["groups"][0] > 10 and sums["group_participants"][0] > 50, sums
         assert sums["message_reactions"][0] == 2 and sums["message_edits"][0] == 2, sums
+        assert sums["chats"][0] > 3, sums
         await rebuilt.dispose()
     finally:
         await live.close()

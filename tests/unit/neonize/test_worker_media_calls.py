@@ -4,10 +4,12 @@ bytes), and the worker hands both (and the quote, when a reply) to its client's 
 import asyncio
 import os
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from contracts.chat_commands import NumberCheck, PresenceState
 from contracts.conversation import ContactCard, Location, MessageAction, MessageRef, Quote
 from contracts.media import MediaDescriptor
 from services.session.adapters.whatsapp.port import (
@@ -54,6 +56,16 @@ class SendingClient(WhatsAppClient):
     ) -> None: ...
     async def download_media(self, *, media_ref: bytes) -> bytes:
         raise DownloadFailed("no")
+
+    async def mark_read(
+        self, *, chat_jid: str, sender_jid: str | None, message_ids: list[str], read_at: datetime
+    ) -> None: ...
+    async def send_presence(self, *, chat_jid: str, state: PresenceState) -> None: ...
+    async def check_numbers(self, phones: list[str]) -> list[NumberCheck]:
+        return []
+
+    async def profile_picture(self, jid: str) -> bytes | None:
+        return None
 
     async def logout(self) -> None: ...
     async def disconnect(self) -> None: ...

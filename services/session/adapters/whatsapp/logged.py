@@ -1,8 +1,10 @@
 """Every access to WhatsApp, logged with tenant and session (never a QR or a pairing code)."""
 
 from collections.abc import Awaitable
-from typing import Any
+from datetime import datetime
+from typing import Any, TypeVar
 
+from contracts.chat_commands import NumberCheck, PresenceState
 from contracts.conversation import ContactCard, Location, MessageAction, MessageRef, Quote
 from runtime.logging import get_logger
 from services.session.adapters.whatsapp.logged_groups import LoggedGroupCalls
@@ -16,6 +18,7 @@ from services.session.adapters.whatsapp.port import (
 __all__ = ["LoggedPort"]
 
 log = get_logger("whatsapp")
+T = TypeVar("T")
 
 
 class LoggedClient(WhatsAppClient, LoggedGroupCalls):
@@ -80,6 +83,38 @@ class LoggedClient(WhatsAppClient, LoggedGroupCalls):
             return await self.inner.download_media(media_ref=media_ref)
         except Exception as exc:
             self._log.warning("whatsapp.download_media_failed", error=str(exc))
+            raise
+
+    async def mark_read(
+        self, *, chat_jid: str, sender_jid: str | None, message_ids: list[str], read_at: datetime
+    ) -> None:
+        self._log.info("whatsapp.mark_read", chat_jid=chat_jid, messages=len(message_ids))
+        await self._logged(
+            "mark_read",
+            self.inner.mark_read(
+                chat_jid=chat_jid, sender_jid=sender_jid, message_ids=message_ids, read_at=read_at
+            ),
+        )
+
+    async def send_presence(self, *, chat_jid: str, state: PresenceState) -> None:
+        self._log.info("whatsapp.send_presence", chat_jid=chat_jid, state=state)
+        await self._logged(
+            "send_presence", self.inner.send_presence(chat_jid=chat_jid, state=state)
+        )
+
+    async def check_numbers(self, phones: list[str]) -> list[NumberCheck]:
+        self._log.info("whatsapp.check_numbers", numbers=len(phones))
+        return await self._logged("check_numbers", self.inner.check_numbers(phones))
+
+    async def profile_picture(self, jid: str) -> bytes | None:
+        self._log.info("whatsapp.profile_picture", jid=jid)
+        return await self._logged("profile_picture", self.inner.profile_picture(jid))
+
+    async def _logged(self, op: str, call: Awaitable[T]) -> T:
+        try:
+            return await call
+        except Exception as exc:
+            self._log.warning(f"whatsapp.{op}_failed", error=str(exc))
             raise
 
     async def logout(self) -> None:

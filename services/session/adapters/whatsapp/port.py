@@ -12,6 +12,7 @@ from typing import Literal
 
 from msgspec import Struct
 
+from contracts.chat_commands import NumberCheck, PresenceState
 from contracts.conversation import ContactCard, Location, MessageAction, MessageRef, Quote
 from contracts.events.message import DeliveryStatus, MediaKind
 from contracts.events.session import LogoutReason, PairingFailureReason
@@ -188,6 +189,27 @@ class WhatsAppClient(ABC):
     async def download_media(self, *, media_ref: bytes) -> bytes:
         """The bytes of a received file (``IncomingMessage.media_ref``). Raises
         DownloadFailed."""
+
+    @abstractmethod
+    async def mark_read(
+        self, *, chat_jid: str, sender_jid: str | None, message_ids: list[str], read_at: datetime
+    ) -> None:
+        """Send read receipts for incoming messages (one sender's, in a group). Raises
+        SendFailed."""
+
+    @abstractmethod
+    async def send_presence(self, *, chat_jid: str, state: PresenceState) -> None:
+        """Show typing / recording in a chat, or stop showing it. Raises SendFailed."""
+
+    @abstractmethod
+    async def check_numbers(self, phones: list[str]) -> list[NumberCheck]:
+        """Which numbers (digits, with country code) have WhatsApp; one answer per input, in
+        order (``input``: the digits asked). Raises SendFailed."""
+
+    @abstractmethod
+    async def profile_picture(self, jid: str) -> bytes | None:
+        """The profile picture of a user or group; None when there is none or it is hidden.
+        Raises SendFailed."""
 
     @abstractmethod
     async def logout(self) -> None:

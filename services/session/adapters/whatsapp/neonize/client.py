@@ -16,10 +16,13 @@ from neonize.aioze.client import NewAClient
 from neonize.exc import PairPhoneError
 from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import Message
 
+from contracts.chat_commands import NumberCheck, PresenceState
 from runtime.logging import get_logger
+from services.session.adapters.whatsapp.neonize import chat_calls
 from services.session.adapters.whatsapp.neonize.binding import bind_once
 from services.session.adapters.whatsapp.neonize.connection import own_identity
 from services.session.adapters.whatsapp.neonize.devices import DeviceDatabase
+from services.session.adapters.whatsapp.neonize.go_flags import go_flag
 from services.session.adapters.whatsapp.neonize.go_maps import go_maps, registered
 from services.session.adapters.whatsapp.neonize.group_calls import NeonizeGroupCalls
 from services.session.adapters.whatsapp.neonize.options import NeonizeOptions, device_props
@@ -232,6 +235,37 @@ class NeonizeClient(NeonizeSends, NeonizeGroupCalls):
         if not isinstance(data, bytes | bytearray):
             raise DownloadFailed("download_any returned no bytes")
         return bytes(data)
+
+    async def _chat_online(self) -> NewAClient:
+        neo = self._neo
+        if neo is None or not self.receiver.connected or not await go_flag(neo.is_connected):
+            raise SendFailed("not connected", retryable=True)
+        return neo
+
+    async def mark_read(
+        self, *, chat_jid: str, sender_jid: str | None, message_ids: list[str], read_at: datetime
+    ) -> None:
+        neo = await self._chat_online()
+        call = chat_calls.mark_read(
+            neo, chat_jid=chat_jid, sender_jid=sender_jid, message_ids=message_ids, read_at=read_at
+        )
+        await self._call("mark_read", call, chat=chat_jid, messages=len(message_ids))
+
+    async def send_presence(self, *, chat_jid: str, state: PresenceState) -> None:
+        neo = await self._chat_online()
+        call = chat_calls.send_presence(neo, chat_jid=chat_jid, state=state)
+        await self._call("send_chat_presence", call, chat=chat_jid, state=state)
+
+    async def check_numbers(self, phones: list[str]) -> list[NumberCheck]:
+        neo = await self._chat_online()
+        call = chat_calls.check_numbers(neo, phones)
+        return await self._call("is_on_whatsapp", call, numbers=len(phones))
+
+    async def profile_picture(self, jid: str) -> bytes | None:
+        neo = await self._chat_online()
+        timeout = self._options.send_timeout.total_seconds()
+        call = chat_calls.profile_picture(neo, jid, timeout)
+        return await self._call("get_profile_picture", call, jid=jid)
 
     async def logout(self) -> None:
         neo = self._neo

@@ -51,8 +51,11 @@ def person_jids(primary: JID, alternate: JID) -> tuple[str | None, str | None]:
 
 
 def _contact(source: MessageSource, push_name: str | None) -> s.ContactLearned | None:
-    if source.IsFromMe:
-        return None
+    if source.IsFromMe:  # our own message in a person's chat: its two addresses, if given
+        phone, lid = person_jids(source.Chat, source.RecipientAlt)
+        if source.IsGroup or phone is None or lid is None:
+            return None
+        return s.ContactLearned(contact=ContactInfo(jid=phone, lid=lid))
     phone, lid = person_jids(source.Sender, source.SenderAlt)
     jid = phone or lid
     if jid is None or (push_name is None and (phone is None or lid is None)):

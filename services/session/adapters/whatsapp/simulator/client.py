@@ -16,6 +16,7 @@ from services.session.adapters.whatsapp.port import (
     IncomingMessage,
     SendFailed,
 )
+from services.session.adapters.whatsapp.simulator.chats import SimChatActions
 from services.session.adapters.whatsapp.simulator.group_calls import SimGroupCalls
 from services.session.adapters.whatsapp.simulator.sending import SimSending, State
 from services.session.adapters.whatsapp.simulator.server import SimServer
@@ -23,7 +24,7 @@ from services.session.adapters.whatsapp.simulator.server import SimServer
 __all__ = ["SimClient"]
 
 
-class SimClient(SimSending, SimGroupCalls):
+class SimClient(SimChatActions, SimSending, SimGroupCalls):
     """Behaves like a neonize client against the simulator's server."""
 
     def __init__(
@@ -38,6 +39,7 @@ class SimClient(SimSending, SimGroupCalls):
         self.session = session
         self.events = events
         self.server = server
+        self.chats = server.chats
         self.qr_ttl_s = qr_ttl_s
         self.state: State = "idle"
         self.fail_next_sends = 0

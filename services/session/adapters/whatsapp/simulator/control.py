@@ -27,6 +27,7 @@ from contracts.simulator_groups import SimGroup
 from contracts.subjects import sim_subject
 from runtime.rpc import BackendUnavailable, request, serve
 from services.session.adapters.whatsapp.port import IncomingMessage
+from services.session.adapters.whatsapp.simulator.chat_control import chat_routes
 from services.session.adapters.whatsapp.simulator.client import SimClient
 from services.session.adapters.whatsapp.simulator.group_control import group_verb
 from services.session.adapters.whatsapp.simulator.media_in import (
@@ -174,6 +175,7 @@ async def serve_simulator(
         "react": (SimReact, control.act),
         "edit": (SimEdit, control.act),
         "revoke": (SimRevoke, control.act),
+        **chat_routes(port.server.chats),
     }
 
     def route(

@@ -20,6 +20,7 @@ from services.session.adapters.whatsapp.port import (
     WhatsAppClient,
 )
 from services.session.adapters.whatsapp.worker import protocol as p
+from services.session.adapters.whatsapp.worker.chat_calls import WorkerChatCalls
 from services.session.adapters.whatsapp.worker.group_calls import WorkerGroupCalls
 from services.session.adapters.whatsapp.worker.process import WorkerGone, WorkerProcess
 from services.session.adapters.whatsapp.worker.supervisor import Supervisor, WorkerUnavailable
@@ -33,7 +34,7 @@ class WorkerRefused(Exception):
     """The worker refused the call (at capacity, or an error it reported)."""
 
 
-class WorkerClient(WhatsAppClient, WorkerGroupCalls):
+class WorkerClient(WorkerChatCalls, WhatsAppClient, WorkerGroupCalls):
     def __init__(
         self,
         *,

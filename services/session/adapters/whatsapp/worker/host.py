@@ -19,6 +19,7 @@ from services.session.adapters.whatsapp.neonize.options import NeonizeOptions
 from services.session.adapters.whatsapp.neonize.port import NeonizePort
 from services.session.adapters.whatsapp.port import OutgoingMedia, SendFailed, WhatsAppClient
 from services.session.adapters.whatsapp.worker import protocol as p
+from services.session.adapters.whatsapp.worker.chat_calls import run_chat_call
 from services.session.adapters.whatsapp.worker.forwarding import ForwardedEvents
 from services.session.adapters.whatsapp.worker.group_calls import answer_group_call
 
@@ -164,6 +165,8 @@ class WorkerHost:
                 return p.Reply(id=call.id, ok=True, data=data)
             case "group":
                 return p.Reply(id=call.id, ok=True, data=await answer_group_call(client, call.data))
+            case "chat":
+                return p.Reply(id=call.id, ok=True, data=await run_chat_call(client, call.data))
             case "logout":
                 await client.logout()
             case "forget":

@@ -45,7 +45,7 @@ __all__ = [
 
 Op = Literal[
     "connect", "pair_phone", "send_text", "send_media", "send_card", "send_action",
-    "download_media", "logout", "disconnect", "forget", "stats", "group",
+    "download_media", "logout", "disconnect", "forget", "stats", "group", "chat",
 ]  # fmt: skip
 CallField = (  # what a Call's fields hold
     str | bytes | MediaDescriptor | Quote | Location | ContactCard | MessageRef | MessageAction
@@ -81,7 +81,8 @@ class Call(Struct, frozen=True, kw_only=True, tag="call"):
     chat_jid: str = ""
     text: str = ""
     message_id: str = ""
-    data: bytes = b""  # download_media: the handle; group: the call (worker/group_calls.py)
+    data: bytes = b""  # download_media: the handle; group, chat: the call (worker/group_calls.py,
+    # worker/chat_calls.py)
     media: MediaDescriptor | None = None  # send_media: the file's descriptor…
     path: str = ""  # …and the local file holding its bytes (the service's; read, never kept)
     quote: Quote | None = None  # send_text, send_media, send_card: a reply
