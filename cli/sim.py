@@ -8,8 +8,10 @@ from typing import Any, get_args
 import msgspec
 import nats
 
+from cli.sim_chats import build_chat_request, register_chat_verbs
 from cli.sim_group import group_request, register_group
 from cli.sim_media import with_media
+from contracts.conversation import ContactCard, Location
 from contracts.media import SendableKind
 from contracts.simulator import (
     SimDrop,
@@ -21,6 +23,7 @@ from contracts.simulator import (
     SimScan,
     SimSent,
 )
+from contracts.simulator_conversation import SimEdit, SimReact, SimRevoke
 from contracts.subjects import sim_subject
 from runtime.nats_auth.credentials import client_credentials
 from runtime.nats_auth.permissions import OPERATOR
@@ -48,6 +51,21 @@ def register(sub: Any) -> None:
     incoming.add_argument("--sender-phone", help="the phone JID alongside an @lid sender")
     incoming.add_argument("--push-name")
     incoming.add_argument("--old", action="store_true", help="delivered late (offline sync)")
+    incoming.add_argument("--location", type=_location, help="a shared location: LAT,LON")
+    incoming.add_argument("--contact", type=_contact, help="a contact card: NAME,PHONE")
+    incoming.add_argument("--reply-to", help="the id of a message this one quotes")
+    incoming.add_argument("--from-me", action="store_true", help="sent from our own phone")
+    for verb, text in (("react", "reacts to"), ("edit", "edits"), ("revoke", "revokes")):
+        act = verbs.add_parser(verb, help=f"someone {text} a message")
+        act.add_argument("session")
+        act.add_argument("--from", dest="sender", required=True, help="who (the chat, too)")
+        act.add_argument("--id", dest="message_id", required=True, help="the message")
+        act.add_argument("--group")
+        act.add_argument("--from-me", action="store_true", help="our own phone does it")
+        if verb == "react":
+            act.add_argument("--emoji", required=True, help='one emoji; "" removes it')
+        if verb == "edit":
+            act.add_argument("--text", required=True)
     receipt = verbs.add_parser("receipt", help="a sent message was delivered or read")
     receipt.add_argument("session")
     receipt.add_argument("--id", dest="message_id", required=True)
@@ -69,10 +87,14 @@ def register(sub: Any) -> None:
     sent = verbs.add_parser("sent", help="what the simulator accepted as sent (JSON)")
     sent.add_argument("session")
     register_group(verbs)
+    register_chat_verbs(verbs)
     parser.set_defaults(func=run)
 
 
 def build_request(args: argparse.Namespace) -> Any:
+    chat = build_chat_request(args)
+    if chat is not None:
+        return chat
     match args.verb:
         case "scan":
             return SimScan(session=args.session, phone=args.phone)
@@ -85,7 +107,13 @@ def build_request(args: argparse.Namespace) -> Any:
                 sender_phone=args.sender_phone,
                 push_name=args.push_name,
                 old=args.old,
+                location=args.location,
+                contact=args.contact,
+                reply_to=args.reply_to,
+                from_me=args.from_me,
             )
+        case "react" | "edit" | "revoke":
+            return _action(args)
         case "receipt":
             return SimReceipt(session=args.session, message_id=args.message_id, status=args.status)
         case "drop":
@@ -101,9 +129,35 @@ def build_request(args: argparse.Namespace) -> Any:
     return SimSent(session=args.session)
 
 
+def _location(value: str) -> Location:
+    lat, _, lon = value.partition(",")
+    try:
+        return Location(latitude=float(lat), longitude=float(lon))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError("LAT,LON: two numbers, e.g. 30.04,31.23") from exc
+
+
+def _contact(value: str) -> ContactCard:
+    name, _, phone = value.rpartition(",")
+    if not name.strip() or not phone.strip():
+        raise argparse.ArgumentTypeError("NAME,PHONE, e.g. Mona,+201000000009")
+    return ContactCard(name=name.strip(), phone=phone.strip())
+
+
+def _action(args: argparse.Namespace) -> SimReact | SimEdit | SimRevoke:
+    who = {"session": args.session, "sender": args.sender, "message_id": args.message_id,
+           "group": args.group, "from_me": args.from_me}  # fmt: skip
+    if args.verb == "react":
+        return SimReact(**who, emoji=args.emoji)
+    if args.verb == "edit":
+        return SimEdit(**who, text=args.text)
+    return SimRevoke(**who)
+
+
 def run(args: argparse.Namespace) -> int:
-    if args.verb == "incoming" and args.media is None and args.text is None:
-        print("wa sim incoming: --text or --media is required")
+    filled = args.verb != "incoming" or args.location or args.contact
+    if not filled and args.media is None and args.text is None:
+        print("wa sim incoming: --text, --media, --location or --contact is required")
         return 2
     return asyncio.run(_send(args.verb, build_request(args), args))
 

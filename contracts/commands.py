@@ -6,12 +6,23 @@ from typing import Literal
 
 from msgspec import Struct, field
 
+from contracts.chat_commands import (
+    CheckNumbers,
+    GetProfilePicture,
+    MarkChatRead,
+    NumbersChecked,
+    ProfilePicture,
+    SendPresence,
+    SetSessionOptions,
+)
+from contracts.conversation import ContactCard, Location, MessageAction, MessageRef, Quote
 from contracts.events.session import SendPacing
 from contracts.groups import GroupCommand, GroupResult
 from contracts.media import MediaDescriptor
 
 __all__ = [
     "Accepted",
+    "ActOnMessage",
     "CommandReply",
     "CreateSession",
     "DeleteSession",
@@ -20,6 +31,7 @@ __all__ = [
     "PairSession",
     "ReconnectSession",
     "Refused",
+    "SendCard",
     "SendMedia",
     "SendText",
     "SessionCommand",
@@ -32,6 +44,7 @@ class CreateSession(Struct, frozen=True, kw_only=True, tag="create"):
     name: str
     correlation_id: str | None = None
     pacing: SendPacing | None = None  # None: the service's defaults
+    typing_before_send: bool = False  # show "typing…" before each send (session.options_changed)
 
 
 class PairSession(Struct, frozen=True, kw_only=True, tag="pair"):
@@ -68,6 +81,7 @@ class SendText(Struct, frozen=True, kw_only=True, tag="send_text"):
     message_id: str | None = None
     reminder_id: str | None = None
     correlation_id: str | None = None
+    reply_to: Quote | None = None  # a quoted reply, looked up by the gateway
 
 
 class SendMedia(Struct, frozen=True, kw_only=True, tag="send_media"):
@@ -78,6 +92,31 @@ class SendMedia(Struct, frozen=True, kw_only=True, tag="send_media"):
     to: str
     media: MediaDescriptor
     message_id: str | None = None
+    correlation_id: str | None = None
+    reply_to: Quote | None = None
+
+
+class SendCard(Struct, frozen=True, kw_only=True, tag="send_card"):
+    """Send a location or a contact card (exactly one of them)."""
+
+    tenant: str
+    session: str
+    to: str
+    location: Location | None = None
+    contact: ContactCard | None = None
+    message_id: str | None = None
+    correlation_id: str | None = None
+    reply_to: Quote | None = None
+
+
+class ActOnMessage(Struct, frozen=True, kw_only=True, tag="act_on_message"):
+    """React to, edit or revoke ``target`` (as the gateway found it in the store)."""
+
+    tenant: str
+    session: str
+    target: MessageRef
+    action: MessageAction
+    action_id: str | None = None
     correlation_id: str | None = None
 
 
@@ -97,8 +136,15 @@ SessionCommand = (
     | DeleteSession
     | SendText
     | SendMedia
+    | SendCard
+    | ActOnMessage
     | GetQr
     | GroupCommand
+    | MarkChatRead
+    | SendPresence
+    | CheckNumbers
+    | GetProfilePicture
+    | SetSessionOptions
 )
 
 
@@ -125,4 +171,4 @@ class Refused(Struct, frozen=True, kw_only=True, tag="refused"):
     details: Mapping[str, str | int] = field(default_factory=dict)  # ints: limits, counts
 
 
-CommandReply = Accepted | Refused
+CommandReply = Accepted | Refused | NumbersChecked | ProfilePicture

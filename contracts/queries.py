@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 from msgspec import Meta, Struct, field
 
 from contracts.commands import Refused
+from contracts.conversation import ContactCard, Location
 from contracts.group_queries import GetGroup, GroupList, GroupView, ListGroups
 from contracts.media import MediaDescriptor, MediaStatus
 
@@ -23,13 +24,19 @@ __all__ = [
     "DEFAULT_PAGE_SIZE",
     "MAX_PAGE_SIZE",
     "AppointmentView",
+    "ChatKind",
+    "ChatList",
+    "ChatView",
     "ContactList",
     "ContactView",
+    "EarlierText",
     "GetAppointment",
+    "GetChat",
     "GetMessage",
     "GetReminder",
     "GetSession",
     "GetStats",
+    "ListChats",
     "ListContacts",
     "ListMessages",
     "ListReminders",
@@ -40,6 +47,7 @@ __all__ = [
     "PageSize",
     "Query",
     "QueryReply",
+    "ReactionView",
     "ReminderHistoryEntry",
     "ReminderList",
     "ReminderStatusName",
@@ -114,6 +122,27 @@ class ListContacts(Struct, frozen=True, kw_only=True, tag="list_contacts"):
     wait_ms: int = 2000
 
 
+class ListChats(Struct, frozen=True, kw_only=True, tag="list_chats"):
+    """Chats of one session, most recent activity first."""
+
+    tenant: str
+    session: str
+    cursor: str | None = None
+    limit: PageSize = DEFAULT_PAGE_SIZE
+    min_sequence: int = 0
+    wait_ms: int = 2000
+
+
+class GetChat(Struct, frozen=True, kw_only=True, tag="get_chat"):
+    """One chat, by its JID or its linked LID."""
+
+    tenant: str
+    session: str
+    chat_jid: str
+    min_sequence: int = 0
+    wait_ms: int = 2000
+
+
 class ListReminders(Struct, frozen=True, kw_only=True, tag="list_reminders"):
     """Reminders of a tenant by due time (earliest first), optionally of a session/status."""
 
@@ -164,6 +193,8 @@ Query = (
     | GetStats
     | ListGroups
     | GetGroup
+    | ListChats
+    | GetChat
 )
 
 
@@ -183,6 +214,7 @@ class SessionView(Struct, frozen=True, kw_only=True, tag="session"):
     last_disconnected_at: datetime | None = None
     last_disconnect_reason: str | None = None
     pairing_failure: str | None = None  # why the last pairing ended without a connection
+    typing_before_send: bool = False  # "typing…" is shown before each send
 
 
 class SessionList(Struct, frozen=True, kw_only=True, tag="session_list"):
@@ -190,8 +222,28 @@ class SessionList(Struct, frozen=True, kw_only=True, tag="session_list"):
     next_cursor: str | None = None
 
 
+class ReactionView(Struct, frozen=True, kw_only=True):
+    """One person's reaction to a message (their latest; a removed one is not listed)."""
+
+    sender_jid: str
+    from_me: bool = False
+    emoji: str
+    at: datetime
+
+
+class EarlierText(Struct, frozen=True, kw_only=True):
+    """A text a message had before an edit replaced it at ``replaced_at``."""
+
+    text: str | None = None
+    replaced_at: datetime
+
+
 class MessageView(Struct, frozen=True, kw_only=True, tag="message"):
-    """A message received or sent, with its delivery status; ``sent_at`` is WhatsApp's time."""
+    """A message received or sent, with its delivery status; ``sent_at`` is WhatsApp's time.
+
+    A revoked message (deleted for everyone) keeps its place, ``revoked_at`` set, and shows
+    no text, location, contact card or earlier texts: its author withdrew them, so the view
+    no longer serves them. The event log still holds what was said (it is never rewritten)."""
 
     message_id: str
     tenant: str
@@ -213,6 +265,13 @@ class MessageView(Struct, frozen=True, kw_only=True, tag="message"):
     media: MediaDescriptor | None = None  # a received file (size, sha256: as stored)
     media_status: MediaStatus | None = None
     media_error: str | None = None  # why the file could not be kept
+    reply_to: str | None = None  # the id of the message this one quotes
+    location: Location | None = None
+    contact: ContactCard | None = None
+    reactions: list[ReactionView] = field(default_factory=list)  # by time, oldest first
+    edited_at: datetime | None = None  # ``text`` is then the latest
+    earlier_texts: list[EarlierText] = field(default_factory=list)  # oldest first
+    revoked_at: datetime | None = None
 
 
 class MessageList(Struct, frozen=True, kw_only=True, tag="message_list"):
@@ -235,6 +294,31 @@ class ContactView(Struct, frozen=True, kw_only=True, tag="contact"):
 
 class ContactList(Struct, frozen=True, kw_only=True, tag="contact_list"):
     items: list[ContactView]
+    next_cursor: str | None = None
+
+
+ChatKind = Literal["user", "group"]
+
+
+class ChatView(Struct, frozen=True, kw_only=True, tag="chat"):
+    """A chat of a session: keyed by the phone JID when known (``lid``: the same person's
+    @lid), with its newest message and how many incoming ones are unread since our last
+    read receipt."""
+
+    tenant: str
+    session: str
+    jid: str
+    lid: str | None = None
+    kind: ChatKind
+    name: str | None = None
+    last_message: MessageView | None = None
+    unread_count: int = 0
+    last_activity_at: datetime
+    last_read_at: datetime | None = None
+
+
+class ChatList(Struct, frozen=True, kw_only=True, tag="chat_list"):
+    items: list[ChatView]
     next_cursor: str | None = None
 
 
@@ -303,6 +387,8 @@ QueryReply = (
     | MessageList
     | ContactView
     | ContactList
+    | ChatView
+    | ChatList
     | ReminderView
     | ReminderList
     | AppointmentView

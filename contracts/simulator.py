@@ -5,6 +5,7 @@ from typing import Literal
 
 from msgspec import Struct, field
 
+from contracts.conversation import ContactCard, Location, MessageAction
 from contracts.media import SendableKind
 
 __all__ = [
@@ -61,6 +62,10 @@ class SimIncoming(Struct, frozen=True, kw_only=True):
     push_name: str | None = None
     old: bool = False
     message_id: str | None = None
+    reply_to: str | None = None  # the id of a message this one quotes
+    location: Location | None = None  # a shared location (text may be "")
+    contact: ContactCard | None = None  # a shared contact card (text may be "")
+    from_me: bool = False  # sent from our own phone, to ``sender``'s chat
 
 
 class SimReceipt(Struct, frozen=True, kw_only=True):
@@ -127,6 +132,11 @@ class SimSentMessage(Struct, frozen=True, kw_only=True):
     size: int | None = None
     sha256: str | None = None
     filename: str | None = None
+    reply_to: str | None = None  # a quoted reply: the id quoted
+    location: Location | None = None
+    contact: ContactCard | None = None  # with the vCard as sent
+    target_id: str | None = None  # an action: the message reacted to, edited or revoked
+    action: MessageAction | None = None
 
 
 class SimSentReply(Struct, frozen=True, kw_only=True):

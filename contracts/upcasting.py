@@ -58,3 +58,9 @@ def _disconnected_v2_to_v3(payload: dict[str, Any]) -> dict[str, Any]:
 @register("message.queued", 1)
 def _no_media_before_v2(payload: dict[str, Any]) -> dict[str, Any]:
     return payload  # v2 only added ``media``, None by default
+
+
+@register("message.received", 2)
+@register("message.queued", 2)
+def _plain_before_v3(payload: dict[str, Any]) -> dict[str, Any]:
+    return payload  # v3 only added replies, locations and contact cards, None by default

@@ -58,9 +58,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     send_burst: int = 5
     send_min_spacing_s: float = 1.0
     send_jitter_s: float = 2.0
+    typing_base_s: float = 1.0  # typing_before_send: "typing…" shows base + per char, capped
+    typing_per_char_s: float = 0.04
+    typing_max_s: float = 8.0
+    contact_check_ttl_s: float = 86400.0  # a number check's answer is reused this long
+    profile_picture_ttl_s: float = 3600.0  # a profile picture (or its absence) is reused
+    paced_call_wait_s: float = 3.0  # a check/picture waits this long for its slot, else 429
     send_max_attempts: int = 5  # a failed send is retried with backoff, then final
     send_retry_base_s: float = 2.0
     send_retry_cap_s: float = 60.0
+    edit_window_s: float = 900.0  # WhatsApp lets a sent message be edited for 15 minutes
     lease_ttl_s: float = 15.0  # session ownership lease (NATS KV), renewed every ttl/4
     pairing_start_timeout_s: float = 30.0  # connect() to the first QR or connection, then failed
     sim_qr_ttl_s: float = 20.0  # the simulator rotates its QR codes this often

@@ -2,7 +2,14 @@
 
 from typing import get_args
 
+from contracts.events.chat import ChatRead, SessionOptionsChanged
 from contracts.events.contact import ContactUpdated
+from contracts.events.conversation import (
+    MessageActionQueued,
+    MessageEdited,
+    MessageReacted,
+    MessageRevoked,
+)
 from contracts.events.group import (
     GroupCreated,
     GroupDescriptionChanged,
@@ -51,6 +58,7 @@ __all__ = [
     "AppointmentCancelled",
     "AppointmentMoved",
     "AppointmentScheduled",
+    "ChatRead",
     "ContactUpdated",
     "Event",
     "GroupCreated",
@@ -61,10 +69,14 @@ __all__ = [
     "GroupParticipantsChanged",
     "GroupSubjectChanged",
     "GroupSynced",
+    "MessageActionQueued",
+    "MessageEdited",
     "MessageMediaFailed",
     "MessageMediaStored",
     "MessageQueued",
+    "MessageReacted",
     "MessageReceived",
+    "MessageRevoked",
     "MessageSendFailed",
     "MessageSent",
     "MessageStatus",
@@ -81,6 +93,7 @@ __all__ = [
     "SessionDeleted",
     "SessionDisconnected",
     "SessionLoggedOut",
+    "SessionOptionsChanged",
     "SessionPairingFailed",
     "SessionPairingStarted",
     "SessionReconnectRequested",
@@ -104,7 +117,13 @@ Event = (
     | MessageMediaStored
     | MessageMediaFailed
     | MessageUndecryptable
+    | MessageActionQueued
+    | MessageReacted
+    | MessageEdited
+    | MessageRevoked
     | ContactUpdated
+    | ChatRead
+    | SessionOptionsChanged
     | ReminderScheduled
     | ReminderDeferred
     | ReminderDispatched
@@ -133,8 +152,8 @@ CURRENT_VERSIONS: dict[str, int] = {
     **dict.fromkeys(EVENT_TYPES, 1),
     "session.disconnected": 3,  # v2: + ``client_outdated``, ``worker_crashed``; v3: + the
     # reasons ``worker_hung``, ``worker_recycled``
-    "message.received": 2,  # + media (a descriptor); v1 had none
-    "message.queued": 2,  # + media; v1 had none
+    "message.received": 3,  # v2 + media (a descriptor); v3 + reply_to, location, contact
+    "message.queued": 3,  # v2 + media; v3 + quote, location, contact
 }
 
 

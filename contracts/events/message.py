@@ -5,6 +5,7 @@ from typing import Literal
 
 from msgspec import Struct
 
+from contracts.conversation import ContactCard, Location, Quote
 from contracts.media import MediaDescriptor, MediaStatus
 
 __all__ = [
@@ -38,6 +39,9 @@ class MessageReceived(Struct, frozen=True, kw_only=True, tag="message.received")
     is_old: bool = False
     media: MediaDescriptor | None = None  # v2: a file, downloaded after this event
     media_status: MediaStatus | None = None  # "pending" with a file: stored or failed follows
+    reply_to: str | None = None  # v3: the id of the message this one quotes
+    location: Location | None = None  # v3: a shared location
+    contact: ContactCard | None = None  # v3: a shared contact card
 
 
 class MessageQueued(Struct, frozen=True, kw_only=True, tag="message.queued"):
@@ -46,6 +50,9 @@ class MessageQueued(Struct, frozen=True, kw_only=True, tag="message.queued"):
     text: str  # a file's caption, or "" (v2)
     reminder_id: str | None = None
     media: MediaDescriptor | None = None  # v2: a file to send instead of a text
+    quote: Quote | None = None  # v3: a reply to this message
+    location: Location | None = None  # v3: a location to send instead of a text
+    contact: ContactCard | None = None  # v3: a contact card to send instead of a text
 
 
 class MessageSent(Struct, frozen=True, kw_only=True, tag="message.sent"):

@@ -113,9 +113,7 @@ async def main() -> None:
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         asyncio.get_running_loop().add_signal_handler(sig, stop.set)
-    subscriber = Subscriber(
-        nc.jetstream(), Inbox(args.db), tenant=args.tenant, durable=args.user
-    )
+    subscriber = Subscriber(nc.jetstream(), Inbox(args.db), tenant=args.tenant, durable=args.user)
     await subscriber.run(stop)
     print(f"processed {subscriber.processed}, skipped {subscriber.duplicates} duplicates")
     await nc.drain()

@@ -99,7 +99,7 @@ _SERVICES: dict[str, tuple[list[str], list[str]]] = {
     "session": (
         [
             *_EVENTS_OWNER,
-            *_events("*", "session", "message", "contact", "group"),
+            *_events("*", "session", "message", "contact", "group", "chat"),
             *_kv_owner("wa_session_leases"),
             *_kv_owner("wa_session_tenant_locks"),
             *_kv_owner("wa_session_pending_media"),  # fetch handles: secrets, ours alone

@@ -49,6 +49,15 @@ class Backends:
         """Send a session command; a refusal becomes the ApiError of its code."""
         return _accepted(await self.command(cmd))
 
+    async def answer(self, cmd: SessionCommand, kind: type[V]) -> V:
+        """Send a session command that answers with ``kind``; a refusal becomes its ApiError."""
+        reply = await self.command(cmd)
+        if isinstance(reply, Refused):
+            raise ApiError.from_refusal(reply)
+        if not isinstance(reply, kind):
+            raise BackendUnavailable(f"the session service answered {type(reply).__name__}")
+        return reply
+
     async def accept_reminder(self, cmd: ReminderCommand) -> Accepted:
         return _accepted(await self.reminder(cmd))
 
@@ -67,7 +76,9 @@ class Backends:
             await self.query(GetSession(tenant=tenant, session=session, min_sequence=sequence))
 
 
-def _accepted(reply: CommandReply) -> Accepted:
+def _accepted(reply: CommandReply | ReminderReply) -> Accepted:
     if isinstance(reply, Refused):
         raise ApiError.from_refusal(reply)
+    if not isinstance(reply, Accepted):
+        raise BackendUnavailable(f"expected Accepted, the service answered {type(reply).__name__}")
     return reply

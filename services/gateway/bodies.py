@@ -40,6 +40,7 @@ class NewTenant(Body, frozen=True, kw_only=True):
 
 class NewSession(Body, frozen=True, kw_only=True):
     name: Name
+    typing_before_send: bool = False  # show "typing…" before each send (PATCH changes it)
 
 
 class PairRequest(Body, frozen=True, kw_only=True):
@@ -55,10 +56,33 @@ class MediaRef(Body, frozen=True, kw_only=True):
     filename: Name | None = None  # else the upload's
 
 
+class LocationBody(Body, frozen=True, kw_only=True):
+    latitude: Annotated[float, msgspec.Meta(ge=-90, le=90)]
+    longitude: Annotated[float, msgspec.Meta(ge=-180, le=180)]
+    name: Name | None = None
+    address: Name | None = None
+
+
+class ContactBody(Body, frozen=True, kw_only=True):
+    name: Name
+    phone: Annotated[str, msgspec.Meta(min_length=3, max_length=32, pattern=r"^\+?[0-9 ()\-.]+$")]
+
+
 class SendMessage(Body, frozen=True, kw_only=True):
     to: Address
     text: Text | None = None  # a text, or
-    media: MediaRef | None = None  # a file
+    media: MediaRef | None = None  # a file, or
+    location: LocationBody | None = None  # a location, or
+    contact: ContactBody | None = None  # a contact card (sent as a vCard)
+    reply_to: Id | None = None  # a quoted reply to this message (of the same chat)
+
+
+class Reaction(Body, frozen=True, kw_only=True):
+    emoji: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]  # one emoji
+
+
+class TextEdit(Body, frozen=True, kw_only=True):
+    text: Text
 
 
 class NewReminder(Body, frozen=True, kw_only=True):

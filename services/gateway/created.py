@@ -20,6 +20,8 @@ async def accept_session(backends: Backends, cmd: CreateSession, *, keyed: bool)
         return Accepted(session=cmd.session)
     if isinstance(reply, Refused):
         raise ApiError.from_refusal(reply)
+    if not isinstance(reply, Accepted):
+        raise ApiError(503, "unavailable", f"the session service answered {type(reply).__name__}")
     return reply
 
 

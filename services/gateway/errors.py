@@ -38,11 +38,19 @@ STATUS_OF_CODE: Mapping[str, int] = {
     "not_caught_up": 503,
     "not_implemented": 501,
     "paced": 429,  # group operations: the pacer's next slot is too far off
+    "rate_limited": 429,  # a paced lookup whose slot is too far off: retry later
     "not_group_admin": 403,
     "group_not_found": 404,
     "not_group_member": 409,
     "whatsapp_refused": 502,
-    "whatsapp_failed": 502,
+    "whatsapp_failed": 502,  # WhatsApp refused or did not answer (a lookup, a group call)
+    "invalid_emoji": 422,
+    "invalid_reply_to": 422,
+    "not_own_message": 403,
+    "not_sent": 409,
+    "not_editable": 409,
+    "edit_window_passed": 409,
+    "message_revoked": 409,
 }
 
 
@@ -64,9 +72,10 @@ class ApiError(Exception):
 
     @classmethod
     def from_refusal(cls, refused: Refused) -> "ApiError":
-        return cls(
-            STATUS_OF_CODE.get(refused.code, 409), refused.code, refused.message, refused.details
-        )
+        wait = refused.details.get("retry_after_s")
+        headers = {"Retry-After": str(wait)} if wait is not None else None
+        status = STATUS_OF_CODE.get(refused.code, 409)
+        return cls(status, refused.code, refused.message, refused.details, headers)
 
 
 def error_response(

@@ -18,7 +18,8 @@ REF = "#/components/schemas/{name}"
 REASONS = {
     400: "Malformed JSON, or a malformed Idempotency-Key",
     401: "Missing or unknown key",
-    403: "Not allowed: an altered signed link, or a group call needing admin rights",
+    403: "Not allowed: an altered signed link, a group call needing admin rights, or someone "
+    "else's message",
     404: "Unknown, or another tenant's",
     409: "Conflicts with the resource's state (or the Idempotency-Key's request still runs)",
     410: "Gone: the file expired or could not be kept",
@@ -27,7 +28,7 @@ REASONS = {
     422: "Invalid input (or an Idempotency-Key first used with another request)",
     429: "Rate limited (see Retry-After), or paced: a WhatsApp call must wait (retry_after_s)",
     501: "Not implemented by this WhatsApp adapter",
-    502: "WhatsApp refused or failed the call",
+    502: "WhatsApp refused, failed or did not answer the call",
     503: "A backend is unavailable",
     507: "The tenant's media quota has no room for the file (media_quota_exceeded)",
 }

@@ -2,7 +2,7 @@
 
 import asyncio
 import random
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from nats.js.errors import NotFoundError
@@ -24,7 +24,9 @@ from services.session.adapters.state_db import SessionStateDb, open_state_db
 from services.session.adapters.tenant_locks import open_tenant_locks
 from services.session.adapters.whatsapp.logged import LoggedPort
 from services.session.adapters.whatsapp.port import WhatsAppPort
+from services.session.domain.chat_policy import ChatPolicy
 from services.session.domain.policies import ReconnectPolicy, SendRetryPolicy
+from services.session.domain.typing import TypingPolicy
 from services.session.entrypoints.nats_commands import serve_commands
 from services.session.service_layer.commands import CommandHandlers
 from services.session.service_layer.core import Deps, SessionCore
@@ -42,6 +44,10 @@ FILTERS = [
     event_filter(event_type="message.queued"),
     event_filter(event_type="message.sent"),
     event_filter(event_type="message.send_failed"),
+    event_filter(event_type="message.action_queued"),  # our actions, and their facts below
+    event_filter(event_type="message.reacted"),
+    event_filter(event_type="message.edited"),
+    event_filter(event_type="message.revoked"),
 ]
 
 
@@ -117,6 +123,17 @@ def make_deps(
             concurrency=settings.media_download_concurrency,
             attempts=settings.media_download_attempts,
             backoff_s=settings.media_download_backoff_s,
+        ),
+        edit_window=timedelta(seconds=settings.edit_window_s),
+        chat=ChatPolicy(
+            typing=TypingPolicy(
+                base_s=settings.typing_base_s,
+                per_char_s=settings.typing_per_char_s,
+                max_s=settings.typing_max_s,
+            ),
+            number_ttl_s=settings.contact_check_ttl_s,
+            picture_ttl_s=settings.profile_picture_ttl_s,
+            call_wait_s=settings.paced_call_wait_s,
         ),
     )
 

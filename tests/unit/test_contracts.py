@@ -31,7 +31,7 @@ def test_envelope_round_trips_through_the_codec() -> None:
         correlation_id="c1",
     )
     assert decode_event(encode_event(event)) == event
-    assert event.type == "message.received" and event.version == 2  # v2: + media
+    assert event.type == "message.received" and event.version == 3  # v2: + media; v3: + replies
 
 
 def test_ids_are_uuid7_sortable_and_subject_safe() -> None:

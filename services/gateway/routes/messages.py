@@ -1,8 +1,10 @@
 """Messages of a session: send text, list (paginated), read one with its status; contacts."""
 
+import msgspec
 from aiohttp import web
 
-from contracts.commands import SendMedia, SendText
+from contracts.commands import SendCard, SendMedia, SendText, SessionCommand
+from contracts.conversation import ContactCard, Location
 from contracts.ids import new_id
 from contracts.queries import (
     ContactList,
@@ -14,6 +16,7 @@ from contracts.queries import (
 )
 from services.gateway.addressing import jid_of
 from services.gateway.bodies import MessageParams, Page, SendMessage, read_body, read_params
+from services.gateway.conversation import quote_of
 from services.gateway.errors import ApiError
 from services.gateway.idempotency import keyed_id
 from services.gateway.keys import BACKENDS, MEDIA, SETTINGS
@@ -29,18 +32,28 @@ ops = Operations("messages")
 
 @ops(
     "POST", "/v1/sessions/{session_id}/messages",
-    summary="Send a text, an uploaded file or a file at a public URL; refused unless the "
-    "session is connected",
+    summary="Send a text, an uploaded file, a file at a public URL, a location or a contact "
+    "card, optionally as a reply (reply_to); refused unless the session is connected",
     body=SendMessage, status=202, returns=MessageAccepted, errors=(409, 410), idempotent=True,
 )  # fmt: skip
 async def send_message(request: web.Request) -> web.Response:
     session = await owned_session(request)
     body = await read_body(request, SendMessage)
-    if (body.text is None) == (body.media is None):
-        raise ApiError(422, "validation_failed", "a message has either a text or a media")
+    kinds = [body.text, body.media, body.location, body.contact]
+    if sum(kind is not None for kind in kinds) != 1:
+        raise ApiError(422, "validation_failed",
+                       "a message has one of: a text, a media, a location, a contact")  # fmt: skip
     to, message_id = jid_of(request, body.to), keyed_id(request) or new_id()  # a retry: same id
-    command: SendText | SendMedia
-    if body.media is not None:
+    reply_to = await quote_of(request, session, to, body.reply_to) if body.reply_to else None
+    command: SendText | SendMedia | SendCard
+    if body.location is not None or body.contact is not None:
+        command = SendCard(
+            tenant=session.tenant, session=session.id, to=to, reply_to=reply_to,
+            location=Location(**msgspec.structs.asdict(body.location)) if body.location else None,
+            contact=ContactCard(**msgspec.structs.asdict(body.contact)) if body.contact else None,
+            message_id=message_id, correlation_id=request_id(request),
+        )  # fmt: skip
+    elif body.media is not None:
         settings, ref = request.app[SETTINGS], body.media
         if (ref.id is None) == (ref.url is None):
             raise ApiError(422, "validation_failed", "a media has either an id or a url")
@@ -49,17 +62,22 @@ async def send_message(request: web.Request) -> web.Response:
         else:  # fetched and kept as an upload, then sent as one
             media = await fetched_media_to_send(request.app, session.tenant, ref, ref.url)
         command = SendMedia(
-            tenant=session.tenant, session=session.id, to=to, media=media,
+            tenant=session.tenant, session=session.id, to=to, media=media, reply_to=reply_to,
             message_id=message_id, correlation_id=request_id(request),
         )  # fmt: skip
     else:
         command = SendText(
             tenant=session.tenant, session=session.id, to=to, text=body.text or "",
-            message_id=message_id, correlation_id=request_id(request),
+            reply_to=reply_to, message_id=message_id, correlation_id=request_id(request),
         )  # fmt: skip
+    return await queued(request, command)
+
+
+async def queued(request: web.Request, command: SessionCommand) -> web.Response:
+    """Hand a send (or an action) to the session service; 202 once the store has it."""
     backends = request.app[BACKENDS]
     accepted = await backends.accept(command)
-    await backends.caught_up(session.tenant, session.id, accepted.sequence)
+    await backends.caught_up(command.tenant, command.session, accepted.sequence)
     return json_response(MessageAccepted(id=accepted.message_id or "", status="queued"), 202)
 
 
@@ -84,7 +102,8 @@ async def list_messages(request: web.Request) -> web.Response:
 
 @ops(
     "GET", "/v1/sessions/{session_id}/messages/{message_id}",
-    summary="One message, with its delivery status and send attempts", returns=MessageView,
+    summary="One message, with its delivery status, send attempts, reactions and edits",
+    returns=MessageView,
 )  # fmt: skip
 async def get_message(request: web.Request) -> web.Response:
     session = await owned_session(request)

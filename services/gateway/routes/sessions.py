@@ -35,8 +35,9 @@ async def create_session(request: web.Request) -> web.Response:
     backends = request.app[BACKENDS]
     keyed = keyed_id(request)
     command = CreateSession(
-        tenant=tenant, session=keyed or new_id(), name=body.name, correlation_id=request_id(request)
-    )
+        tenant=tenant, session=keyed or new_id(), name=body.name,
+        typing_before_send=body.typing_before_send, correlation_id=request_id(request),
+    )  # fmt: skip
     accepted = await accept_session(backends, command, keyed=keyed is not None)
     query = GetSession(
         tenant=tenant, session=accepted.session or "", min_sequence=accepted.sequence or 0

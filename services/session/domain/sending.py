@@ -1,9 +1,11 @@
 """Decisions about sends: queue, sent, failed (bounded retries). They change nothing themselves."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
+from contracts.conversation import ContactCard, Location, Quote
 from contracts.events import Event, MessageQueued, MessageSendFailed, MessageSent
 from contracts.media import MediaDescriptor
+from services.session.domain.actions import action_done
 from services.session.domain.errors import Refusal
 from services.session.domain.policies import GiveUp, RandomSource, SendRetryPolicy
 from services.session.domain.session import Session
@@ -19,6 +21,9 @@ def queue_send(
     text: str,
     reminder_id: str | None,
     media: MediaDescriptor | None = None,
+    quote: Quote | None = None,
+    location: Location | None = None,
+    contact: ContactCard | None = None,
 ) -> list[Event]:
     if s.status == "deleted":
         raise Refusal("not_found", "no such session")
@@ -31,14 +36,20 @@ def queue_send(
             text=text,
             reminder_id=reminder_id,
             media=media,
+            quote=quote,
+            location=location,
+            contact=contact,
         )
     ]
 
 
-def send_succeeded(s: Session, message_id: str) -> list[Event]:
+def send_succeeded(s: Session, message_id: str, now: datetime | None = None) -> list[Event]:
+    """A send WhatsApp took: ``message.sent``, or for an action its fact (at ``now``)."""
     item = s.pending.get(message_id)
     if item is None:
         return []
+    if item.action is not None:
+        return action_done(s, item, now or datetime.now(UTC))
     return [MessageSent(message_id=message_id, chat_jid=item.chat_jid, attempt=item.attempts + 1)]
 
 

@@ -5,9 +5,14 @@ from typing import Literal
 
 from msgspec import Struct, field
 
+from contracts.conversation import ContactCard, Location, MessageAction, MessageRef, Quote
 from contracts.events import (
     Event,
+    MessageActionQueued,
+    MessageEdited,
     MessageQueued,
+    MessageReacted,
+    MessageRevoked,
     MessageSendFailed,
     MessageSent,
     SessionConnected,
@@ -15,6 +20,7 @@ from contracts.events import (
     SessionDeleted,
     SessionDisconnected,
     SessionLoggedOut,
+    SessionOptionsChanged,
     SessionPairingFailed,
     SessionPairingStarted,
     SessionReconnectRequested,
@@ -61,6 +67,11 @@ class PendingSend(Struct, kw_only=True):
     chat_jid: str
     text: str
     media: MediaDescriptor | None = None  # a file to send (text is then its caption)
+    quote: Quote | None = None  # a reply to this message
+    location: Location | None = None
+    contact: ContactCard | None = None
+    target: MessageRef | None = None  # an action (react, edit, revoke) on this message
+    action: MessageAction | None = None
     attempts: int = 0
     not_before: datetime | None = None
     queued_at: datetime | None = None
@@ -76,6 +87,7 @@ class Session(Struct, kw_only=True):
     jid: str | None = None
     phone_number: str | None = None
     pacing: SendPacing | None = None
+    typing_before_send: bool = False
     reconnects: list[datetime] = field(default_factory=list)  # counted reconnect attempts
     connected_at: datetime | None = None  # when the current connection came up
     pairing_failure: str | None = None  # why the last pairing ended without a connection
@@ -114,6 +126,8 @@ class Session(Struct, kw_only=True):
                 self.reconnects, self.connected_at = [], None
             case SessionReconnectRequested():
                 self.status, self.reconnects = "reconnecting", []
+            case SessionOptionsChanged():
+                self.typing_before_send = event.typing_before_send
             case SessionDeleted():
                 self.status, self.pending = "deleted", {}
             case MessageQueued():
@@ -122,8 +136,24 @@ class Session(Struct, kw_only=True):
                     chat_jid=event.chat_jid,
                     text=event.text,
                     media=event.media,
+                    quote=event.quote,
+                    location=event.location,
+                    contact=event.contact,
                     queued_at=at,
                 )
+            case MessageActionQueued():
+                self.pending[event.action_id] = PendingSend(
+                    message_id=event.action_id,
+                    chat_jid=event.chat_jid,
+                    text="",
+                    target=event.target,
+                    action=event.action,
+                    queued_at=at,
+                )
+            case MessageReacted() | MessageEdited() | MessageRevoked() if (
+                event.action_id in self.pending
+            ):
+                self._finish(event.action_id)
             case MessageSent():
                 self._finish(event.message_id)
             case MessageSendFailed():

@@ -14,6 +14,7 @@ from contracts.events import (
     SessionReconnectRequested,
 )
 from contracts.events.session import DisconnectReason, LogoutReason, PairingFailureReason
+from services.session.domain.actions import queue_action
 from services.session.domain.errors import Refusal
 from services.session.domain.policies import GiveUp, RandomSource, ReconnectPolicy, full_jitter
 from services.session.domain.sending import queue_send, send_failed, send_succeeded
@@ -27,6 +28,7 @@ __all__ = [
     "logged_out",
     "logout",
     "pairing_failed",
+    "queue_action",
     "queue_send",
     "reconnect",
     "send_failed",

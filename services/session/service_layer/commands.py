@@ -3,6 +3,7 @@
 from contracts.addresses import InvalidAddress, parse_address
 from contracts.commands import (
     Accepted,
+    ActOnMessage,
     CommandReply,
     CreateSession,
     DeleteSession,
@@ -11,11 +12,12 @@ from contracts.commands import (
     PairSession,
     ReconnectSession,
     Refused,
+    SendCard,
     SendMedia,
     SendText,
     SessionCommand,
 )
-from contracts.events import SessionCreated
+from contracts.events import Event, SessionCreated, SessionOptionsChanged
 from contracts.groups import CreateGroup, GetGroupInvite, LeaveGroup, UpdateGroupParticipants
 from contracts.ids import is_valid_id, new_id
 from runtime.logging import get_logger
@@ -23,6 +25,8 @@ from services.session.adapters.tenant_locks import TenantBusy
 from services.session.domain import transitions
 from services.session.domain.session import Session
 from services.session.domain.transitions import Refusal
+from services.session.service_layer.acting import act
+from services.session.service_layer.chats import CHAT_COMMANDS, ChatHandlers
 from services.session.service_layer.groups import GroupHandlers
 from services.session.service_layer.lifecycle import Lifecycle
 from services.session.service_layer.media_files import forget_media
@@ -45,6 +49,7 @@ class CommandHandlers:
         self.core = lifecycle.core
         self.pairing = PairingHandlers(lifecycle)
         self.groups = GroupHandlers(self.core)
+        self.chats = ChatHandlers(self.core)
 
     async def handle(self, cmd: SessionCommand) -> CommandReply:
         if isinstance(cmd, CreateSession):
@@ -54,6 +59,8 @@ class CommandHandlers:
             return NOT_FOUND
         if isinstance(cmd, CreateGroup | UpdateGroupParticipants | GetGroupInvite | LeaveGroup):
             return await self.groups.handle(rt, cmd)  # takes the lock itself, around its wait
+        if isinstance(cmd, CHAT_COMMANDS):  # each takes the lock itself, not while it waits
+            return await self.chats.handle(rt, cmd)
         async with rt.lock:
             if rt.state.status == "deleted":
                 return NOT_FOUND
@@ -79,8 +86,10 @@ class CommandHandlers:
                 await self._unlink(rt, forget=True)
                 deps = self.core.deps  # the files go after the reply (a listing takes a while)
                 self.core.spawn(forget_media(deps.media, deps.pending_media, rt.tenant, rt.session))
-            case SendText() | SendMedia():
+            case SendText() | SendMedia() | SendCard():
                 return await self.send(rt, cmd)
+            case ActOnMessage():
+                return await act(self.core, rt, cmd)
             case _:
                 return Refused(code="bad_command", message="unknown command")
         return accepted(rt)
@@ -98,6 +107,8 @@ class CommandHandlers:
                 "whatsapp.unlink_failed", tenant=rt.tenant, session=rt.session, error=str(exc)
             )
         await self.lifecycle.stop_client(rt)
+        if rt.chat is not None:
+            rt.chat.stop()
 
     async def create(self, cmd: CreateSession) -> CommandReply:
         if cmd.session in self.core.runtimes:
@@ -116,24 +127,32 @@ class CommandHandlers:
         rt = self.core.adopt(Session(tenant=cmd.tenant, session=cmd.session, pacing=cmd.pacing))
         try:
             async with rt.lock:
-                event = SessionCreated(name=cmd.name, pacing=cmd.pacing)
-                await self.core.append(rt, [event], cmd.correlation_id)
+                events: list[Event] = [SessionCreated(name=cmd.name, pacing=cmd.pacing)]
+                if cmd.typing_before_send:
+                    events.append(SessionOptionsChanged(typing_before_send=True))
+                await self.core.append(rt, events, cmd.correlation_id)
         except BaseException:
             self.core.runtimes.pop(cmd.session, None)
             raise
         self.lifecycle.ensure_outbox(rt)
         return accepted(rt)
 
-    async def send(self, rt: SessionRuntime, cmd: SendText | SendMedia) -> CommandReply:
+    async def send(self, rt: SessionRuntime, cmd: SendText | SendMedia | SendCard) -> CommandReply:
         try:
             address = parse_address(cmd.to, self.core.deps.default_region)
         except InvalidAddress as exc:
             return Refused(
                 code="invalid_address", message=exc.message, details={"reason": exc.reason}
             )
-        text = cmd.text if isinstance(cmd, SendText) else (cmd.media.caption or "")
+        text = cmd.text if isinstance(cmd, SendText) else ""
         media = cmd.media if isinstance(cmd, SendMedia) else None
-        if media is None and not text.strip():  # as reminders: whitespace alone is no message
+        text = media.caption or "" if media is not None else text
+        card = cmd if isinstance(cmd, SendCard) else None
+        if card is not None and (card.location is None) == (card.contact is None):
+            return Refused(code="validation_failed", message="a card is a location or a contact")
+        if (
+            media is None and card is None and not text.strip()
+        ):  # as reminders: whitespace alone is no message
             return Refused(code="invalid_text", message="the text is empty or only whitespace")
         message_id = cmd.message_id or new_id()
         if not is_valid_id(message_id):
@@ -147,6 +166,9 @@ class CommandHandlers:
             text=text,
             reminder_id=cmd.reminder_id if isinstance(cmd, SendText) else None,
             media=media,
+            quote=cmd.reply_to,
+            location=card.location if card else None,
+            contact=card.contact if card else None,
         )
         await self.core.append(rt, events, cmd.correlation_id)
         return Accepted(

@@ -3,7 +3,7 @@
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -12,6 +12,7 @@ from contracts.events import Event
 from contracts.events.session import SendPacing
 from runtime.logging import get_logger
 from services.session.adapters.whatsapp.port import WhatsAppPort
+from services.session.domain.chat_policy import ChatPolicy
 from services.session.domain.pacing import Pacer
 from services.session.domain.policies import RandomSource, ReconnectPolicy, SendRetryPolicy
 from services.session.domain.session import Session
@@ -48,6 +49,8 @@ class Deps:
     pending_media: PendingMediaStore = field(default_factory=MemoryPendingMedia)
     downloads: DownloadPolicy = field(default_factory=DownloadPolicy)
     sending_dir: Path | None = None  # where a file send's bytes pass through (None: temp dir)
+    edit_window: timedelta = timedelta(minutes=15)  # WhatsApp's: edits after it are refused
+    chat: ChatPolicy = field(default_factory=ChatPolicy)
 
 
 class SessionCore:

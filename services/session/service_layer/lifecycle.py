@@ -86,6 +86,8 @@ class Lifecycle:
             await self.stop_client(rt)
         if rt.outbox_task is not None:
             rt.outbox_task.cancel()
+        if rt.chat is not None:
+            rt.chat.stop()
         self.core.runtimes.pop(rt.session, None)
 
     async def qr(self, rt: SessionRuntime, gen: int, code: str, expires_at: datetime) -> None:

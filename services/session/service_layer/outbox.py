@@ -9,6 +9,7 @@ from runtime.logging import get_logger
 from services.session.adapters.whatsapp.port import OutgoingMedia, SendFailed, WhatsAppClient
 from services.session.domain import transitions
 from services.session.domain.session import PendingSend
+from services.session.domain.typing import plan_send
 from services.session.service_layer.runtime import SessionRuntime
 from services.session.service_layer.sending_files import sending_file
 
@@ -51,8 +52,12 @@ async def _one(core: "SessionCore", rt: SessionRuntime) -> None:
             await asyncio.wait_for(rt.wake.wait(), timeout=wait)
         return
     await rt.online.wait()
-    when = rt.pacer.reserve(loop.time())
-    await asyncio.sleep(max(0.0, when - loop.time()))
+    typing_s = core.deps.chat.typing.seconds(item.text) if rt.state.typing_before_send else 0.0
+    plan = plan_send(rt.pacer, loop.time(), typing_s)
+    if plan.typing_s > 0:
+        await asyncio.sleep(max(0.0, plan.typing_at - loop.time()))
+        await _show_typing(rt, item.chat_jid)
+    await asyncio.sleep(max(0.0, plan.send_at - loop.time()))
     async with rt.lock:
         current = rt.state.pending.get(item.message_id)
         client = rt.client
@@ -74,15 +79,34 @@ async def _one(core: "SessionCore", rt: SessionRuntime) -> None:
                 rand=deps.rand,
             )
         else:
-            events = transitions.send_succeeded(rt.state, current.message_id)
+            events = transitions.send_succeeded(rt.state, current.message_id, deps.now())
         await core.append(rt, events)
+
+
+async def _show_typing(rt: SessionRuntime, chat_jid: str) -> None:
+    """Show "typing…" in the send's own pacer slot; a failure to show it never holds the send."""
+    client = rt.client
+    if client is None or not rt.online.is_set():
+        return
+    try:
+        await client.send_presence(chat_jid=chat_jid, state="composing")
+    except Exception as exc:
+        log.warning("outbox.typing_failed", tenant=rt.tenant, session=rt.session, error=str(exc))
 
 
 async def _send(
     core: "SessionCore", rt: SessionRuntime, client: WhatsAppClient, item: PendingSend
 ) -> None:
+    chat, message_id, quote = item.chat_jid, item.message_id, item.quote
+    if item.target is not None and item.action is not None:
+        await client.send_action(target=item.target, action=item.action, message_id=message_id)
+        return
+    card = item.location or item.contact
+    if card is not None:
+        await client.send_card(chat_jid=chat, card=card, message_id=message_id, quote=quote)
+        return
     if item.media is None:
-        await client.send_text(chat_jid=item.chat_jid, text=item.text, message_id=item.message_id)
+        await client.send_text(chat_jid=chat, text=item.text, message_id=message_id, quote=quote)
         return
     with sending_file(
         core.deps.sending_dir
@@ -90,4 +114,4 @@ async def _send(
         if not await core.deps.media.copy_upload(rt.tenant, item.media.upload_id or "", path):
             raise SendFailed("media_gone: the uploaded file is no longer stored", retryable=False)
         media = OutgoingMedia(descriptor=item.media, path=str(path))
-        await client.send_media(chat_jid=item.chat_jid, media=media, message_id=item.message_id)
+        await client.send_media(chat_jid=chat, media=media, message_id=message_id, quote=quote)

@@ -7,6 +7,7 @@ from datetime import datetime
 from services.session.adapters.whatsapp.port import WhatsAppClient
 from services.session.domain.pacing import Pacer
 from services.session.domain.session import Session
+from services.session.service_layer.chat_runtime import ChatRuntime
 
 __all__ = ["LiveQr", "SessionRuntime"]
 
@@ -37,6 +38,7 @@ class SessionRuntime:
     retry_task: asyncio.Task[None] | None = None
     outbox_task: asyncio.Task[None] | None = None
     contacts: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    chat: ChatRuntime | None = None  # made on its first chat action
 
     @property
     def tenant(self) -> str:

@@ -15,6 +15,7 @@ from services.session.adapters.whatsapp.port import (
     Undecryptable,
 )
 from services.session.service_layer.group_sync import record_change
+from services.session.service_layer.incoming_actions import action_fact
 from services.session.service_layer.lifecycle import Lifecycle
 from services.session.service_layer.pending_media import PendingMedia
 from services.session.service_layer.runtime import SessionRuntime
@@ -58,6 +59,14 @@ class ClientSink(ClientEvents, GroupEvents):
 
     async def on_message(self, message: IncomingMessage) -> None:
         rt = self.rt
+        fact = action_fact(rt.state, message)
+        if fact is not None:
+            event_id = stable_event_id(rt.tenant, rt.session, "in", message.message_id)
+            await self.core.publish_fact(rt, fact, event_id)
+            return
+        kind = message.media_kind or (
+            "location" if message.location else "contact" if message.contact else None
+        )
         payload = MessageReceived(
             message_id=message.message_id,
             chat_jid=message.chat_jid,
@@ -68,11 +77,14 @@ class ClientSink(ClientEvents, GroupEvents):
             is_group=message.is_group,
             from_me=message.from_me,
             text=clean(message.text),
-            media_kind=message.media_kind,
+            media_kind=kind,
             sent_at=message.sent_at,
             is_old=message.is_offline,
             media=message.media,
             media_status="pending" if message.media is not None else None,
+            reply_to=message.reply_to,
+            location=message.location,
+            contact=message.contact,
         )
         event_id = stable_event_id(rt.tenant, rt.session, "in", message.message_id)
         pending = _pending(rt, message)

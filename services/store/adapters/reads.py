@@ -21,10 +21,19 @@ from contracts.queries import (
     SessionList,
     SessionView,
 )
-from services.store.adapters.tables import contacts, messages, sessions
+from services.store.adapters.reads_conversation import with_conversation
+from services.store.adapters.tables import chats, contacts, messages, sessions
 from services.store.domain.cursors import KeyCursor, TimeCursor, decode_cursor, encode_cursor
 
-__all__ = ["get_message", "get_session", "list_contacts", "list_messages", "list_sessions", "view"]
+__all__ = [
+    "get_message",
+    "get_session",
+    "list_contacts",
+    "list_messages",
+    "list_sessions",
+    "message_view",
+    "view",
+]
 
 V = TypeVar("V")
 
@@ -64,13 +73,16 @@ def _message(row: RowMapping) -> MessageView:
     return msgspec.structs.replace(message, media=media)
 
 
+message_view = _message  # a message row as its view (chats show their newest)
+
+
 async def get_message(conn: AsyncConnection, q: GetMessage) -> MessageView | None:
     m = messages.c
     stmt = select(messages).where(
         m.tenant == q.tenant, m.session_id == q.session, m.message_id == q.message_id
     )
     row = (await conn.execute(stmt)).mappings().first()
-    return None if row is None else _message(row)
+    return None if row is None else (await with_conversation(conn, [_message(row)], [row]))[0]
 
 
 async def _page(conn: AsyncConnection, stmt: Select[Any], limit: int) -> list[RowMapping]:
@@ -80,8 +92,14 @@ async def _page(conn: AsyncConnection, stmt: Select[Any], limit: int) -> list[Ro
 async def list_messages(conn: AsyncConnection, q: ListMessages) -> MessageList:
     m = messages.c
     stmt = select(messages).where(m.tenant == q.tenant, m.session_id == q.session)
-    if q.chat_jid is not None:
-        stmt = stmt.where(m.chat_jid == q.chat_jid)
+    if q.chat_jid is not None:  # the chat's messages under its phone JID and its linked LID
+        c = chats.c
+        lid_of = select(c.lid).where(
+            c.tenant == q.tenant, c.session_id == q.session, c.jid == q.chat_jid
+        )
+        lid = await conn.scalar(lid_of)  # none: one equality, ix_messages_chat_newest's order
+        same = m.chat_jid == q.chat_jid
+        stmt = stmt.where(same if lid is None else or_(same, m.chat_jid == lid))
     if q.cursor is not None:
         after = decode_cursor(q.cursor, TimeCursor)
         stmt = stmt.where(
@@ -94,7 +112,8 @@ async def list_messages(conn: AsyncConnection, q: ListMessages) -> MessageList:
     cursor = (
         None if last is None else encode_cursor(TimeCursor(last["sort_at"], last["message_id"]))
     )
-    return MessageList(items=[_message(r) for r in rows], next_cursor=cursor)
+    items = await with_conversation(conn, [_message(r) for r in rows], rows)
+    return MessageList(items=items, next_cursor=cursor)
 
 
 async def list_contacts(conn: AsyncConnection, q: ListContacts) -> ContactList:

@@ -22,6 +22,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import Integer, String
 
 from services.store.adapters.sqltypes import UtcDateTime
+from services.store.adapters.statements_chats import chat_statements
 from services.store.adapters.tables import (
     appointments,
     contacts,
@@ -145,6 +146,7 @@ def build_statements(dialect: str) -> dict[Op, list[Executable]]:
         "updated_at": AT,
         "attempts": ZERO,
     }
+    cards = {"reply_to": P("reply_to"), "location": P("location"), "contact": P("contact")}
     received = insert(m).values(
         **message_row,
         sender_jid=P("sender_jid"),
@@ -161,18 +163,24 @@ def build_statements(dialect: str) -> dict[Op, list[Executable]]:
         media_status=P("media_status"),
         media_size=P("media_size"),
         media_sha256=P("media_sha256"),
+        **cards,
     )
     queued = insert(m).values(
         **message_row,
+        **cards,
         from_me=true(),
         text=P("text"),
+        media_kind=P("media_kind"),
         sort_at=AT,
         is_old=false(),
         status=word("queued"),
         status_rank=ZERO,
         reminder_id=P("reminder_id"),
     )
+    from services.store.adapters.statements_conversation import conversation_statements
+
     return {
+        **conversation_statements(insert),
         "tenant.seen": [
             insert(tenants)
             .values(id=P("tenant"), first_seen_at=AT)
@@ -228,6 +236,8 @@ def build_statements(dialect: str) -> dict[Op, list[Executable]]:
             )
         ],
         "session.deleted": [session_update(status=word("deleted"))],
+        "session.options": [session_update(typing_before_send=P("typing_before_send"))],
+        **chat_statements(insert, greater, P),  # type: ignore[dict-item]
         "message.received": [
             received.on_conflict_do_nothing(
                 index_elements=[m.c.tenant, m.c.session_id, m.c.message_id]

@@ -1,14 +1,28 @@
 """The store's tables. Disposable: they can always be rebuilt from the event log."""
 
-from sqlalchemy import BigInteger, Boolean, Column, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    false,
+)
 
 from services.store.adapters.sqltypes import UtcDateTime
 
 __all__ = [
     "appointments",
+    "chats",
     "contacts",
     "group_participants",
     "groups",
+    "message_edits",
+    "message_reactions",
     "messages",
     "metadata",
     "positions",
@@ -54,6 +68,7 @@ sessions = Table(
     Column("last_disconnected_at", UtcDateTime),
     Column("last_disconnect_reason", String(64)),
     Column("pairing_failure", String(64)),
+    Column("typing_before_send", Boolean, nullable=False, server_default=false()),
 )
 
 session_disconnects = Table(
@@ -84,6 +99,22 @@ contacts = Table(
     Index("ix_contacts_lid", "tenant", "session_id", "lid"),
 )
 
+chats = Table(
+    "chats",
+    metadata,
+    Column("tenant", ID, primary_key=True),
+    Column("session_id", ID, primary_key=True),
+    Column("jid", JID, primary_key=True),  # the phone JID when known, else the LID; or a group
+    Column("lid", JID),
+    Column("name", String(200)),  # a group's subject (a user's name comes from contacts)
+    Column("last_message_id", ID, nullable=False),
+    Column("last_activity_at", UtcDateTime, nullable=False),  # the newest message's sort_at
+    Column("last_read_at", UtcDateTime),  # our read receipts covered messages up to this
+    Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_chats_recent", "tenant", "session_id", "last_activity_at", "jid"),
+    Index("ix_chats_lid", "tenant", "session_id", "lid"),
+)
+
 messages = Table(
     "messages",
     metadata,
@@ -111,8 +142,38 @@ messages = Table(
     Column("media_size", BigInteger),
     Column("media_sha256", String(64)),
     Column("media_error", Text),
+    Column("reply_to", ID),  # the id of the message this one quotes
+    Column("location", Text),  # JSON, as the event carried it
+    Column("contact", Text),  # JSON
+    Column("edited_at", UtcDateTime),
+    Column("revoked_at", UtcDateTime),
     Index("ix_messages_newest", "tenant", "session_id", "sort_at", "message_id"),
     Index("ix_messages_chat_newest", "tenant", "session_id", "chat_jid", "sort_at", "message_id"),
+)
+
+message_reactions = Table(  # one per sender and message: the latest wins
+    "message_reactions",
+    metadata,
+    Column("tenant", ID, primary_key=True),
+    Column("session_id", ID, primary_key=True),
+    Column("message_id", ID, primary_key=True),
+    Column("sender_jid", JID, primary_key=True),
+    Column("from_me", Boolean, nullable=False),
+    Column("emoji", String(64), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+)
+
+message_edits = Table(  # each edit keeps the text it replaced
+    "message_edits",
+    metadata,
+    Column("event_id", ID, primary_key=True),
+    Column("sequence", BigInteger, nullable=False),
+    Column("tenant", ID, nullable=False),
+    Column("session_id", ID, nullable=False),
+    Column("message_id", ID, nullable=False),
+    Column("text", Text),
+    Column("replaced_at", UtcDateTime, nullable=False),
+    Index("ix_message_edits_message", "tenant", "session_id", "message_id", "sequence"),
 )
 
 send_failures = Table(

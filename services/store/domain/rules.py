@@ -4,11 +4,15 @@ import msgspec
 
 from contracts.envelope import Envelope
 from contracts.events import (
+    ChatRead,
     ContactUpdated,
+    MessageEdited,
     MessageMediaFailed,
     MessageMediaStored,
     MessageQueued,
+    MessageReacted,
     MessageReceived,
+    MessageRevoked,
     MessageSendFailed,
     MessageSent,
     MessageStatus,
@@ -17,12 +21,15 @@ from contracts.events import (
     SessionDeleted,
     SessionDisconnected,
     SessionLoggedOut,
+    SessionOptionsChanged,
     SessionPairingFailed,
     SessionPairingStarted,
 )
 from contracts.media import MediaDescriptor
 from services.store.domain.changes import RowChange
+from services.store.domain.chats import chat_linked, chat_of_queued, chat_of_received, chat_read
 from services.store.domain.contacts import contact_changes
+from services.store.domain.conversation import card_params, conversation_changes
 from services.store.domain.groups import group_changes
 from services.store.domain.reminders import reminder_changes
 
@@ -67,8 +74,12 @@ def changes_for(sequence: int, env: Envelope) -> list[RowChange]:
                 "chat_jid": ev.chat_jid,
                 "text": ev.text,
                 "reminder_id": ev.reminder_id,
+                "reply_to": ev.quote.message_id if ev.quote else None,
+                "media_kind": _queued_kind(ev),
+                **card_params(ev.location, ev.contact),
             }
-            return [RowChange("message.queued", _message_key(env, ev.message_id), params)]
+            queued = RowChange("message.queued", _message_key(env, ev.message_id), params)
+            return [queued, chat_of_queued(env, ev)]
         case MessageSendFailed() as ev:
             return _send_failed(sequence, env, ev)
         case MessageMediaStored() as ev:
@@ -80,7 +91,15 @@ def changes_for(sequence: int, env: Envelope) -> list[RowChange]:
         case ContactUpdated() as ev:
             tenant, session, at = env.tenant, env.session, env.occurred_at
             names = (ev.push_name, ev.saved_name)
-            return contact_changes(tenant, session, at, ev.jid, ev.lid, ev.phone_number, *names)
+            changes = contact_changes(tenant, session, at, ev.jid, ev.lid, ev.phone_number, *names)
+            if ev.lid and not ev.jid.endswith("@lid"):
+                changes.append(chat_linked(tenant, session, at, ev.jid, ev.lid))
+            return changes
+        case ChatRead() as ev:
+            return [chat_read(env, ev)]
+        case SessionOptionsChanged() as ev:
+            params = {**base, "typing_before_send": ev.typing_before_send}
+            return [RowChange("session.options", session_key, params)]
         case SessionCreated(name=name):
             return [
                 RowChange("tenant.seen", (("tenant", env.tenant),), base),
@@ -115,10 +134,18 @@ def changes_for(sequence: int, env: Envelope) -> list[RowChange]:
             return [RowChange("session.logged_out", session_key, params)]
         case SessionDeleted():
             return [RowChange("session.deleted", session_key, base)]
+        case MessageReacted() | MessageEdited() | MessageRevoked():
+            return conversation_changes(sequence, env, payload)
         case _ if env.type.startswith("group."):
             return group_changes(env)
         case _:
             return reminder_changes(sequence, env)
+
+
+def _queued_kind(ev: MessageQueued) -> str | None:
+    if ev.media is not None:
+        return ev.media.kind
+    return "location" if ev.location else "contact" if ev.contact else None
 
 
 def _message_key(env: Envelope, message_id: str) -> tuple[tuple[str, ...], ...]:
@@ -144,15 +171,19 @@ def _received(env: Envelope, ev: MessageReceived) -> list[RowChange]:
         "status": "sent" if from_me else "received",
         "rank": SENT_RANK if from_me else RECEIVED_RANK,
         **_media_params(ev.media),
+        "reply_to": ev.reply_to,
+        **card_params(ev.location, ev.contact),
     }
     message = RowChange("message.received", _message_key(env, ev.message_id), params)
+    chat = chat_of_received(env, ev)
     if from_me:
-        return [message]
+        return [message, chat]
     by_lid = ev.sender_jid.endswith("@lid")
     lid = ev.sender_lid or (ev.sender_jid if by_lid else None)
     jid = ev.sender_phone_jid or (None if by_lid else ev.sender_jid)
     contact = jid or lid or ev.sender_jid
-    return [message, *contact_changes(tenant, session, at, contact, lid, None, ev.push_name, None)]
+    contacts = contact_changes(tenant, session, at, contact, lid, None, ev.push_name, None)
+    return [message, chat, *contacts]
 
 
 def _media_params(media: MediaDescriptor | None) -> dict[str, object]:

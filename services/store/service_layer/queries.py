@@ -6,10 +6,12 @@ from contracts.commands import Refused
 from contracts.group_queries import GetGroup, ListGroups
 from contracts.queries import (
     GetAppointment,
+    GetChat,
     GetMessage,
     GetReminder,
     GetSession,
     GetStats,
+    ListChats,
     ListContacts,
     ListMessages,
     ListReminders,
@@ -17,7 +19,7 @@ from contracts.queries import (
     Query,
     QueryReply,
 )
-from services.store.adapters import reads, reads_groups, reads_reminders
+from services.store.adapters import reads, reads_chats, reads_groups, reads_reminders
 from services.store.domain.cursors import BadCursor
 from services.store.service_layer.position import PositionWatch
 
@@ -75,6 +77,10 @@ class QueryHandlers:
                     return await reads_groups.list_groups(conn, query)
                 case GetGroup():
                     return await reads_groups.get_group(conn, query)
+                case ListChats():
+                    return await reads_chats.list_chats(conn, query)
+                case GetChat():
+                    return await reads_chats.get_chat(conn, query)
 
 
 def _noun(query: Query) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from structlog.testing import capture_logs
 
+from contracts.conversation import Location, MessageRef, React
 from contracts.media import MediaDescriptor
 from services.session.adapters.whatsapp.neonize.client import NeonizeClient, PairingFailed
 from services.session.adapters.whatsapp.neonize.options import NeonizeOptions
@@ -64,6 +65,16 @@ async def test_nothing_is_sent_without_a_live_connection(tmp_path: Path) -> None
             chat_jid="201234567890@s.whatsapp.net", media=media, message_id="m2"
         )
     assert failed.value.retryable
+    chat = "201234567890@s.whatsapp.net"
+    target = MessageRef(message_id="in1", chat_jid=chat, sender_jid=chat)
+    sends = [
+        client.send_card(chat_jid=chat, card=Location(latitude=1, longitude=2), message_id="m2"),
+        client.send_action(target=target, action=React(emoji="👍"), message_id="m3"),
+    ]
+    for send in sends:  # locations, cards and actions: the same gate
+        with pytest.raises(SendFailed) as failed:
+            await send
+        assert failed.value.retryable
     assert not (tmp_path / "neonize" / "acme" / "s1.sent-ids.db").exists()
 
 

@@ -5,6 +5,7 @@ the new worker; the other shards and this process carry on."""
 import os
 import signal
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,21 @@ async def test_a_media_send_reaches_the_neonize_client_in_the_worker(
             chat_jid="201234567890@s.whatsapp.net", media=media, message_id="m1"
         )
     assert failed.value.retryable and "not connected" in str(failed.value)
+
+
+async def test_chat_calls_cross_the_pipe_and_refuse_while_not_logged_in(
+    port: WorkerPort, dials: HeldDials
+) -> None:
+    sessions = await running_sessions(port, dials, ["s1"])
+    client, _ = sessions["s1"]
+    calls = [
+        client.mark_read(chat_jid="201000000002@s.whatsapp.net", sender_jid=None,
+                         message_ids=["A"], read_at=datetime.now(UTC)),
+        client.send_presence(chat_jid="201000000002@s.whatsapp.net", state="composing"),
+        client.check_numbers(["201000000002"]),
+        client.profile_picture("201000000002@s.whatsapp.net"),
+    ]  # fmt: skip
+    for call in calls:  # the worker's neonize client answers, through the pipe, as refused
+        with pytest.raises(SendFailed, match="not connected"):
+            await call
+    assert await worker_clients(port, 0) == 1  # the worker is fine and still holds the client

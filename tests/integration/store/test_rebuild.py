@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.store_events import encoded_stream, publish_fast
-from contracts.subjects import event_filter
+from contracts.codec import encode_event
+from contracts.subjects import event_filter, event_subject
 from runtime.bus import Bus
 from runtime.consumer import run_consumer
 from runtime.rpc import serve_ping
@@ -23,8 +24,10 @@ from services.store.adapters.database import open_engine
 from services.store.adapters.migrate import upgrade
 from services.store.adapters.projection import SqlProjection
 from services.store.service_layer.rebuild import rebuild_into
+from tests.integration.store.chat_scenario import encoded_chat_events
 from tests.integration.store.conftest import DbFactory
 from tests.integration.store.group_events import encoded_group_stream
+from tests.support.conversation_events import conversation
 from tests.support.waiting import eventually
 
 EVENTS = 3000
@@ -70,9 +73,14 @@ async def open_live(bus: Bus, url: str) -> LiveStore:
 
 
 async def test_a_rebuilt_database_equals_the_live_one(bus: Bus, new_db_url: DbFactory) -> None:
-    """Groups included: snapshots that replace participants, and changes in between."""
-    events = encoded_stream(EVENTS) + encoded_group_stream(GROUP_EVENTS)
-    total = EVENTS + GROUP_EVENTS
+    """Groups included (snapshots that replace participants, and changes in between),
+    replies, cards, reactions, edits and revokes (the scripted conversation), and the chats
+    story (merged, read, listed)."""
+    talk = [(event_subject(e.tenant, e.session, e.type), encode_event(e), e.id)
+            for e in conversation()]  # fmt: skip
+    chat = encoded_chat_events()
+    events = encoded_stream(EVENTS) + encoded_group_stream(GROUP_EVENTS) + talk + chat
+    total = EVENTS + GROUP_EVENTS + len(talk) + len(chat)
     assert await publish_fast(bus.js, events) == total
     live = await open_live(bus, await new_db_url())
     rebuilt_url = await new_db_url()
@@ -82,9 +90,11 @@ async def test_a_rebuilt_database_equals_the_live_one(bus: Bus, new_db_url: DbFa
         position = await rebuild_into(bus.js, rebuilt_url, lambda p, t, _: progress.append((p, t)))
         assert position == total and progress[-1] == (total, total)
         rebuilt = open_engine(rebuilt_url)
-        sums = await table_checksums(rebuilt)
-        assert sums == await table_checksums(live.engine)
+        sums = await table_checksums(live.engine)
+        assert await table_checksums(rebuilt) == sums
         assert sums["groups"][0] > 10 and sums["group_participants"][0] > 50, sums
+        assert sums["message_reactions"][0] == 2 and sums["message_edits"][0] == 2, sums
+        assert sums["chats"][0] > 3, sums
         await rebuilt.dispose()
     finally:
         await live.close()

@@ -53,13 +53,15 @@ def test_a_content_type_that_the_bytes_deny_is_a_contradiction() -> None:
     assert not contradicts("audio/ogg", OPUS)
 
 
-def test_a_v1_message_received_reads_as_v2_without_media() -> None:
+def test_a_v1_message_received_reads_as_current_without_media() -> None:
     jid = "c@s.whatsapp.net"
     at = datetime(2026, 1, 1, tzinfo=UTC)
     payload = MessageReceived(message_id="m1", chat_jid=jid, sender_jid=jid, sent_at=at)
     event = make_event(payload, tenant="t1", session="s1")
     raw = msgspec.json.decode(msgspec.json.encode(event))
     raw["version"] = 1
-    raw["payload"].pop("media")
+    for name in ("media", "reply_to", "location", "contact"):
+        raw["payload"].pop(name)
     decoded = decode_event(msgspec.json.encode(raw))
-    assert decoded.version == 2 and decoded.payload.media is None  # type: ignore[union-attr]
+    assert decoded.version == 3 and decoded.payload.media is None  # type: ignore[union-attr]
+    assert decoded.payload.location is None  # type: ignore[union-attr]

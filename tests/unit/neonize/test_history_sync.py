@@ -76,6 +76,10 @@ def test_history_messages_are_late_and_contacts_are_linked() -> None:
     assert set(messages) == {"A1", "A2", "G1"}
     assert all(m.is_offline for m in messages.values())
     assert messages["A1"].text == "disappearing"
+    assert (messages["A1"].sender_phone_jid, messages["A1"].sender_lid) == (  # both identities
+        "201234567890@s.whatsapp.net",
+        "98765432109876@lid",
+    )
     assert messages["A1"].sent_at == datetime.fromtimestamp(1_763_700_000, UTC)
     assert messages["A2"].from_me and messages["A2"].sender_jid == "201000000001@s.whatsapp.net"
     assert messages["G1"].is_group and messages["G1"].sender_lid == "98765432109876@lid"

@@ -59,8 +59,12 @@ def test_an_old_message_from_a_lid_sender_is_kept_flagged_and_makes_a_linked_con
         sent_at=T0,
         is_old=True,
     )
-    stored, contact = changes_for(1, env(message))
+    stored, chat, contact = changes_for(1, env(message))
     assert stored.op == "message.received" and stored.params["is_old"] is True
+    assert chat.op == "chat.message" and (chat.params["chat_key"], chat.params["lid"]) == (
+        phone,
+        lid,
+    )
     assert stored.params["sender_jid"] == phone and stored.params["sender_lid"] == lid
     assert contact.op == "contact.linked"
     assert (contact.params["jid"], contact.params["lid"]) == (phone, lid)

@@ -12,6 +12,8 @@ from typing import Literal
 
 from msgspec import Struct
 
+from contracts.chat_commands import NumberCheck, PresenceState
+from contracts.conversation import ContactCard, Location, MessageAction, MessageRef, Quote
 from contracts.events.message import DeliveryStatus, MediaKind
 from contracts.events.session import LogoutReason, PairingFailureReason
 from contracts.media import MediaDescriptor
@@ -55,6 +57,11 @@ class IncomingMessage(Struct, frozen=True, kw_only=True):
     is_offline: bool = False  # delivered late: offline sync or history
     media: MediaDescriptor | None = None  # a file, fetched later with download_media(media_ref)
     media_ref: bytes = b""  # what the adapter needs to fetch it (a secret: never in the log)
+    reply_to: str | None = None  # the id of the message this one quotes
+    location: Location | None = None
+    contact: ContactCard | None = None
+    target_id: str | None = None  # with ``action``: this message reacts to, edits or revokes it
+    action: MessageAction | None = None
 
 
 class Undecryptable(Struct, frozen=True, kw_only=True):
@@ -150,18 +157,59 @@ class WhatsAppClient(ABC):
         """Ask for a phone pairing code for ``phone`` (E.164); returns the code (a secret)."""
 
     @abstractmethod
-    async def send_text(self, *, chat_jid: str, text: str, message_id: str) -> None:
-        """Send ``text``, reusing ``message_id`` on every retry. Raises SendFailed."""
+    async def send_text(
+        self, *, chat_jid: str, text: str, message_id: str, quote: Quote | None = None
+    ) -> None:
+        """Send ``text`` (quoting ``quote``), reusing ``message_id`` on every retry. Raises
+        SendFailed."""
 
     @abstractmethod
-    async def send_media(self, *, chat_jid: str, media: OutgoingMedia, message_id: str) -> None:
+    async def send_media(
+        self, *, chat_jid: str, media: OutgoingMedia, message_id: str, quote: Quote | None = None
+    ) -> None:
         """Upload and send a file as a message of its kind, reusing ``message_id``. Raises
+        SendFailed."""
+
+    @abstractmethod
+    async def send_card(
+        self, *, chat_jid: str, card: Location | ContactCard, message_id: str,
+        quote: Quote | None = None,
+    ) -> None:  # fmt: skip
+        """Send a location or a contact card (as a vCard), reusing ``message_id``. Raises
+        SendFailed."""
+
+    @abstractmethod
+    async def send_action(
+        self, *, target: MessageRef, action: MessageAction, message_id: str
+    ) -> None:
+        """React to, edit or revoke ``target`` (in its chat), reusing ``message_id``. Raises
         SendFailed."""
 
     @abstractmethod
     async def download_media(self, *, media_ref: bytes) -> bytes:
         """The bytes of a received file (``IncomingMessage.media_ref``). Raises
         DownloadFailed."""
+
+    @abstractmethod
+    async def mark_read(
+        self, *, chat_jid: str, sender_jid: str | None, message_ids: list[str], read_at: datetime
+    ) -> None:
+        """Send read receipts for incoming messages (one sender's, in a group). Raises
+        SendFailed."""
+
+    @abstractmethod
+    async def send_presence(self, *, chat_jid: str, state: PresenceState) -> None:
+        """Show typing / recording in a chat, or stop showing it. Raises SendFailed."""
+
+    @abstractmethod
+    async def check_numbers(self, phones: list[str]) -> list[NumberCheck]:
+        """Which numbers (digits, with country code) have WhatsApp; one answer per input, in
+        order (``input``: the digits asked). Raises SendFailed."""
+
+    @abstractmethod
+    async def profile_picture(self, jid: str) -> bytes | None:
+        """The profile picture of a user or group; None when there is none or it is hidden.
+        Raises SendFailed."""
 
     @abstractmethod
     async def logout(self) -> None:

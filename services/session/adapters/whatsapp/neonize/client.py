@@ -16,14 +16,15 @@ from neonize.aioze.client import NewAClient
 from neonize.exc import PairPhoneError
 from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import Message
 
+from contracts.chat_commands import NumberCheck, PresenceState
 from runtime.logging import get_logger
+from services.session.adapters.whatsapp.neonize import chat_calls
 from services.session.adapters.whatsapp.neonize.binding import bind_once
 from services.session.adapters.whatsapp.neonize.connection import own_identity
 from services.session.adapters.whatsapp.neonize.devices import DeviceDatabase
 from services.session.adapters.whatsapp.neonize.go_flags import go_flag
 from services.session.adapters.whatsapp.neonize.go_maps import go_maps, registered
 from services.session.adapters.whatsapp.neonize.group_calls import NeonizeGroupCalls
-from services.session.adapters.whatsapp.neonize.media_out import build_media
 from services.session.adapters.whatsapp.neonize.options import NeonizeOptions, device_props
 from services.session.adapters.whatsapp.neonize.receiver import (
     FIRST_QR_TTL,
@@ -33,20 +34,14 @@ from services.session.adapters.whatsapp.neonize.receiver import (
     Receiver,
     RunEnded,
 )
-from services.session.adapters.whatsapp.neonize.sending import (
-    jid_or_refusal,
-    send_once,
-    text_message,
-)
+from services.session.adapters.whatsapp.neonize.sends import NeonizeSends
 from services.session.adapters.whatsapp.neonize.sent_ids import SentIds
 from services.session.adapters.whatsapp.neonize.stopping import RunStopper
 from services.session.adapters.whatsapp.neonize.threads import GoCallStart
 from services.session.adapters.whatsapp.port import (
     ClientEvents,
     DownloadFailed,
-    OutgoingMedia,
     SendFailed,
-    WhatsAppClient,
 )
 
 __all__ = ["NeonizeClient", "PairingFailed"]
@@ -59,7 +54,7 @@ class PairingFailed(SendFailed):
     """No pairing code (not pairing, or WhatsApp refused); a SendFailed, like the simulator's."""
 
 
-class NeonizeClient(WhatsAppClient, NeonizeGroupCalls):
+class NeonizeClient(NeonizeSends, NeonizeGroupCalls):
     """The real WhatsApp client of one session."""
 
     def __init__(
@@ -228,48 +223,6 @@ class NeonizeClient(WhatsAppClient, NeonizeGroupCalls):
         halted.cancel()
         return self.receiver.first_qr.is_set() and not self._halted.is_set()
 
-    async def send_text(self, *, chat_jid: str, text: str, message_id: str) -> None:
-        async def built(_: NewAClient) -> Message:
-            return text_message(text)
-
-        await self._send(chat_jid, message_id, built, chars=len(text))
-
-    async def send_media(self, *, chat_jid: str, media: OutgoingMedia, message_id: str) -> None:
-        async def built(neo: NewAClient) -> Message:
-            jid_or_refusal(chat_jid)  # before the upload: nothing uploaded for a bad address
-            kind = media.descriptor.kind
-            return await self._call(f"build_{kind}_message", build_media(neo, media),
-                                    message_id=message_id, size=media.descriptor.size)  # fmt: skip
-
-        await self._send(chat_jid, message_id, built, kind=media.descriptor.kind)
-
-    async def _send(
-        self,
-        chat_jid: str,
-        message_id: str,
-        build: Callable[[NewAClient], Awaitable[Message]],
-        **fields: object,
-    ) -> None:
-        """Send once per message id: a send WhatsApp confirmed is skipped when asked again."""
-        neo = self._neo
-        if neo is None or not self.receiver.connected or not await go_flag(neo.is_connected):
-            raise SendFailed("not connected", retryable=True)
-        if await asyncio.to_thread(self._sent.whatsapp_id, message_id):
-            self._log.info("neonize.send_skipped", message_id=message_id, why="already sent")
-            return
-        message = await build(neo)
-        timeout = self._options.send_timeout.total_seconds()
-        whatsapp_id = await self._call(
-            "send_message",
-            send_once(neo, chat_jid=chat_jid, message=message, timeout=timeout),
-            message_id=message_id,
-            chat=chat_jid,
-            **fields,
-        )
-        await asyncio.to_thread(
-            self._sent.record, whatsapp_id=whatsapp_id, message_id=message_id, chat_jid=chat_jid
-        )
-
     async def download_media(self, *, media_ref: bytes) -> bytes:
         neo = self._neo
         if neo is None or not self.receiver.connected:
@@ -282,6 +235,37 @@ class NeonizeClient(WhatsAppClient, NeonizeGroupCalls):
         if not isinstance(data, bytes | bytearray):
             raise DownloadFailed("download_any returned no bytes")
         return bytes(data)
+
+    async def _chat_online(self) -> NewAClient:
+        neo = self._neo
+        if neo is None or not self.receiver.connected or not await go_flag(neo.is_connected):
+            raise SendFailed("not connected", retryable=True)
+        return neo
+
+    async def mark_read(
+        self, *, chat_jid: str, sender_jid: str | None, message_ids: list[str], read_at: datetime
+    ) -> None:
+        neo = await self._chat_online()
+        call = chat_calls.mark_read(
+            neo, chat_jid=chat_jid, sender_jid=sender_jid, message_ids=message_ids, read_at=read_at
+        )
+        await self._call("mark_read", call, chat=chat_jid, messages=len(message_ids))
+
+    async def send_presence(self, *, chat_jid: str, state: PresenceState) -> None:
+        neo = await self._chat_online()
+        call = chat_calls.send_presence(neo, chat_jid=chat_jid, state=state)
+        await self._call("send_chat_presence", call, chat=chat_jid, state=state)
+
+    async def check_numbers(self, phones: list[str]) -> list[NumberCheck]:
+        neo = await self._chat_online()
+        call = chat_calls.check_numbers(neo, phones)
+        return await self._call("is_on_whatsapp", call, numbers=len(phones))
+
+    async def profile_picture(self, jid: str) -> bytes | None:
+        neo = await self._chat_online()
+        timeout = self._options.send_timeout.total_seconds()
+        call = chat_calls.profile_picture(neo, jid, timeout)
+        return await self._call("get_profile_picture", call, jid=jid)
 
     async def logout(self) -> None:
         neo = self._neo

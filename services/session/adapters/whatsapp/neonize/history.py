@@ -27,8 +27,9 @@ def _split(jid: str) -> tuple[str | None, str | None]:
 
 
 def _message(
-    chat: str, web: WebMessageInfo, own_jid: str | None, now: datetime
+    conv: Conversation, web: WebMessageInfo, own_jid: str | None, now: datetime
 ) -> IncomingMessage | None:
+    chat = conv.ID
     content = content_of(web.message)
     if content is None or not web.key.ID:
         return None
@@ -37,6 +38,9 @@ def _message(
     participant = web.key.participant or web.participant
     sender = (own_jid or chat) if from_me else (participant if is_group else chat) or chat
     phone, lid = _split(sender)
+    if not is_group and not from_me:  # the person's chat: both its addresses, when given
+        phone = phone or (_bare(conv.pnJID) if conv.pnJID else None)
+        lid = lid or (_bare(conv.lidJID) if conv.lidJID else None)
     return IncomingMessage(
         message_id=web.key.ID,
         chat_jid=_bare(chat),
@@ -79,7 +83,7 @@ def history_signals(ev: HistorySyncEvent, *, own_jid: str | None, now: datetime)
         if linked:
             out.append(linked)
         for item in conv.messages:
-            message = _message(conv.ID, item.message, own_jid, now)
+            message = _message(conv, item.message, own_jid, now)
             if message is not None:
                 out.append(s.MessageArrived(message=message))
     return out

@@ -8,6 +8,12 @@ from neonize.proto.Neonize_pb2 import Message as MessageEvent
 from contracts.events.message import DeliveryStatus
 from services.session.adapters.whatsapp.neonize import signals as s
 from services.session.adapters.whatsapp.neonize.content import content_of
+from services.session.adapters.whatsapp.neonize.conversation_in import (
+    action_of,
+    contact_of,
+    location_of,
+    quoted_id,
+)
 from services.session.adapters.whatsapp.neonize.jids import LID_SERVER, user_jid_str
 from services.session.adapters.whatsapp.neonize.media_in import received_file
 from services.session.adapters.whatsapp.port import ContactInfo, IncomingMessage
@@ -45,8 +51,11 @@ def person_jids(primary: JID, alternate: JID) -> tuple[str | None, str | None]:
 
 
 def _contact(source: MessageSource, push_name: str | None) -> s.ContactLearned | None:
-    if source.IsFromMe:
-        return None
+    if source.IsFromMe:  # our own message in a person's chat: its two addresses, if given
+        phone, lid = person_jids(source.Chat, source.RecipientAlt)
+        if source.IsGroup or phone is None or lid is None:
+            return None
+        return s.ContactLearned(contact=ContactInfo(jid=phone, lid=lid))
     phone, lid = person_jids(source.Sender, source.SenderAlt)
     jid = phone or lid
     if jid is None or (push_name is None and (phone is None or lid is None)):
@@ -67,10 +76,20 @@ def message_signals(
         return []
     push_name = info.Pushname or None
     contact = _contact(source, push_name)
-    if content is None:
+    action = action_of(ev.Message)
+    if content is None and action is None:
         return [contact] if contact else []
     sent_at = from_timestamp(info.Timestamp, now=now)
     phone, lid = person_jids(source.Sender, source.SenderAlt)
+    if action is not None:  # a reaction, an edit or a revoke of ``action[0]``
+        acted = IncomingMessage(
+            message_id=info.ID, chat_jid=chat, sender_jid=sender, sender_phone_jid=phone,
+            sender_lid=lid, push_name=push_name, is_group=bool(source.IsGroup),
+            from_me=bool(source.IsFromMe), sent_at=sent_at, target_id=action[0],
+            action=action[1],
+        )  # fmt: skip
+        return [s.MessageArrived(message=acted), *([contact] if contact else [])]
+    assert content is not None
     late = in_offline_sync or bool(ev.UnavailableRequestID) or now - sent_at > late_after
     file = received_file(ev.Message)
     message = IncomingMessage(
@@ -88,6 +107,9 @@ def message_signals(
         is_offline=late,
         media=file[0] if file else None,
         media_ref=file[1] if file else b"",
+        reply_to=quoted_id(ev.Message),
+        location=location_of(ev.Message),
+        contact=contact_of(ev.Message),
     )
     arrived: list[s.Signal] = [s.MessageArrived(message=message)]
     return [*arrived, contact] if contact else arrived

@@ -5,13 +5,14 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+import msgspec
 from msgspec import Struct
 
 from services.session.adapters.whatsapp.groups import GroupEvents
 from services.session.adapters.whatsapp.neonize import signals as s
 from services.session.adapters.whatsapp.neonize.sent_ids import SentIds
 from services.session.adapters.whatsapp.neonize.translate import Context, translate
-from services.session.adapters.whatsapp.port import ClientEvents, ContactInfo
+from services.session.adapters.whatsapp.port import ClientEvents, ContactInfo, IncomingMessage
 
 __all__ = ["QrCode", "QrRanOut", "Receiver", "RunEnded"]
 
@@ -130,7 +131,7 @@ class Receiver:
                 self._log.info("neonize.offline_sync_completed", count=count)
                 self.offline_sync = False
             case s.MessageArrived(message=message):
-                await self.events.on_message(message)
+                await self.events.on_message(await self._with_our_ids(message))
             case s.NotDecrypted(message=lost):
                 self._log.warning(
                     "neonize.undecryptable", message_id=lost.message_id, chat=lost.chat_jid,
@@ -156,6 +157,16 @@ class Receiver:
         self.connected = True
         self._log.info("neonize.connected", jid=self.own_jid)
         await self.events.on_connected(jid=self.own_jid, push_name=push_name)
+
+    async def _with_our_ids(self, message: IncomingMessage) -> IncomingMessage:
+        """A quote of, or an action on, a message we sent names it by our id, not WhatsApp's."""
+        changes: dict[str, str] = {}
+        for name in ("reply_to", "target_id"):
+            whatsapp_id = getattr(message, name)
+            ours = await asyncio.to_thread(self._sent.ours, whatsapp_id) if whatsapp_id else None
+            if ours is not None:
+                changes[name] = ours[0]
+        return msgspec.structs.replace(message, **changes) if changes else message
 
     async def _receipt(self, receipt: s.ReceiptArrived) -> None:
         by_chat: dict[str, list[str]] = {}

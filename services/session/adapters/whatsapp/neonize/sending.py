@@ -1,4 +1,5 @@
-"""One send through neonize, its errors translated to ``SendFailed``.
+"""One message send through neonize (every kind: text, file, card, reaction, edit, revoke),
+its errors translated to ``SendFailed``.
 
 The send timeout runs from when the Go call got a thread, not from when it was queued: a send
 still waiting for a thread when the timeout passes is abandoned and never runs (not sent,
@@ -18,13 +19,7 @@ from services.session.adapters.whatsapp.neonize.send_errors import AMBIGUOUS, se
 from services.session.adapters.whatsapp.neonize.threads import GoCallStart
 from services.session.adapters.whatsapp.port import SendFailed
 
-__all__ = ["jid_or_refusal", "send_once", "text_message"]
-
-
-def text_message(text: str) -> Message:
-    """A plain ``conversation`` message: no mention parsing, no link preview fetched on our
-    behalf."""
-    return Message(conversation=text)
+__all__ = ["jid_or_refusal", "send_once"]
 
 
 def jid_or_refusal(chat_jid: str) -> JID:
@@ -38,8 +33,9 @@ def jid_or_refusal(chat_jid: str) -> JID:
 async def send_once(
     neo: NewAClient, *, chat_jid: str, message: Message, timeout: float, queue_timeout: float = 0
 ) -> str:
-    """Send ``message``; returns the id WhatsApp gave it. ``queue_timeout`` (0: the same as
-    ``timeout``) bounds the wait for a thread."""
+    """Send ``message``; returns the id WhatsApp gave it. No mention parsing, no link preview
+    fetched on our behalf. ``queue_timeout`` (0: the same as ``timeout``) bounds the wait
+    for a thread."""
     to = jid_or_refusal(chat_jid)
     start = GoCallStart()
     call = start.submit_under(lambda: neo.send_message(to, message))

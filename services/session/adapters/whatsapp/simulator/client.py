@@ -1,34 +1,30 @@
 """One simulated WhatsApp client: rotating QR codes, pairing, messages, receipts, faults."""
 
 import asyncio
-import hashlib
-import os
 import secrets
 from collections.abc import Coroutine
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 
 import msgspec
 
 from contracts.events.message import DeliveryStatus
-from contracts.simulator import SimPairingFault, SimSentMessage
+from contracts.simulator import SimPairingFault
 from services.session.adapters.whatsapp.port import (
     ClientEvents,
     DownloadFailed,
     IncomingMessage,
-    OutgoingMedia,
     SendFailed,
-    WhatsAppClient,
 )
+from services.session.adapters.whatsapp.simulator.chats import SimChatActions
 from services.session.adapters.whatsapp.simulator.group_calls import SimGroupCalls
+from services.session.adapters.whatsapp.simulator.sending import SimSending, State
 from services.session.adapters.whatsapp.simulator.server import SimServer
 
 __all__ = ["SimClient"]
 
-State = Literal["idle", "pairing", "online", "offline", "stopped"]
 
-
-class SimClient(WhatsAppClient, SimGroupCalls):
+class SimClient(SimChatActions, SimSending, SimGroupCalls):
     """Behaves like a neonize client against the simulator's server."""
 
     def __init__(
@@ -43,6 +39,7 @@ class SimClient(WhatsAppClient, SimGroupCalls):
         self.session = session
         self.events = events
         self.server = server
+        self.chats = server.chats
         self.qr_ttl_s = qr_ttl_s
         self.state: State = "idle"
         self.fail_next_sends = 0
@@ -119,31 +116,6 @@ class SimClient(WhatsAppClient, SimGroupCalls):
         self._spawn(self._come_online(device.jid))
         return True
 
-    async def send_text(self, *, chat_jid: str, text: str, message_id: str) -> None:
-        self.send_calls += 1
-        if self.state != "online":
-            raise SendFailed("not connected")
-        if self.fail_next_sends > 0:
-            self.fail_next_sends -= 1
-            raise SendFailed("simulated send failure")
-        message = SimSentMessage(message_id=message_id, chat_jid=chat_jid, text=text)
-        self.server.accept_send(self.session, message)
-
-    async def send_media(self, *, chat_jid: str, media: OutgoingMedia, message_id: str) -> None:
-        self.send_calls += 1
-        if self.state != "online":
-            raise SendFailed("not connected")
-        if self.fail_next_sends > 0:
-            self.fail_next_sends -= 1
-            raise SendFailed("simulated send failure")
-        d = media.descriptor
-        size, sha256 = await asyncio.to_thread(_digest, media.path)  # read as WhatsApp would
-        message = SimSentMessage(
-            message_id=message_id, chat_jid=chat_jid, text=d.caption or "", kind=d.kind,
-            mime=d.mime, size=size, sha256=sha256, filename=d.filename,
-        )  # fmt: skip
-        self.server.accept_send(self.session, message)
-
     async def download_media(self, *, media_ref: bytes) -> bytes:
         if self.state != "online":
             raise DownloadFailed("not connected")
@@ -198,8 +170,3 @@ class SimClient(WhatsAppClient, SimGroupCalls):
 
     async def forget(self) -> None:
         self.server.unpair(self.session)
-
-
-def _digest(path: str) -> tuple[int, str]:
-    with open(path, "rb") as file:
-        return os.fstat(file.fileno()).st_size, hashlib.file_digest(file, "sha256").hexdigest()

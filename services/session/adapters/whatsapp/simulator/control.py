@@ -1,16 +1,14 @@
 """Drives the simulator over NATS request/reply on ``sim_subject(verb)``."""
 
 import contextlib
-import secrets
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import msgspec
 from nats.aio.client import Client
 from nats.aio.subscription import Subscription
 
-from contracts.addresses import AddressKind, InvalidAddress, parse_address
+from contracts.addresses import InvalidAddress
 from contracts.simulator import (
     SimDrop,
     SimFailConnects,
@@ -24,10 +22,12 @@ from contracts.simulator import (
     SimSent,
     SimSentReply,
 )
+from contracts.simulator_conversation import SimEdit, SimReact, SimRevoke
 from contracts.simulator_groups import SimGroup
 from contracts.subjects import sim_subject
 from runtime.rpc import BackendUnavailable, request, serve
 from services.session.adapters.whatsapp.port import IncomingMessage
+from services.session.adapters.whatsapp.simulator.chat_control import chat_routes
 from services.session.adapters.whatsapp.simulator.client import SimClient
 from services.session.adapters.whatsapp.simulator.group_control import group_verb
 from services.session.adapters.whatsapp.simulator.media_in import (
@@ -36,35 +36,17 @@ from services.session.adapters.whatsapp.simulator.media_in import (
     media_bytes,
     sim_descriptor,
 )
+from services.session.adapters.whatsapp.simulator.phone import (
+    PhoneAction,
+    action_message,
+    incoming_message,
+)
 from services.session.adapters.whatsapp.simulator.port import SimulatorPort
 
 __all__ = ["serve_simulator"]
 
 _encoder = msgspec.json.Encoder()
 NO_CLIENT = SimReply(ok=False, error="no_client")
-
-
-def incoming_message(req: SimIncoming) -> IncomingMessage:
-    """Build what WhatsApp would deliver; raises InvalidAddress for a bad sender."""
-    sender = parse_address(req.sender)
-    phone_jid = parse_address(req.sender_phone).jid if req.sender_phone else None
-    if sender.kind == AddressKind.USER:
-        phone_jid = sender.jid
-    lid = sender.jid if sender.kind == AddressKind.LID else None
-    group = parse_address(req.group).jid if req.group else None
-    now = datetime.now(UTC)
-    return IncomingMessage(
-        message_id=req.message_id or "3EB0" + secrets.token_hex(8).upper(),
-        chat_jid=group or sender.jid,
-        sender_jid=sender.jid,
-        sender_phone_jid=phone_jid,
-        sender_lid=lid,
-        push_name=req.push_name,
-        is_group=group is not None,
-        text=req.text,
-        sent_at=now - timedelta(hours=1) if req.old else now,
-        is_offline=req.old,
-    )
 
 
 class SimControl:
@@ -97,12 +79,24 @@ class SimControl:
                 message, media=media, media_kind=media.kind, text=req.text or None,
                 media_ref=message.message_id.encode(),
             )  # fmt: skip
-        self.port.server.push_incoming(req.session, message)
-        client = self._client(req.session)
+        return await self._deliver(req.session, message)
+
+    async def _deliver(self, session: str, message: IncomingMessage) -> SimReply:
+        """Delivered now if the client is online, else when it next comes online."""
+        self.port.server.push_incoming(session, message)
+        client = self._client(session)
         delivered = client is not None and await client.deliver(message)
         return SimReply(
             ok=True, message_id=message.message_id, error=None if delivered else "queued"
         )
+
+    async def act(self, req: PhoneAction) -> SimReply:
+        """The phone's side reacts to, edits or revokes a message."""
+        try:
+            message = action_message(req)
+        except InvalidAddress as exc:
+            return SimReply(ok=False, error=f"invalid_address: {exc.reason}")
+        return await self._deliver(req.session, message)
 
     async def receipt(self, req: SimReceipt) -> SimReply:
         client = self._client(req.session)
@@ -116,26 +110,21 @@ class SimControl:
         await client.drop(req.reason)
         return SimReply(ok=True)
 
-    async def fail_sends(self, req: SimFailSends) -> SimReply:
-        client = self._client(req.session)
+    def _fail_next(self, session: str, what: str, count: int) -> SimReply:
+        client = self._client(session)
         if client is None:
             return NO_CLIENT
-        client.fail_next_sends = req.count
+        setattr(client, f"fail_next_{what}", count)
         return SimReply(ok=True)
+
+    async def fail_sends(self, req: SimFailSends) -> SimReply:
+        return self._fail_next(req.session, "sends", req.count)
 
     async def fail_downloads(self, req: SimFailDownloads) -> SimReply:
-        client = self._client(req.session)
-        if client is None:
-            return NO_CLIENT
-        client.fail_next_downloads = req.count
-        return SimReply(ok=True)
+        return self._fail_next(req.session, "downloads", req.count)
 
     async def fail_connects(self, req: SimFailConnects) -> SimReply:
-        client = self._client(req.session)
-        if client is None:
-            return NO_CLIENT
-        client.fail_next_connects = req.count
-        return SimReply(ok=True)
+        return self._fail_next(req.session, "connects", req.count)
 
     async def fail_pairing(self, req: SimFailPairing) -> SimReply:
         client = self._client(req.session)
@@ -183,6 +172,10 @@ async def serve_simulator(
         "fail-pairing": (SimFailPairing, control.fail_pairing),
         "sent": (SimSent, control.sent),
         "group": (SimGroup, lambda req: group_verb(port, req)),
+        "react": (SimReact, control.act),
+        "edit": (SimEdit, control.act),
+        "revoke": (SimRevoke, control.act),
+        **chat_routes(port.server.chats),
     }
 
     def route(
@@ -206,10 +199,11 @@ async def serve_simulator(
 
     subs: list[Subscription] = []
     for verb, (kind, method) in routes.items():
-        subs.append(
-            await serve(nc, sim_subject(verb), route(verb, kind, method, False), queue="sim")
-        )
-        if instance:
-            direct = route(verb, kind, method, True)
-            subs.append(await serve(nc, sim_subject(f"{verb}.{instance}"), direct, queue=instance))
+        served = [
+            (verb, "sim", False),
+            *([(f"{verb}.{instance}", instance, True)] * bool(instance)),
+        ]
+        for subject, queue, direct in served:
+            handler = route(verb, kind, method, direct)
+            subs.append(await serve(nc, sim_subject(subject), handler, queue=queue))
     return subs

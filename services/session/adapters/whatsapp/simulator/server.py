@@ -8,6 +8,7 @@ import msgspec
 
 from contracts.simulator import SimSentMessage
 from services.session.adapters.whatsapp.port import IncomingMessage
+from services.session.adapters.whatsapp.simulator.chats import SimChatServer
 
 __all__ = ["Device", "SimServer"]
 
@@ -26,6 +27,7 @@ class SimServer:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self.chats = SimChatServer(root)
         self._accepted: dict[str, set[str]] = {}
 
     def _dir(self, session: str) -> Path:

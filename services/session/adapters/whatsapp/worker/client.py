@@ -9,6 +9,7 @@ worker ends, a client that was meant to be running reports one drop (``worker_cr
 import asyncio
 import contextlib
 
+from contracts.conversation import ContactCard, Location, MessageAction, MessageRef, Quote
 from services.session.adapters.whatsapp.groups import GroupEvents
 from services.session.adapters.whatsapp.port import (
     ClientEvents,
@@ -19,6 +20,7 @@ from services.session.adapters.whatsapp.port import (
     WhatsAppClient,
 )
 from services.session.adapters.whatsapp.worker import protocol as p
+from services.session.adapters.whatsapp.worker.chat_calls import WorkerChatCalls
 from services.session.adapters.whatsapp.worker.group_calls import WorkerGroupCalls
 from services.session.adapters.whatsapp.worker.process import WorkerGone, WorkerProcess
 from services.session.adapters.whatsapp.worker.supervisor import Supervisor, WorkerUnavailable
@@ -32,7 +34,7 @@ class WorkerRefused(Exception):
     """The worker refused the call (at capacity, or an error it reported)."""
 
 
-class WorkerClient(WhatsAppClient, WorkerGroupCalls):
+class WorkerClient(WorkerChatCalls, WhatsAppClient, WorkerGroupCalls):
     def __init__(
         self,
         *,
@@ -51,7 +53,7 @@ class WorkerClient(WhatsAppClient, WorkerGroupCalls):
         self._inbox: asyncio.Queue[Item] = asyncio.Queue()
         self._pump = asyncio.get_running_loop().create_task(self._pump_loop())
 
-    async def _call(self, op: p.Op, **fields: str) -> p.Reply:
+    async def _call(self, op: p.Op, **fields: p.CallField) -> p.Reply:
         if self.closed:
             raise WorkerRefused("this client was disconnected: it is never called again")
         worker = await self.shard.running(self._wait_s)
@@ -95,13 +97,32 @@ class WorkerClient(WhatsAppClient, WorkerGroupCalls):
             raise DownloadFailed(reply.error)
         return reply.data
 
-    async def send_text(self, *, chat_jid: str, text: str, message_id: str) -> None:
-        await self._send("send_text", chat_jid=chat_jid, text=text, message_id=message_id)
+    async def send_text(
+        self, *, chat_jid: str, text: str, message_id: str, quote: Quote | None = None
+    ) -> None:
+        await self._send("send_text", chat_jid=chat_jid, text=text, message_id=message_id,
+                         quote=quote)  # fmt: skip
 
-    async def send_media(self, *, chat_jid: str, media: OutgoingMedia, message_id: str) -> None:
+    async def send_media(
+        self, *, chat_jid: str, media: OutgoingMedia, message_id: str, quote: Quote | None = None
+    ) -> None:
         """The worker reads the file at ``media.path`` itself: no bytes cross the pipe."""
         await self._send("send_media", chat_jid=chat_jid, message_id=message_id,
-                         media=media.descriptor, path=media.path)  # fmt: skip
+                         media=media.descriptor, path=media.path, quote=quote)  # fmt: skip
+
+    async def send_card(
+        self, *, chat_jid: str, card: Location | ContactCard, message_id: str,
+        quote: Quote | None = None,
+    ) -> None:  # fmt: skip
+        location = card if isinstance(card, Location) else None
+        contact = card if isinstance(card, ContactCard) else None
+        await self._send("send_card", chat_jid=chat_jid, message_id=message_id, quote=quote,
+                         location=location, contact=contact)  # fmt: skip
+
+    async def send_action(
+        self, *, target: MessageRef, action: MessageAction, message_id: str
+    ) -> None:
+        await self._send("send_action", target=target, action=action, message_id=message_id)
 
     async def _send(self, op: p.Op, **fields: p.CallField) -> None:
         if self.worker is None or not self.worker.accepting:  # (recycling: not sent, retried)

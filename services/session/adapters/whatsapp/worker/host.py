@@ -19,6 +19,7 @@ from services.session.adapters.whatsapp.neonize.options import NeonizeOptions
 from services.session.adapters.whatsapp.neonize.port import NeonizePort
 from services.session.adapters.whatsapp.port import OutgoingMedia, SendFailed, WhatsAppClient
 from services.session.adapters.whatsapp.worker import protocol as p
+from services.session.adapters.whatsapp.worker.chat_calls import run_chat_call
 from services.session.adapters.whatsapp.worker.forwarding import ForwardedEvents
 from services.session.adapters.whatsapp.worker.group_calls import answer_group_call
 
@@ -142,19 +143,30 @@ class WorkerHost:
             case "pair_phone":
                 return p.Reply(id=call.id, ok=True, value=await client.pair_phone(call.phone))
             case "send_text":
-                await client.send_text(
-                    chat_jid=call.chat_jid, text=call.text, message_id=call.message_id
-                )
+                await client.send_text(chat_jid=call.chat_jid, text=call.text,
+                                       message_id=call.message_id, quote=call.quote)  # fmt: skip
             case "send_media" if call.media is not None:
                 media = OutgoingMedia(descriptor=call.media, path=call.path)
-                await client.send_media(
-                    chat_jid=call.chat_jid, media=media, message_id=call.message_id
-                )
+                await client.send_media(chat_jid=call.chat_jid, media=media,
+                                        message_id=call.message_id, quote=call.quote)  # fmt: skip
+            case "send_card":
+                card = call.location or call.contact
+                if card is None:
+                    raise SendFailed("send_card without a card", retryable=False)
+                await client.send_card(chat_jid=call.chat_jid, card=card,
+                                       message_id=call.message_id, quote=call.quote)  # fmt: skip
+            case "send_action":
+                if call.target is None or call.action is None:
+                    raise SendFailed("send_action without a target", retryable=False)
+                await client.send_action(target=call.target, action=call.action,
+                                         message_id=call.message_id)  # fmt: skip
             case "download_media":
                 data = await client.download_media(media_ref=call.data)
                 return p.Reply(id=call.id, ok=True, data=data)
             case "group":
                 return p.Reply(id=call.id, ok=True, data=await answer_group_call(client, call.data))
+            case "chat":
+                return p.Reply(id=call.id, ok=True, data=await run_chat_call(client, call.data))
             case "logout":
                 await client.logout()
             case "forget":

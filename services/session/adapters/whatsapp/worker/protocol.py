@@ -11,6 +11,7 @@ from typing import Literal
 import msgspec
 from msgspec import Struct
 
+from contracts.conversation import ContactCard, Location, MessageAction, MessageRef, Quote
 from contracts.events.message import DeliveryStatus
 from contracts.events.session import LogoutReason, PairingFailureReason
 from contracts.media import MediaDescriptor
@@ -43,10 +44,13 @@ __all__ = [
 ]
 
 Op = Literal[
-    "connect", "pair_phone", "send_text", "send_media", "download_media", "logout",
-    "disconnect", "forget", "stats", "group",
+    "connect", "pair_phone", "send_text", "send_media", "send_card", "send_action",
+    "download_media", "logout", "disconnect", "forget", "stats", "group", "chat",
 ]  # fmt: skip
-CallField = str | bytes | MediaDescriptor  # what a Call's fields hold
+CallField = (  # what a Call's fields hold
+    str | bytes | MediaDescriptor | Quote | Location | ContactCard | MessageRef | MessageAction
+    | None
+)  # fmt: skip
 Failure = Literal[
     "send_failed", "pairing_failed", "capacity", "unknown_client", "error", "group_failed"
 ]  # fmt: skip
@@ -77,9 +81,15 @@ class Call(Struct, frozen=True, kw_only=True, tag="call"):
     chat_jid: str = ""
     text: str = ""
     message_id: str = ""
-    data: bytes = b""  # download_media: the handle; group: the call (worker/group_calls.py)
+    data: bytes = b""  # download_media: the handle; group, chat: the call (worker/group_calls.py,
+    # worker/chat_calls.py)
     media: MediaDescriptor | None = None  # send_media: the file's descriptor…
     path: str = ""  # …and the local file holding its bytes (the service's; read, never kept)
+    quote: Quote | None = None  # send_text, send_media, send_card: a reply
+    location: Location | None = None  # send_card: one of these two
+    contact: ContactCard | None = None
+    target: MessageRef | None = None  # send_action
+    action: MessageAction | None = None
 
 
 class EventDone(Struct, frozen=True, kw_only=True, tag="event_done"):

@@ -1,0 +1,153 @@
+"""Chats of a session: list them, mark one read (paced read receipts), show typing; and the
+session's options (``typing_before_send``)."""
+
+from aiohttp import web
+
+from contracts.chat_commands import MarkChatRead, ReadRef, SendPresence, SetSessionOptions
+from contracts.queries import (
+    MAX_PAGE_SIZE,
+    ChatList,
+    ChatView,
+    GetChat,
+    GetSession,
+    ListChats,
+    ListMessages,
+    MessageList,
+    MessageView,
+    SessionView,
+)
+from services.gateway.addressing import jid_of
+from services.gateway.bodies import Page, read_body, read_params
+from services.gateway.chat_bodies import (
+    ChatPage,
+    PresenceAccepted,
+    PresenceRequest,
+    ReadAccepted,
+    SessionOptions,
+)
+from services.gateway.errors import ApiError
+from services.gateway.keys import BACKENDS
+from services.gateway.middleware import request_id
+from services.gateway.operations import Operations
+from services.gateway.paths import owned_session
+from services.gateway.responses import json_response
+
+ops = Operations("chats")
+
+
+@ops(
+    "GET", "/v1/sessions/{session_id}/chats",
+    summary="The session's chats, most recent first, with unread counts", params=Page,
+    returns=ChatPage,
+)  # fmt: skip
+async def list_chats(request: web.Request) -> web.Response:
+    session = await owned_session(request)
+    params = read_params(request, Page)
+    query = ListChats(
+        tenant=session.tenant, session=session.id, cursor=params.cursor, limit=params.limit
+    )
+    page = await request.app[BACKENDS].read(query, ChatList)
+    return json_response(ChatPage(items=page.items, next_cursor=page.next_cursor))
+
+
+async def _unread(request: web.Request, session: SessionView, chat_jid: str) -> list[ReadRef]:
+    """The chat's unread incoming messages (newest 200), as the store shows them."""
+    backends = request.app[BACKENDS]
+    try:
+        chat = await backends.read(
+            GetChat(tenant=session.tenant, session=session.id, chat_jid=chat_jid), ChatView
+        )
+    except ApiError as exc:
+        if exc.code == "not_found":
+            return []
+        raise
+    if chat.unread_count == 0:
+        return []
+    query = ListMessages(
+        tenant=session.tenant,
+        session=session.id,
+        chat_jid=chat.jid,
+        limit=min(chat.unread_count, MAX_PAGE_SIZE),
+    )
+    page = await backends.read(query, MessageList)
+    return [_ref(chat, m) for m in page.items if _unread_in(chat, m)]
+
+
+def _unread_in(chat: ChatView, m: MessageView) -> bool:
+    if m.from_me or m.sent_at is None:
+        return False
+    return chat.last_read_at is None or m.sent_at > chat.last_read_at
+
+
+def _ref(chat: ChatView, m: MessageView) -> ReadRef:
+    sender = (m.sender_lid or m.sender_jid) if chat.kind == "group" else None
+    assert m.sent_at is not None
+    return ReadRef(message_id=m.message_id, sender_jid=sender, sent_at=m.sent_at)
+
+
+@ops(
+    "POST", "/v1/sessions/{session_id}/chats/{chat}/read",
+    summary="Mark the chat's incoming messages read on WhatsApp (paced read receipts)",
+    status=202, returns=ReadAccepted, errors=(409, 422),
+)  # fmt: skip
+async def mark_read(request: web.Request) -> web.Response:
+    session = await owned_session(request)
+    chat_jid = jid_of(request, request.match_info["chat"])
+    refs = await _unread(request, session, chat_jid)
+    backends = request.app[BACKENDS]
+    accepted = await backends.accept(
+        MarkChatRead(
+            tenant=session.tenant,
+            session=session.id,
+            chat_jid=chat_jid,
+            messages=refs,
+            correlation_id=request_id(request),
+        )
+    )
+    status = accepted.status or "queued"
+    return json_response(ReadAccepted(chat=chat_jid, status=status, messages=len(refs)), 202)
+
+
+@ops(
+    "POST", "/v1/sessions/{session_id}/chats/{chat}/presence",
+    summary='Show "typing…" (composing), "recording…", or stop (paused); paced',
+    body=PresenceRequest, status=202, returns=PresenceAccepted, errors=(409, 422),
+)  # fmt: skip
+async def send_presence(request: web.Request) -> web.Response:
+    session = await owned_session(request)
+    chat_jid = jid_of(request, request.match_info["chat"])
+    body = await read_body(request, PresenceRequest)
+    accepted = await request.app[BACKENDS].accept(
+        SendPresence(
+            tenant=session.tenant,
+            session=session.id,
+            chat_jid=chat_jid,
+            state=body.state,
+            correlation_id=request_id(request),
+        )
+    )
+    reply = PresenceAccepted(chat=chat_jid, state=body.state, status=accepted.status or "queued")
+    return json_response(reply, 202)
+
+
+@ops(
+    "PATCH", "/v1/sessions/{session_id}",
+    summary="Change a session's options (typing_before_send)", body=SessionOptions,
+    returns=SessionView,
+)  # fmt: skip
+async def update_session(request: web.Request) -> web.Response:
+    session = await owned_session(request)
+    body = await read_body(request, SessionOptions)
+    backends = request.app[BACKENDS]
+    accepted = await backends.accept(
+        SetSessionOptions(
+            tenant=session.tenant,
+            session=session.id,
+            typing_before_send=body.typing_before_send,
+            correlation_id=request_id(request),
+        )
+    )
+    query = GetSession(
+        tenant=session.tenant, session=session.id, min_sequence=accepted.sequence or 0
+    )
+    return json_response(await backends.read(query, SessionView))

@@ -1,0 +1,64 @@
+"""Chats: one row per chat, keyed by the phone JID once known (a chat first seen by @lid is
+merged into it when the two are linked); its newest message and our last read receipt. Pure.
+"""
+
+from datetime import datetime
+
+from contracts.envelope import Envelope
+from contracts.events import ChatRead, MessageQueued, MessageReceived
+from services.store.domain.changes import Op, RowChange
+
+__all__ = ["chat_linked", "chat_of_queued", "chat_of_received", "chat_read"]
+
+
+def _keys(tenant: str, session: str, chat: str) -> tuple[tuple[str, ...], ...]:
+    if chat.endswith("@lid"):  # resolved through the contacts table: ordered after its links
+        return (("chat", tenant, session, chat), ("contact", tenant, session, chat))
+    return (("chat", tenant, session, chat),)
+
+
+def _message(
+    env: Envelope, chat: str, lid: str | None, message_id: str, sort_at: datetime
+) -> RowChange:
+    params = {
+        "tenant": env.tenant,
+        "session_id": env.session,
+        "at": env.occurred_at,
+        "chat_key": chat,
+        "lid": lid,
+        "message_id": message_id,
+        "sort_at": sort_at,
+    }
+    op: Op = "chat.message_lid" if chat.endswith("@lid") else "chat.message"  # via contacts
+    return RowChange(op, _keys(env.tenant, env.session, chat), params)
+
+
+def chat_of_received(env: Envelope, ev: MessageReceived) -> RowChange:
+    chat, lid = ev.chat_jid, ev.chat_jid if ev.chat_jid.endswith("@lid") else None
+    if not ev.is_group and not ev.from_me:  # a person's own chat: their identities are its
+        lid = lid or ev.sender_lid
+        chat = ev.sender_phone_jid or chat
+    return _message(env, chat, lid, ev.message_id, ev.sent_at)
+
+
+def chat_of_queued(env: Envelope, ev: MessageQueued) -> RowChange:
+    lid = ev.chat_jid if ev.chat_jid.endswith("@lid") else None
+    return _message(env, ev.chat_jid, lid, ev.message_id, env.occurred_at)
+
+
+def chat_linked(tenant: str, session: str, at: datetime, jid: str, lid: str) -> RowChange:
+    """The chat known by ``lid`` (if any) becomes part of the chat of ``jid``."""
+    params = {"tenant": tenant, "session_id": session, "at": at, "jid": jid, "lid": lid}
+    keys = (("chat", tenant, session, jid), ("chat", tenant, session, lid))
+    return RowChange("chat.linked", keys, params)
+
+
+def chat_read(env: Envelope, ev: ChatRead) -> RowChange:
+    params = {
+        "tenant": env.tenant,
+        "session_id": env.session,
+        "at": env.occurred_at,
+        "chat_jid": ev.chat_jid,
+        "up_to": ev.up_to,
+    }
+    return RowChange("chat.read", _keys(env.tenant, env.session, ev.chat_jid), params)

@@ -1,0 +1,65 @@
+"""The chats projection on a real database (SQLite and PostgreSQL): one chat per person across
+@lid and phone, most recent first, unread counts after our read receipts, batching-proof."""
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from contracts.queries import ChatList, ChatView, GetChat, GetSession, ListChats, ListMessages
+from services.store.adapters import reads, reads_chats
+from services.store.adapters.checksum import table_checksums
+from services.store.adapters.database import open_engine
+from services.store.adapters.migrate import upgrade
+from tests.integration.store.chat_scenario import GROUP, LID, OTHER, PHONE, chat_events
+from tests.integration.store.conftest import DbFactory
+from tests.integration.store.test_projection import delivered, project
+
+
+async def _chats(engine: AsyncEngine, limit: int = 50) -> list[ChatView]:
+    items: list[ChatView] = []
+    cursor = None
+    async with engine.connect() as conn:
+        while True:
+            query = ListChats(tenant="tc", session="sc", limit=limit, cursor=cursor)
+            page: ChatList = await reads_chats.list_chats(conn, query)
+            items += page.items
+            cursor = page.next_cursor
+            if cursor is None:
+                return items
+
+
+async def test_chats_merge_identities_count_unread_and_survive_batching(
+    new_db_url: DbFactory,
+) -> None:
+    items = delivered(chat_events())
+    batched, single = open_engine(await new_db_url()), open_engine(await new_db_url())
+    try:
+        for engine in (batched, single):
+            await upgrade(engine)
+        await project(batched, items, batch=100)
+        await project(single, items, batch=1)
+        assert await table_checksums(batched) == await table_checksums(single)
+
+        chats = await _chats(batched, limit=1)  # one per page: the cursor walks them all
+        assert [c.jid for c in chats] == [OTHER, PHONE, GROUP]  # most recent first
+        other, laila, group = chats
+        assert other.kind == "user" and other.name == "Omar" and other.unread_count == 1
+        assert other.last_message is not None and other.last_message.message_id == "out1"
+        assert laila.lid == LID and laila.name == "Laila"  # the @lid chat merged into it
+        assert laila.last_message is not None and laila.last_message.message_id == "in6"
+        assert laila.unread_count == 1  # in6 only: the receipts covered up to in5
+        assert group.kind == "group" and group.unread_count == 0
+
+        async with batched.connect() as conn:
+            by_lid = await reads_chats.get_chat(conn, GetChat(tenant="tc", session="sc",
+                                                              chat_jid=LID))  # fmt: skip
+            assert by_lid is not None and by_lid.jid == PHONE
+            other_tenant = GetChat(tenant="tx", session="sc", chat_jid=PHONE)
+            assert await reads_chats.get_chat(conn, other_tenant) is None
+            listed = await reads.list_messages(
+                conn, ListMessages(tenant="tc", session="sc", chat_jid=PHONE)
+            )
+            assert {m.message_id for m in listed.items} == {"in1", "in2", "in5", "in6"}
+            session = await reads.get_session(conn, GetSession(tenant="tc", session="sc"))
+            assert session is not None and session.typing_before_send is True
+    finally:
+        await batched.dispose()
+        await single.dispose()
