@@ -11,11 +11,11 @@ from nats.js.errors import (
     BucketNotFoundError,
     KeyNotFoundError,
     KeyWrongLastSequenceError,
-    NoKeysError,
 )
 from nats.js.kv import KeyValue
 
 from contracts.media import USAGE_BUCKET
+from runtime.kv_keys import kv_keys
 from runtime.media.store import MediaStore
 
 __all__ = ["USAGE_BUCKET", "MediaUsage", "QuotaExceeded"]
@@ -99,10 +99,7 @@ class MediaUsage:
 
     async def snapshot(self) -> dict[str, tuple[int, int]]:
         """Every counted tenant's ``(bytes, revision)``: read before a listing, for recount."""
-        try:
-            keys = await self.kv.keys()
-        except NoKeysError:
-            return {}
+        keys = await kv_keys(self.kv)
         return {key: await self.read(key) for key in keys}
 
     async def recount(

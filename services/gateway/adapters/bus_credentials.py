@@ -6,11 +6,12 @@ from datetime import UTC, datetime
 
 import msgspec
 from nats.js import JetStreamContext
-from nats.js.errors import KeyNotFoundError, NoKeysError
+from nats.js.errors import KeyNotFoundError
 from nats.js.kv import KeyValue
 
 from contracts.bus import BusCredential, bus_user_name
 from contracts.ids import new_id
+from runtime.kv_keys import kv_keys
 from runtime.nats_auth.agent import open_bus_users
 from runtime.nats_auth.users import hash_password, new_password
 from services.gateway.adapters.tenants import guarded
@@ -51,10 +52,7 @@ class BusCredentials:
         return credential, password
 
     async def of_tenant(self, tenant: str) -> list[BusCredential]:
-        try:
-            keys = await guarded(self._kv.keys)
-        except NoKeysError:
-            return []
+        keys = await guarded(lambda: kv_keys(self._kv))
         found = [await self._get(key) for key in sorted(keys) if key.startswith(f"{tenant}.")]
         return [credential for credential in found if credential is not None]
 

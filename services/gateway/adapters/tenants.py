@@ -15,7 +15,6 @@ from nats.js.errors import (
     BucketNotFoundError,
     KeyNotFoundError,
     KeyWrongLastSequenceError,
-    NoKeysError,
     NoStreamResponseError,
     ServerError,
     ServiceUnavailableError,
@@ -23,6 +22,7 @@ from nats.js.errors import (
 from nats.js.kv import KeyValue
 
 from contracts.ids import new_id
+from runtime.kv_keys import kv_keys
 from runtime.rpc import BackendUnavailable
 
 __all__ = [
@@ -120,10 +120,7 @@ class TenantRegistry:
         return _decoder.decode(entry.value or b"")
 
     async def all(self) -> list[Tenant]:
-        try:
-            ids = await guarded(self._tenants.keys)
-        except NoKeysError:
-            return []
+        ids = await guarded(lambda: kv_keys(self._tenants))
         found = [await self.get(tenant_id) for tenant_id in sorted(ids)]
         return [tenant for tenant in found if tenant is not None]
 
