@@ -1,0 +1,54 @@
+"""Read receipts survive a restart of the session service (real NATS, the simulator): an
+accepted receipt is in the log before the answer, and the pacer holding it back across a
+stop does not lose it; after the restart it reaches WhatsApp once and ``chat.read`` is
+appended once."""
+
+from collections import Counter
+from datetime import UTC, datetime
+
+from contracts.chat_commands import MarkChatRead, ReadRef
+from contracts.commands import Accepted
+from contracts.events.session import SendPacing
+from contracts.simulator_chats import SimChatActions, SimChatActionsReply
+from runtime.bus import Bus
+from runtime.settings import Settings
+from tests.integration.session.harness import Driver, fast, running_service
+from tests.integration.session.test_session_invariants import _paced_session
+
+PEER = "201000000001@s.whatsapp.net"
+HELD = SendPacing(per_minute=0.01, burst=5, min_spacing_s=0, jitter_s=0)  # 5 now, then 100 min
+
+
+async def _read(d: Driver, session: str, message_id: str) -> str | None:
+    ref = ReadRef(message_id=message_id, sender_jid=PEER, sent_at=datetime.now(UTC))
+    reply = await d.command(MarkChatRead(tenant="t1", session=session, chat_jid=PEER,
+                                         messages=[ref]))  # fmt: skip
+    assert isinstance(reply, Accepted), reply
+    return reply.status
+
+
+async def _receipts_sent(d: Driver, session: str) -> list[str]:
+    reply = await d._sim("chat-actions", SimChatActions(session=session), SimChatActionsReply)
+    return [i for a in reply.actions if a.kind == "read" for i in a.message_ids]
+
+
+async def test_queued_receipts_survive_a_restart_and_none_is_sent_twice(
+    settings: Settings, bus: Bus
+) -> None:
+    ids = [f"in{n}" for n in range(6)]
+    async with running_service(fast(settings), bus):
+        d = Driver(bus)
+        session = await _paced_session(d, HELD)
+        for message_id in ids:  # 5 go at once, the sixth waits for the pacer
+            assert await _read(d, session, message_id) == "queued"
+        await d.wait_for(session, "chat.read_queued", count=6)
+        await d.wait_for(session, "chat.read", count=5)
+        assert await _read(d, session, ids[-1]) == "nothing_to_read"  # queued already
+        assert sorted(await _receipts_sent(d, session)) == ids[:5]
+    async with running_service(fast(settings), bus):  # a fresh bucket: the sixth goes now
+        done = await d.wait_for(session, "chat.read", count=6, timeout=30)
+        read = Counter(i for e in done for i in e.payload.message_ids)  # type: ignore[union-attr]
+        assert read == Counter(ids)  # each recorded once
+        assert len({e.id for e in done}) == 6
+        assert Counter(await _receipts_sent(d, session)) == Counter(ids)  # each sent once
+        assert await _read(d, session, ids[-1]) == "queued"  # sent: it may be marked again
