@@ -1,8 +1,9 @@
-"""Read receipts survive a restart of the session service (real NATS, the simulator): an
-accepted receipt is in the log before the answer, and the pacer holding it back across a
-stop does not lose it; after the restart it reaches WhatsApp once and ``chat.read`` is
-appended once."""
+"""Read receipts in the session service (real NATS, the simulator): a burst released at once
+is spread by the pacer like sends; an accepted receipt is in the log before the answer, and
+the pacer holding it back across a stop does not lose it: after the restart it reaches
+WhatsApp once and ``chat.read`` is appended once."""
 
+import asyncio
 from collections import Counter
 from datetime import UTC, datetime
 
@@ -52,3 +53,22 @@ async def test_queued_receipts_survive_a_restart_and_none_is_sent_twice(
         assert len({e.id for e in done}) == 6
         assert Counter(await _receipts_sent(d, session)) == Counter(ids)  # each sent once
         assert await _read(d, session, ids[-1]) == "queued"  # sent: it may be marked again
+
+
+async def test_a_burst_of_receipts_is_spread_by_the_pacer(settings: Settings, bus: Bus) -> None:
+    async with running_service(fast(settings), bus):
+        d = Driver(bus)
+        # At 6000 a minute (one per 10 ms) after a burst of 5, 100 receipts cannot span less
+        # than 95 x 10 ms; the figure is printed (pytest -s) for the note.
+        rate = SendPacing(per_minute=6000, burst=5, min_spacing_s=0, jitter_s=0)
+        session = await _paced_session(d, rate)
+        ids = [f"in{n}" for n in range(100)]
+        replies = await asyncio.gather(*(_read(d, session, i) for i in ids))
+        assert set(replies) == {"queued"}
+        done = await d.wait_for(session, "chat.read", count=100, timeout=60)
+        assert Counter(i for e in done for i in e.payload.message_ids) == Counter(ids)  # type: ignore[union-attr]
+        times = sorted(e.occurred_at for e in done)
+        span = (times[-1] - times[0]).total_seconds()
+        print(f"100 read receipts released at once, paced at 6000/min, burst 5: {span:.2f} s")
+        assert span >= 95 * 0.01 * 0.9  # a lower bound: only the pacer sets it
+        assert Counter(await _receipts_sent(d, session)) == Counter(ids)
