@@ -1,10 +1,12 @@
 """Read receipts in the session service (real NATS, the simulator): a burst released at once
 is spread by the pacer like sends; an accepted receipt is in the log before the answer, and
-the pacer holding it back across a stop does not lose it: after the restart it reaches
-WhatsApp once and ``chat.read`` is appended once."""
+the pacer holding it back across a stop does not lose it: after a restart, or on the
+instance that took the session over, it reaches WhatsApp once and ``chat.read`` is appended
+once."""
 
 import asyncio
 from collections import Counter
+from contextlib import AsyncExitStack
 from datetime import UTC, datetime
 
 from contracts.chat_commands import MarkChatRead, ReadRef
@@ -53,6 +55,26 @@ async def test_queued_receipts_survive_a_restart_and_none_is_sent_twice(
         assert len({e.id for e in done}) == 6
         assert Counter(await _receipts_sent(d, session)) == Counter(ids)  # each sent once
         assert await _read(d, session, ids[-1]) == "queued"  # sent: it may be marked again
+
+
+async def test_another_instance_sends_the_receipts_it_took_over_once(
+    settings: Settings, bus: Bus
+) -> None:
+    a = fast(settings, instance_id="inst-a", lease_ttl_s=2.0)
+    b = fast(settings, instance_id="inst-b", lease_ttl_s=2.0)
+    d, ids = Driver(bus), [f"in{n}" for n in range(6)]
+    async with AsyncExitStack() as second:
+        async with AsyncExitStack() as first:
+            await first.enter_async_context(running_service(a, bus))
+            session = await _paced_session(d, HELD)  # only a is running: a holds it
+            await second.enter_async_context(running_service(b, bus))
+            for message_id in ids:  # each lands on either instance; b forwards to a
+                assert await _read(d, session, message_id) == "queued"
+            await d.wait_for(session, "chat.read", count=5)
+        await d.wait_for(session, "session.connected", count=2, timeout=15)  # b took over
+        done = await d.wait_for(session, "chat.read", count=6, timeout=30)
+        assert Counter(i for e in done for i in e.payload.message_ids) == Counter(ids)  # type: ignore[union-attr]
+        assert Counter(await _receipts_sent(d, session)) == Counter(ids)
 
 
 async def test_a_burst_of_receipts_is_spread_by_the_pacer(settings: Settings, bus: Bus) -> None:
