@@ -2,7 +2,7 @@
 
 from typing import get_args
 
-from contracts.events.chat import ChatRead, SessionOptionsChanged
+from contracts.events.chat import ChatRead, ChatReadQueued, SessionOptionsChanged
 from contracts.events.contact import ContactUpdated
 from contracts.events.conversation import (
     MessageActionQueued,
@@ -59,6 +59,7 @@ __all__ = [
     "AppointmentMoved",
     "AppointmentScheduled",
     "ChatRead",
+    "ChatReadQueued",
     "ContactUpdated",
     "Event",
     "GroupCreated",
@@ -123,6 +124,7 @@ Event = (
     | MessageRevoked
     | ContactUpdated
     | ChatRead
+    | ChatReadQueued
     | SessionOptionsChanged
     | ReminderScheduled
     | ReminderDeferred

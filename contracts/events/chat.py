@@ -1,10 +1,22 @@
-"""Events about chats: read receipts we sent, and a session's options."""
+"""Events about chats: read receipts we queued and sent, and a session's options."""
 
 from datetime import datetime
 
 from msgspec import Struct
 
-__all__ = ["ChatRead", "SessionOptionsChanged"]
+from contracts.chat_commands import ReadRef
+
+__all__ = ["ChatRead", "ChatReadQueued", "SessionOptionsChanged"]
+
+
+class ChatReadQueued(Struct, frozen=True, kw_only=True, tag="chat.read_queued"):
+    """We asked to send read receipts for ``messages`` (one sender's, in a group); sent by the
+    outbox, paced like a send, and ``chat.read`` once WhatsApp took them."""
+
+    read_id: str
+    chat_jid: str
+    messages: list[ReadRef]
+    sender_jid: str | None = None  # groups: the receipts' sender
 
 
 class ChatRead(Struct, frozen=True, kw_only=True, tag="chat.read"):

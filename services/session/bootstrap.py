@@ -48,6 +48,8 @@ FILTERS = [
     event_filter(event_type="message.reacted"),
     event_filter(event_type="message.edited"),
     event_filter(event_type="message.revoked"),
+    event_filter(event_type="chat.read_queued"),  # our read receipts, and their fact
+    event_filter(event_type="chat.read"),
 ]
 
 

@@ -20,7 +20,6 @@ class ChatPolicy:
     picture_ttl_s: float = 3600.0  # a profile picture (or its absence) is reused this long
     call_wait_s: float = 3.0  # a check or picture waits at most this for its pacer slot
     max_numbers: int = 50
-    read_attempts: int = 3  # a read receipt WhatsApp refused is tried this often in all
 
 
 class TtlCache(Generic[K, V]):

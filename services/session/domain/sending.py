@@ -8,6 +8,7 @@ from contracts.media import MediaDescriptor
 from services.session.domain.actions import action_done
 from services.session.domain.errors import Refusal
 from services.session.domain.policies import GiveUp, RandomSource, SendRetryPolicy
+from services.session.domain.reads import read_done
 from services.session.domain.session import Session
 
 __all__ = ["queue_send", "send_failed", "send_succeeded"]
@@ -44,10 +45,12 @@ def queue_send(
 
 
 def send_succeeded(s: Session, message_id: str, now: datetime | None = None) -> list[Event]:
-    """A send WhatsApp took: ``message.sent``, or for an action its fact (at ``now``)."""
+    """A send WhatsApp took: ``message.sent``, or for an action or a receipt its fact."""
     item = s.pending.get(message_id)
     if item is None:
         return []
+    if item.reads is not None:
+        return read_done(item)
     if item.action is not None:
         return action_done(s, item, now or datetime.now(UTC))
     return [MessageSent(message_id=message_id, chat_jid=item.chat_jid, attempt=item.attempts + 1)]

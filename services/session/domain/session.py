@@ -5,8 +5,11 @@ from typing import Literal
 
 from msgspec import Struct, field
 
+from contracts.chat_commands import ReadRef
 from contracts.conversation import ContactCard, Location, MessageAction, MessageRef, Quote
 from contracts.events import (
+    ChatRead,
+    ChatReadQueued,
     Event,
     MessageActionQueued,
     MessageEdited,
@@ -72,6 +75,8 @@ class PendingSend(Struct, kw_only=True):
     contact: ContactCard | None = None
     target: MessageRef | None = None  # an action (react, edit, revoke) on this message
     action: MessageAction | None = None
+    reads: list[ReadRef] | None = None  # a read receipt for these messages of the chat
+    read_sender: str | None = None  # the receipt's sender (groups)
     attempts: int = 0
     not_before: datetime | None = None
     queued_at: datetime | None = None
@@ -100,6 +105,14 @@ class Session(Struct, kw_only=True):
     def _finish(self, message_id: str) -> None:
         self.pending.pop(message_id, None)
         self.finished = [*self.finished[-(REMEMBERED - 1) :], message_id]
+
+    def _read(self, event: ChatRead) -> None:
+        """Our queued receipt for exactly these messages was sent."""
+        for item in self.pending.values():
+            ids = [ref.message_id for ref in item.reads] if item.reads is not None else None
+            if item.chat_jid == event.chat_jid and ids == event.message_ids:
+                self._finish(item.message_id)
+                return
 
     def apply(self, event: Event, at: datetime) -> None:
         """Evolve by one event that happened at ``at``."""
@@ -150,6 +163,17 @@ class Session(Struct, kw_only=True):
                     action=event.action,
                     queued_at=at,
                 )
+            case ChatReadQueued():
+                self.pending[event.read_id] = PendingSend(
+                    message_id=event.read_id,
+                    chat_jid=event.chat_jid,
+                    text="",
+                    reads=event.messages,
+                    read_sender=event.sender_jid,
+                    queued_at=at,
+                )
+            case ChatRead():
+                self._read(event)
             case MessageReacted() | MessageEdited() | MessageRevoked() if (
                 event.action_id in self.pending
             ):

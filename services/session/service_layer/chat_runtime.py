@@ -1,10 +1,11 @@
-"""What a session holds in memory for its chat actions: the paced queue and answer caches."""
+"""What a session holds in memory for its chat actions: the paced queue of presence updates
+(ephemeral: a restart forgets them) and the answer caches. Read receipts are not here: they
+are in the log and the session's state (``chat.read_queued``), sent by the outbox."""
 
 import asyncio
 from dataclasses import dataclass, field
-from datetime import datetime
 
-from contracts.chat_commands import NumberCheck, PresenceState, ReadRef
+from contracts.chat_commands import NumberCheck, PresenceState
 from services.session.domain.chat_policy import TtlCache
 from services.session.domain.paced import PacedQueue
 
@@ -13,17 +14,10 @@ __all__ = ["ChatRuntime", "PacedJob"]
 
 @dataclass(eq=False)
 class PacedJob:
-    """A read receipt (``refs``, one sender's) or a presence update (``state``) for a chat."""
+    """A presence update (``state``) for a chat."""
 
     chat_jid: str
-    refs: list[ReadRef] = field(default_factory=list)
-    sender_jid: str | None = None
-    state: PresenceState | None = None
-    attempts: int = 0
-
-    @property
-    def up_to(self) -> datetime:
-        return max(ref.sent_at for ref in self.refs)
+    state: PresenceState
 
 
 @dataclass(eq=False)
@@ -32,7 +26,6 @@ class ChatRuntime:
     picture_ttl_s: float
     queue: PacedQueue[PacedJob] = field(default_factory=PacedQueue)
     ready: asyncio.Event = field(default_factory=asyncio.Event)
-    queued_reads: set[str] = field(default_factory=set)  # message ids whose receipt is queued
     task: asyncio.Task[None] | None = None
     numbers: TtlCache[str, NumberCheck] = field(init=False)
     pictures: TtlCache[str, bytes | None] = field(init=False)
@@ -46,4 +39,4 @@ class ChatRuntime:
         if self.task is not None:
             self.task.cancel()
             self.task = None
-        self.queue, self.queued_reads = PacedQueue(), set()
+        self.queue = PacedQueue()

@@ -1,17 +1,19 @@
-"""Chat commands: read receipts and presence (queued, paced), number checks and profile
+"""Chat commands: read receipts (``chat.read_queued``, sent by the outbox like a send, so a
+restart loses none) and presence (queued in memory, paced), number checks and profile
 pictures (``lookups``), session options. All behind the gate."""
 
 from contracts.chat_commands import (
     CheckNumbers,
     GetProfilePicture,
     MarkChatRead,
-    ReadRef,
     SendPresence,
     SetSessionOptions,
 )
 from contracts.commands import Accepted, CommandReply, Refused
 from contracts.events import SessionOptionsChanged
+from contracts.ids import new_id
 from services.session.domain.errors import Refusal
+from services.session.domain.reads import queue_read
 from services.session.service_layer.chat_runtime import PacedJob
 from services.session.service_layer.chat_worker import chat_of, gate
 from services.session.service_layer.core import SessionCore
@@ -39,10 +41,12 @@ class ChatHandlers:
             async with rt.lock:
                 match cmd:
                     case MarkChatRead():
-                        return self.mark_read(rt, cmd)
+                        return await self.mark_read(rt, cmd)
                     case SendPresence():
                         gate(rt)
-                        self._queue(rt, PacedJob(chat_jid=cmd.chat_jid, state=cmd.state))
+                        chat = chat_of(self.core, rt)
+                        chat.queue.push(PacedJob(chat_jid=cmd.chat_jid, state=cmd.state))
+                        chat.ready.set()
                         return Accepted(session=rt.session, status="queued")
                     case SetSessionOptions():
                         return await self.set_options(rt, cmd)
@@ -53,23 +57,14 @@ class ChatHandlers:
             return Refused(code=refusal.code, message=refusal.message, details=details)
         return Refused(code="bad_command", message="unknown command")
 
-    def _queue(self, rt: SessionRuntime, job: PacedJob) -> None:
-        chat = chat_of(self.core, rt)
-        chat.queue.push(job)
-        chat.ready.set()
-
-    def mark_read(self, rt: SessionRuntime, cmd: MarkChatRead) -> CommandReply:
+    async def mark_read(self, rt: SessionRuntime, cmd: MarkChatRead) -> CommandReply:
+        """In the log before the answer: the outbox sends it, here or after a restart."""
         gate(rt)
-        chat = chat_of(self.core, rt)
-        fresh = [ref for ref in cmd.messages if ref.message_id not in chat.queued_reads]
-        by_sender: dict[str | None, list[ReadRef]] = {}
-        group = cmd.chat_jid.endswith("@g.us")
-        for ref in fresh:  # a group's receipts name the sender: one call per sender
-            by_sender.setdefault(ref.sender_jid if group else None, []).append(ref)
-        for sender, refs in by_sender.items():
-            chat.queued_reads.update(ref.message_id for ref in refs)
-            self._queue(rt, PacedJob(chat_jid=cmd.chat_jid, refs=refs, sender_jid=sender))
-        return Accepted(session=rt.session, status="queued" if fresh else "nothing_to_read")
+        events = queue_read(rt.state, chat_jid=cmd.chat_jid, messages=cmd.messages, make_id=new_id)
+        if not events:
+            return Accepted(session=rt.session, status="nothing_to_read")
+        await self.core.append(rt, events, cmd.correlation_id)
+        return Accepted(session=rt.session, status="queued", sequence=rt.last_sequence)
 
     async def set_options(self, rt: SessionRuntime, cmd: SetSessionOptions) -> CommandReply:
         typing = cmd.typing_before_send

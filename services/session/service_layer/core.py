@@ -84,9 +84,14 @@ class SessionCore:
         return rt
 
     async def append(
-        self, rt: SessionRuntime, events: list[Event], correlation_id: str | None = None
+        self,
+        rt: SessionRuntime,
+        events: list[Event],
+        correlation_id: str | None = None,
+        event_id: str | None = None,
     ) -> int | None:
-        """Append the events of one decision in order, applying each once it is in the log."""
+        """Append the events of one decision in order, applying each once it is in the log.
+        ``event_id``: a lone fact's id made from what it records, so the log keeps it once."""
         for payload in events:
             envelope = make_event(
                 payload,
@@ -94,6 +99,7 @@ class SessionCore:
                 session=rt.session,
                 occurred_at=self.deps.now(),
                 correlation_id=correlation_id,
+                event_id=event_id if len(events) == 1 else None,
             )
             rt.last_sequence = await self.deps.publisher.publish(envelope)
             rt.state.apply(payload, envelope.occurred_at)

@@ -1,4 +1,5 @@
-"""The send worker of one session: paced, only while online, every attempt recorded."""
+"""The send worker of one session: paced, only while online, every attempt recorded. It sends
+messages, actions on messages and our read receipts, in the order they were queued."""
 
 import asyncio
 import contextlib
@@ -12,6 +13,7 @@ from services.session.domain.session import PendingSend
 from services.session.domain.typing import plan_send
 from services.session.service_layer.runtime import SessionRuntime
 from services.session.service_layer.sending_files import sending_file
+from services.session.service_layer.stable_ids import stable_event_id
 
 if TYPE_CHECKING:
     from services.session.service_layer.core import SessionCore
@@ -52,7 +54,8 @@ async def _one(core: "SessionCore", rt: SessionRuntime) -> None:
             await asyncio.wait_for(rt.wake.wait(), timeout=wait)
         return
     await rt.online.wait()
-    typing_s = core.deps.chat.typing.seconds(item.text) if rt.state.typing_before_send else 0.0
+    typing = rt.state.typing_before_send and item.reads is None  # no "typing…" before a receipt
+    typing_s = core.deps.chat.typing.seconds(item.text) if typing else 0.0
     plan = plan_send(rt.pacer, loop.time(), typing_s)
     if plan.typing_s > 0:
         await asyncio.sleep(max(0.0, plan.typing_at - loop.time()))
@@ -65,7 +68,7 @@ async def _one(core: "SessionCore", rt: SessionRuntime) -> None:
             return
         if rt.state.status != "connected":
             return
-        deps = core.deps
+        deps, fact_id = core.deps, None
         try:
             await _send(core, rt, client, current)
         except Exception as exc:  # SendFailed, or anything the library raised: recorded
@@ -80,7 +83,9 @@ async def _one(core: "SessionCore", rt: SessionRuntime) -> None:
             )
         else:
             events = transitions.send_succeeded(rt.state, current.message_id, deps.now())
-        await core.append(rt, events)
+            if current.reads is not None:  # chat.read: its id from the receipt's, kept once
+                fact_id = stable_event_id(rt.tenant, rt.session, "read", current.message_id)
+        await core.append(rt, events, event_id=fact_id)
 
 
 async def _show_typing(rt: SessionRuntime, chat_jid: str) -> None:
@@ -98,6 +103,13 @@ async def _send(
     core: "SessionCore", rt: SessionRuntime, client: WhatsAppClient, item: PendingSend
 ) -> None:
     chat, message_id, quote = item.chat_jid, item.message_id, item.quote
+    if item.reads is not None:
+        ids = [ref.message_id for ref in item.reads]
+        now = core.deps.now()
+        await client.mark_read(
+            chat_jid=chat, sender_jid=item.read_sender, message_ids=ids, read_at=now
+        )
+        return
     if item.target is not None and item.action is not None:
         await client.send_action(target=item.target, action=item.action, message_id=message_id)
         return
