@@ -125,6 +125,34 @@ async def test_chats_list_and_paced_read_receipts_across_both_identities(
     assert status == 202 and body["status"] == "nothing_to_read"
     assert len(await actions(sim, session, "read")) == 1
 
+
+async def test_a_reply_of_ours_after_the_unread_messages_hides_none_of_them(
+    admin: Api, sim: Client
+) -> None:
+    api = await new_tenant(admin, "replied")
+    session = await connected_session(api, sim)
+    peer = "+201000000041"
+    unread = {await incoming(sim, session, peer, text) for text in ("one", "two")}
+    status, sent = await api.call(
+        "POST", f"/v1/sessions/{session}/messages", json={"to": peer, "text": "on my way"}
+    )
+    assert status == 202, sent
+
+    async def replied() -> bool:
+        items = await chats(api, session)
+        return bool(items) and items[0]["last_message"]["message_id"] == sent["id"]
+
+    await eventually(replied)
+    status, body = await api.call("POST", f"/v1/sessions/{session}/chats/{peer}/read")
+    assert status == 202 and body["messages"] == 2, body  # not cut to the 2 newest rows
+
+    async def receipted() -> bool:
+        return len(await actions(sim, session, "read")) == 1
+
+    await eventually(receipted)
+    (receipt,) = await actions(sim, session, "read")
+    assert set(receipt.message_ids) == unread
+
     stranger = await new_tenant(admin, "stranger")
     elsewhere = [
         ("GET", "/chats", None),

@@ -51,7 +51,8 @@ async def list_chats(request: web.Request) -> web.Response:
 
 
 async def _unread(request: web.Request, session: SessionView, chat_jid: str) -> list[ReadRef]:
-    """The chat's unread incoming messages (newest 200), as the store shows them."""
+    """The chat's unread incoming messages among its newest 200, as the store shows them (the
+    page holds our own messages too, so it is never cut to the unread count)."""
     backends = request.app[BACKENDS]
     try:
         chat = await backends.read(
@@ -67,7 +68,7 @@ async def _unread(request: web.Request, session: SessionView, chat_jid: str) -> 
         tenant=session.tenant,
         session=session.id,
         chat_jid=chat.jid,
-        limit=min(chat.unread_count, MAX_PAGE_SIZE),
+        limit=MAX_PAGE_SIZE,
     )
     page = await backends.read(query, MessageList)
     return [_ref(chat, m) for m in page.items if _unread_in(chat, m)]
