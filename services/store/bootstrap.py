@@ -52,7 +52,8 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
     sql = SqlProjection(engine)
     projection = WatchedProjection(sql, watch)
     log.info("store.position", position=await projection.position())
-    await serve_queries(bus.nc, QueryHandlers(engine, watch))
+    queries = QueryHandlers(engine, watch)
+    await serve_queries(bus.nc, queries)
     await serve_ping(bus.nc, "store")
     await run_consumer(
         bus.js,
@@ -64,4 +65,5 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
     )
     await bus.close()
     await sql.close()
+    await queries.close()
     await engine.dispose()
