@@ -14,7 +14,6 @@ from pathlib import Path
 
 import aiohttp
 import msgspec
-import nats
 from nats.aio.client import Client
 
 from bench.stack_projection import Row
@@ -135,7 +134,7 @@ async def live_rows(
     await stack.start(timeout=90)
     bare: subprocess.Popen[bytes] | None = None
     try:
-        nc = await nats.connect(stack.env["WA_NATS_URL"])
+        nc = await stack.connect_operator()
         async with aiohttp.ClientSession(base_url=stack.url) as http:
             session = await connected_session(http, nc, stack)
             key = http.headers["Authorization"].removeprefix("Bearer ")

@@ -7,7 +7,6 @@ import time
 from pathlib import Path
 
 import msgspec
-import nats
 from nats.aio.client import Client
 
 from bench.stack_projection import Row
@@ -72,7 +71,7 @@ async def scale_rows(data_dir: Path, sessions: int, in_flight: int = 50) -> list
     stack = LocalStack(data_dir, env=ENV, services=("session",))
     await stack.start()
     try:
-        nc = await nats.connect(stack.env["WA_NATS_URL"])
+        nc = await stack.connect_operator()
         await ping(nc)
         idle = rss_mib(stack.procs["session"].pid)
         gate = asyncio.Semaphore(in_flight)

@@ -16,7 +16,6 @@ import msgspec
 from sqlalchemy import Integer, Select, and_, or_, select
 from sqlalchemy.engine import Dialect
 
-from contracts.media import MediaDescriptor
 from contracts.queries import (
     ContactList,
     ContactView,
@@ -31,7 +30,7 @@ from contracts.queries import (
     SessionView,
 )
 from services.store.adapters.compiled import CompiledStatement
-from services.store.adapters.json_rows import RowShape, row_time
+from services.store.adapters.json_rows import RowShape, media_json, row_time
 from services.store.adapters.row_source import RowSource
 from services.store.adapters.sqltypes import UtcDateTime
 from services.store.adapters.statements import ZERO, P
@@ -40,8 +39,6 @@ from services.store.domain.cursors import KeyCursor, TimeCursor, decode_cursor, 
 
 __all__ = ["JsonReads", "Missing"]
 
-_encoder = msgspec.json.Encoder()
-_media = msgspec.json.Decoder(MediaDescriptor)
 Rows = Sequence[Sequence[Any]]
 
 
@@ -53,14 +50,11 @@ class Missing(LookupError):
         self.what = what
 
 
-def _media_of(text: str | None, size: int | None, sha256: str | None) -> Any:
-    if text is None:
-        return None
-    return msgspec.structs.replace(_media.decode(text), size=size, sha256=sha256)
-
-
-def _list(kind: type[msgspec.Struct], items: list[dict[str, Any]], cursor: str | None) -> bytes:
-    return _encoder.encode({"type": kind.__struct_config__.tag, "items": items, "next_cursor": cursor})
+def _list(kind: type[msgspec.Struct], items: str, cursor: str | None) -> bytes:
+    """The list reply, tag first: ``{"type":…,"items":[…],"next_cursor":…}``."""
+    head = f'{{"type":"{kind.__struct_config__.tag}","items":['
+    tail = "null" if cursor is None else f'"{cursor}"'  # base64url: nothing to escape
+    return f'{head}{items}],"next_cursor":{tail}}}'.encode()
 
 
 class JsonReads:
@@ -69,12 +63,12 @@ class JsonReads:
     def __init__(self, source: RowSource, dialect: Dialect) -> None:
         self._source, self._dialect, d = source, dialect, dialect.name
         own = {"session": "session_id"}
-        self.session = RowShape(SessionView, sessions, d)
+        self.session = RowShape(SessionView, sessions, d, extra=("id",))
         self.message = RowShape(
-            MessageView, messages, d, renamed=own, extra=("sort_at",),
-            special={"media": (_media_of, ("media", "media_size", "media_sha256"))},
+            MessageView, messages, d, renamed=own, extra=("sort_at", "message_id"),
+            special={"media": media_json(messages, d)},
         )  # fmt: skip
-        self.contact = RowShape(ContactView, contacts, d, renamed=own)
+        self.contact = RowShape(ContactView, contacts, d, renamed=own, extra=("jid",))
         self._compiled: dict[tuple[object, ...], CompiledStatement] = {}
 
     async def close(self) -> None:
@@ -105,7 +99,7 @@ class JsonReads:
         rows = await self._rows(("session",), stmt, tenant=q.tenant, session=q.session)
         if not rows:
             raise Missing("session")
-        return _encoder.encode(self.session.objects(rows)[0])
+        return str(rows[0][0]).encode()
 
     async def list_sessions(self, q: ListSessions) -> bytes:
         s, after = sessions.c, q.cursor is not None
@@ -132,7 +126,7 @@ class JsonReads:
     ) -> bytes:
         more, rows = len(rows) > limit, rows[:limit]
         cursor = encode_cursor(cursor_of(rows[-1])) if more else None
-        return _list(kind, shape.objects(rows), cursor)
+        return _list(kind, shape.joined(rows), cursor)
 
     async def list_messages(self, q: ListMessages) -> bytes:
         m, chat, after = messages.c, q.chat_jid is not None, q.cursor is not None
@@ -173,7 +167,7 @@ class JsonReads:
             ("message",), stmt, tenant=q.tenant, session=q.session, id=q.message_id
         )
         if rows:
-            return _encoder.encode(self.message.objects(rows)[0])
+            return str(rows[0][0]).encode()
         if q.require_session and not await self._session_exists(q.tenant, q.session):
             raise Missing("session")
         raise Missing("message")

@@ -32,6 +32,7 @@ class RowSource(ABC):
     @abstractmethod
     async def rows(self, sql: str, params: Sequence[Any]) -> Sequence[Sequence[Any]]: ...
 
+    @abstractmethod
     async def close(self) -> None:
         """Release what the source holds."""
 
@@ -66,6 +67,9 @@ class EngineRows(RowSource):
             raw = await conn.get_raw_connection()
             rows: Sequence[Sequence[Any]] = await raw.driver_connection.fetch(sql, *params)  # type: ignore[union-attr]
             return rows
+
+    async def close(self) -> None:
+        """Nothing of its own: the connections are the engine's."""
 
 
 def row_source(engine: AsyncEngine) -> RowSource:

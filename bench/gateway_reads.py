@@ -1,0 +1,141 @@
+"""The gateway's read path against a bare aiohttp handler returning the same bytes, under
+the same load generator (``wrk``, 64 connections), one after the other in the same run;
+on SQLite and on PostgreSQL (a scratch database on ``WA_TEST_POSTGRES_URL``'s server).
+
+    .venv/bin/python -m bench.gateway_reads [--seconds 10] [--connections 64] [--rounds 1]
+
+Each database gets its own stack (``cli.stack.LocalStack``: every service a process, the
+simulator), a paired session with 50 incoming messages, and ``GET …/messages`` (a page of
+50) measured through the gateway, then the bare handler. ``run_all`` uses ``versus_bare``
+for its gateway row and ``postgres_row`` for the PostgreSQL one.
+"""
+
+import argparse
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import aiohttp
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bench.stack_live import ENV, connected_session, incoming, wait_listening, wrk
+from bench.stack_projection import Row
+from cli.stack import LocalStack
+from runtime.embedded_nats import free_port
+
+__all__ = ["postgres_row", "stack_row", "versus_bare"]
+
+POSTGRES_URL = os.environ.get(
+    "WA_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+MESSAGES = 50
+
+
+async def versus_bare(
+    url: str, body: bytes, key: str, seconds: int, connections: int, scratch: Path, label: str
+) -> Row:
+    """One table row: the gateway at ``url``, then a bare handler serving ``body``."""
+    if not shutil.which("wrk"):
+        return (f"gateway ({label}): wrk not installed (apt-get install -y wrk)", "", "", "")
+    gateway_rate, gateway_p99 = wrk(url, key, seconds, connections)
+    body_file = scratch / "body.json"
+    body_file.write_bytes(body)
+    port = free_port()
+    bare = subprocess.Popen([sys.executable, "-m", "bench.bare_http", str(port), str(body_file)])
+    try:
+        await wait_listening(port)
+        path = url.split("/", 3)[3]
+        bare_rate, bare_p99 = wrk(f"http://127.0.0.1:{port}/{path}", key, seconds, connections)
+    finally:
+        bare.terminate()
+        bare.wait()
+    return (
+        f"gateway ({label}): GET messages, {MESSAGES} of them ({len(body):,} B), "
+        f"wrk {connections} conn, {seconds}s",
+        f"{gateway_rate:,.0f} req/s, p99 {gateway_p99:.1f} ms",
+        f"bare aiohttp {bare_rate:,.0f} req/s, p99 {bare_p99:.1f} ms",
+        f"{gateway_rate / bare_rate:.2f}",
+    )
+
+
+async def stack_row(
+    data_dir: Path, label: str, seconds: int, connections: int, db_url: str = ""
+) -> Row:
+    """A stack of its own (store on ``db_url``, SQLite when empty) with 50 messages."""
+    env = {**ENV, "WA_STORE_DB_URL": db_url} if db_url else ENV
+    stack = LocalStack(data_dir, env=env)
+    await stack.start(timeout=90)
+    try:
+        nc = await stack.connect_operator()
+        async with aiohttp.ClientSession(base_url=stack.url) as http:
+            session = await connected_session(http, nc, stack)
+            key = http.headers["Authorization"].removeprefix("Bearer ")
+            await asyncio.gather(*(incoming(nc, session, n, "read") for n in range(MESSAGES)))
+            path = f"/v1/sessions/{session}/messages"
+            while True:  # the store has projected them all
+                async with http.get(path) as resp:
+                    body = await resp.read()
+                    if body.count(b'"message_id"') >= MESSAGES:
+                        break
+                await asyncio.sleep(0.05)
+        await nc.close()
+        return await versus_bare(stack.url + path, body, key, seconds, connections, data_dir, label)
+    finally:
+        stack.stop()
+
+
+@asynccontextmanager
+async def scratch_postgres() -> AsyncIterator[str | None]:
+    """A new database on the PostgreSQL server (dropped after), or None when unreachable."""
+    admin = create_async_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    name = f"wa_bench_{uuid.uuid4().hex[:10]}"
+    try:
+        async with admin.connect() as conn:
+            await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # any failure to reach it: the row says so
+        print(f"PostgreSQL not reachable at {POSTGRES_URL}: {exc!r}", file=sys.stderr)
+        await admin.dispose()
+        yield None
+        return
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(False)
+    finally:
+        async with admin.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await admin.dispose()
+
+
+async def postgres_row(data_dir: Path, seconds: int, connections: int) -> Row:
+    async with scratch_postgres() as url:
+        if url is None:
+            return ("gateway (PostgreSQL): not reachable", POSTGRES_URL, "", "")
+        return await stack_row(data_dir, "PostgreSQL", seconds, connections, url)
+
+
+async def main(args: argparse.Namespace) -> None:
+    from bench.run_all import table
+
+    rows: list[Row] = []
+    for _ in range(args.rounds):
+        with tempfile.TemporaryDirectory() as tmp:
+            rows.append(await stack_row(Path(tmp) / "s", "SQLite", args.seconds, args.conn))
+            rows.append(await postgres_row(Path(tmp) / "p", args.seconds, args.conn))
+    print(f"\n{os.cpu_count()} CPUs, load average now {os.getloadavg()[0]:.1f}\n")
+    print(table(rows))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=10, help="per wrk run")
+    parser.add_argument("--connections", dest="conn", type=int, default=64)
+    parser.add_argument("--rounds", type=int, default=1, help="each database, in turn")
+    asyncio.run(main(parser.parse_args()))
