@@ -22,6 +22,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     request_timeout_s: float = 5.0
     store_db_url: str = ""  # empty: sqlite+aiosqlite:///<data_dir>/store.db
     reminder_db_url: str = ""  # empty: sqlite+aiosqlite:///<data_dir>/reminder.db
+    store_reply_cache_mb: int = 32  # the store's cache of query replies (0: none)
     gateway_host: str = "127.0.0.1"
     gateway_port: int = 8080
     gateway_max_body_bytes: int = 256 * 1024  # larger request bodies get 413

@@ -41,14 +41,15 @@ class WatchedProjection:
 
     async def apply(self, batch: Sequence[Delivered]) -> None:
         await self._projection.apply(batch)
-        await self._watch.advance(batch[-1].sequence)
+        touched = {(d.event.tenant, d.event.session) for d in batch}
+        await self._watch.advance(batch[-1].sequence, touched)
 
 
 async def run(settings: Settings, stop: asyncio.Event) -> None:
     engine = open_engine(settings.db_url("store"))
     await upgrade(engine)
     bus = await open_bus(settings, "store")
-    watch = PositionWatch()
+    watch = PositionWatch(settings.store_reply_cache_mb * 1024 * 1024)
     sql = SqlProjection(engine)
     projection = WatchedProjection(sql, watch)
     log.info("store.position", position=await projection.position())

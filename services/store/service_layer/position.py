@@ -1,23 +1,32 @@
 """Lets a query wait until the projection has reached a given stream sequence."""
 
 import asyncio
+from collections.abc import Iterable
 
-__all__ = ["PositionWatch"]
+from services.store.service_layer.reply_cache import ReplyCache, Scope
+
+__all__ = ["REPLY_CACHE_BYTES", "PositionWatch"]
+
+REPLY_CACHE_BYTES = 32 * 1024 * 1024
 
 
 class PositionWatch:
-    """The projection's committed position, and the queries waiting for a later one."""
+    """The projection's committed position, and the queries waiting for a later one;
+    ``replies``: the cached query replies, told of each batch before the position moves."""
 
-    def __init__(self) -> None:
+    def __init__(self, reply_cache_bytes: int = REPLY_CACHE_BYTES) -> None:
         self._position = 0
         self._changed = asyncio.Condition()
         self.waiting = 0
+        self.replies = ReplyCache(reply_cache_bytes)
 
     @property
     def position(self) -> int:
         return self._position
 
-    async def advance(self, position: int) -> None:
+    async def advance(self, position: int, touched: Iterable[Scope] = ()) -> None:
+        """The projection committed up to ``position``, changing the ``touched`` sessions."""
+        self.replies.touched(touched)  # before any waiting query is released
         async with self._changed:
             self._position = max(self._position, position)
             self._changed.notify_all()

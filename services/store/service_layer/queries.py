@@ -26,6 +26,7 @@ from services.store.adapters.json_reads import JsonReads, Missing
 from services.store.adapters.row_source import row_source
 from services.store.domain.cursors import BadCursor
 from services.store.service_layer.position import PositionWatch
+from services.store.service_layer.reply_cache import Scope
 
 __all__ = ["MAX_WAIT_MS", "QueryHandlers"]
 
@@ -52,7 +53,7 @@ class QueryHandlers:
                 {"position": str(self._watch.position)},
             )
         try:
-            found = await self._read(query)
+            found = await self._cached(query)
         except BadCursor as exc:
             return _refused("bad_query", str(exc), {"field": "cursor"})
         except Missing as exc:
@@ -60,6 +61,21 @@ class QueryHandlers:
         if found is None:
             return _refused("not_found", f"no such {_noun(query)}")
         return found if isinstance(found, bytes) else _encoder.encode(found)
+
+    async def _cached(self, query: Query) -> QueryReply | bytes | None:
+        scope = _scope(query)
+        if scope is None:
+            return await self._read(query)
+        key = msgspec.structs.replace(query, min_sequence=0, wait_ms=0)
+        replies = self._watch.replies
+        kept = replies.get(key)
+        if kept is not None:
+            return kept
+        stamp = replies.stamp(scope)  # before the read: see reply_cache.py
+        found = await self._read(query)
+        if isinstance(found, bytes):
+            replies.put(key, scope, stamp, found)
+        return found
 
     async def _read(self, query: Query) -> QueryReply | bytes | None:
         match query:
@@ -87,6 +103,16 @@ class QueryHandlers:
 
     async def close(self) -> None:
         await self._json.close()
+
+
+def _scope(query: Query) -> Scope | None:
+    """What a query's reply depends on, for the reply cache; None: not cached."""
+    match query:
+        case GetSession() | ListMessages() | GetMessage() | ListContacts():
+            return query.tenant, query.session
+        case ListSessions():
+            return query.tenant, ""
+    return None
 
 
 def _refused(code: str, message: str, details: dict[str, str | int] | None = None) -> bytes:

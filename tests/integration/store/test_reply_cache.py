@@ -1,0 +1,66 @@
+"""Cached replies never hide a write: a read after a batch (or released by its position)
+sees the batch, over NATS on both databases, while reads between batches are served from
+the cache."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from contracts.events import MessageReceived, SessionCreated
+from contracts.queries import GetSession, ListMessages, ListSessions, MessageList, SessionList
+from runtime.bus import Bus
+from services.store.entrypoints.nats_queries import serve_queries
+from tests.integration.store.test_projection import T0, ev
+from tests.integration.store.test_queries import Store
+
+CHAT = "201000000001@s.whatsapp.net"
+
+
+@pytest.fixture
+async def store(bus: Bus, engine: AsyncEngine) -> AsyncIterator[Store]:
+    wired = Store(bus, engine)
+    sub = await serve_queries(bus.nc, wired.handlers)
+    yield wired
+    await sub.unsubscribe()
+    await wired.sql.close()
+    await wired.handlers.close()
+
+
+def received(n: int) -> MessageReceived:
+    at = T0 + timedelta(seconds=n)
+    return MessageReceived(message_id=f"m{n}", chat_jid=CHAT, sender_jid=CHAT, sent_at=at)
+
+
+async def test_reads_are_cached_between_batches_and_never_hide_one(store: Store) -> None:
+    await store.feed(ev(SessionCreated(name="n"), 0), ev(received(1), 1))
+    query = ListMessages(tenant="t1", session="s1")
+    first = await store.ask(query)
+    assert isinstance(first, MessageList) and [m.message_id for m in first.items] == ["m1"]
+    hits = store.watch.replies.hits
+    assert await store.ask(query) == first and store.watch.replies.hits == hits + 1
+    await store.feed(ev(received(2), 2))
+    after = await store.ask(query)
+    assert isinstance(after, MessageList) and [m.message_id for m in after.items] == ["m2", "m1"]
+    # another tenant's batch leaves this session's reply cached; its own list moves
+    sessions = await store.ask(ListSessions(tenant="t1"))
+    await store.feed(ev(SessionCreated(name="other"), 3, session="s2"))
+    hits = store.watch.replies.hits
+    assert await store.ask(query) == after and store.watch.replies.hits == hits + 1
+    listed = await store.ask(ListSessions(tenant="t1"))
+    assert isinstance(sessions, SessionList) and isinstance(listed, SessionList)
+    assert [s.id for s in listed.items] == ["s1", "s2"] != [s.id for s in sessions.items]
+
+
+async def test_a_read_released_by_its_position_sees_that_batch(store: Store) -> None:
+    await store.feed(ev(SessionCreated(name="before"), 0))
+    assert (await store.ask(GetSession(tenant="t1", session="s1"))).name == "before"  # type: ignore[union-attr]
+    cached = await store.ask(ListMessages(tenant="t1", session="s1"))
+    assert isinstance(cached, MessageList) and cached.items == []
+    later = ListMessages(tenant="t1", session="s1", min_sequence=2, wait_ms=5000)
+    waiting = asyncio.create_task(store.ask(later))
+    await store.feed(ev(received(7), 2))
+    reply = await waiting
+    assert isinstance(reply, MessageList) and [m.message_id for m in reply.items] == ["m7"]
