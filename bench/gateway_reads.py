@@ -6,7 +6,10 @@ on SQLite and on PostgreSQL (a scratch database on ``WA_TEST_POSTGRES_URL``'s se
 
 Each database gets its own stack (``cli.stack.LocalStack``: every service a process, the
 simulator), a paired session with 50 incoming messages, and ``GET …/messages`` (a page of
-50) measured through the gateway, then the bare handler. ``run_all`` uses ``versus_bare``
+50) measured through the gateway, then the bare handler; with the store's reply cache (as
+deployed: nothing is written during the run, so every read after the first is a hit) and
+without it (``WA_STORE_REPLY_CACHE_MB=0``: every read runs its query).
+``run_all`` uses ``versus_bare``
 for its gateway row and ``postgres_row`` for the PostgreSQL one.
 """
 
@@ -68,10 +71,19 @@ async def versus_bare(
 
 
 async def stack_row(
-    data_dir: Path, label: str, seconds: int, connections: int, db_url: str = ""
+    data_dir: Path,
+    label: str,
+    seconds: int,
+    connections: int,
+    db_url: str = "",
+    cache: bool = True,
 ) -> Row:
-    """A stack of its own (store on ``db_url``, SQLite when empty) with 50 messages."""
-    env = {**ENV, "WA_STORE_DB_URL": db_url} if db_url else ENV
+    """A stack of its own (store on ``db_url``, SQLite when empty) with 50 messages;
+    ``cache``: the store's reply cache on (as deployed) or off (every read a query)."""
+    env = {**ENV, "WA_STORE_DB_URL": db_url} if db_url else dict(ENV)
+    label += "" if cache else ", no reply cache"
+    if not cache:
+        env["WA_STORE_REPLY_CACHE_MB"] = "0"
     stack = LocalStack(data_dir, env=env)
     await stack.start(timeout=90)
     try:
@@ -114,11 +126,11 @@ async def scratch_postgres() -> AsyncIterator[str | None]:
         await admin.dispose()
 
 
-async def postgres_row(data_dir: Path, seconds: int, connections: int) -> Row:
+async def postgres_row(data_dir: Path, seconds: int, connections: int, cache: bool = True) -> Row:
     async with scratch_postgres() as url:
         if url is None:
             return ("gateway (PostgreSQL): not reachable", POSTGRES_URL, "", "")
-        return await stack_row(data_dir, "PostgreSQL", seconds, connections, url)
+        return await stack_row(data_dir, "PostgreSQL", seconds, connections, url, cache)
 
 
 async def main(args: argparse.Namespace) -> None:
@@ -126,9 +138,13 @@ async def main(args: argparse.Namespace) -> None:
 
     rows: list[Row] = []
     for _ in range(args.rounds):
-        with tempfile.TemporaryDirectory() as tmp:
-            rows.append(await stack_row(Path(tmp) / "s", "SQLite", args.seconds, args.conn))
-            rows.append(await postgres_row(Path(tmp) / "p", args.seconds, args.conn))
+        for cache in (True, False):
+            with tempfile.TemporaryDirectory() as tmp:
+                here = Path(tmp)
+                rows.append(
+                    await stack_row(here / "s", "SQLite", args.seconds, args.conn, "", cache)
+                )
+                rows.append(await postgres_row(here / "p", args.seconds, args.conn, cache))
     print(f"\n{os.cpu_count()} CPUs, load average now {os.getloadavg()[0]:.1f}\n")
     print(table(rows))
 
