@@ -11,5 +11,5 @@ from services.store.service_layer.queries import QueryHandlers
 
 async def serve_queries(nc: Client, handlers: QueryHandlers) -> Subscription:
     return await serve_decoded(
-        nc, query_subject("store"), Query, handlers.answer, queue="store", malformed="bad_query"
+        nc, query_subject("store"), Query, handlers.handle, queue="store", malformed="bad_query"
     )

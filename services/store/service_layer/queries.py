@@ -42,7 +42,7 @@ class QueryHandlers:
         self._watch = watch
         self._json = JsonReads(row_source(engine), engine.dialect)
 
-    async def answer(self, query: Query) -> bytes:
+    async def handle(self, query: Query) -> bytes:
         """The reply's JSON: the rows found, or a ``Refused``."""
         if query.min_sequence and not await self._watch.wait_for(
             query.min_sequence, min(max(query.wait_ms, 0), MAX_WAIT_MS) / 1000
