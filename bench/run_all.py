@@ -5,7 +5,8 @@
 Rows: (1) projection of message.received into SQLite vs a raw nats-py read and vs a naive
 one-row-per-transaction projection; (2) rebuild of the store from ``--events`` mixed events;
 (3) ingest through the session service, and end-to-end latency to a gateway query at a
-steady rate; (4) the gateway against a bare aiohttp handler under ``wrk``; (5) many sessions
+steady rate; (4) the gateway against a bare aiohttp handler under ``wrk``, on SQLite (the live
+stack) and on PostgreSQL (a stack of its own, ``bench/gateway_reads.py``); (5) many sessions
 in one session-service process. Run it on an otherwise idle machine; never in CI.
 """
 
@@ -17,6 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.gateway_reads import postgres_row
 from bench.stack_live import live_rows
 from bench.stack_projection import Row, projection_rows, rebuild_row
 from bench.stack_scale import scale_rows
@@ -40,6 +42,7 @@ async def main(args: argparse.Namespace) -> None:
         rows += await live_rows(
             Path(tmp) / "live", args.burst, args.rate, args.seconds, args.wrk_seconds
         )
+        rows.append(await postgres_row(Path(tmp) / "postgres", args.wrk_seconds, 64))
         rows += await scale_rows(Path(tmp) / "scale", args.sessions)
     took = time.perf_counter() - began
     print(f"\nwhole-stack benchmark, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
