@@ -3,21 +3,25 @@
 SQLite: one connection of the store file, used on the event loop. The reads are index
 ranges of at most ``MAX_PAGE_SIZE + 1`` rows and, in WAL mode, never wait for the writer
 (a separate process), so a call costs less than the thread hop aiosqlite would add to it.
-PostgreSQL: asyncpg connections of the engine's own pool (``engine.dispose()`` closes
-them), asked directly; asyncpg keeps each statement prepared.
+PostgreSQL: a small asyncpg pool of its own, made on first use from the engine's URL and
+terminated with the engine (``engine.dispose()``); checking a connection out of SQLAlchemy's
+pool cost ~100 us a read. asyncpg keeps each statement prepared.
 """
 
+import asyncio
 import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import asyncpg  # type: ignore[import-untyped]
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.store.adapters.database import sqlite_path
 
-__all__ = ["EngineRows", "RowSource", "SqliteRows", "row_source"]
+__all__ = ["PostgresRows", "RowSource", "SqliteRows", "row_source"]
 
 READER_PRAGMAS = (
     "PRAGMA query_only=1",
@@ -58,21 +62,38 @@ class SqliteRows(RowSource):
             self._conn = None
 
 
-class EngineRows(RowSource):
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
+class PostgresRows(RowSource):
+    def __init__(self, engine: AsyncEngine, size: int = 5) -> None:
+        self._dsn = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        self._size = size
+        self._pool: asyncpg.Pool | None = None
+        self._opening = asyncio.Lock()
+        event.listen(engine.sync_engine, "engine_disposed", lambda _: self._terminate())
+
+    async def _connections(self) -> asyncpg.Pool:
+        async with self._opening:
+            if self._pool is None:
+                self._pool = await asyncpg.create_pool(self._dsn, min_size=1, max_size=self._size)
+        return self._pool
 
     async def rows(self, sql: str, params: Sequence[Any]) -> Sequence[Sequence[Any]]:
-        async with self._engine.connect() as conn:
-            raw = await conn.get_raw_connection()
-            rows: Sequence[Sequence[Any]] = await raw.driver_connection.fetch(sql, *params)  # type: ignore[union-attr]
+        pool = self._pool or await self._connections()
+        async with pool.acquire() as conn:
+            rows: Sequence[Sequence[Any]] = await conn.fetch(sql, *params)
             return rows
 
+    def _terminate(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool = None
+
     async def close(self) -> None:
-        """Nothing of its own: the connections are the engine's."""
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            await pool.close()
 
 
 def row_source(engine: AsyncEngine) -> RowSource:
     """The lean row source of the store's database."""
     path = sqlite_path(engine.url.render_as_string(hide_password=False))
-    return EngineRows(engine) if path is None else SqliteRows(path)
+    return PostgresRows(engine) if path is None else SqliteRows(path)
