@@ -9,7 +9,8 @@ from contracts.commands import Accepted, CommandReply, Refused, SessionCommand
 from contracts.queries import GetSession, Query, QueryReply
 from contracts.reminders import ReminderCommand, ReminderReply
 from contracts.subjects import query_subject, reminder_command_subject, session_command_subject
-from runtime.rpc import BackendUnavailable, request
+from runtime.requester import Requester
+from runtime.rpc import BackendUnavailable
 from services.gateway.errors import ApiError
 
 __all__ = ["Backends"]
@@ -27,9 +28,10 @@ class Backends:
     def __init__(self, nc: Client, timeout: float) -> None:
         self.nc = nc
         self.timeout = timeout
+        self._requests = Requester(nc)
 
     async def _call(self, subject: str, payload: object, decoder: msgspec.json.Decoder[V]) -> V:
-        data = await request(self.nc, subject, _encoder.encode(payload), timeout=self.timeout)
+        data = await self._requests.request(subject, _encoder.encode(payload), timeout=self.timeout)
         try:
             return decoder.decode(data)
         except msgspec.DecodeError as exc:
@@ -65,7 +67,7 @@ class Backends:
         """The store's reply to ``q`` as the client gets it, undecoded when it is framed as
         ``kind`` (see ``passed_on``); ``untagged``: without the tag (a page)."""
         subject, timeout = query_subject("store"), self.timeout
-        data = await request(self.nc, subject, _encoder.encode(q), timeout=timeout)
+        data = await self._requests.request(subject, _encoder.encode(q), timeout=timeout)
         body = passed_on(data, kind, untagged=untagged)
         if body is not None:
             return body
