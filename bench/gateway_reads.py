@@ -43,13 +43,39 @@ POSTGRES_URL = os.environ.get(
 MESSAGES = 50
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measured(url: str, key: str, seconds: int, connections: int, pids: dict[str, int]) -> str:
+    """``wrk`` against ``url``: rate, p99, and each process's CPU per request (µs)."""
+    before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+    rate, p99 = wrk(url, key, seconds, connections)
+    requests = rate * seconds
+    used = ", ".join(
+        f"{name} {(cpu_seconds(pid) - before[name]) / requests * 1e6:.0f}"
+        for name, pid in pids.items()
+    )
+    return f"{rate:,.0f} req/s, p99 {p99:.1f} ms; CPU µs/req: {used}"
+
+
 async def versus_bare(
-    url: str, body: bytes, key: str, seconds: int, connections: int, scratch: Path, label: str
+    url: str,
+    body: bytes,
+    key: str,
+    seconds: int,
+    connections: int,
+    scratch: Path,
+    label: str,
+    pids: dict[str, int] | None = None,
 ) -> Row:
-    """One table row: the gateway at ``url``, then a bare handler serving ``body``."""
+    """One table row: the gateway at ``url`` (``pids``: the processes whose CPU to count),
+    then a bare handler serving ``body``."""
     if not shutil.which("wrk"):
         return (f"gateway ({label}): wrk not installed (apt-get install -y wrk)", "", "", "")
-    gateway_rate, gateway_p99 = wrk(url, key, seconds, connections)
+    ours = measured(url, key, seconds, connections, pids or {})
     body_file = scratch / "body.json"
     body_file.write_bytes(body)
     port = free_port()
@@ -57,16 +83,20 @@ async def versus_bare(
     try:
         await wait_listening(port)
         path = url.split("/", 3)[3]
-        bare_rate, bare_p99 = wrk(f"http://127.0.0.1:{port}/{path}", key, seconds, connections)
+        reference = measured(
+            f"http://127.0.0.1:{port}/{path}", key, seconds, connections, {"bare": bare.pid}
+        )
     finally:
         bare.terminate()
         bare.wait()
+    rate = float(ours.split(" req/s")[0].replace(",", ""))
+    bare_rate = float(reference.split(" req/s")[0].replace(",", ""))
     return (
         f"gateway ({label}): GET messages, {MESSAGES} of them ({len(body):,} B), "
         f"wrk {connections} conn, {seconds}s",
-        f"{gateway_rate:,.0f} req/s, p99 {gateway_p99:.1f} ms",
-        f"bare aiohttp {bare_rate:,.0f} req/s, p99 {bare_p99:.1f} ms",
-        f"{gateway_rate / bare_rate:.2f}",
+        ours,
+        f"bare aiohttp {reference}",
+        f"{rate / bare_rate:.2f}",
     )
 
 
@@ -100,7 +130,10 @@ async def stack_row(
                         break
                 await asyncio.sleep(0.05)
         await nc.close()
-        return await versus_bare(stack.url + path, body, key, seconds, connections, data_dir, label)
+        pids = {name: stack.procs[name].pid for name in ("gateway", "store")}
+        return await versus_bare(
+            stack.url + path, body, key, seconds, connections, data_dir, label, pids
+        )
     finally:
         stack.stop()
 

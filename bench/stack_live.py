@@ -149,7 +149,9 @@ async def live_rows(
         ]  # fmt: skip
         from bench.gateway_reads import versus_bare  # it imports this module's helpers
 
-        rows.append(await versus_bare(stack.url + path, body, key, wrk_s, 64, data_dir, "SQLite"))
+        pids = {name: stack.procs[name].pid for name in ("gateway", "store")}
+        row = await versus_bare(stack.url + path, body, key, wrk_s, 64, data_dir, "SQLite", pids)
+        rows.append(row)
         return rows
     finally:
         stack.stop()
