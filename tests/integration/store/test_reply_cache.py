@@ -3,30 +3,16 @@ sees the batch, over NATS on both databases, while reads between batches are ser
 the cache."""
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import timedelta
-
-import pytest
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contracts.events import MessageReceived, SessionCreated
 from contracts.queries import GetSession, ListMessages, ListSessions, MessageList, SessionList
-from runtime.bus import Bus
-from services.store.entrypoints.nats_queries import serve_queries
+from tests.integration.store import test_queries
 from tests.integration.store.test_projection import T0, ev
 from tests.integration.store.test_queries import Store
 
 CHAT = "201000000001@s.whatsapp.net"
-
-
-@pytest.fixture
-async def store(bus: Bus, engine: AsyncEngine) -> AsyncIterator[Store]:
-    wired = Store(bus, engine)
-    sub = await serve_queries(bus.nc, wired.handlers)
-    yield wired
-    await sub.unsubscribe()
-    await wired.sql.close()
-    await wired.handlers.close()
+store = test_queries.store  # the query side wired as the service wires it
 
 
 def received(n: int) -> MessageReceived:
