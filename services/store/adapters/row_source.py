@@ -1,6 +1,6 @@
 """Where the lean reads get their rows: the driver itself, past SQLAlchemy's result layer.
 
-SQLite: one connection of the store file, used on the event loop. The reads are index
+SQLite: one read-only connection of the store file, used on the event loop. The reads are index
 ranges of at most ``MAX_PAGE_SIZE + 1`` rows and, in WAL mode, never wait for the writer
 (a separate process), so a call costs less than the thread hop aiosqlite would add to it.
 PostgreSQL: a small asyncpg pool of its own, made on first use from the engine's URL and
@@ -15,12 +15,11 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
-
-from services.store.adapters.database import sqlite_path
 
 __all__ = ["PostgresRows", "RowSource", "SqliteRows", "row_source"]
 
@@ -49,7 +48,8 @@ class SqliteRows(RowSource):
 
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:
-            self._conn = sqlite3.connect(self._path, isolation_level=None)
+            uri = f"file:{quote(str(self._path))}?mode=ro"  # a reader, as a replica's engine is
+            self._conn = sqlite3.connect(uri, uri=True, isolation_level=None)
             for pragma in READER_PRAGMAS:
                 self._conn.execute(pragma)
         return self._conn
@@ -103,5 +103,7 @@ async def _kept_as_is(_: Any) -> None:
 
 def row_source(engine: AsyncEngine) -> RowSource:
     """The lean row source of the store's database."""
-    path = sqlite_path(engine.url.render_as_string(hide_password=False))
-    return PostgresRows(engine) if path is None else SqliteRows(path)
+    if not engine.url.drivername.startswith("sqlite"):
+        return PostgresRows(engine)
+    name = engine.url.database or ""  # a read-only engine's is a URI: file:<path>
+    return SqliteRows(Path(name.removeprefix("file:") if engine.url.query.get("uri") else name))

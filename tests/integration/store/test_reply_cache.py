@@ -17,6 +17,7 @@ from contracts.queries import (
     QueryReply,
     SessionList,
 )
+from services.store.adapters.database import open_engine
 from services.store.adapters.projection import read_position
 from services.store.service_layer.following import PositionFollower
 from services.store.service_layer.position import PositionWatch
@@ -79,7 +80,8 @@ async def test_a_follower_never_serves_a_stale_cached_reply(
             return await read_position(conn)
 
     following = asyncio.create_task(PositionFollower(follower_watch, recorded).run())
-    follower = QueryHandlers(engine, follower_watch)
+    reader = open_engine(engine.url.render_as_string(hide_password=False), read_only=True)
+    follower = QueryHandlers(reader, follower_watch)  # as a replica reads: a read-only engine
     try:
         await store.feed(ev(SessionCreated(name="n"), 0), ev(received(1), 1))
         for n in range(2, 5):
@@ -97,6 +99,7 @@ async def test_a_follower_never_serves_a_stale_cached_reply(
     finally:
         following.cancel()
         await follower.close()
+        await reader.dispose()
 
 
 def _decoded(data: bytes) -> QueryReply:
