@@ -6,7 +6,8 @@
 Rows: (1) projection of message.received into SQLite vs a raw nats-py read and vs a naive
 one-row-per-transaction projection; (2) rebuild of the store from ``--events`` mixed events;
 (3) ingest through the session service, and end-to-end latency to a gateway query at a
-steady rate; (4) the gateway against a bare aiohttp handler under ``wrk``; (5) many sessions
+steady rate; (4) the gateway against a bare aiohttp handler under ``wrk``, on SQLite (the live
+stack) and on PostgreSQL (a stack of its own, ``bench/gateway_reads.py``); (5) many sessions
 in one session-service process; (6) media (``bench/media.py``): a 5 MB image uploaded and
 sent against the raw object store, 200 incoming 1 MB images, the gateway's memory under 20
 uploads of 50 MB at once; (7) ``wa sim`` and ``wa events inspect``, start to exit. Run it on
@@ -22,6 +23,7 @@ import time
 from pathlib import Path
 
 from bench.cli_start import cli_rows
+from bench.gateway_reads import postgres_row
 from bench.media import add_arguments as media_arguments
 from bench.media import media_rows
 from bench.stack_live import live_rows
@@ -47,6 +49,7 @@ async def main(args: argparse.Namespace) -> None:
         rows += await live_rows(
             Path(tmp) / "live", args.burst, args.rate, args.seconds, args.wrk_seconds
         )
+        rows.append(await postgres_row(Path(tmp) / "postgres", args.wrk_seconds, 64))
         rows += await scale_rows(Path(tmp) / "scale", args.sessions)
         rows += await media_rows(Path(tmp) / "media", args)
         rows += await cli_rows(Path(tmp) / "cli", args.cli_runs)

@@ -5,10 +5,8 @@ a bare aiohttp handler under the same load generator (``wrk``)."""
 
 import asyncio
 import re
-import shutil
 import statistics
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -20,7 +18,6 @@ from bench.stack_projection import Row
 from cli.stack import LocalStack
 from contracts.simulator import SimIncoming, SimScan
 from contracts.subjects import EVENTS_STREAM, event_filter, sim_subject
-from runtime.embedded_nats import free_port
 
 __all__ = ["live_rows"]
 
@@ -132,7 +129,6 @@ async def live_rows(
 ) -> list[Row]:
     stack = LocalStack(data_dir, env=ENV)
     await stack.start(timeout=90)
-    bare: subprocess.Popen[bytes] | None = None
     try:
         nc = await stack.connect_operator()  # the bus is locked: the operator user
         async with aiohttp.ClientSession(base_url=stack.url) as http:
@@ -151,29 +147,13 @@ async def live_rows(
              f"p50 {percentile(delays, 50) * 1000:.0f} ms",
              f"p99 {percentile(delays, 99) * 1000:.0f} ms", ""),
         ]  # fmt: skip
-        if shutil.which("wrk"):
-            gateway_rate, gateway_p99 = wrk(stack.url + path, key, wrk_s, 64)
-            body_file = data_dir / "body.json"
-            body_file.write_bytes(body)
-            port = free_port()
-            bare = subprocess.Popen(
-                [sys.executable, "-m", "bench.bare_http", str(port), str(body_file)]
-            )
-            await wait_listening(port)
-            bare_rate, bare_p99 = wrk(f"http://127.0.0.1:{port}{path}", key, wrk_s, 64)
-            rows.append(
-                (f"gateway: GET messages ({len(body):,} B), wrk 64 conn, {wrk_s}s",
-                 f"{gateway_rate:,.0f} req/s, p99 {gateway_p99:.1f} ms",
-                 f"bare aiohttp {bare_rate:,.0f} req/s, p99 {bare_p99:.1f} ms",
-                 f"{gateway_rate / bare_rate:.2f}")
-            )  # fmt: skip
-        else:
-            rows.append(("gateway: wrk not installed (apt-get install -y wrk)", "", "", ""))
+        from bench.gateway_reads import versus_bare  # it imports this module's helpers
+
+        pids = {name: stack.procs[name].pid for name in ("gateway", "store")}
+        row = await versus_bare(stack.url + path, body, key, wrk_s, 64, data_dir, "SQLite", pids)
+        rows.append(row)
         return rows
     finally:
-        if bare is not None:
-            bare.terminate()
-            bare.wait()
         stack.stop()
 
 

@@ -8,6 +8,13 @@ up to ``wait_ms`` until its projection has applied that stream sequence, else it
 
 Lists are paginated: ``limit`` (1..``MAX_PAGE_SIZE``) and an opaque ``cursor``; pass a
 reply's ``next_cursor`` to get the next page, ``None`` means the last page.
+
+``require_session`` (messages, contacts, one message): the query is also the ownership check,
+so a caller needs one round trip: ``not_found`` ("no such session") unless the tenant has it.
+
+Framing: a reply is the JSON of one ``QueryReply`` with its tag first
+(``{"type":"message_list",…``), so a reader can tell a refusal from data by its first bytes
+and pass a page on without decoding it (the gateway does; anything else it decodes).
 """
 
 from datetime import datetime
@@ -101,6 +108,7 @@ class ListMessages(Struct, frozen=True, kw_only=True, tag="list_messages"):
     limit: PageSize = DEFAULT_PAGE_SIZE
     min_sequence: int = 0
     wait_ms: int = 2000
+    require_session: bool = False  # True: refused not_found unless the tenant has the session
 
 
 class GetMessage(Struct, frozen=True, kw_only=True, tag="get_message"):
@@ -109,6 +117,7 @@ class GetMessage(Struct, frozen=True, kw_only=True, tag="get_message"):
     message_id: str
     min_sequence: int = 0
     wait_ms: int = 2000
+    require_session: bool = False  # True: "no such session" when the tenant has no such session
 
 
 class ListContacts(Struct, frozen=True, kw_only=True, tag="list_contacts"):
@@ -120,6 +129,7 @@ class ListContacts(Struct, frozen=True, kw_only=True, tag="list_contacts"):
     limit: PageSize = DEFAULT_PAGE_SIZE
     min_sequence: int = 0
     wait_ms: int = 2000
+    require_session: bool = False  # True: refused not_found unless the tenant has the session
 
 
 class ListChats(Struct, frozen=True, kw_only=True, tag="list_chats"):

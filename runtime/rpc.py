@@ -19,6 +19,7 @@ __all__ = [
     "ping_subject",
     "request",
     "serve",
+    "serve_decoded",
     "serve_ping",
     "serve_typed",
 ]
@@ -71,17 +72,18 @@ async def request(nc: Client, subject: str, data: bytes, *, timeout: float) -> b
 R = TypeVar("R")
 
 
-async def serve_typed(
+async def serve_decoded(
     nc: Client,
     subject: str,
     kind: Any,
-    handle: Callable[[R], Awaitable[Any]],
+    handle: Callable[[R], Awaitable[bytes]],
     *,
     queue: str,
     malformed: str,
     invalid: str | None = None,
 ) -> Subscription:
-    """Decode each request into ``kind`` (a tagged union) at the edge and encode the reply.
+    """Decode each request into ``kind`` (a tagged union) at the edge; ``handle`` answers
+    with the reply's bytes, already encoded.
 
     A body that is not JSON is refused with code ``malformed``; JSON of the wrong shape with
     ``invalid`` (the same code unless given). Nothing reaches ``handle`` undecoded.
@@ -95,9 +97,29 @@ async def serve_typed(
             return _encoder.encode(Refused(code=invalid or malformed, message=str(exc)))
         except msgspec.DecodeError as exc:
             return _encoder.encode(Refused(code=malformed, message=str(exc)))
-        return _encoder.encode(await handle(value))
+        return await handle(value)
 
     return await serve(nc, subject, on_request, queue=queue)
+
+
+async def serve_typed(
+    nc: Client,
+    subject: str,
+    kind: Any,
+    handle: Callable[[R], Awaitable[Any]],
+    *,
+    queue: str,
+    malformed: str,
+    invalid: str | None = None,
+) -> Subscription:
+    """As ``serve_decoded``, ``handle`` answering with a value that is encoded here."""
+
+    async def encoded(value: R) -> bytes:
+        return _encoder.encode(await handle(value))
+
+    return await serve_decoded(
+        nc, subject, kind, encoded, queue=queue, malformed=malformed, invalid=invalid
+    )
 
 
 def ping_subject(service: str) -> str:

@@ -23,6 +23,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     store_db_url: str = ""  # empty: sqlite+aiosqlite:///<data_dir>/store.db
     store_readers: int = 1  # store processes `wa up` runs: all answer queries, one projects
     reminder_db_url: str = ""  # empty: sqlite+aiosqlite:///<data_dir>/reminder.db
+    store_reply_cache_mb: int = 32  # the store's cache of query replies (0: none)
     gateway_host: str = "127.0.0.1"
     gateway_port: int = 8080
     gateway_max_body_bytes: int = 256 * 1024  # larger request bodies get 413

@@ -32,7 +32,7 @@ def require_admin(request: web.Request, admin_token: str) -> None:
 
 
 async def require_tenant(request: web.Request, registry: TenantRegistry) -> str:
-    tenant = await registry.tenant_of_key(bearer(request))
+    tenant = await registry.cached_tenant_of_key(bearer(request))
     if tenant is None:
         raise ApiError(401, "unauthorized", "unknown API key")
     request[TENANT] = tenant

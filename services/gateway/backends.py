@@ -9,7 +9,8 @@ from contracts.commands import Accepted, CommandReply, Refused, SessionCommand
 from contracts.queries import GetSession, Query, QueryReply
 from contracts.reminders import ReminderCommand, ReminderReply
 from contracts.subjects import query_subject, reminder_command_subject, session_command_subject
-from runtime.rpc import BackendUnavailable, request
+from runtime.requester import Requester
+from runtime.rpc import BackendUnavailable
 from services.gateway.errors import ApiError
 
 __all__ = ["Backends"]
@@ -27,9 +28,10 @@ class Backends:
     def __init__(self, nc: Client, timeout: float) -> None:
         self.nc = nc
         self.timeout = timeout
+        self._requests = Requester(nc)
 
     async def _call(self, subject: str, payload: object, decoder: msgspec.json.Decoder[V]) -> V:
-        data = await request(self.nc, subject, _encoder.encode(payload), timeout=self.timeout)
+        data = await self._requests.request(subject, _encoder.encode(payload), timeout=self.timeout)
         try:
             return decoder.decode(data)
         except msgspec.DecodeError as exc:
@@ -70,10 +72,46 @@ class Backends:
             raise BackendUnavailable(f"the store answered {type(reply).__name__}")
         return reply
 
+    async def read_json(self, q: Query, kind: type[msgspec.Struct], *, untagged: bool) -> bytes:
+        """The store's reply to ``q`` as the client gets it, undecoded when it is framed as
+        ``kind`` (see ``passed_on``); ``untagged``: without the tag (a page)."""
+        subject, timeout = query_subject("store"), self.timeout
+        data = await self._requests.request(subject, _encoder.encode(q), timeout=timeout)
+        body = passed_on(data, kind, untagged=untagged)
+        if body is not None:
+            return body
+        try:
+            reply = _query_reply.decode(data)
+        except msgspec.DecodeError as exc:
+            raise BackendUnavailable(f"unreadable reply of the store: {exc}") from exc
+        if isinstance(reply, Refused):
+            raise ApiError.from_refusal(reply)
+        if not isinstance(reply, kind):
+            raise BackendUnavailable(f"the store answered {type(reply).__name__}")
+        return _untagged(reply) if untagged else _encoder.encode(reply)
+
     async def caught_up(self, tenant: str, session: str, sequence: int | None) -> None:
         """Best effort: let the store apply ``sequence`` so the caller's next read sees it."""
         if sequence:
             await self.query(GetSession(tenant=tenant, session=session, min_sequence=sequence))
+
+
+def passed_on(data: bytes, kind: type[msgspec.Struct], *, untagged: bool) -> bytes | None:
+    """The client's body from a reply that begins with ``kind``'s tag, without decoding it;
+    None for any other reply (a refusal, or one framed otherwise)."""
+    prefix = _prefixes.get(kind)
+    if prefix is None:
+        prefix = _prefixes[kind] = b'{"type":"%s",' % str(kind.__struct_config__.tag).encode()
+    if not data.startswith(prefix):
+        return None
+    return b"{" + data[len(prefix) :] if untagged else data
+
+
+_prefixes: dict[type[msgspec.Struct], bytes] = {}
+
+
+def _untagged(value: msgspec.Struct) -> bytes:
+    return _encoder.encode(msgspec.structs.asdict(value))
 
 
 def _accepted(reply: CommandReply | ReminderReply) -> Accepted:

@@ -1,6 +1,7 @@
 """Prometheus metrics: the gateway's own requests, and platform gauges read at scrape time."""
 
 from collections.abc import Mapping
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
@@ -43,10 +44,19 @@ class GatewayMetrics:
         self.stats_up = Gauge(
             "wa_metrics_store_up", "1 when the store answered the stats query", registry=r
         )
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
-        self.requests.labels(method, route, str(status)).inc()
-        self.latency.labels(method, route).observe(seconds)
+        key = (method, route, status)
+        children = self._children.get(key)
+        if children is None:  # labels() takes a lock and checks its names: once per key
+            children = (
+                self.requests.labels(method, route, str(status)),
+                self.latency.labels(method, route),
+            )
+            self._children[key] = children
+        children[0].inc()
+        children[1].observe(seconds)
 
     def record_stats(self, stats: Stats | None) -> None:
         self.stats_up.set(0 if stats is None else 1)

@@ -8,7 +8,7 @@ from services.gateway.auth import tenant_of
 from services.gateway.errors import ApiError
 from services.gateway.keys import BACKENDS
 
-__all__ = ["owned_session", "path_id"]
+__all__ = ["owned_session", "path_id", "path_session"]
 
 
 def path_id(request: web.Request, name: str, what: str) -> str:
@@ -23,3 +23,8 @@ async def owned_session(request: web.Request) -> SessionView:
     session = path_id(request, "session_id", "session")
     query = GetSession(tenant=tenant_of(request), session=session)
     return await request.app[BACKENDS].read(query, SessionView)
+
+
+def path_session(request: web.Request) -> tuple[str, str]:
+    """(tenant, session) of a read whose query checks the ownership itself."""
+    return tenant_of(request), path_id(request, "session_id", "session")

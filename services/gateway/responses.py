@@ -24,6 +24,7 @@ __all__ = [
     "TenantKey",
     "TenantPage",
     "TenantView",
+    "json_body",
     "json_response",
 ]
 
@@ -118,3 +119,8 @@ _encoder = msgspec.json.Encoder()
 
 def json_response(value: object, status: int = 200) -> web.Response:
     return web.Response(body=_encoder.encode(value), status=status, content_type="application/json")
+
+
+def json_body(body: bytes, status: int = 200) -> web.Response:
+    """A body that is JSON already (a store reply passed on)."""
+    return web.Response(body=body, status=status, content_type="application/json")

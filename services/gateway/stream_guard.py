@@ -12,7 +12,7 @@ from aiohttp import web
 
 from runtime.logging import get_logger
 from services.gateway.adapters.key_watch import KeyWatch
-from services.gateway.keys import JETSTREAM, STREAMS
+from services.gateway.keys import JETSTREAM, STREAMS, TENANTS
 
 __all__ = ["SWEEP_S", "guard_streams", "install"]
 
@@ -28,7 +28,7 @@ async def _sweep_forever(app: web.Application) -> None:
 
 
 async def guard_streams(app: web.Application) -> AsyncIterator[None]:
-    watch = KeyWatch(app[STREAMS])
+    watch = KeyWatch(app[STREAMS], app[TENANTS].cache)
     await watch.start(app[JETSTREAM])
     sweeper = asyncio.create_task(_sweep_forever(app))
     yield

@@ -59,7 +59,8 @@ class WatchedProjection:
 
     async def apply(self, batch: Sequence[Delivered]) -> None:
         await self._projection.apply(batch)
-        await self._watch.advance(batch[-1].sequence)
+        touched = {(d.event.tenant, d.event.session) for d in batch}
+        await self._watch.advance(batch[-1].sequence, touched)
         if self._announce is not None:
             await self._announce(batch[-1].sequence)
 
@@ -100,7 +101,7 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
         await bus.close()
         await reader.dispose()
         return
-    watch = PositionWatch()
+    watch = PositionWatch(settings.store_reply_cache_mb * 1024 * 1024)
 
     async def recorded() -> int:
         async with reader.connect() as conn:
@@ -111,7 +112,8 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
     log.info("store.position", position=watch.position)
     following = asyncio.create_task(follower.run())
     await hear_announcements(bus.nc, follower.announced)
-    await serve_queries(bus.nc, QueryHandlers(reader, watch))
+    queries = QueryHandlers(reader, watch)
+    await serve_queries(bus.nc, queries)
     await serve_ping(bus.nc, "store")
     try:
         await lead_when_elected(
@@ -120,18 +122,23 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
     finally:
         following.cancel()
         await bus.close()
+        await queries.close()
         await reader.dispose()
 
 
 def _projecting(settings: Settings, bus: Bus, watch: PositionWatch) -> Work:
     async def project(term: asyncio.Event) -> None:
         """One term as the projector: migrate (a no-op unless a newer version leads), then
-        consume until the term ends. Events the last projector applied are skipped."""
+        consume until the term ends. Events the last projector applied are skipped. The
+        reply cache serves during the term only (see PositionWatch.lead)."""
         url = settings.db_url("store")
         await _migrate(url)
         engine = open_engine(url)
         sql = SqlProjection(engine)
         projection = WatchedProjection(sql, watch, Announcer(bus.nc))
+        watch.lead()  # this replica's batches alone move the position now: replies cached
+        ending = asyncio.create_task(term.wait())  # stop caching the moment the term ends
+        ending.add_done_callback(lambda done: None if done.cancelled() else watch.follow())
         try:
             log.info("store.projecting", position=await projection.position())
             await run_consumer(
@@ -143,6 +150,8 @@ def _projecting(settings: Settings, bus: Bus, watch: PositionWatch) -> Work:
                 batch_size=BATCH_SIZE,
             )
         finally:
+            ending.cancel()
+            watch.follow()  # before another replica's batches can land: nothing cached
             await sql.close()
             await engine.dispose()
 

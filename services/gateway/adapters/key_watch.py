@@ -1,6 +1,7 @@
 """Every gateway watches the API-key bucket: a key that is deleted there (rotated, revoked)
 ends, at once, the event streams that this gateway holds open with it, whichever gateway
-changed the key.
+changed the key; and any change of a key drops it from this gateway's key cache first, so
+the next request with it is looked up again (refused, once the key is gone).
 
 An ordered push consumer on the bucket's stream, new changes only, headers only (the value,
 a tenant id, is not needed). nats-py re-creates it from the last seen change when heartbeats
@@ -12,6 +13,7 @@ from nats.js.api import DeliverPolicy
 
 from runtime.logging import get_logger
 from services.gateway.adapters.tenants import KEYS_BUCKET
+from services.gateway.domain.key_cache import KeyCache
 from services.gateway.domain.open_streams import OpenStreams
 
 __all__ = ["KeyWatch"]
@@ -31,10 +33,11 @@ def _is_removal(msg: Msg) -> bool:
 
 
 class KeyWatch:
-    """Ends the streams of a key when the key leaves the bucket."""
+    """Forgets a changed key; ends the streams of a key when the key leaves the bucket."""
 
-    def __init__(self, streams: OpenStreams) -> None:
+    def __init__(self, streams: OpenStreams, cache: KeyCache) -> None:
         self._streams = streams
+        self._cache = cache
         self._sub: JetStreamContext.PushSubscription | None = None
 
     async def start(self, js: JetStreamContext) -> None:
@@ -48,9 +51,11 @@ class KeyWatch:
         )
 
     async def _changed(self, msg: Msg) -> None:
+        key_hash = msg.subject.removeprefix(_PREFIX)
+        self._cache.forget(key_hash)
         if not _is_removal(msg):
             return
-        ended = self._streams.revoke(msg.subject.removeprefix(_PREFIX))
+        ended = self._streams.revoke(key_hash)
         if ended:
             log.info("events.key_revoked", streams_ended=ended)
 

@@ -24,6 +24,7 @@ from nats.js.kv import KeyValue
 from contracts.ids import new_id
 from runtime.kv_keys import kv_keys
 from runtime.rpc import BackendUnavailable
+from services.gateway.domain.key_cache import KeyCache
 
 __all__ = [
     "KEYS_BUCKET",
@@ -91,11 +92,13 @@ async def _bucket(js: JetStreamContext, name: str, replicas: int) -> KeyValue:
 
 
 class TenantRegistry:
-    """Tenants by id, and the tenant of each key hash."""
+    """Tenants by id, and the tenant of each key hash (``cache``: kept current by the key
+    watch, see adapters/key_watch.py)."""
 
     def __init__(self, tenants: KeyValue, keys: KeyValue) -> None:
         self._tenants = tenants
         self._keys = keys
+        self.cache = KeyCache()
 
     @classmethod
     async def open(cls, js: JetStreamContext, replicas: int = 1) -> "TenantRegistry":
@@ -141,11 +144,28 @@ class TenantRegistry:
                 await self._keys.delete(rotated.key_hash)
                 raise RotationConflict(tenant_id) from exc
             await self._keys.delete(old.key_hash)
+            self.cache.forget(old.key_hash)  # here at once; other gateways by their watch
         return rotated, key
 
     async def tenant_of_key(self, key: str) -> str | None:
+        """The key's tenant as the bucket has it now."""
+        return await self._lookup(hash_key(key))
+
+    async def cached_tenant_of_key(self, key: str) -> str | None:
+        """The key's tenant, from the cache when this gateway has seen the key before."""
+        key_hash = hash_key(key)
+        found = self.cache.get(key_hash)
+        if found is not None:
+            return found
+        changes_before = self.cache.changes
+        found = await self._lookup(key_hash)
+        if found is not None:
+            self.cache.remember(key_hash, found, changes_before)
+        return found
+
+    async def _lookup(self, key_hash: str) -> str | None:
         try:
-            entry = await guarded(lambda: self._keys.get(hash_key(key)))
+            entry = await guarded(lambda: self._keys.get(key_hash))
         except KeyNotFoundError:
             return None
         return (entry.value or b"").decode() or None

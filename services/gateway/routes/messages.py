@@ -24,8 +24,14 @@ from services.gateway.media_fetch import fetched_media_to_send
 from services.gateway.middleware import request_id
 from services.gateway.operations import Operations
 from services.gateway.outgoing_media import media_to_send
-from services.gateway.paths import owned_session, path_id
-from services.gateway.responses import ContactPage, MessageAccepted, MessagePage, json_response
+from services.gateway.paths import owned_session, path_id, path_session
+from services.gateway.responses import (
+    ContactPage,
+    MessageAccepted,
+    MessagePage,
+    json_body,
+    json_response,
+)
 
 ops = Operations("messages")
 
@@ -87,17 +93,17 @@ async def queued(request: web.Request, command: SessionCommand) -> web.Response:
     params=MessageParams, returns=MessagePage,
 )  # fmt: skip
 async def list_messages(request: web.Request) -> web.Response:
-    session = await owned_session(request)
+    tenant, session = path_session(request)
     params = read_params(request, MessageParams)
     query = ListMessages(
-        tenant=session.tenant,
-        session=session.id,
+        tenant=tenant,
+        session=session,
         chat_jid=jid_of(request, params.chat) if params.chat else None,
         cursor=params.cursor,
         limit=params.limit,
+        require_session=True,
     )
-    page = await request.app[BACKENDS].read(query, MessageList)
-    return json_response(MessagePage(items=page.items, next_cursor=page.next_cursor))
+    return json_body(await request.app[BACKENDS].read_json(query, MessageList, untagged=True))
 
 
 @ops(
@@ -106,10 +112,10 @@ async def list_messages(request: web.Request) -> web.Response:
     returns=MessageView,
 )  # fmt: skip
 async def get_message(request: web.Request) -> web.Response:
-    session = await owned_session(request)
+    tenant, session = path_session(request)
     message_id = path_id(request, "message_id", "message")
-    query = GetMessage(tenant=session.tenant, session=session.id, message_id=message_id)
-    return json_response(await request.app[BACKENDS].read(query, MessageView))
+    query = GetMessage(tenant=tenant, session=session, message_id=message_id, require_session=True)
+    return json_body(await request.app[BACKENDS].read_json(query, MessageView, untagged=False))
 
 
 @ops(
@@ -117,10 +123,10 @@ async def get_message(request: web.Request) -> web.Response:
     summary="The people a session talks to", params=Page, returns=ContactPage,
 )  # fmt: skip
 async def list_contacts(request: web.Request) -> web.Response:
-    session = await owned_session(request)
+    tenant, session = path_session(request)
     params = read_params(request, Page)
     query = ListContacts(
-        tenant=session.tenant, session=session.id, cursor=params.cursor, limit=params.limit
-    )
-    page = await request.app[BACKENDS].read(query, ContactList)
-    return json_response(ContactPage(items=page.items, next_cursor=page.next_cursor))
+        tenant=tenant, session=session, cursor=params.cursor, limit=params.limit,
+        require_session=True,
+    )  # fmt: skip
+    return json_body(await request.app[BACKENDS].read_json(query, ContactList, untagged=True))

@@ -19,8 +19,8 @@ from services.gateway.idempotency import keyed_id
 from services.gateway.keys import BACKENDS
 from services.gateway.middleware import request_id
 from services.gateway.operations import Operations
-from services.gateway.paths import owned_session
-from services.gateway.responses import SessionPage, json_response
+from services.gateway.paths import owned_session, path_session
+from services.gateway.responses import SessionPage, json_body, json_response
 
 ops = Operations("sessions")
 
@@ -57,13 +57,14 @@ class SessionParams(Params, frozen=True, kw_only=True):
 async def list_sessions(request: web.Request) -> web.Response:
     params = read_params(request, SessionParams)
     query = ListSessions(tenant=tenant_of(request), cursor=params.cursor, limit=params.limit)
-    result = await request.app[BACKENDS].read(query, SessionList)
-    return json_response(SessionPage(items=result.items, next_cursor=result.next_cursor))
+    return json_body(await request.app[BACKENDS].read_json(query, SessionList, untagged=True))
 
 
 @ops("GET", "/v1/sessions/{session_id}", summary="Read a session", returns=SessionView)
 async def get_session(request: web.Request) -> web.Response:
-    return json_response(await owned_session(request))
+    tenant, session = path_session(request)
+    query = GetSession(tenant=tenant, session=session)
+    return json_body(await request.app[BACKENDS].read_json(query, SessionView, untagged=False))
 
 
 @ops(

@@ -1,7 +1,9 @@
 """A replica that does not project follows the projector's position as recorded in the
 database: it reads it when a query starts waiting for a later one, when the projector
 announces a commit while queries wait, and every ``poll_s`` while any does (announcements
-are at-most-once hints; the database is the truth)."""
+are at-most-once hints; the database is the truth). Not while this replica holds the
+projector lease: its batches move the position, each after telling the reply cache what it
+touched, and a position read here between a commit and that could release a cached reply."""
 
 import asyncio
 import contextlib
@@ -40,10 +42,12 @@ class PositionFollower:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout)
             self._wake.clear()
-            if not self._watch.waiting:
-                continue
+            if not self._watch.waiting or self._watch.leading:
+                continue  # while this replica projects, its own batches move the position
             try:
-                await self._watch.advance(await self._read())
+                recorded = await self._read()
+                if not self._watch.leading:  # a term may have begun during the read
+                    await self._watch.advance(recorded)
             except Exception as exc:  # the database is busy or not there yet: poll again
                 log.warning("store.position_unreadable", error=repr(exc))
                 await asyncio.sleep(self._poll_s)

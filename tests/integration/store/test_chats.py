@@ -1,16 +1,31 @@
 """The chats projection on a real database (SQLite and PostgreSQL): one chat per person across
 @lid and phone, most recent first, unread counts after our read receipts, batching-proof."""
 
+import msgspec
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from contracts.queries import ChatList, ChatView, GetChat, GetSession, ListChats, ListMessages
-from services.store.adapters import reads, reads_chats
+from contracts.queries import (
+    ChatList,
+    ChatView,
+    GetChat,
+    GetSession,
+    ListChats,
+    ListMessages,
+    MessageList,
+    SessionView,
+)
+from services.store.adapters import reads_chats
 from services.store.adapters.checksum import table_checksums
 from services.store.adapters.database import open_engine
+from services.store.adapters.json_reads import JsonReads
 from services.store.adapters.migrate import upgrade
+from services.store.adapters.row_source import row_source
 from tests.integration.store.chat_scenario import GROUP, LID, OTHER, PHONE, chat_events
 from tests.integration.store.conftest import DbFactory
 from tests.integration.store.test_projection import delivered, project
+
+_messages = msgspec.json.Decoder(MessageList)
+_session = msgspec.json.Decoder(SessionView)
 
 
 async def _chats(engine: AsyncEngine, limit: int = 50) -> list[ChatView]:
@@ -54,12 +69,14 @@ async def test_chats_merge_identities_count_unread_and_survive_batching(
             assert by_lid is not None and by_lid.jid == PHONE
             other_tenant = GetChat(tenant="tx", session="sc", chat_jid=PHONE)
             assert await reads_chats.get_chat(conn, other_tenant) is None
-            listed = await reads.list_messages(
-                conn, ListMessages(tenant="tc", session="sc", chat_jid=PHONE)
-            )
-            assert {m.message_id for m in listed.items} == {"in1", "in2", "in5", "in6"}
-            session = await reads.get_session(conn, GetSession(tenant="tc", session="sc"))
-            assert session is not None and session.typing_before_send is True
+        lean = JsonReads(row_source(batched), batched.dialect)
+        listed = _messages.decode(
+            await lean.list_messages(ListMessages(tenant="tc", session="sc", chat_jid=PHONE))
+        )
+        assert {m.message_id for m in listed.items} == {"in1", "in2", "in5", "in6"}
+        session = _session.decode(await lean.get_session(GetSession(tenant="tc", session="sc")))
+        assert session.typing_before_send is True
+        await lean.close()
     finally:
         await batched.dispose()
         await single.dispose()

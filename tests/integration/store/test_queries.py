@@ -61,6 +61,7 @@ class Store:
     def __init__(self, bus: Bus, engine: AsyncEngine) -> None:
         self.bus = bus
         self.watch = PositionWatch()
+        self.watch.lead()  # it projects (the test feeds it): its replies are cached
         self.sql = SqlProjection(engine)
         self.projection = WatchedProjection(self.sql, self.watch)
         self.handlers = QueryHandlers(engine, self.watch)

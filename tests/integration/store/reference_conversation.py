@@ -1,4 +1,5 @@
-"""What a message view adds from the conversation tables: its card, reactions, earlier texts."""
+"""What a message view added from the conversation tables before the lean reads (its card,
+reactions, earlier texts): part of reference_reads.py."""
 
 from collections import defaultdict
 from collections.abc import Sequence

@@ -1,0 +1,155 @@
+"""Each row's reply object built by the database itself, as JSON text: no per-value Python.
+
+A ``RowShape`` is one SQL expression per view: ``json_object`` (SQLite) or
+``json_build_object`` (PostgreSQL) over the view's fields in the view's order, its tag
+first, so that the object decodes as the view. What msgspec would write is written by SQL:
+a time as RFC 3339 UTC (``…T…Z``, no fraction when it is zero), booleans as ``true`` and
+``false`` (SQLite stores 0 and 1). ``extra`` columns come back raw after the JSON, for
+cursors. PostgreSQL spaces its JSON (``{"a" : 1}``); a reader decoding it sees no difference.
+"""
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+from sqlalchemy import JSON, Boolean, Table, Text, case, cast, func, literal_column
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.sql.elements import ColumnElement
+
+from services.store.adapters.sqltypes import UtcDateTime
+
+__all__ = ["Expr", "RowShape", "json_object_of", "media_json", "row_time", "sql_text"]
+
+Expr = ColumnElement[Any]
+
+
+def sql_text(value: str) -> Expr:
+    """A string constant written into the SQL (every bind must be a query parameter)."""
+    assert "'" not in value and "\\" not in value
+    return literal_column(f"'{value}'")
+
+
+def _n(value: int) -> Expr:
+    return literal_column(str(int(value)))
+
+
+def row_time(value: datetime | str) -> datetime:
+    """A time column as the driver returns it (SQLite: its text), aware (for cursors)."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def _cat(*parts: Expr) -> Expr:
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = joined.op("||")(part)
+    return joined
+
+
+def _sqlite_time(col: Expr) -> Expr:
+    """``YYYY-MM-DD HH:MM:SS.ffffff`` (``UtcDateTime`` on SQLite) -> RFC 3339."""
+    day, t, z = func.substr(col, _n(1), _n(10)), sql_text("T"), sql_text("Z")
+    whole = _cat(day, t, func.substr(col, _n(12), _n(8)), z)
+    fraction = _cat(day, t, func.substr(col, _n(12)), z)
+    return case((func.substr(col, _n(21)) == sql_text("000000"), whole), else_=fraction)
+
+
+def _postgres_time(col: Expr) -> Expr:
+    utc = col.op("AT TIME ZONE")(sql_text("UTC"))
+    seconds = func.to_char(utc, sql_text('YYYY-MM-DD"T"HH24:MI:SS'))
+    micros = func.to_char(utc, sql_text("US"))
+    fraction = case((micros == sql_text("000000"), sql_text("")), else_=_cat(sql_text("."), micros))
+    return _cat(seconds, fraction, sql_text("Z"))
+
+
+def _constant(value: Any, dialect: str) -> Expr:
+    """A field with no column: its default, as JSON."""
+    encoded = sql_text(msgspec.json.encode(value).decode())
+    return func.json(encoded) if dialect == "sqlite" else cast(encoded, JSON)
+
+
+def _default(field: msgspec.structs.FieldInfo) -> Any:
+    if field.default is not msgspec.NODEFAULT:
+        return field.default
+    if field.default_factory is not msgspec.NODEFAULT:
+        return field.default_factory()
+    raise ValueError(f"field {field.name!r} has no column and no default")
+
+
+def _value(col: Any, dialect: str) -> Expr:
+    if isinstance(col.type, UtcDateTime):
+        return _sqlite_time(col) if dialect == "sqlite" else _postgres_time(col)
+    if isinstance(col.type, Boolean) and dialect == "sqlite":
+        word = case(
+            (col.is_(None), literal_column("NULL")),
+            (col != _n(0), sql_text("true")),
+            else_=sql_text("false"),
+        )
+        return func.json(word)
+    return col  # type: ignore[no-any-return]
+
+
+def media_json(table: Table, dialect: str) -> Expr:
+    """The stored descriptor with the file's size and digest as stored (NULL: no media)."""
+    c = table.c
+    if dialect == "sqlite":  # json_set(NULL, ...) is NULL
+        size, digest = sql_text("$.size"), sql_text("$.sha256")
+        return func.json_set(c.media, size, c.media_size, digest, c.media_sha256)
+    size_and_digest = func.jsonb_build_object(
+        sql_text("size"), c.media_size, sql_text("sha256"), c.media_sha256
+    )
+    return cast(c.media, JSONB).op("||")(size_and_digest)  # NULL || … is NULL
+
+
+def json_object_of(
+    kind: type[msgspec.Struct],
+    table: Table,
+    dialect: str,
+    *,
+    renamed: dict[str, str] | None = None,
+    special: dict[str, Expr] | None = None,
+) -> Expr:
+    """The JSON object of ``kind`` from a row of ``table`` (a JSON value, to nest or return)."""
+    renamed, special = renamed or {}, special or {}
+    config = kind.__struct_config__
+    args: list[Any] = []
+    if config.tag_field:
+        args += [sql_text(config.tag_field), sql_text(str(config.tag))]
+    for field in msgspec.structs.fields(kind):
+        name = renamed.get(field.name, field.name)
+        if field.name in special:
+            value = special[field.name]
+        elif name in table.c:
+            value = _value(table.c[name], dialect)
+        else:
+            value = _constant(_default(field), dialect)
+        args += [sql_text(field.encode_name), value]
+    return func.json_object(*args) if dialect == "sqlite" else func.json_build_object(*args)
+
+
+class RowShape:
+    """The JSON of ``kind`` from rows of ``table``; ``renamed``: field -> column;
+    ``special``: field -> its own expression."""
+
+    def __init__(
+        self,
+        kind: type[msgspec.Struct],
+        table: Table,
+        dialect: str,
+        *,
+        renamed: dict[str, str] | None = None,
+        special: dict[str, Expr] | None = None,
+        extra: tuple[str, ...] = (),
+    ) -> None:
+        built = json_object_of(kind, table, dialect, renamed=renamed, special=special)
+        if dialect != "sqlite":  # as text: SQLAlchemy's asyncpg connections decode json
+            built = cast(built, Text)
+        self.columns: list[Any] = [built, *(table.c[name] for name in extra)]
+        self.index = {name: place for place, name in enumerate(extra, start=1)}
+
+    @staticmethod
+    def joined(rows: Sequence[Sequence[Any]]) -> str:
+        """The rows' objects as the items of a JSON array (without its brackets)."""
+        return ",".join([row[0] for row in rows])
