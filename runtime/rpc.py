@@ -42,14 +42,22 @@ async def serve(
     tasks: set[asyncio.Task[None]] = set()
 
     async def answer(msg: Msg) -> None:
+        connection = nc.stats["reconnects"]  # the server session the request came on
         async with slots:
             try:
                 reply = await handler(msg.data)
             except Exception:
                 log.exception("rpc.handler_failed", subject=msg.subject)
                 return
-            if msg.reply:
-                await msg.respond(reply)
+            if not msg.reply:
+                return
+            if nc.stats["reconnects"] != connection:
+                # Asked before a reconnect: the server no longer holds the request for us, so
+                # a locked bus refuses the reply (a permissions violation) and the asker has
+                # timed out or asks again. Nothing is lost by not sending it.
+                log.info("rpc.reply_dropped_after_reconnect", subject=msg.subject)
+                return
+            await msg.respond(reply)
 
     async def on_message(msg: Msg) -> None:
         task = asyncio.create_task(answer(msg))
