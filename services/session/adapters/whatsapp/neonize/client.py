@@ -22,7 +22,7 @@ from services.session.adapters.whatsapp.neonize import chat_calls
 from services.session.adapters.whatsapp.neonize.binding import bind_once
 from services.session.adapters.whatsapp.neonize.connection import own_identity
 from services.session.adapters.whatsapp.neonize.devices import DeviceDatabase
-from services.session.adapters.whatsapp.neonize.go_maps import go_maps, registered
+from services.session.adapters.whatsapp.neonize.go_maps import go_maps
 from services.session.adapters.whatsapp.neonize.group_calls import NeonizeGroupCalls
 from services.session.adapters.whatsapp.neonize.options import NeonizeOptions, device_props
 from services.session.adapters.whatsapp.neonize.receiver import (
@@ -33,6 +33,7 @@ from services.session.adapters.whatsapp.neonize.receiver import (
     Receiver,
     RunEnded,
 )
+from services.session.adapters.whatsapp.neonize.registration import registered
 from services.session.adapters.whatsapp.neonize.sends import NeonizeSends
 from services.session.adapters.whatsapp.neonize.sent_ids import SentIds
 from services.session.adapters.whatsapp.neonize.stopping import RunStopper

@@ -25,11 +25,12 @@ import contextlib
 import inspect
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
+from services.session.adapters.whatsapp.neonize.registration import first
 from services.session.adapters.whatsapp.neonize.threads import CallNeverStarted, GoCallStart
 
-__all__ = ["READ_GRACE_S", "Gated", "GoMaps", "go_maps", "registered"]
+__all__ = ["READ_GRACE_S", "Gated", "GoMaps", "go_maps"]
 
 T = TypeVar("T")
 READ_GRACE_S = 0.1  # after a reading Go call's thread began it, before a writer may go
@@ -109,7 +110,7 @@ class GoMaps:
             start = GoCallStart()
             call = start.submit_under(make)
             try:
-                if not await _first(start.started, call, queue_s) and start.abandon():
+                if not await first(start.started, call, queue_s) and start.abandon():
                     raise CallNeverStarted(f"no thread was free within {queue_s:g} s")
                 if self.grace_s > 0 and not call.done():
                     await asyncio.wait({call}, timeout=self.grace_s)
@@ -145,29 +146,3 @@ _locks: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, GoMaps]" = weakref
 def go_maps() -> GoMaps:
     """The gate around every Go call, one per process (per loop)."""
     return _locks.setdefault(asyncio.get_running_loop(), GoMaps())
-
-
-async def registered(
-    start: GoCallStart,
-    run: "asyncio.Future[Any]",
-    signal: asyncio.Event,
-    *,
-    queue_s: float,
-    grace_s: float,
-) -> bool:
-    """Waits until the run's Go call has registered its client, as far as can be told; False
-    when it got no thread within ``queue_s`` (it is then abandoned, and never runs)."""
-    if not await _first(start.started, run, queue_s) and start.abandon():
-        return False
-    await _first(signal, run, grace_s)
-    return True
-
-
-async def _first(event: asyncio.Event, run: "asyncio.Future[Any]", timeout: float) -> bool:
-    """True once ``event`` is set or ``run`` has ended; False after ``timeout``."""
-    waiting = asyncio.ensure_future(event.wait())
-    try:
-        await asyncio.wait({waiting, run}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        waiting.cancel()
-    return event.is_set() or run.done()

@@ -42,10 +42,7 @@ async def send_once(
         call = await go_maps().begin(lambda: neo.send_message(to, message), queue_s=queue_s)
         response = await asyncio.wait_for(call, timeout)
     except CallNeverStarted as exc:
-        raise SendFailed(
-            f"no thread was free for the send within {queue_s:g} s: it was not sent",
-            retryable=True,
-        ) from exc
+        raise SendFailed(f"{exc}: it was not sent", retryable=True) from exc
     except SendMessageError as exc:
         raise send_failed(str(exc)) from exc
     except TimeoutError as exc:  # the Go call may still send it: ambiguous, so final
