@@ -2,8 +2,9 @@
 LID when the device store knows it), missing pictures, and the LID of our own sends' chats."""
 
 import inspect
+from collections.abc import Awaitable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from neonize.aioze.client import NewAClient
 from neonize.aioze.events import MessageEv
@@ -19,10 +20,12 @@ from services.session.adapters.whatsapp.neonize.chat_calls import (
     picture_missing,
     presence_args,
 )
+from services.session.adapters.whatsapp.neonize.go_maps import GoMaps
 from services.session.adapters.whatsapp.neonize.jids import user_jid_str
 from services.session.adapters.whatsapp.neonize.translate import Context, translate
 from services.session.adapters.whatsapp.port import ContactInfo
 
+T = TypeVar("T")
 NOW = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
 PHONE = JID(User="201234567890", Server="s.whatsapp.net")
 LID = JID(User="98765432109876", Server="lid")
@@ -90,6 +93,11 @@ class SignatureCheckedNeonize:
         return call
 
 
+async def gated(call: Awaitable[T]) -> T:
+    """The Go maps' gate, its real ordering aside (``test_go_maps``)."""
+    return await GoMaps(grace_s=0).run(call, queue_s=10)
+
+
 async def test_the_calls_fit_neonizes_signatures() -> None:
     neo = SignatureCheckedNeonize()
     at = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
@@ -101,7 +109,7 @@ async def test_the_calls_fit_neonizes_signatures() -> None:
         read_at=at,
     )
     await chat_calls.send_presence(neo, chat_jid=PHONE_JID, state="recording")  # type: ignore[arg-type]
-    checks = await chat_calls.check_numbers(neo, ["201234567890"])  # type: ignore[arg-type]
+    checks = await chat_calls.check_numbers(neo, ["201234567890"], gated)  # type: ignore[arg-type]
     assert checks == [
         NumberCheck(input="201234567890", on_whatsapp=True, jid=PHONE_JID, lid=LID_JID)
     ]

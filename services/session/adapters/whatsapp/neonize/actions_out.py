@@ -19,12 +19,12 @@ def _author(target: MessageRef, me: JID) -> JID:
 
 
 async def action_message(
-    neo: NewAClient, target: MessageRef, action: MessageAction, whatsapp_id: str
+    neo: NewAClient, target: MessageRef, action: MessageAction, whatsapp_id: str, me: JID
 ) -> Message:
-    """``whatsapp_id``: WhatsApp's id of ``target`` (ours differ for what we sent)."""
+    """``whatsapp_id``: WhatsApp's id of ``target`` (ours differ for what we sent); ``me``: our
+    own JID. One Go call at most (a reaction's), so the Go maps' gate covers it whole."""
     try:
         chat = jid_from_str(target.chat_jid)
-        me = (await neo.get_me()).JID
         author = _author(target, me)
     except ValueError as exc:
         raise SendFailed(str(exc), retryable=False) from exc

@@ -13,6 +13,7 @@ from neonize.proto.Neonize_pb2 import JID, IsOnWhatsAppResponse
 from neonize.utils.enum import ChatPresence, ChatPresenceMedia, ReceiptType
 
 from contracts.chat_commands import NumberCheck, PresenceState
+from services.session.adapters.whatsapp.neonize.go_maps import Gated
 from services.session.adapters.whatsapp.neonize.jids import LID_SERVER, jid_from_str, user_jid_str
 from services.session.adapters.whatsapp.port import SendFailed
 
@@ -92,21 +93,22 @@ async def send_presence(neo: NewAClient, *, chat_jid: str, state: PresenceState)
     await neo.send_chat_presence(jid_from_str(chat_jid), presence, media)
 
 
-async def _lid_of(neo: NewAClient, jid: JID) -> str | None:
+async def _lid_of(neo: NewAClient, jid: JID, go: Gated) -> str | None:
     try:
-        lid = await neo.get_lid_from_pn(jid)
+        lid = await go(neo.get_lid_from_pn(jid))
     except Exception:  # the LID is a bonus: a number check never fails for want of it
         return None
     return user_jid_str(lid) if lid.Server == LID_SERVER else None
 
 
-async def check_numbers(neo: NewAClient, phones: list[str]) -> list[NumberCheck]:
-    responses = await neo.is_on_whatsapp(*[_query(p) for p in phones])
+async def check_numbers(neo: NewAClient, phones: list[str], go: Gated) -> list[NumberCheck]:
+    """Several Go calls: ``go`` runs each under the Go maps' gate (``go_maps``)."""
+    responses = await go(neo.is_on_whatsapp(*[_query(p) for p in phones]))
     lids: dict[str, str] = {}
     for response in responses:
         jid = user_jid_str(response.JID)
         if response.IsIn and jid is not None:
-            lid = await _lid_of(neo, response.JID)
+            lid = await _lid_of(neo, response.JID, go)
             if lid is not None:
                 lids[jid] = lid
     return number_checks(phones, list(responses), lids)

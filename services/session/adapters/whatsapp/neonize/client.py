@@ -22,8 +22,7 @@ from services.session.adapters.whatsapp.neonize import chat_calls
 from services.session.adapters.whatsapp.neonize.binding import bind_once
 from services.session.adapters.whatsapp.neonize.connection import own_identity
 from services.session.adapters.whatsapp.neonize.devices import DeviceDatabase
-from services.session.adapters.whatsapp.neonize.go_flags import go_flag
-from services.session.adapters.whatsapp.neonize.go_maps import go_maps, registered
+from services.session.adapters.whatsapp.neonize.go_maps import go_maps
 from services.session.adapters.whatsapp.neonize.group_calls import NeonizeGroupCalls
 from services.session.adapters.whatsapp.neonize.options import NeonizeOptions, device_props
 from services.session.adapters.whatsapp.neonize.receiver import (
@@ -34,6 +33,7 @@ from services.session.adapters.whatsapp.neonize.receiver import (
     Receiver,
     RunEnded,
 )
+from services.session.adapters.whatsapp.neonize.registration import registered
 from services.session.adapters.whatsapp.neonize.sends import NeonizeSends
 from services.session.adapters.whatsapp.neonize.sent_ids import SentIds
 from services.session.adapters.whatsapp.neonize.stopping import RunStopper
@@ -101,6 +101,14 @@ class NeonizeClient(NeonizeSends, NeonizeGroupCalls):
         except Exception as exc:
             self._log.warning("neonize.call_failed", op=op, run=self._run, error=str(exc))
             raise
+
+    async def _gated(self, call: Awaitable[T]) -> T:
+        """A Go call under the Go maps' shared side (``go_maps``), until it has begun."""
+        return await go_maps().run(call, queue_s=self._options.send_timeout.total_seconds())
+
+    async def _go(self, op: str, call: Awaitable[T], **fields: object) -> T:
+        """One Go call, gated and logged (``_call`` alone: a creation's, a Stop's, a send's)."""
+        return await self._call(op, self._gated(call), **fields)
 
     def _post(self, run: int, item: object) -> None:
         """Called on the event loop, in the order neonize delivered; never awaits."""
@@ -171,7 +179,7 @@ class NeonizeClient(NeonizeSends, NeonizeGroupCalls):
     async def _identify(self) -> tuple[str, str | None] | None:
         if self._neo is None:
             return None
-        return own_identity(await self._call("get_me", self._neo.get_me()))
+        return own_identity(await self._go("get_me", self._neo.get_me()))
 
     async def _halt(self) -> None:
         """End the underlying client: no auto-reconnect, no more events from it."""
@@ -207,7 +215,7 @@ class NeonizeClient(NeonizeSends, NeonizeGroupCalls):
         if neo is None or not await self._pairing_began():
             raise PairingFailed("WhatsApp did not start pairing", retryable=True)
         try:
-            code: str = await self._call("pair_phone", neo.PairPhone(digits, True))
+            code: str = await self._go("pair_phone", neo.PairPhone(digits, True))
         except PairPhoneError as exc:
             raise PairingFailed(str(exc), retryable=False) from exc
         return code
@@ -229,7 +237,7 @@ class NeonizeClient(NeonizeSends, NeonizeGroupCalls):
             raise DownloadFailed("not connected")
         try:
             message = Message.FromString(media_ref)
-            data = await self._call("download_any", neo.download_any(message))
+            data = await self._go("download_any", neo.download_any(message))
         except Exception as exc:
             raise DownloadFailed(f"{type(exc).__name__}: {exc}") from exc
         if not isinstance(data, bytes | bytearray):
@@ -238,7 +246,7 @@ class NeonizeClient(NeonizeSends, NeonizeGroupCalls):
 
     async def _chat_online(self) -> NewAClient:
         neo = self._neo
-        if neo is None or not self.receiver.connected or not await go_flag(neo.is_connected):
+        if neo is None or not self.receiver.connected or not await self._connected(neo):
             raise SendFailed("not connected", retryable=True)
         return neo
 
@@ -249,29 +257,29 @@ class NeonizeClient(NeonizeSends, NeonizeGroupCalls):
         call = chat_calls.mark_read(
             neo, chat_jid=chat_jid, sender_jid=sender_jid, message_ids=message_ids, read_at=read_at
         )
-        await self._call("mark_read", call, chat=chat_jid, messages=len(message_ids))
+        await self._go("mark_read", call, chat=chat_jid, messages=len(message_ids))
 
     async def send_presence(self, *, chat_jid: str, state: PresenceState) -> None:
         neo = await self._chat_online()
         call = chat_calls.send_presence(neo, chat_jid=chat_jid, state=state)
-        await self._call("send_chat_presence", call, chat=chat_jid, state=state)
+        await self._go("send_chat_presence", call, chat=chat_jid, state=state)
 
     async def check_numbers(self, phones: list[str]) -> list[NumberCheck]:
         neo = await self._chat_online()
-        call = chat_calls.check_numbers(neo, phones)
+        call = chat_calls.check_numbers(neo, phones, self._gated)  # each of its Go calls
         return await self._call("is_on_whatsapp", call, numbers=len(phones))
 
     async def profile_picture(self, jid: str) -> bytes | None:
         neo = await self._chat_online()
         timeout = self._options.send_timeout.total_seconds()
         call = chat_calls.profile_picture(neo, jid, timeout)
-        return await self._call("get_profile_picture", call, jid=jid)
+        return await self._go("get_profile_picture", call, jid=jid)
 
     async def logout(self) -> None:
         neo = self._neo
         if neo is not None and self.receiver.connected:
             try:
-                await self._call("logout", neo.logout())
+                await self._go("logout", neo.logout())
             except Exception:
                 self._log.warning("neonize.logout_remote_failed", then="credentials deleted here")
         else:

@@ -3,7 +3,9 @@
 
 import inspect
 
-__all__ = ["go_flag"]
+from neonize.aioze.client import NewAClient
+
+__all__ = ["go_flag", "is_connected"]
 
 
 async def go_flag(value: object) -> bool:
@@ -11,3 +13,8 @@ async def go_flag(value: object) -> bool:
     if inspect.isawaitable(value):
         value = await value
     return bool(value)
+
+
+async def is_connected(neo: NewAClient) -> bool:
+    """The client's ``is_connected``, its Go call made only once this coroutine runs."""
+    return await go_flag(neo.is_connected)

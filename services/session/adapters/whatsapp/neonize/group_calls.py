@@ -36,13 +36,13 @@ def failure_code(message: str) -> str:
 
 
 class NeonizeGroupCalls(GroupClient):
-    """Mixed into NeonizeClient: ``_neo``, ``receiver`` and ``_call`` are the client's."""
+    """Mixed into NeonizeClient: ``_neo``, ``receiver`` and ``_go`` are the client's."""
 
     _neo: NewAClient | None
     receiver: Any
 
-    async def _call(self, op: str, call: Awaitable[T], **fields: object) -> T:
-        raise NotImplementedError  # the client's own
+    async def _go(self, op: str, call: Awaitable[T], **fields: object) -> T:
+        raise NotImplementedError  # the client's own: gated by the Go maps, and logged
 
     def _online(self) -> NewAClient:
         neo = self._neo
@@ -52,7 +52,7 @@ class NeonizeGroupCalls(GroupClient):
 
     async def _group_call(self, op: str, call: Awaitable[T], **fields: object) -> T:
         try:
-            return await self._call(op, call, **fields)
+            return await self._go(op, call, **fields)
         except GroupFailed:
             raise
         except Exception as exc:

@@ -7,16 +7,16 @@ retryable); only one that ran out of time inside Go may have left (ambiguous, fi
 """
 
 import asyncio
-from typing import Any
 
 from neonize.aioze.client import NewAClient
 from neonize.exc import SendMessageError
 from neonize.proto.Neonize_pb2 import JID
 from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import Message
 
+from services.session.adapters.whatsapp.neonize.go_maps import go_maps
 from services.session.adapters.whatsapp.neonize.jids import jid_from_str
 from services.session.adapters.whatsapp.neonize.send_errors import AMBIGUOUS, send_failed
-from services.session.adapters.whatsapp.neonize.threads import GoCallStart
+from services.session.adapters.whatsapp.neonize.threads import CallNeverStarted
 from services.session.adapters.whatsapp.port import SendFailed
 
 __all__ = ["jid_or_refusal", "send_once"]
@@ -35,13 +35,14 @@ async def send_once(
 ) -> str:
     """Send ``message``; returns the id WhatsApp gave it. No mention parsing, no link preview
     fetched on our behalf. ``queue_timeout`` (0: the same as ``timeout``) bounds the wait
-    for a thread."""
+    for a thread; the Go maps' shared side is held until the call has begun (``go_maps``)."""
     to = jid_or_refusal(chat_jid)
-    start = GoCallStart()
-    call = start.submit_under(lambda: neo.send_message(to, message))
+    queue_s = queue_timeout or timeout
     try:
-        await _thread_taken(start, call, queue_timeout or timeout)
+        call = await go_maps().begin(lambda: neo.send_message(to, message), queue_s=queue_s)
         response = await asyncio.wait_for(call, timeout)
+    except CallNeverStarted as exc:
+        raise SendFailed(f"{exc}: it was not sent", retryable=True) from exc
     except SendMessageError as exc:
         raise send_failed(str(exc)) from exc
     except TimeoutError as exc:  # the Go call may still send it: ambiguous, so final
@@ -51,19 +52,3 @@ async def send_once(
     except Exception as exc:
         raise SendFailed(str(exc) or type(exc).__name__, retryable=True) from exc
     return str(response.ID)
-
-
-async def _thread_taken(start: GoCallStart, call: "asyncio.Future[Any]", timeout: float) -> None:
-    """Returns once the Go call runs (or already ended); a send that got no thread in time is
-    abandoned and reported as not sent."""
-    began = asyncio.ensure_future(start.started.wait())
-    try:
-        await asyncio.wait({began, call}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        began.cancel()
-    if call.done() or start.started.is_set() or not start.abandon():
-        return
-    call.cancel()
-    raise SendFailed(
-        f"no thread was free for the send within {timeout:g} s: it was not sent", retryable=True
-    )

@@ -12,7 +12,7 @@ from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import ContextInfo, Message
 from contracts.conversation import ContactCard, Location, MessageAction, MessageRef, Quote
 from services.session.adapters.whatsapp.neonize.actions_out import action_message
 from services.session.adapters.whatsapp.neonize.connection import own_identity
-from services.session.adapters.whatsapp.neonize.go_flags import go_flag
+from services.session.adapters.whatsapp.neonize.go_flags import is_connected
 from services.session.adapters.whatsapp.neonize.jids import jid_from_str, user_jid_str
 from services.session.adapters.whatsapp.neonize.media_out import build_media
 from services.session.adapters.whatsapp.neonize.options import NeonizeOptions
@@ -44,6 +44,16 @@ class NeonizeSends(WhatsAppClient):
     async def _call(self, op: str, call: Awaitable[T], **fields: object) -> T:
         raise NotImplementedError
 
+    async def _gated(self, call: Awaitable[T]) -> T:
+        raise NotImplementedError
+
+    async def _go(self, op: str, call: Awaitable[T], **fields: object) -> T:
+        raise NotImplementedError
+
+    async def _connected(self, neo: NewAClient) -> bool:
+        """Whether neonize's client is connected (a Go call, gated)."""
+        return await self._gated(is_connected(neo))
+
     async def send_text(
         self, *, chat_jid: str, text: str, message_id: str, quote: Quote | None = None
     ) -> None:
@@ -57,7 +67,7 @@ class NeonizeSends(WhatsAppClient):
     ) -> None:
         async def build(neo: NewAClient) -> Message:
             kind = media.descriptor.kind
-            built = await self._call(f"build_{kind}_message", build_media(neo, media),
+            built = await self._go(f"build_{kind}_message", build_media(neo, media),
                                      message_id=message_id, size=media.descriptor.size)  # fmt: skip
             return with_context(built, await self._quoted(neo, quote))
 
@@ -77,7 +87,9 @@ class NeonizeSends(WhatsAppClient):
     ) -> None:
         async def build(neo: NewAClient) -> Message:
             whatsapp_id = await self._whatsapp_id(target.message_id)
-            return await action_message(neo, target, action, whatsapp_id)
+            me = (await self._go("get_me", neo.get_me())).JID
+            call = action_message(neo, target, action, whatsapp_id, me)
+            return await self._go("build_action", call)
 
         await self._send(target.chat_jid, message_id, build, action=type(action).__name__)
 
@@ -88,7 +100,7 @@ class NeonizeSends(WhatsAppClient):
     async def _quoted(self, neo: NewAClient, quote: Quote | None) -> ContextInfo | None:
         if quote is None:
             return None
-        me = own_identity(await neo.get_me())
+        me = own_identity(await self._go("get_me", neo.get_me()))
         own = user_jid_str(jid_from_str(me[0])) if me else None
         return quoted(quote, await self._whatsapp_id(quote.message_id), own or "")
 
@@ -97,7 +109,7 @@ class NeonizeSends(WhatsAppClient):
         **fields: object,
     ) -> None:  # fmt: skip
         neo = self._neo
-        if neo is None or not self.receiver.connected or not await go_flag(neo.is_connected):
+        if neo is None or not self.receiver.connected or not await self._connected(neo):
             raise SendFailed("not connected", retryable=True)
         if await asyncio.to_thread(self._sent.whatsapp_id, message_id):
             self._log.info("neonize.send_skipped", message_id=message_id, why="already sent")
