@@ -23,6 +23,8 @@ async def client() -> AsyncIterator[TestClient[web.Request, web.Application]]:
         ("/", "text/html", "<title>Pairing console</title>"),
         ("/console/app.js", "text/javascript", "function wantsQr"),
         ("/console/style.css", "text/css", ".badge"),
+        ("/console/ops/main.js", "text/javascript", "MutationObserver"),
+        ("/console/ops/webhooks.js", "text/javascript", "redeliver"),
     ],
 )
 async def test_serves_each_file_with_a_strict_policy(
@@ -37,7 +39,16 @@ async def test_serves_each_file_with_a_strict_policy(
 
 
 @pytest.mark.parametrize(
-    "path", ["/console/index.html", "/console/nope.js", "/console/..%2froutes.py", "/index.html"]
+    "path",
+    [
+        "/console/index.html",
+        "/console/nope.js",
+        "/console/..%2froutes.py",
+        "/index.html",
+        "/console/ops/nope.js",
+        "/console/ops/..%2f..%2froutes.py",
+        "/console/main.js",  # an operator panel only under ops/
+    ],
 )
 async def test_serves_nothing_else(
     client: TestClient[web.Request, web.Application], path: str

@@ -11,6 +11,9 @@ ASSETS = {
     "index.html": "text/html",
     "app.js": "text/javascript",
     "style.css": "text/css",
+    # the operator panels (plain ES modules)
+    **{f"ops/{m}.js": "text/javascript" for m in ("api", "main", "reminders", "appointments")},
+    "ops/webhooks.js": "text/javascript",
 }
 
 # Only our own files; the QR arrives as a blob: URL; no inline script, no framing.
@@ -27,7 +30,7 @@ HEADERS = {
 
 @cache
 def _asset(name: str) -> bytes:
-    return resources.files(__package__).joinpath("static", name).read_bytes()
+    return resources.files(__package__).joinpath("static", *name.split("/")).read_bytes()
 
 
 def _serve(name: str) -> web.Response:
@@ -45,5 +48,13 @@ async def index(_: web.Request) -> web.Response:
 async def asset(request: web.Request) -> web.Response:
     name = request.match_info["name"]
     if name not in ASSETS or name == "index.html":
+        raise web.HTTPNotFound()
+    return _serve(name)
+
+
+@routes.get("/console/ops/{name}")
+async def ops_asset(request: web.Request) -> web.Response:
+    name = f"ops/{request.match_info['name']}"
+    if name not in ASSETS:
         raise web.HTTPNotFound()
     return _serve(name)

@@ -1,0 +1,67 @@
+// Appointments: created with their reminders, moved (the pending reminders follow) or cancelled.
+// There is no list of appointments in the API: they are found through their reminders.
+
+import { $, api, attempt, badge, fromLocalInput, h, toLocalInput, userText, when } from "./api.js";
+
+const path = (id) => `/v1/appointments/${encodeURIComponent(id)}`;
+
+export async function loadAppointments(reminders) {
+  const ids = [...new Set(reminders.map((r) => r.appointment_id).filter(Boolean))];
+  const found = await Promise.all(ids.map((id) => api("GET", path(id)).catch(() => null)));
+  return found.filter(Boolean).sort((a, b) => (a.starts_at || "").localeCompare(b.starts_at || ""));
+}
+
+function appointmentItem(appt, refresh) {
+  const errorNode = h("p", { class: "error", role: "alert" });
+  const inputId = `move-${appt.id}`;
+  const live = appt.status !== "cancelled";
+  const move = live && h("form", {
+    class: "inline", method: "post",
+    onsubmit: (event) => {
+      event.preventDefault();
+      attempt(errorNode, async () => {
+        await api("PATCH", path(appt.id), { starts_at: fromLocalInput(event.target.elements.at.value) });
+        $("announce").textContent = `${appt.title || "Appointment"} moved.`;
+        await refresh();
+      });
+    },
+  }, h("label", { for: inputId }, "New start"),
+  h("input", { id: inputId, name: "at", type: "datetime-local", step: "1", required: true,
+    value: appt.starts_at ? toLocalInput(appt.starts_at) : undefined }),
+  h("button", { type: "submit" }, "Move"));
+  const cancel = live && h("button", {
+    type: "button", class: "danger",
+    onclick: () => attempt(errorNode, async () => {
+      await api("DELETE", path(appt.id));
+      await refresh();
+    }),
+  }, "Cancel appointment");
+  const pending = appt.reminders.filter((r) => ["scheduled", "deferred"].includes(r.status));
+  return h("li", { class: "ops-item", dataset: { appointment: appt.id, status: appt.status } },
+    h("p", { class: "ops-line" }, badge(appt.status), " ", userText(appt.title, "strong"), " ",
+      h("time", {}, when(appt.starts_at)), " → ", userText(appt.to)),
+    h("p", { class: "hint" }, `${pending.length} reminder(s) pending of ${appt.reminders.length}`),
+    move || null, cancel || null, errorNode);
+}
+
+export function renderAppointments(items, refresh) {
+  $("appointments-empty").hidden = items.length > 0;
+  $("appointments-list").replaceChildren(...items.map((a) => appointmentItem(a, refresh)));
+}
+
+export function bindAppointmentForm(refresh) {
+  $("appointment-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    attempt($("appointment-form-error"), async () => {
+      await api("POST", "/v1/appointments", {
+        session_id: $("appointment-session").value,
+        to: $("appointment-to").value.trim(),
+        title: $("appointment-title").value.trim(),
+        starts_at: fromLocalInput($("appointment-start").value),
+      });
+      $("appointment-title").value = "";
+      $("announce").textContent = "Appointment created.";
+      await refresh();
+    });
+  });
+}

@@ -1,0 +1,178 @@
+"""The operator panels in headless Chromium against the whole stack (one per module): a
+webhook delivery dead-letters against a failing receiver and is redelivered from the page; a
+reminder is scheduled from the page, shown deferred while its session is down, and cancelled;
+an appointment is created, moved and cancelled; all of it usable at 360 px and by keyboard."""
+
+import re
+from collections.abc import AsyncIterator
+from datetime import datetime
+
+import aiohttp
+import pytest
+import pytest_asyncio
+from playwright.async_api import Browser, Page, async_playwright, expect
+
+from cli.stack import LocalStack
+from contracts.simulator import SimDrop
+from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS
+from tests.e2e.test_webhooks_flow import FAST_RETRIES  # three attempts, the receiver local
+from tests.integration.webhooks.receiver import Receiver
+from tests.support.http import Api
+from tests.support.sessions import connected_session, drive, new_session, new_tenant, status_is
+from tests.support.stacks import running_stack
+from tests.support.waiting import eventually
+
+pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
+
+SLOW = 40_000  # ms: what waits for the stack (a due time, the page's refresh, a retry)
+SCREENSHOT = "/tmp/ops-console-{}.png"
+ARABIC = "موعدك غدا الساعة العاشرة"  # "your appointment is tomorrow at ten": right to left
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LocalStack]:
+    data_dir = tmp_path_factory.mktemp("ops") / "var"
+    async with running_stack(data_dir, FAST_RETRIES, timeout=90) as local:
+        yield local
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def chromium(stack: LocalStack) -> AsyncIterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing (scripts/test installs it: apt-get install chromium)")
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
+        )
+        yield browser
+        await browser.close()
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def tenant(stack: LocalStack) -> AsyncIterator[Api]:
+    async with aiohttp.ClientSession() as http:
+        yield await new_tenant(Api(http, stack.url, stack.admin_token))
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def page(chromium: Browser, stack: LocalStack, tenant: Api) -> AsyncIterator[Page]:
+    """Signed in as a fresh tenant, 360 px wide (a small phone)."""
+    context = await chromium.new_context(viewport={"width": 360, "height": 740})
+    page = await context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("console", lambda m: problems.append(m.text) if "Content Security" in m.text else None)
+    await page.goto(stack.url + "/")
+    await page.get_by_label("Tenant API key").fill(tenant.key)
+    await page.get_by_role("button", name="Sign in").click()
+    await expect(page.get_by_role("heading", name="Reminders")).to_be_visible()
+    yield page
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways
+    await context.close()
+    assert problems == []
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def receiver() -> AsyncIterator[Receiver]:
+    async with Receiver() as rec:
+        yield rec
+
+
+async def test_a_dead_letter_is_redelivered_from_the_page(
+    page: Page, tenant: Api, receiver: Receiver
+) -> None:
+    failing = True
+    receiver.respond = lambda _, __: 500 if failing else 200
+    await page.get_by_label("Receiver URL").fill(receiver.url)
+    await page.get_by_label("Events (comma-separated").fill("session.created")
+    await page.get_by_role("button", name="Register webhook").click()
+    await expect(page.locator("#webhook-secret-value")).to_have_text(re.compile(r"^whsec_"))
+    hook = page.locator("#webhooks-list li", has_text=receiver.url)
+    await hook.get_by_role("button", name=f"Deliveries of {receiver.url}").click()
+
+    await new_session(tenant, "Front desk")  # its session.created fails 3 times: a dead letter
+    dead = page.locator("#dead-letters-list li")
+    await expect(dead).to_have_count(1, timeout=SLOW)
+    await expect(dead).to_contain_text("session.created")
+    await expect(dead).to_contain_text("Attempts: 500, 500, 500")
+    await page.screenshot(path=SCREENSHOT.format("dead-letter"), full_page=True)
+
+    failing = False
+    redeliver = dead.get_by_role("button", name="Redeliver session.created")
+    await redeliver.focus()
+    await page.keyboard.press("Enter")  # by keyboard
+    await expect(page.locator("#dead-letters-list li")).to_have_count(0, timeout=SLOW)
+    delivered = page.locator("#deliveries-list li[data-status=delivered]")
+    await expect(delivered).to_contain_text("Attempts: 500, 500, 500, 200", timeout=SLOW)
+    assert [hit.answered for hit in receiver.hits] == [500, 500, 500, 200]
+    await page.screenshot(path=SCREENSHOT.format("redelivered"), full_page=True)
+
+
+async def test_a_reminder_waits_while_its_session_is_down_and_is_cancelled(
+    page: Page, stack: LocalStack, tenant: Api
+) -> None:
+    sim = await stack.connect_operator()
+    try:
+        session = await connected_session(tenant, sim, "Clinic")
+        await drive(sim, "drop", SimDrop(session=session, reason="logout"))
+        await eventually(lambda: status_is(tenant, session, "logged_out"), timeout=20)
+    finally:
+        await sim.close()
+    await expect(page.locator("#reminder-session")).to_contain_text("logged_out", timeout=SLOW)
+    await page.locator("#reminder-session").select_option(session)
+    await page.locator("#reminder-to").fill("+201001234568")
+    soon = await page.evaluate(LOCAL_IN_SECONDS, 4)  # due in 4 s (the service refuses the past)
+    await page.get_by_label("Due at (your time)").fill(soon)
+    await page.get_by_label("Message", exact=True).fill(ARABIC)
+    await page.get_by_role("button", name="Schedule reminder").click()
+    item = page.locator("#reminders-list li")
+    await expect(item).to_have_count(1)
+    await expect(item.get_by_text(ARABIC)).to_have_attribute("dir", "auto")
+    assert await item.get_by_text(ARABIC).evaluate("(n) => getComputedStyle(n).direction") == "rtl"
+
+    await expect(item).to_have_attribute("data-status", "deferred", timeout=SLOW)
+    await expect(item).to_contain_text("the session is not connected")
+    await page.get_by_label("Show reminders").select_option("deferred")
+    await expect(item).to_have_count(1)
+    await page.screenshot(path=SCREENSHOT.format("deferred"), full_page=True)
+    await item.get_by_role("button", name="Cancel the reminder to").click()
+    await expect(item).to_have_count(0)
+    await page.get_by_label("Show reminders").select_option("cancelled")
+    await expect(item).to_have_attribute("data-status", "cancelled")
+    [reminder] = (await tenant.call("GET", "/v1/reminders"))[1]["items"]
+    assert reminder["status"] == "cancelled" and reminder["session"] == session
+
+
+async def test_an_appointment_is_created_moved_and_cancelled(page: Page, tenant: Api) -> None:
+    session = await new_session(tenant, "Shop")
+    await expect(page.locator("#appointment-session")).to_contain_text("Shop", timeout=SLOW)
+    await page.locator("#appointment-session").select_option(session)
+    await page.locator("#appointment-to").fill("+201001234568")
+    await page.get_by_label("Title").fill("Check-up")
+    start = await page.evaluate(LOCAL_IN_SECONDS, 3 * 86400)
+    await page.get_by_label("Starts at (your time)").fill(start)
+    await page.get_by_role("button", name="Create appointment").click()
+    appt = page.locator("#appointments-list li")
+    await expect(appt).to_contain_text("2 reminder(s) pending of 2")
+    appointment_id = await appt.get_attribute("data-appointment")
+    later = await page.evaluate(LOCAL_IN_SECONDS, 4 * 86400)
+    await appt.get_by_label("New start").fill(later)
+    await appt.get_by_role("button", name="Move").click()
+
+    wanted = datetime.fromisoformat(await page.evaluate("(v) => new Date(v).toISOString()", later))
+
+    async def moved() -> bool:
+        _, read = await tenant.call("GET", f"/v1/appointments/{appointment_id}")
+        return datetime.fromisoformat(read["starts_at"]) == wanted
+
+    await eventually(moved)
+    await appt.get_by_role("button", name="Cancel appointment").click()
+    await expect(appt).to_have_attribute("data-status", "cancelled")
+    await expect(appt.get_by_role("button", name="Move")).to_have_count(0)
+
+
+LOCAL_IN_SECONDS = """(s) => {
+  const d = new Date(Date.now() + s * 1000), pad = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}` +
+    `T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}"""
