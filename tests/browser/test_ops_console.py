@@ -176,3 +176,31 @@ LOCAL_IN_SECONDS = """(s) => {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}` +
     `T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }"""
+
+
+WHY = """async (cases) => {
+  const { why } = await import("/console/ops/reminders.js");
+  return cases.map(([status, last_reason]) => why({ status, last_reason, attempts: 2 }));
+}"""
+
+
+async def test_why_a_reminder_waits_or_failed_is_said_in_words(page: Page) -> None:
+    """The page's own module, imported in the page (under its content policy)."""
+    said = await page.evaluate(WHY, [
+        ["deferred", "session_not_connected"],
+        ["failed", "stale"],
+        ["failed", "send_failed: number not on WhatsApp"],
+        ["failed", None],
+        ["cancelled", "appointment_cancelled"],
+        ["cancelled", "requested"],
+        ["scheduled", None],
+    ])  # fmt: skip
+    assert said == [
+        "Waiting: the session is not connected. It is sent once the session connects.",
+        "Failed: it was due too long ago when the session could send again (stale).",
+        "Failed: WhatsApp did not take the message (number not on WhatsApp).",
+        "Failed: no reason recorded.",
+        "Cancelled: appointment cancelled.",
+        None,
+        None,
+    ]
