@@ -12,7 +12,10 @@ ASSETS = {
     "app.js": "text/javascript",
     "style.css": "text/css",
     # the operator panels (plain ES modules)
-    **{f"ops/{m}.js": "text/javascript" for m in ("api", "main", "reminders", "appointments")},
+    "ops/main.js": "text/javascript",
+    "ops/api.js": "text/javascript",
+    "ops/reminders.js": "text/javascript",
+    "ops/appointments.js": "text/javascript",
     "ops/webhooks.js": "text/javascript",
 }
 

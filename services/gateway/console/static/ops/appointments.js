@@ -28,9 +28,12 @@ function appointmentItem(appt, refresh) {
   }, h("label", { for: inputId }, "New start"),
   h("input", { id: inputId, name: "at", type: "datetime-local", step: "1", required: true,
     value: appt.starts_at ? toLocalInput(appt.starts_at) : undefined }),
-  h("button", { type: "submit" }, "Move"));
+  h("button", {
+    type: "submit", dataset: { focus: `move:${appt.id}` },
+    "aria-label": `Move ${appt.title || "the appointment"}`,
+  }, "Move"));
   const cancel = live && h("button", {
-    type: "button", class: "danger",
+    type: "button", class: "danger", "aria-label": `Cancel appointment ${appt.title || ""}`.trim(),
     onclick: () => attempt(errorNode, async () => {
       await api("DELETE", path(appt.id));
       await refresh();

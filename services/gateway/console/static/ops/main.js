@@ -16,7 +16,9 @@ function draw(panel, data, paint) {
   const text = JSON.stringify(data);
   if (drawn.get(panel) === text) return; // unchanged: keep focus and half-typed input
   drawn.set(panel, text);
+  const focused = document.activeElement?.dataset?.focus; // a redrawn button keeps the focus
   paint();
+  if (focused) document.querySelector(`[data-focus="${CSS.escape(focused)}"]`)?.focus();
 }
 
 async function refreshOnce() {

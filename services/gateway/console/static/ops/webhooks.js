@@ -47,7 +47,8 @@ function webhookRow(hook, refresh) {
       (hook.session_id ? ` · session ${hook.session_id}` : "")),
     h("button", {
       type: "button", class: "quiet", "aria-expanded": String(shown),
-      "aria-controls": "webhook-log", "aria-label": `Deliveries of ${hook.url}`,
+      "aria-controls": "webhook-log", dataset: { focus: `log:${hook.id}` },
+      "aria-label": `${shown ? "Hide" : "Show"} deliveries of ${hook.url}`,
       onclick: () => { webhooks.open = shown ? null : hook.id; refresh(); },
     }, shown ? "Hide deliveries" : "Show deliveries"));
 }
