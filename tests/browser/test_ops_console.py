@@ -110,6 +110,12 @@ async def test_a_dead_letter_is_redelivered_from_the_page(
     assert [hit.answered for hit in receiver.hits] == [500, 500, 500, 200]
     await page.screenshot(path=SCREENSHOT.format("redelivered"), full_page=True)
 
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 360  # a long secret
+    await page.get_by_role("button", name="Sign out").click()  # nothing of the tenant stays
+    await expect(page.locator("#ops")).to_be_hidden()
+    assert await page.locator("#ops li").count() == 0
+    assert await page.locator("#webhook-secret-value").text_content() == ""
+
 
 async def test_a_reminder_waits_while_its_session_is_down_and_is_cancelled(
     page: Page, stack: LocalStack, tenant: Api

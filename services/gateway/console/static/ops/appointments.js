@@ -5,11 +5,23 @@ import { $, api, attempt, badge, fromLocalInput, h, toLocalInput, userText, when
 
 const path = (id) => `/v1/appointments/${encodeURIComponent(id)}`;
 
+const known = new Map(); // id -> {mark, view}: asked again only once one of its reminders changed
+
 export async function loadAppointments(reminders) {
-  const ids = [...new Set(reminders.map((r) => r.appointment_id).filter(Boolean))];
-  const found = await Promise.all(ids.map((id) => api("GET", path(id)).catch(() => null)));
+  const marks = new Map();
+  for (const r of reminders.filter((r) => r.appointment_id)) {
+    marks.set(r.appointment_id, `${marks.get(r.appointment_id) || ""}${r.id}@${r.updated_at};`);
+  }
+  const found = await Promise.all([...marks].map(async ([id, mark]) => {
+    if (known.get(id)?.mark === mark) return known.get(id).view;
+    const view = await api("GET", path(id)).catch(() => null);
+    if (view) known.set(id, { mark, view });
+    return view;
+  }));
   return found.filter(Boolean).sort((a, b) => (a.starts_at || "").localeCompare(b.starts_at || ""));
 }
+
+export const forgetAppointments = () => known.clear();
 
 function appointmentItem(appt, refresh) {
   const errorNode = h("p", { class: "error", role: "alert" });

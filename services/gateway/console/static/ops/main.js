@@ -3,7 +3,9 @@
 // and refresh every few seconds while the page is visible, redrawing only what changed.
 
 import { $, attempt, fillSessions, api, key } from "./api.js";
-import { bindAppointmentForm, loadAppointments, renderAppointments } from "./appointments.js";
+import {
+  bindAppointmentForm, forgetAppointments, loadAppointments, renderAppointments,
+} from "./appointments.js";
 import { bindReminderForm, loadReminders, renderReminders } from "./reminders.js";
 import { bindWebhookForm, loadWebhooks, renderWebhooks, webhooks } from "./webhooks.js";
 
@@ -57,6 +59,7 @@ function sync() {
   $("ops").hidden = !signedIn;
   $("ops-nav").hidden = !signedIn;
   drawn.clear();
+  forgetAppointments();
   webhooks.open = null;
   if (signedIn) return tick();
   clearTimeout(timer);
@@ -64,6 +67,8 @@ function sync() {
   renderAppointments([], refresh);
   webhooks.items = [];
   renderWebhooks({ deliveries: [], dead: [] }, refresh);
+  $("webhook-secret").hidden = true;
+  $("webhook-secret-value").textContent = "";
 }
 
 bindReminderForm(refresh);
