@@ -130,7 +130,7 @@ async def test_a_reminder_waits_while_its_session_is_down_and_is_cancelled(
     await expect(page.locator("#reminder-session")).to_contain_text("logged_out", timeout=SLOW)
     await page.locator("#reminder-session").select_option(session)
     await page.locator("#reminder-to").fill("+201001234568")
-    soon = await page.evaluate(LOCAL_IN_SECONDS, 4)  # due in 4 s (the service refuses the past)
+    soon = await page.evaluate(LOCAL_IN_SECONDS, 10)  # due in 10 s: the service refuses the past
     await page.get_by_label("Due at (your time)").fill(soon)
     await page.get_by_label("Message", exact=True).fill(ARABIC)
     await page.get_by_role("button", name="Schedule reminder").click()
