@@ -52,7 +52,7 @@ async def receiver() -> AsyncIterator[Receiver]:
 @pytest_asyncio.fixture(scope="package", loop_scope="package")
 async def shared_stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LocalStack]:
     data_dir = tmp_path_factory.mktemp("shared") / "var"
-    async with running_stack(data_dir, SHARED_ENV, timeout=90) as local:
+    async with running_stack(data_dir, SHARED_ENV) as local:
         yield local
 
 

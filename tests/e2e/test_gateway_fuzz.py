@@ -50,7 +50,7 @@ async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Local
     env["WA_GATEWAY_RATE_PER_S"] = "0"  # the fuzz is one client sending many requests
     env["WA_RECONNECT_MAX_ATTEMPTS"] = "0"  # a drop waits for a person: POST …/reconnect
     data_dir = Path(tmp_path_factory.mktemp("fuzz")) / "var"
-    async with running_stack(data_dir, env, timeout=90) as local:
+    async with running_stack(data_dir, env) as local:
         yield local
 
 

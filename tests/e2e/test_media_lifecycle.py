@@ -53,9 +53,7 @@ async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Local
     env |= {"WA_MEDIA_DOWNLOAD_BACKOFF_S": "0.01", "WA_MEDIA_LINK_KEY": KEY}
     env |= {"WA_MEDIA_QUOTA_BYTES": str(QUOTA), "WA_MEDIA_SWEEP_S": "0.2"}
     env |= {"WA_WEBHOOK_ALLOW_PRIVATE_TARGETS": "true", "WA_WEBHOOK_BACKOFF_S": "0.1"}
-    async with running_stack(
-        tmp_path_factory.mktemp("media_life") / "var", env, timeout=90
-    ) as local:
+    async with running_stack(tmp_path_factory.mktemp("media_life") / "var", env) as local:
         yield local
 
 

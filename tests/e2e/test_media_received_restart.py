@@ -36,7 +36,7 @@ async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Local
     env |= {"WA_SEND_PER_MINUTE": "600", "WA_SEND_BURST": "2", "WA_SEND_MIN_SPACING_S": "0.2"}
     env |= {"WA_SEND_JITTER_S": "0"}
     data_dir = tmp_path_factory.mktemp("media_restart") / "var"
-    async with running_stack(data_dir, env, timeout=90) as local:
+    async with running_stack(data_dir, env) as local:
         yield local
 
 

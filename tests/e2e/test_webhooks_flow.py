@@ -30,7 +30,7 @@ async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Local
     """One stack for the module (a stack is not bound to an event loop once started): the
     second test kills the webhooks service and waits until its restart delivers again."""
     data_dir = tmp_path_factory.mktemp("webhooks") / "var"
-    async with running_stack(data_dir, FAST_RETRIES, timeout=90) as local:
+    async with running_stack(data_dir, FAST_RETRIES) as local:
         yield local
 
 

@@ -37,8 +37,9 @@ SHARED_ENV = {
 
 @asynccontextmanager
 async def running_stack(
-    data_dir: Path, env: Mapping[str, str], *, supervise: bool = False, timeout: float = 30.0
+    data_dir: Path, env: Mapping[str, str], *, supervise: bool = False, timeout: float = 90.0
 ) -> AsyncIterator[LocalStack]:
+    """``timeout``: a deadline, not a wait; a start on a loaded 2-core machine took over 30 s."""
     local = LocalStack(data_dir, env={**BASE_ENV, **env}, supervise=supervise)
     try:  # a stack that failed to start is stopped too: no services left running
         await local.start(timeout=timeout)
