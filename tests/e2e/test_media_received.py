@@ -46,7 +46,7 @@ async def settled(api: Api, session: str, message_id: str) -> dict[str, Any]:
         seen.update(body if status == 200 else {})
         return status == 200 and body.get("media_status") in ("stored", "failed")
 
-    await eventually(done)
+    await eventually(done, timeout=30)  # a deadline: after a restart, on a loaded machine
     return seen
 
 
