@@ -2,9 +2,10 @@
 stopped (also when it failed to start), and no permission violation logged on the locked bus.
 
 Starting one costs seconds (NATS and five services), so the e2e modules whose tests neither
-kill nor reconfigure a service run on one shared stack (``SHARED_ENV``); each of their tests
-makes its own tenant and sessions, which is all the isolation they need. A module opts in with
-``stack, admin, sim = on_the_shared_stack()`` and runs its tests on the package's event loop."""
+kill nor reconfigure a service nor reload NATS's users run on one shared stack (``SHARED_ENV``);
+each of their tests makes its own tenant and sessions, which is all the isolation they need. A
+module opts in with ``stack, admin, sim = on_the_shared_stack()`` and runs its tests on the
+package's event loop."""
 
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
