@@ -103,13 +103,19 @@ class LocalStack:
         return await nats.connect(servers, **auth, **options)
 
     async def start(self, timeout: float = 30.0) -> None:
+        """Start NATS and the services; a start that fails (a service exits, the gateway is not
+        ready in time, the caller is cancelled) stops what it started before it raises."""
         make_private(self.data_dir)
-        if self.nats:
-            await self.nats.start()
-        for name in self.services:
-            self.start_service(name)
-        if "gateway" in self.services:
-            await self.wait_gateway(timeout)
+        try:
+            if self.nats:
+                await self.nats.start()
+            for name in self.services:
+                self.start_service(name)
+            if "gateway" in self.services:
+                await self.wait_gateway(timeout)
+        except BaseException:
+            self.stop()
+            raise
         if self.supervisor:  # from here on, not at start-up: a service that cannot start fails it
             self._supervising = asyncio.create_task(self.supervisor.run())
 

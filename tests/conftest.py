@@ -13,7 +13,14 @@ import pytest
 
 from runtime.bus import Bus, open_bus
 from runtime.embedded_nats import EmbeddedNats
+from runtime.nats_auth import users
 from runtime.settings import Settings, load_settings
+
+# bcrypt's cost guards a stolen users.conf, which a test's throwaway bus does not need: at the
+# minimum cost the service users of a stack this process starts are hashed in milliseconds, not
+# seconds (seven, at cost 10, on a loaded machine), and nats-server checks every connection as
+# fast. Same code, same $2a$ hashes; credentials a gateway issues keep the real cost.
+users.BCRYPT_ROUNDS = 4
 
 
 @pytest.fixture

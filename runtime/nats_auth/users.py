@@ -15,7 +15,7 @@ from runtime.nats_auth.permissions import Permissions
 
 __all__ = ["ServerUser", "hash_password", "new_password", "render_users", "write_private"]
 
-BCRYPT_ROUNDS = 10
+BCRYPT_ROUNDS = 10  # the cost of a hash: nats-server pays it again on every connect
 
 
 class ServerUser(msgspec.Struct, frozen=True, kw_only=True):
@@ -28,9 +28,10 @@ def new_password() -> str:
     return "nats_" + secrets.token_urlsafe(32)
 
 
-def hash_password(password: str, rounds: int = BCRYPT_ROUNDS) -> str:
-    """bcrypt with the ``$2a$`` prefix, the form nats-server recognises as a hash."""
-    salt = bcrypt.gensalt(rounds=rounds, prefix=b"2a")
+def hash_password(password: str, rounds: int | None = None) -> str:
+    """bcrypt with the ``$2a$`` prefix, the form nats-server recognises as a hash; ``rounds``
+    is ``BCRYPT_ROUNDS`` unless given (read at the call: the tests lower it)."""
+    salt = bcrypt.gensalt(rounds=rounds or BCRYPT_ROUNDS, prefix=b"2a")
     return bcrypt.hashpw(password.encode(), salt).decode()
 
 

@@ -1,5 +1,9 @@
 """Other teams' credentials through the HTTP API, on the whole stack: issued by a tenant,
-they read that tenant's events and no other's; revoked, they are cut off at once."""
+they read that tenant's events and no other's; revoked, they are cut off at once.
+
+A stack per test, not the e2e package's shared one: issuing and revoking reload the NATS
+server's users, and a reply a service sends after a reload to a request it got before it
+is refused (a Publish Violation; the requester times out)."""
 
 import nats
 import pytest

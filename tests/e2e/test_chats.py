@@ -2,18 +2,15 @@
 person across @lid and phone), paced read receipts, presence and typing before sends, number
 checks and profile pictures (cached), each behind the connectivity gate and the tenant wall.
 
-One stack for the module; every test makes its own tenant."""
+On the e2e package's shared stack (fast pacing and typing); every test makes its own
+tenant."""
 
-from collections.abc import AsyncIterator
 from typing import Any
 
-import aiohttp
 import msgspec
 import pytest
-import pytest_asyncio
 from nats.aio.client import Client
 
-from cli.stack import LocalStack
 from contracts.simulator import SimIncoming, SimSent, SimSentReply
 from contracts.simulator_chats import (
     SimChatAction,
@@ -27,45 +24,14 @@ from contracts.subjects import sim_subject
 from tests.e2e.test_media import code
 from tests.support.http import Api
 from tests.support.sessions import connected_session, drive, new_tenant
+from tests.support.stacks import on_the_shared_stack
 from tests.support.waiting import eventually
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = pytest.mark.asyncio(loop_scope="package")
+stack, admin, sim = on_the_shared_stack()
 
 LID, PHONE = "5500112233@lid", "+201000000031"
 PHONE_JID, OTHER, GROUP = "201000000031@s.whatsapp.net", "+201000000032", "120363000009@g.us"
-FAST = {  # pacing and typing small enough for a test, still through the same code
-    "WA_SEND_PER_MINUTE": "600", "WA_SEND_BURST": "20", "WA_SEND_MIN_SPACING_S": "0",
-    "WA_SEND_JITTER_S": "0", "WA_TYPING_BASE_S": "0.05", "WA_TYPING_PER_CHAR_S": "0",
-    "WA_TYPING_MAX_S": "0.2",
-}  # fmt: skip
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LocalStack]:
-    env = {"PATH": "/usr/bin:/bin", "WA_LOG_FORMAT": "json", "WA_GATEWAY_RATE_PER_S": "0", **FAST}
-    local = LocalStack(tmp_path_factory.mktemp("chats") / "var", env=env)
-    await local.start(timeout=90)
-    yield local
-    local.stop()
-    assert local.permission_violations() == []
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def admin(stack: LocalStack, http: aiohttp.ClientSession) -> Api:
-    return Api(http, stack.url, stack.admin_token)
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def sim(stack: LocalStack) -> AsyncIterator[Client]:
-    nc = await stack.connect_operator()
-    yield nc
-    await nc.close()
 
 
 async def actions(sim: Client, session: str, kind: str | None = None) -> list[SimChatAction]:

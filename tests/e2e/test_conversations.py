@@ -1,8 +1,7 @@
 """Replies, locations, contact cards, reactions, edits and revokes through the whole stack:
-HTTP in, the simulator as WhatsApp, the store's message view out. One stack for the module;
-every test makes its own tenant."""
+HTTP in, the simulator as WhatsApp, the store's message view out. On the e2e package's
+shared stack; every test makes its own tenant."""
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import msgspec
@@ -10,36 +9,22 @@ import pytest
 import pytest_asyncio
 from nats.aio.client import Client
 
-from cli.stack import LocalStack
 from contracts.conversation import ContactCard, Edit, Location, React, Revoke
 from contracts.simulator import SimDrop, SimIncoming, SimSent, SimSentReply
 from contracts.simulator_conversation import SimEdit, SimReact, SimRevoke
 from contracts.subjects import sim_subject
-from tests.e2e.test_media import admin, sim
 from tests.integration.gateway.sse_client import SseReader
 from tests.support.http import Api
 from tests.support.sessions import connected_session, drive, new_tenant
+from tests.support.stacks import on_the_shared_stack
 from tests.support.waiting import eventually
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
-__all__ = ["admin", "sim"]  # the module-scoped fixtures of test_media, on this module's stack
+pytestmark = pytest.mark.asyncio(loop_scope="package")
+stack, admin, sim = on_the_shared_stack()
 
 PHONE = "+201234567890"
 PEER, PEER_JID = "+201000000001", "201000000001@s.whatsapp.net"
 OTHER = "+201000000002"
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LocalStack]:
-    env = {"PATH": "/usr/bin:/bin", "WA_LOG_FORMAT": "json", "WA_GATEWAY_RATE_PER_S": "0"}
-    env |= {"WA_SEND_MIN_SPACING_S": "0", "WA_SEND_JITTER_S": "0", "WA_SEND_BURST": "50"}
-    local = LocalStack(tmp_path_factory.mktemp("conversations") / "var", env=env)
-    try:  # a stack that failed to start is stopped too: no services left running
-        await local.start(timeout=90)
-        yield local
-    finally:
-        local.stop()
-    assert local.permission_violations() == []
 
 
 async def sent(sim: Client, session: str) -> SimSentReply:
@@ -86,7 +71,7 @@ class Chat:
         return await eventually(there)
 
 
-@pytest_asyncio.fixture(loop_scope="module")
+@pytest_asyncio.fixture(loop_scope="package")
 async def chat(admin: Api, sim: Client, request: pytest.FixtureRequest) -> Chat:
     return await Chat.open(admin, sim, request.node.name[:40])
 

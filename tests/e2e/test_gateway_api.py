@@ -1,22 +1,15 @@
-"""The gateway's v1 API over real HTTP against the whole stack (simulated WhatsApp), ending
-with a property-based fuzz of /openapi.json (schemathesis).
+"""The gateway's v1 API over real HTTP against the whole stack (simulated WhatsApp); its
+property-based fuzz is in test_gateway_fuzz.py.
 
-One stack for the module (starting one costs seconds); every test makes its own tenants.
+On the e2e package's shared stack; every test makes its own tenants.
 Limits (429, 503, 413) are in tests/integration/gateway/test_limits.py."""
 
-import asyncio
-import sys
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
-import pytest_asyncio
 from nats.aio.client import Client
 
-from cli.stack import LocalStack
 from contracts.simulator import SimDrop, SimIncoming, SimReceipt, SimScan
 from tests.integration.gateway.sse_client import SseReader
 from tests.support.http import Api
@@ -28,59 +21,13 @@ from tests.support.sessions import (
     new_tenant,
     status_is,
 )
-from tests.support.stacks import running_stack
+from tests.support.stacks import on_the_shared_stack
 from tests.support.waiting import eventually
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
-
-CHECKS = ",".join(
-    (
-        "not_a_server_error",
-        "status_code_conformance",
-        "content_type_conformance",
-        "response_schema_conformance",
-    )
-)
-ST = str(Path(sys.executable).parent / "st")
-
-
-async def schemathesis(url: str, token: str, *options: str) -> tuple[int, str]:
-    process = await asyncio.create_subprocess_exec(
-        ST, "run", url + "/openapi.json", "--checks", CHECKS, "--max-examples", "25",
-        "--seed", "1", "--workers", "1", "--phases", "examples,coverage,fuzzing",
-        "--suppress-health-check", "all", "--request-timeout", "10",
-        "--generation-database", "none", "--no-color",
-        "--header", f"Authorization: Bearer {token}", *options,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-    )  # fmt: skip
-    output, _ = await asyncio.wait_for(process.communicate(), timeout=150)
-    return process.returncode or 0, output.decode(errors="replace")
-
+pytestmark = pytest.mark.asyncio(loop_scope="package")
+stack, admin, sim = on_the_shared_stack()
 
 PEER = "+201000000001"
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LocalStack]:
-    env = {"WA_GATEWAY_SSE_HEARTBEAT_S": "1"}
-    env["WA_GATEWAY_RATE_PER_S"] = "0"  # the fuzz below is one client sending many requests
-    env["WA_RECONNECT_MAX_ATTEMPTS"] = "0"  # a drop waits for a person: POST …/reconnect
-    data_dir = Path(tmp_path_factory.mktemp("gateway")) / "var"
-    async with running_stack(data_dir, env, timeout=90) as local:
-        yield local
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def admin(stack: LocalStack) -> AsyncIterator[Api]:
-    async with aiohttp.ClientSession() as http:
-        yield Api(http, stack.url, stack.admin_token)
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def sim(stack: LocalStack) -> AsyncIterator[Client]:
-    nc = await stack.connect_operator()
-    yield nc
-    await nc.close()
 
 
 def code(body: Any) -> str:
@@ -511,20 +458,3 @@ async def test_reminders_and_appointments(admin: Api, sim: Client) -> None:
     no_leads = {**meeting, "remind_before": []}
     status, body = await api.call("POST", "/v1/appointments", json=no_leads)
     assert status == 422 and code(body) == "validation_failed"
-
-
-async def test_fuzzing_the_openapi_spec_finds_no_5xx_and_no_nonconforming_answer(
-    admin: Api, stack: LocalStack
-) -> None:
-    """25 examples per operation, seed 1, one worker. /v1/events is left out: it streams
-    until the client leaves, which a request/response fuzzer cannot wait for (its behaviour is
-    covered above and in tests/integration/gateway/test_event_stream.py)."""
-    tenant = await new_tenant(admin, "fuzzed")
-    code, report = await schemathesis(stack.url, tenant.key, "--exclude-path", "/v1/events")
-    assert code == 0, report
-    assert "passed" in report and "failures" not in report.split("SUMMARY")[-1], report
-    code, report = await schemathesis(
-        stack.url, stack.admin_token, "--include-path-regex", "^/v1/tenants"
-    )
-    assert code == 0, report
-    assert stack.exited() == []

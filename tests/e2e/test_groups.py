@@ -1,53 +1,29 @@
 """Groups through the whole stack: HTTP → session service → simulated WhatsApp → the log →
-the store's group views. One stack for the module; every test makes its own tenant."""
+the store's group views. On the e2e package's shared stack; every test makes its own
+tenant."""
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
-import aiohttp
 import msgspec
 import pytest
-import pytest_asyncio
 from nats.aio.client import Client
 
-from cli.stack import LocalStack
 from contracts.simulator import SimReply, SimScan
 from contracts.simulator_groups import SimGroup, SimGroupReply
 from contracts.subjects import sim_subject
 from tests.integration.gateway.sse_client import SseReader
 from tests.support.http import Api
-from tests.support.stacks import running_stack
+from tests.support.stacks import on_the_shared_stack
 from tests.support.waiting import eventually
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = pytest.mark.asyncio(loop_scope="package")
+stack, admin, sim = on_the_shared_stack()
 
 PHONE = "+201234567890"
 ME = "201234567890@s.whatsapp.net"
 PEER, PEER_JID = "+201000000001", "201000000001@s.whatsapp.net"
 OTHER, OTHER_JID = "+201000000002", "201000000002@s.whatsapp.net"
 PRIVATE = "+201000000403"  # the simulator: privacy settings refuse an add (403)
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LocalStack]:
-    env = {"WA_GATEWAY_RATE_PER_S": "0", "WA_SEND_MIN_SPACING_S": "0", "WA_SEND_JITTER_S": "0"}
-    env["WA_SEND_BURST"] = "50"
-    async with running_stack(Path(tmp_path_factory.mktemp("groups")) / "var", env) as local:
-        yield local
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def admin(stack: LocalStack) -> AsyncIterator[Api]:
-    async with aiohttp.ClientSession() as http:
-        yield Api(http, stack.url, stack.admin_token)
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def sim(stack: LocalStack) -> AsyncIterator[Client]:
-    nc = await stack.connect_operator()
-    yield nc
-    await nc.close()
 
 
 async def new_tenant(admin: Api, name: str) -> Api:

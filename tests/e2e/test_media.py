@@ -1,10 +1,9 @@
 """Media through the whole stack: uploads into the object store, sends to the simulator.
 
-One stack for the module; every test makes its own tenant."""
+On the e2e package's shared stack; every test makes its own tenant."""
 
 import hashlib
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -20,38 +19,14 @@ from contracts.subjects import sim_subject
 from tests.support.http import Api
 from tests.support.media_files import sample
 from tests.support.sessions import connected_session, new_tenant
+from tests.support.stacks import SHARED_ENV, on_the_shared_stack
 from tests.support.waiting import eventually
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = pytest.mark.asyncio(loop_scope="package")
+stack, admin, sim = on_the_shared_stack()
 
 PEER = "+201000000001"
-IMAGE_LIMIT = 256 * 1024
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LocalStack]:
-    env = {"PATH": "/usr/bin:/bin", "WA_LOG_FORMAT": "json", "WA_GATEWAY_RATE_PER_S": "0"}
-    env |= {"WA_MEDIA_MAX_IMAGE_BYTES": str(IMAGE_LIMIT), "WA_SEND_MIN_SPACING_S": "0"}
-    env |= {"WA_SEND_JITTER_S": "0", "WA_SEND_BURST": "50", "WA_MEDIA_DOWNLOAD_BACKOFF_S": "0.05"}
-    env |= {"WA_MEDIA_FETCH_ALLOW_LOOPBACK": "true"}  # the file server below is on loopback
-    local = LocalStack(Path(tmp_path_factory.mktemp("media")) / "var", env=env)
-    await local.start(timeout=90)
-    yield local
-    local.stop()
-    assert local.permission_violations() == []
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def admin(stack: LocalStack) -> AsyncIterator[Api]:
-    async with aiohttp.ClientSession() as http:
-        yield Api(http, stack.url, stack.admin_token)
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def sim(stack: LocalStack) -> AsyncIterator[Client]:
-    nc = await stack.connect_operator()
-    yield nc
-    await nc.close()
+IMAGE_LIMIT = int(SHARED_ENV["WA_MEDIA_MAX_IMAGE_BYTES"])
 
 
 async def upload(api: Api, data: bytes, mime: str, filename: str = "") -> tuple[int, Any]:
@@ -241,7 +216,7 @@ async def test_a_malformed_multipart_part_is_a_400_and_stores_nothing(
     assert await objects(stack) == before
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
+@pytest_asyncio.fixture(scope="module", loop_scope="package")
 async def files() -> AsyncIterator[tuple[str, dict[str, tuple[bytes, str]]]]:
     """A file server on loopback: path → (bytes, the Content-Type it claims)."""
     served: dict[str, tuple[bytes, str]] = {}

@@ -37,6 +37,7 @@ from tests.support.media_life import (
     usage_of,
 )  # fmt: skip
 from tests.support.sessions import new_tenant
+from tests.support.stacks import running_stack
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -47,15 +48,13 @@ QUOTA = 600_000
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LocalStack]:
-    env = {"PATH": "/usr/bin:/bin", "WA_LOG_FORMAT": "json", "WA_GATEWAY_RATE_PER_S": "0"}
+    """A stack of its own: the per-tenant quota would refuse the other modules' files."""
+    env = {"WA_GATEWAY_RATE_PER_S": "0"}
     env |= {"WA_MEDIA_DOWNLOAD_BACKOFF_S": "0.01", "WA_MEDIA_LINK_KEY": KEY}
     env |= {"WA_MEDIA_QUOTA_BYTES": str(QUOTA), "WA_MEDIA_SWEEP_S": "0.2"}
     env |= {"WA_WEBHOOK_ALLOW_PRIVATE_TARGETS": "true", "WA_WEBHOOK_BACKOFF_S": "0.1"}
-    local = LocalStack(tmp_path_factory.mktemp("media_life") / "var", env=env)
-    await local.start(timeout=90)
-    yield local
-    local.stop()
-    assert local.permission_violations() == []
+    async with running_stack(tmp_path_factory.mktemp("media_life") / "var", env) as local:
+        yield local
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

@@ -1,63 +1,33 @@
 """Received files through the whole stack: the simulated phone sends each kind, the session
 service keeps the bytes in the object store, the gateway streams them back (with ranges).
 
-One stack for the module; every test makes its own tenant."""
+On the e2e package's shared stack; every test makes its own tenant."""
 
 import hashlib
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-import aiohttp
 import msgspec
 import pytest
-import pytest_asyncio
 from nats.aio.client import Client
 
-from cli.stack import LocalStack
 from contracts.simulator import SimFailDownloads, SimIncoming, SimIncomingMedia
 from tests.support.http import Api
 from tests.support.media_files import sample
 from tests.support.sessions import connected_session, drive, new_tenant
+from tests.support.stacks import SHARED_ENV, on_the_shared_stack
 from tests.support.waiting import eventually
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = pytest.mark.asyncio(loop_scope="package")
+stack, admin, sim = on_the_shared_stack()
 
 PEER = "+201000000001"
-ATTEMPTS = 3
+ATTEMPTS = int(SHARED_ENV["WA_MEDIA_DOWNLOAD_ATTEMPTS"])
 KINDS = [
     ("image", "image/jpeg", None), ("video", "video/mp4", None), ("audio", "audio/mpeg", None),
     ("voice", "audio/ogg; codecs=opus", None), ("sticker", "image/webp", None),
     ("document", "application/pdf", "report.pdf"),
 ]  # fmt: skip
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LocalStack]:
-    env = {"PATH": "/usr/bin:/bin", "WA_LOG_FORMAT": "json", "WA_GATEWAY_RATE_PER_S": "0"}
-    env |= {"WA_MEDIA_DOWNLOAD_BACKOFF_S": "0.01", "WA_MEDIA_DOWNLOAD_ATTEMPTS": str(ATTEMPTS)}
-    local = LocalStack(tmp_path_factory.mktemp("media_in") / "var", env=env)
-    await local.start(timeout=90)
-    yield local
-    local.stop()
-    assert local.permission_violations() == []
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def admin(stack: LocalStack, http: aiohttp.ClientSession) -> Api:
-    return Api(http, stack.url, stack.admin_token)
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def sim(stack: LocalStack) -> AsyncIterator[Client]:
-    nc = await stack.connect_operator()
-    yield nc
-    await nc.close()
 
 
 async def phone_sends(sim: Client, session: str, media: SimIncomingMedia, caption: str) -> str:
@@ -76,7 +46,7 @@ async def settled(api: Api, session: str, message_id: str) -> dict[str, Any]:
         seen.update(body if status == 200 else {})
         return status == 200 and body.get("media_status") in ("stored", "failed")
 
-    await eventually(done)
+    await eventually(done, timeout=30)  # a deadline: after a restart, on a loaded machine
     return seen
 
 

@@ -21,6 +21,7 @@ from tests.e2e.test_media_received import fetch, phone_sends, settled
 from tests.support.http import Api
 from tests.support.media_files import sample
 from tests.support.sessions import connected_session, drive, new_tenant
+from tests.support.stacks import running_stack
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -28,17 +29,15 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LocalStack]:
-    env = {"PATH": "/usr/bin:/bin", "WA_LOG_FORMAT": "json", "WA_GATEWAY_RATE_PER_S": "0"}
+    env = {"WA_GATEWAY_RATE_PER_S": "0"}
     # After one failure the retry is an hour away: the download stays pending until the restart.
     env |= {"WA_MEDIA_DOWNLOAD_BACKOFF_S": "3600", "WA_MEDIA_DOWNLOAD_ATTEMPTS": "5"}
     # Sends paced to a few a second: the kill lands while the burst is still going.
     env |= {"WA_SEND_PER_MINUTE": "600", "WA_SEND_BURST": "2", "WA_SEND_MIN_SPACING_S": "0.2"}
     env |= {"WA_SEND_JITTER_S": "0"}
-    local = LocalStack(tmp_path_factory.mktemp("media_restart") / "var", env=env)
-    await local.start(timeout=90)
-    yield local
-    local.stop()
-    assert local.permission_violations() == []
+    data_dir = tmp_path_factory.mktemp("media_restart") / "var"
+    async with running_stack(data_dir, env) as local:
+        yield local
 
 
 async def counts(nc: Client, subject: str) -> dict[str, int]:

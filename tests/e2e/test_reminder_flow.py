@@ -1,10 +1,8 @@
 """The whole stack (real session service with the simulator, store, gateway, reminder): a
 reminder due while the number is logged out is deferred once, WhatsApp sees nothing while it is
-down, and it goes out after the number is paired again."""
+down, and it goes out after the number is paired again. On the e2e package's shared stack."""
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import aiohttp
 import msgspec
@@ -15,24 +13,12 @@ from cli.stack import LocalStack
 from contracts.simulator import SimDrop, SimReply, SimScan, SimSent, SimSentReply
 from contracts.subjects import sim_subject
 from tests.support.http import Api
-from tests.support.stacks import running_stack
+from tests.support.stacks import on_the_shared_stack
 from tests.support.waiting import eventually
 
 PHONE = "+201001234567"
-ENV = {
-    "PATH": "/usr/bin:/bin",
-    "WA_LOG_FORMAT": "json",
-    "WA_REMINDER_MIN_SPACING_S": "0.05",
-    "WA_REMINDER_JITTER_S": "0.05",
-    "WA_SEND_MIN_SPACING_S": "0.01",
-    "WA_SEND_JITTER_S": "0.01",
-}
-
-
-@pytest.fixture
-async def stack(tmp_path: Path) -> AsyncIterator[LocalStack]:
-    async with running_stack(tmp_path / "var", ENV, timeout=90) as local:
-        yield local
+pytestmark = pytest.mark.asyncio(loop_scope="package")
+stack = on_the_shared_stack()[0]
 
 
 async def sim(nc: Client, verb: str, request: msgspec.Struct) -> bytes:

@@ -1,33 +1,19 @@
 """The walking skeleton: gateway → session → event log → store → gateway.
 
-One stack for the module (starting one costs seconds); each test has a tenant of its own."""
+On the e2e package's shared stack; each test has a tenant of its own."""
 
-from collections.abc import AsyncIterator
-
-import aiohttp
 import pytest
 import pytest_asyncio
 
 from cli.stack import LocalStack
 from tests.support.http import Api
-from tests.support.stacks import running_stack
+from tests.support.stacks import on_the_shared_stack
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LocalStack]:
-    async with running_stack(tmp_path_factory.mktemp("skeleton") / "var", {}) as local:
-        yield local
+pytestmark = pytest.mark.asyncio(loop_scope="package")
+stack, admin, sim = on_the_shared_stack()
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def admin(stack: LocalStack) -> AsyncIterator[Api]:
-    async with aiohttp.ClientSession() as http:
-        yield Api(http, stack.url, stack.admin_token)
-
-
-@pytest_asyncio.fixture(loop_scope="module")
+@pytest_asyncio.fixture(loop_scope="package")
 async def tenant(admin: Api) -> Api:
     status, body = await admin.call("POST", "/v1/tenants", json={"name": "acme"})
     assert status == 201, body

@@ -2,14 +2,17 @@
 the gateway), signed, dead-lettered and redelivered, surviving a SIGKILL of the service."""
 
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+import pytest_asyncio
 
 from cli.stack import LocalStack
 from services.webhooks.domain.signing import verify
 from tests.integration.webhooks.receiver import Receiver
 from tests.support.http import Api
+from tests.support.stacks import running_stack
 from tests.support.waiting import eventually
 
 FAST_RETRIES = {
@@ -22,9 +25,13 @@ FAST_RETRIES = {
 }
 
 
-@pytest.fixture
-def stack_env() -> dict[str, str]:
-    return FAST_RETRIES
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LocalStack]:
+    """One stack for the module (a stack is not bound to an event loop once started): the
+    second test kills the webhooks service and waits until its restart delivers again."""
+    data_dir = tmp_path_factory.mktemp("webhooks") / "var"
+    async with running_stack(data_dir, FAST_RETRIES) as local:
+        yield local
 
 
 async def test_register_receive_signed_events_and_manage_webhooks(
