@@ -74,6 +74,9 @@ async def test_a_lease_written_over_is_lost_and_release_leaves_the_new_one(
     assert a.held() == ["s2"]
     assert not await a.acquire("s1")
     assert await a.owner("s1") == "inst-other"
+    await world.overwrite("s2", b"inst-other")
+    await a.release("s2")  # on a revision that moved on: the other's entry stays
+    assert await a.owner("s2") == "inst-other" and not a.held()
 
 
 async def test_release_hands_the_key_over_at_once(world: LeaseWorld) -> None:
