@@ -23,7 +23,7 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError, ServiceUnavailableError
 
-from contracts.codec import DecodeError, decode_event
+from contracts.codec import DecodeError, decode_logged, encode_event
 from contracts.envelope import Envelope
 from contracts.subjects import EVENTS_STREAM
 from runtime.logging import get_logger
@@ -35,8 +35,16 @@ log = get_logger(__name__)
 
 
 class Delivered(Struct, frozen=True):
+    """One event of the log; ``data``: its bytes as logged (``decode_logged``), b"" when the
+    event was made here rather than read (``encoded`` then encodes it)."""
+
     sequence: int
     event: Envelope
+    data: bytes = b""
+
+    def encoded(self) -> bytes:
+        """The envelope's bytes to pass on: as logged, without encoding it again."""
+        return self.data or encode_event(self.event)
 
 
 class EventHandler(Protocol):
@@ -152,7 +160,7 @@ async def _consume(
                 if seq <= position:
                     continue
                 try:
-                    batch.append(Delivered(seq, decode_event(data)))
+                    batch.append(Delivered(seq, *decode_logged(data)))
                 except DecodeError as exc:
                     log.error(
                         "consumer.undecodable_event", durable=durable, sequence=seq, error=str(exc)

@@ -7,7 +7,6 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from contracts.codec import encode_event
 from contracts.ids import new_id
 from runtime.consumer import Delivered
 from services.webhooks.adapters.registrations import webhook_from_row
@@ -51,7 +50,7 @@ class DeliveryOutbox:
                     "event_id": env.id,
                     "event_type": env.type,
                     "sequence": item.sequence,
-                    "body": encode_event(env),
+                    "body": item.encoded(),
                     "status": "pending",
                     "attempts": 0,
                     "round_start": 0,
