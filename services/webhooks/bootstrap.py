@@ -35,6 +35,8 @@ from services.webhooks.service_layer.media_links import MediaLinks
 from services.webhooks.service_layer.registry import WebhookRegistry
 from services.webhooks.service_layer.retention import prune_delivered
 
+__all__ = ["RESTART_DELAY_S", "open_engine", "retry_policy", "run"]
+
 log = get_logger(__name__)
 
 RESTART_DELAY_S = 0.5

@@ -1,4 +1,4 @@
-"""The whole stack as processes (embedded NATS, four services), driven through HTTP."""
+"""The whole stack as processes (embedded NATS, the five services), driven through HTTP."""
 
 from collections.abc import AsyncIterator
 from pathlib import Path

@@ -8,6 +8,8 @@ from services.webhooks.adapters.delivery_views import attempt_view, delivery_vie
 from services.webhooks.adapters.tables import attempts, deliveries, webhooks
 from services.webhooks.domain.model import AttemptOutcome, DueDelivery
 
+__all__ = ["SqlDeliveries"]
+
 
 class SqlDeliveries:
     """The deliveries repository."""

@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from services.webhooks.adapters.tables import attempts, deliveries, webhooks
 from services.webhooks.domain.model import Webhook
 
+__all__ = ["SqlRegistrations", "webhook_from_row"]
+
 _TENANT_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 
 

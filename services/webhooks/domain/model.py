@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+__all__ = ["AttemptOutcome", "DueDelivery", "Webhook", "routes_to"]
+
 
 @dataclass(frozen=True, kw_only=True)
 class Webhook:

@@ -16,6 +16,8 @@ from services.webhooks.domain.model import AttemptOutcome, DueDelivery
 from services.webhooks.domain.retry import RetryPolicy, succeeded
 from services.webhooks.domain.signing import SIGNATURE_HEADER, signature
 
+__all__ = ["IDLE_CHECK_S", "RECORD_FAILED_HOLD_S", "Dispatcher", "Sender", "delivery_headers"]
+
 log = get_logger(__name__)
 
 IDLE_CHECK_S = 1.0

@@ -36,6 +36,8 @@ from services.webhooks.domain.validation import (
 )
 from services.webhooks.service_layer.listing import list_page, view
 
+__all__ = ["MAX_LOG_PAGE", "NOT_FOUND", "WebhookRegistry", "over_quota"]
+
 log = get_logger(__name__)
 
 NOT_FOUND = Refused(code="not_found", message="no such webhook")

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from runtime.logging import get_logger
 from services.webhooks.adapters.deliveries import SqlDeliveries
 
+__all__ = ["prune_delivered"]
+
 log = get_logger(__name__)
 
 
