@@ -29,10 +29,10 @@ from services.session.domain.policies import ReconnectPolicy, SendRetryPolicy
 from services.session.domain.typing import TypingPolicy
 from services.session.entrypoints.nats_commands import serve_commands
 from services.session.service_layer.commands import CommandHandlers
-from services.session.service_layer.core import Deps, SessionCore
 from services.session.service_layer.downloads import DownloadPolicy
 from services.session.service_layer.lifecycle import Lifecycle
 from services.session.service_layer.media_files import NO_MEDIA_FILES, MediaFiles
+from services.session.service_layer.owned_sessions import Deps, OwnedSessions
 from services.session.service_layer.ownership import Ownership
 from services.session.service_layer.pending_media import MemoryPendingMedia, PendingMediaStore
 from services.session.service_layer.quota import SessionQuota
@@ -179,7 +179,7 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
         bus.js, replicas=settings.stream_replicas, max_age_s=settings.media_retention_s
     )
     sending = fresh_sending_dir(_data_dir(settings), me)  # what a killed run left: removed
-    core = SessionCore(make_deps(settings, bus, port, files, pending, sending))
+    core = OwnedSessions(make_deps(settings, bus, port, files, pending, sending))
     lifecycle = Lifecycle(core)
     ownership = Ownership(lifecycle, leases, db, caught_up, settings.lease_ttl_s)
     # Renewing from the start: starting many clients may take longer than a lease lives.
