@@ -9,6 +9,7 @@ from typing import Protocol, runtime_checkable
 
 from msgspec import Struct
 
+from contracts.codec import encode_event
 from contracts.envelope import Envelope
 
 __all__ = [
@@ -26,8 +27,16 @@ __all__ = [
 
 
 class Delivered(Struct, frozen=True):
+    """One event of the log; ``data``: its bytes as logged (``contracts.codec.decode_logged``),
+    b"" for an event made here rather than read (``encoded`` then encodes it)."""
+
     sequence: int
     event: Envelope
+    data: bytes = b""
+
+    def encoded(self) -> bytes:
+        """The envelope's bytes to pass on: as logged, without encoding it again."""
+        return self.data or encode_event(self.event)
 
 
 class EventHandler(Protocol):
