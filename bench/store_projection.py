@@ -33,7 +33,7 @@ from runtime.consumer import Delivered, EventHandler, run_consumer
 from runtime.embedded_nats import EmbeddedNats
 from runtime.service import tune_gc
 from runtime.settings import load_settings
-from services.store.adapters.database import open_engine
+from runtime.sql.engine import open_engine
 from services.store.adapters.migrate import upgrade
 from services.store.adapters.projection import SqlProjection
 from services.store.bootstrap import BATCH_SIZE, WatchedProjection
