@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-__all__ = ["AttemptOutcome", "DueDelivery", "Webhook", "routes_to"]
+__all__ = ["AttemptOutcome", "DueDelivery", "QueuedDelivery", "Webhook", "routes_to"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -15,6 +15,21 @@ class Webhook:
     secret: str
     created_ms: int
     updated_ms: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class QueuedDelivery:
+    """An event queued for one webhook: pending, first due at once (``created_ms``)."""
+
+    id: str
+    webhook_id: str
+    tenant: str
+    session: str
+    event_id: str
+    event_type: str
+    sequence: int
+    body: bytes
+    created_ms: int
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -6,8 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from runtime.sql.unit_of_work import SqlUnitOfWork
 from services.webhooks.adapters.database import open_webhooks_db
-from services.webhooks.adapters.fan_out import CONSUMER, DeliveryFanOut
+from services.webhooks.adapters.deliveries import SqlDeliveries
+from services.webhooks.adapters.registrations import SqlRegistrations
+from services.webhooks.service_layer.fanout import CONSUMER, Fanout
 from tests.support.databases import KINDS, database_url, legacy_positions, table_names
 
 
@@ -21,7 +24,10 @@ async def test_an_older_database_keeps_its_position(db_url: str) -> None:
     await legacy_positions(db_url, "webhook_positions", {CONSUMER: 17})
     for _ in range(2):  # the second start finds nothing left to adopt
         engine = await open_webhooks_db(db_url)
-        fan_out = DeliveryFanOut(engine, clock_ms=lambda: 0, on_queued=lambda: None)
+        fan_out = Fanout(
+            SqlUnitOfWork(engine), SqlRegistrations(engine), SqlDeliveries(engine),
+            clock=lambda: 0.0, on_queued=lambda: None,
+        )  # fmt: skip
         assert await fan_out.position() == 17
         await engine.dispose()
     assert "webhook_positions" not in await table_names(db_url)
