@@ -33,17 +33,10 @@ class QueuedDelivery:
 
 
 @dataclass(frozen=True, kw_only=True)
-class DueDelivery:
-    """The head of one lane (webhook, session): the oldest delivery still pending."""
+class DueDelivery(QueuedDelivery):
+    """The head of one lane (webhook, session): the oldest delivery still pending, with its
+    webhook's target and secret."""
 
-    id: str
-    webhook_id: str
-    tenant: str
-    session: str
-    event_id: str
-    event_type: str
-    sequence: int
-    body: bytes
     attempts: int
     round_start: int
     next_attempt_ms: int

@@ -86,9 +86,7 @@ class MemoryWebhooks:
     def _due(self, row: _Row) -> DueDelivery:
         q, hook = row.queued, self.hooks[row.queued.webhook_id]
         return DueDelivery(
-            id=q.id, webhook_id=q.webhook_id, tenant=q.tenant, session=q.session,
-            event_id=q.event_id, event_type=q.event_type, sequence=q.sequence, body=q.body,
-            attempts=row.attempts, round_start=row.round_start,
+            **q.__dict__, attempts=row.attempts, round_start=row.round_start,
             next_attempt_ms=row.next_attempt_ms, url=hook.url, secret=hook.secret,
         )  # fmt: skip
 
