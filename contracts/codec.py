@@ -8,7 +8,7 @@ from contracts.envelope import Envelope
 from contracts.events import CURRENT_VERSIONS
 from contracts.upcasting import UpcastError, upcast
 
-__all__ = ["DecodeError", "decode_event", "decode_logged", "encode_event"]
+__all__ = ["DecodeError", "decode_event", "decode_logged", "encode_event", "passed_on"]
 
 _encoder = msgspec.json.Encoder()
 _decoder = msgspec.json.Decoder(Envelope)
@@ -25,35 +25,31 @@ def encode_event(envelope: Envelope) -> bytes:
 
 def decode_event(data: bytes) -> Envelope:
     """Decode an envelope, upcasting older payload versions to the current one."""
-    return _decode(data)[0]
+    return decode_logged(data)[0]
 
 
 def decode_logged(data: bytes) -> tuple[Envelope, bytes]:
-    """An envelope read from the log, and the bytes that stand for it going out: ``data``
-    itself when it is the current version on one line (nothing re-encoded), else the upcast
-    envelope encoded (an older version must not reach a client as it was logged)."""
-    envelope, was_upcast = _decode(data)
-    if not was_upcast and _one_object_line(data):
-        return envelope, data
-    return envelope, encode_event(envelope)
-
-
-def _decode(data: bytes) -> tuple[Envelope, bool]:
-    """The current envelope, and whether it was upcast from an older version."""
+    """An envelope read from the log, and ``data`` if it is that envelope as logged (the
+    current version), else b"" (it was upcast: what goes out must be encoded again). See
+    ``passed_on``."""
     try:
         envelope = _decoder.decode(data)
         if CURRENT_VERSIONS.get(envelope.type) == envelope.version:
-            return envelope, False
+            return envelope, data
     except msgspec.ValidationError:
         pass
     except msgspec.DecodeError as exc:
         raise DecodeError(str(exc)) from exc
-    return _decode_old(data), True
+    return _decode_old(data), b""
 
 
-def _one_object_line(data: bytes) -> bool:
-    """What an SSE ``data:`` line and a spliced webhook body need: ``{…}`` with no line break."""
-    return data[:1] == b"{" and data[-1:] == b"}" and b"\n" not in data and b"\r" not in data
+def passed_on(envelope: Envelope, logged: bytes) -> bytes:
+    """The bytes that stand for ``envelope`` going out: ``logged`` (from ``decode_logged``)
+    as it is when it is ``{…}`` on one line (an SSE ``data:`` line, a webhook body a media
+    link is spliced into), else the envelope encoded."""
+    if logged[:1] == b"{" and logged[-1:] == b"}" and b"\n" not in logged and b"\r" not in logged:
+        return logged
+    return encode_event(envelope)
 
 
 def _decode_old(data: bytes) -> Envelope:
