@@ -9,7 +9,7 @@ from typing import Protocol, runtime_checkable
 
 from msgspec import Struct
 
-from contracts.codec import encode_event
+from contracts.codec import passed_on
 from contracts.envelope import Envelope
 
 __all__ = [
@@ -28,7 +28,7 @@ __all__ = [
 
 class Delivered(Struct, frozen=True):
     """One event of the log; ``data``: its bytes as logged (``contracts.codec.decode_logged``),
-    b"" for an event made here rather than read (``encoded`` then encodes it)."""
+    b"" for one upcast or made here rather than read (``encoded`` then encodes it)."""
 
     sequence: int
     event: Envelope
@@ -36,7 +36,7 @@ class Delivered(Struct, frozen=True):
 
     def encoded(self) -> bytes:
         """The envelope's bytes to pass on: as logged, without encoding it again."""
-        return self.data or encode_event(self.event)
+        return passed_on(self.event, self.data)
 
 
 class EventHandler(Protocol):
