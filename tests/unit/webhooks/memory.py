@@ -1,8 +1,8 @@
-"""The webhooks service's ports in memory, for unit tests of its service layer: one store as
-both repositories (``MemoryWebhooks``), whose writes in a unit of work's transaction wait
-for its commit, and an HTTP receiver standing behind the ``Sender`` port."""
+"""The webhooks service's repositories in memory, for unit tests of its service layer: one
+store as both (``MemoryWebhooks``), whose writes in a unit of work's transaction wait for
+its commit, behaving as the SQL ones do."""
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
@@ -11,7 +11,7 @@ from runtime.transaction import Deferring
 from services.webhooks.adapters.delivery_views import attempt_view, delivery_view
 from services.webhooks.domain.model import AttemptOutcome, DueDelivery, QueuedDelivery, Webhook
 
-__all__ = ["Crashed", "Hit", "MemoryWebhooks", "Receiver"]
+__all__ = ["MemoryWebhooks"]
 
 
 @dataclass
@@ -145,37 +145,3 @@ def _view(row: _Row) -> DeliveryView:
     fields = {**row.queued.__dict__, **row.__dict__}
     tried = [attempt_view(cast(Any, attempt)) for attempt in row.tried]
     return delivery_view(cast(Any, fields), tried)
-
-
-class Crashed(Exception):
-    """The sender's process died (nothing after the request is done)."""
-
-
-@dataclass(frozen=True)
-class Hit:
-    url: str
-    body: bytes
-    headers: dict[str, str]
-
-
-@dataclass
-class Receiver:
-    """The ``Sender`` port with a receiver behind it: ``answer(hit)`` is the status it gets
-    (``crash_on`` a delivery id: the sender dies after sending, before any outcome)."""
-
-    clock: Callable[[], float]
-    answer: Callable[[Hit], int] = lambda _: 200
-    hits: list[Hit] = field(default_factory=list)
-    crash_on: set[str] = field(default_factory=set)
-
-    async def post(
-        self, url: str, body: bytes, headers: dict[str, str], *, timeout_s: float
-    ) -> AttemptOutcome:
-        hit = Hit(url, body, headers)
-        self.hits.append(hit)
-        if headers["X-WA-Delivery-Id"] in self.crash_on:
-            raise Crashed("the process died while the request was out")
-        status = self.answer(hit)
-        error = None if 200 <= status < 300 else f"HTTP {status}"
-        started_ms = int(self.clock() * 1000)
-        return AttemptOutcome(started_ms=started_ms, duration_ms=0, status_code=status, error=error)

@@ -16,7 +16,8 @@ from services.webhooks.service_layer.dispatcher import Dispatcher
 from services.webhooks.service_layer.fanout import Fanout
 from services.webhooks.service_layer.registry import WebhookRegistry
 from tests.support.waiting import eventually
-from tests.unit.webhooks.memory import MemoryWebhooks, Receiver
+from tests.unit.webhooks.memory import MemoryWebhooks
+from tests.unit.webhooks.receiver import Receiver
 
 __all__ = ["POLICY", "Service", "connected", "created"]
 
