@@ -65,10 +65,10 @@ class EventPublisher:
     async def publish(self, envelope: Envelope) -> int:
         """Append one event; returns its stream sequence (the original one for a duplicate)."""
         subject = event_subject(envelope.tenant, envelope.session, envelope.type)
-        return await self.publish_bytes(subject, encode_event(envelope), envelope.id)
+        return await self.publish_encoded(subject, encode_event(envelope), msg_id=envelope.id)
 
-    async def publish_bytes(self, subject: str, data: bytes, msg_id: str) -> int:
-        """Append an encoded event as it is (an outbox's); ``msg_id`` de-duplicates it."""
+    async def publish_encoded(self, subject: str, data: bytes, *, msg_id: str) -> int:
+        """Append an event already encoded, as it is; retried until the deadline."""
         headers = {"Nats-Msg-Id": msg_id}
         loop = asyncio.get_running_loop()
         give_up = loop.time() + self._deadline
