@@ -58,6 +58,7 @@ class Service:
 
     def _wake(self) -> None:
         self.woken += 1
+        self.dispatcher.wake()
 
     def restarted(self) -> "Service":
         return Service(self.store, self.uow, self.log, self.clock)
