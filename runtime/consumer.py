@@ -22,7 +22,7 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError, ServiceUnavailableError
 
-from contracts.codec import DecodeError, decode_event
+from contracts.codec import DecodeError, decode_logged
 from contracts.subjects import EVENTS_STREAM
 from runtime.logging import get_logger
 from runtime.messaging import Delivered, EventHandler, PreparingHandler
@@ -124,7 +124,7 @@ async def _consume(
                 if seq <= position:
                     continue
                 try:
-                    batch.append(Delivered(seq, decode_event(data)))
+                    batch.append(Delivered(seq, *decode_logged(data)))
                 except DecodeError as exc:
                     log.error(
                         "consumer.undecodable_event", durable=durable, sequence=seq, error=str(exc)

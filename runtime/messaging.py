@@ -9,6 +9,7 @@ from typing import Protocol, runtime_checkable
 
 from msgspec import Struct
 
+from contracts.codec import passed_on
 from contracts.envelope import Envelope
 
 __all__ = [
@@ -26,8 +27,16 @@ __all__ = [
 
 
 class Delivered(Struct, frozen=True):
+    """One event of the log; ``data``: its bytes as logged (``contracts.codec.decode_logged``),
+    b"" for one upcast or made here rather than read (``encoded`` then encodes it)."""
+
     sequence: int
     event: Envelope
+    data: bytes = b""
+
+    def encoded(self) -> bytes:
+        """The envelope's bytes to pass on: as logged, without encoding it again."""
+        return passed_on(self.event, self.data)
 
 
 class EventHandler(Protocol):

@@ -1,1 +1,2 @@
-"""The four services. They never import one another; they meet only on NATS."""
+"""The five services: session, store, reminder, webhooks and gateway. They never import one
+another; they meet only on NATS."""

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from contracts.codec import DecodeError, decode_event, encode_event
+from contracts.codec import DecodeError, decode_logged, encode_event
 from contracts.envelope import Envelope
 from contracts.subjects import EVENT_SUBJECTS, event_subject
 from runtime.eventlog import PublishFailed
@@ -109,7 +109,7 @@ def _decoded(pending: list[Stored], durable: str) -> list[Delivered]:
     batch: list[Delivered] = []
     for stored in pending:
         try:
-            batch.append(Delivered(stored.sequence, decode_event(stored.data)))
+            batch.append(Delivered(stored.sequence, *decode_logged(stored.data)))
         except DecodeError as exc:
             log.error(
                 "consumer.undecodable_event",

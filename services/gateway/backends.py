@@ -8,7 +8,13 @@ from nats.aio.client import Client
 from contracts.commands import Accepted, CommandReply, Refused, SessionCommand
 from contracts.queries import GetSession, Query, QueryReply
 from contracts.reminders import ReminderCommand, ReminderReply
-from contracts.subjects import query_subject, reminder_command_subject, session_command_subject
+from contracts.subjects import (
+    query_subject,
+    reminder_command_subject,
+    session_command_subject,
+    webhooks_subject,
+)
+from contracts.webhooks import WebhookReply, WebhookRequest
 from runtime.requester import Requester
 from runtime.rpc import BackendUnavailable
 from services.gateway.errors import ApiError
@@ -20,10 +26,12 @@ _encoder = msgspec.json.Encoder()
 _command_reply: msgspec.json.Decoder[CommandReply] = msgspec.json.Decoder(CommandReply)
 _reminder_reply: msgspec.json.Decoder[ReminderReply] = msgspec.json.Decoder(ReminderReply)
 _query_reply: msgspec.json.Decoder[QueryReply] = msgspec.json.Decoder(QueryReply)
+_webhook_reply: msgspec.json.Decoder[WebhookReply] = msgspec.json.Decoder(WebhookReply)
 
 
 class Backends:
-    """The session service (commands), the reminder service (commands), the store (queries)."""
+    """The session service (commands), the reminder service (commands), the store (queries),
+    the webhooks service (its requests)."""
 
     def __init__(self, nc: Client, timeout: float) -> None:
         self.nc = nc
@@ -47,30 +55,25 @@ class Backends:
     async def query(self, q: Query) -> QueryReply:
         return await self._call(query_subject("store"), q, _query_reply)
 
+    async def webhook(self, request: WebhookRequest, kind: type[V]) -> V:
+        """Ask the webhooks service; a refusal becomes its ApiError, any other shape a 503."""
+        reply = await self._call(webhooks_subject(), request, _webhook_reply)
+        return _expected(reply, kind, "the webhooks service")
+
     async def accept(self, cmd: SessionCommand) -> Accepted:
         """Send a session command; a refusal becomes the ApiError of its code."""
         return _accepted(await self.command(cmd))
 
     async def answer(self, cmd: SessionCommand, kind: type[V]) -> V:
         """Send a session command that answers with ``kind``; a refusal becomes its ApiError."""
-        reply = await self.command(cmd)
-        if isinstance(reply, Refused):
-            raise ApiError.from_refusal(reply)
-        if not isinstance(reply, kind):
-            raise BackendUnavailable(f"the session service answered {type(reply).__name__}")
-        return reply
+        return _expected(await self.command(cmd), kind, "the session service")
 
     async def accept_reminder(self, cmd: ReminderCommand) -> Accepted:
         return _accepted(await self.reminder(cmd))
 
     async def read(self, q: Query, kind: type[V]) -> V:
         """Ask the store; a refusal becomes its ApiError, any other shape a 503."""
-        reply = await self.query(q)
-        if isinstance(reply, Refused):
-            raise ApiError.from_refusal(reply)
-        if not isinstance(reply, kind):
-            raise BackendUnavailable(f"the store answered {type(reply).__name__}")
-        return reply
+        return _expected(await self.query(q), kind, "the store")
 
     async def read_json(self, q: Query, kind: type[msgspec.Struct], *, untagged: bool) -> bytes:
         """The store's reply to ``q`` as the client gets it, undecoded when it is framed as
@@ -112,6 +115,14 @@ _prefixes: dict[type[msgspec.Struct], bytes] = {}
 
 def _untagged(value: msgspec.Struct) -> bytes:
     return _encoder.encode(msgspec.structs.asdict(value))
+
+
+def _expected(reply: object, kind: type[V], who: str) -> V:
+    if isinstance(reply, Refused):
+        raise ApiError.from_refusal(reply)
+    if not isinstance(reply, kind):
+        raise BackendUnavailable(f"{who} answered {type(reply).__name__}")
+    return reply
 
 
 def _accepted(reply: CommandReply | ReminderReply) -> Accepted:

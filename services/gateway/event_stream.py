@@ -8,7 +8,6 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from contracts.codec import encode_event
 from runtime.consumer import Delivered
 from services.gateway.adapters.event_tail import EventTail
 from services.gateway.domain.open_streams import EndReason, LiveStream
@@ -83,5 +82,6 @@ async def _next_unless_ended(
 
 
 def _frame(delivered: Delivered) -> bytes:
+    """The event's bytes as logged, tenant-filtered already by the tail's subjects."""
     head = f"id: {delivered.sequence}\nevent: {delivered.event.type}\ndata: ".encode()
-    return head + encode_event(delivered.event) + b"\n\n"
+    return head + delivered.encoded() + b"\n\n"

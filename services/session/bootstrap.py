@@ -5,11 +5,10 @@ import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from nats.js.errors import NotFoundError
-
 from contracts.events.session import SendPacing
-from contracts.subjects import EVENTS_STREAM, event_filter, live_subject
+from contracts.subjects import event_filter, live_subject
 from runtime.bus import Bus, open_bus
+from runtime.caught_up import drained_on_jetstream, wait_caught_up
 from runtime.consumer import run_consumer
 from runtime.leases import Leases
 from runtime.logging import get_logger
@@ -30,10 +29,10 @@ from services.session.domain.policies import ReconnectPolicy, SendRetryPolicy
 from services.session.domain.typing import TypingPolicy
 from services.session.entrypoints.nats_commands import serve_commands
 from services.session.service_layer.commands import CommandHandlers
-from services.session.service_layer.core import Deps, SessionCore
 from services.session.service_layer.downloads import DownloadPolicy
 from services.session.service_layer.lifecycle import Lifecycle
 from services.session.service_layer.media_files import NO_MEDIA_FILES, MediaFiles
+from services.session.service_layer.owned_sessions import Deps, OwnedSessions
 from services.session.service_layer.ownership import Ownership
 from services.session.service_layer.pending_media import MemoryPendingMedia, PendingMediaStore
 from services.session.service_layer.quota import SessionQuota
@@ -155,17 +154,11 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
     durable = f"session-{me}"
     consumer = asyncio.create_task(_project(bus, db, durable, stop))
 
+    drained = drained_on_jetstream(bus.js, durable)
+
     async def caught_up() -> None:
         """Wait until the own projection has applied every matching event in the log."""
-        while not consumer.done():
-            try:
-                info = await bus.js.consumer_info(EVENTS_STREAM, durable)
-                if info.num_pending == 0 and info.num_ack_pending == 0:
-                    return
-            except NotFoundError:
-                pass
-            await asyncio.sleep(0.02)
-        consumer.result()
+        await wait_caught_up(drained, consuming=consumer)
 
     leases = await open_leases(bus.js, me, settings.lease_ttl_s, settings.stream_replicas)
     store = await MediaStore.open(
@@ -180,7 +173,7 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
         bus.js, replicas=settings.stream_replicas, max_age_s=settings.media_retention_s
     )
     sending = fresh_sending_dir(_data_dir(settings), me)  # what a killed run left: removed
-    core = SessionCore(make_deps(settings, bus, port, files, pending, sending))
+    core = OwnedSessions(make_deps(settings, bus, port, files, pending, sending))
     lifecycle = Lifecycle(core)
     ownership = Ownership(lifecycle, leases, db, caught_up, settings.lease_ttl_s)
     # Renewing from the start: starting many clients may take longer than a lease lives.

@@ -12,7 +12,7 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import APIError, NotFoundError
 
-from contracts.codec import DecodeError, decode_event
+from contracts.codec import DecodeError, decode_logged
 from contracts.subjects import EVENTS_STREAM, event_filter
 from runtime.consumer import Delivered
 from runtime.logging import get_logger
@@ -91,7 +91,7 @@ class EventTail:
                 continue
             self.position = sequence
             try:
-                found.append(Delivered(sequence, decode_event(msg.data)))
+                found.append(Delivered(sequence, *decode_logged(msg.data)))
             except DecodeError as exc:
                 log.error("event_tail.undecodable_event", sequence=sequence, error=str(exc))
         return found

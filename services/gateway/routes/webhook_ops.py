@@ -2,15 +2,15 @@
 are served once, authenticated like every tenant route, and appear in /openapi.json."""
 
 from datetime import datetime
-from typing import Annotated, Literal
-
-import msgspec
+from typing import Literal
 
 from contracts.webhooks import DeliveryView, WebhookView
-from services.gateway.bodies import Page, Params
+from services.gateway.bodies import Page
 from services.gateway.operations import Operations
 from services.gateway.responses import Out
 from services.gateway.routes import webhooks
+
+__all__ = ["ONE", "DeliveryPage", "WebhookPage", "WebhookWithSecret", "ops"]
 
 ops = Operations("webhooks")
 
@@ -37,15 +37,6 @@ class DeliveryPage(Out, frozen=True, kw_only=True):
     items: list[DeliveryView]
 
 
-class DeliveryParams(Params, frozen=True, kw_only=True):
-    status: Literal["pending", "delivered", "dead"] | None = None
-    limit: Annotated[int, msgspec.Meta(ge=1, le=500)] = 100
-
-
-class DeadLetterParams(Params, frozen=True, kw_only=True):
-    limit: Annotated[int, msgspec.Meta(ge=1, le=500)] = 100
-
-
 ONE = "/v1/webhooks/{webhook_id}"
 
 ops("POST", "/v1/webhooks", summary="Register a webhook for the tenant's events",
@@ -58,8 +49,8 @@ ops("PATCH", ONE, summary="Change a webhook", body=webhooks.WebhookChanges,
     returns=WebhookView)(webhooks.update_webhook)  # fmt: skip
 ops("DELETE", ONE, summary="Delete a webhook", status=204)(webhooks.delete_webhook)
 ops("GET", ONE + "/deliveries", summary="The delivery log of a webhook",
-    params=DeliveryParams, returns=DeliveryPage)(webhooks.list_deliveries)  # fmt: skip
+    params=webhooks.DeliveryParams, returns=DeliveryPage)(webhooks.list_deliveries)  # fmt: skip
 ops("GET", ONE + "/dead-letters", summary="Deliveries that gave up",
-    params=DeadLetterParams, returns=DeliveryPage)(webhooks.list_dead_letters)  # fmt: skip
+    params=webhooks.DeadLetterParams, returns=DeliveryPage)(webhooks.list_dead_letters)  # fmt: skip
 ops("POST", ONE + "/dead-letters/{delivery_id}/redeliver", summary="Deliver a dead letter again",
     status=202, returns=DeliveryView)(webhooks.redeliver)  # fmt: skip

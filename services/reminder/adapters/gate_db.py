@@ -1,12 +1,14 @@
-"""SQL for the connectivity gate (learned from session events) and the consumer's position."""
+"""SQL for the connectivity gate (learned from session events), and the consumer's position
+(the runtime kit's tracking record)."""
 
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from services.reminder.adapters.tables import positions, sessions
+from runtime.sql.engine import insert_for
+from runtime.sql.tracking import SqlTracking
+from services.reminder.adapters.tables import sessions
 
 __all__ = ["GateDb", "GateState"]
 
@@ -21,8 +23,8 @@ class GateState:
 class GateDb:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
-        dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
-        self._insert = dialect.insert
+        self._insert = insert_for(engine.dialect.name)
+        self._tracking = SqlTracking(engine)
 
     async def state(self, session: str) -> GateState | None:
         stmt = select(sessions.c.tenant, sessions.c.connected, sessions.c.deleted).where(
@@ -58,14 +60,7 @@ class GateDb:
         return result.rowcount == 1
 
     async def position(self, name: str) -> int:
-        async with self.engine.connect() as conn:
-            value = await conn.scalar(select(positions.c.position).where(positions.c.name == name))
-        return int(value or 0)
+        return await self._tracking.position(name)
 
     async def set_position(self, conn: AsyncConnection, name: str, position: int) -> None:
-        stmt = self._insert(positions).values(name=name, position=position)
-        await conn.execute(
-            stmt.on_conflict_do_update(
-                index_elements=[positions.c.name], set_={"position": stmt.excluded.position}
-            )
-        )
+        await self._tracking.save(conn, name, position)

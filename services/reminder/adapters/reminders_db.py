@@ -8,8 +8,9 @@ from sqlalchemy import Row, and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from contracts.envelope import Envelope
+from runtime.sql.types import UtcDateTime
 from services.reminder.adapters.outbox import Outbox
-from services.reminder.adapters.tables import UtcDateTime, reminders, sessions
+from services.reminder.adapters.tables import reminders, sessions
 from services.reminder.domain.model import ReminderRow
 
 __all__ = ["RemindersDb", "to_row"]

@@ -5,15 +5,15 @@ from typing import TYPE_CHECKING
 from contracts.commands import Accepted, ActOnMessage, CommandReply, Refused
 from contracts.ids import is_valid_id, new_id
 from services.session.domain import transitions
-from services.session.service_layer.runtime import SessionRuntime
+from services.session.service_layer.session_runtime import SessionRuntime
 
 if TYPE_CHECKING:
-    from services.session.service_layer.core import SessionCore
+    from services.session.service_layer.owned_sessions import OwnedSessions
 
 __all__ = ["act"]
 
 
-async def act(core: "SessionCore", rt: SessionRuntime, cmd: ActOnMessage) -> CommandReply:
+async def act(core: "OwnedSessions", rt: SessionRuntime, cmd: ActOnMessage) -> CommandReply:
     action_id = cmd.action_id or new_id()
     if not is_valid_id(action_id):
         return Refused(code="invalid_message_id", message="message ids are [A-Za-z0-9_-]{1,64}")

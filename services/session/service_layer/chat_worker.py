@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 from runtime.logging import get_logger
 from services.session.domain.errors import Refusal
 from services.session.service_layer.chat_runtime import ChatRuntime
-from services.session.service_layer.runtime import SessionRuntime
+from services.session.service_layer.session_runtime import SessionRuntime
 
 if TYPE_CHECKING:
-    from services.session.service_layer.core import SessionCore
+    from services.session.service_layer.owned_sessions import OwnedSessions
 
 __all__ = ["chat_of", "gate", "run_chat_actions"]
 
@@ -23,7 +23,7 @@ def gate(rt: SessionRuntime) -> None:
         raise Refusal("not_connected", f"the session is {rt.state.status}; nothing was sent")
 
 
-def chat_of(core: "SessionCore", rt: SessionRuntime) -> ChatRuntime:
+def chat_of(core: "OwnedSessions", rt: SessionRuntime) -> ChatRuntime:
     """The session's chat runtime, made on first use, with its paced worker running."""
     if rt.chat is None:
         policy = core.deps.chat
@@ -34,7 +34,7 @@ def chat_of(core: "SessionCore", rt: SessionRuntime) -> ChatRuntime:
     return chat
 
 
-async def run_chat_actions(core: "SessionCore", rt: SessionRuntime, chat: ChatRuntime) -> None:
+async def run_chat_actions(core: "OwnedSessions", rt: SessionRuntime, chat: ChatRuntime) -> None:
     loop = asyncio.get_running_loop()
     while rt.state.status != "deleted":
         await rt.online.wait()

@@ -16,9 +16,9 @@ from services.session.domain.errors import Refusal
 from services.session.domain.reads import queue_read
 from services.session.service_layer.chat_runtime import PacedJob
 from services.session.service_layer.chat_worker import chat_of, gate
-from services.session.service_layer.core import SessionCore
 from services.session.service_layer.lookups import Lookups, RateLimited
-from services.session.service_layer.runtime import SessionRuntime
+from services.session.service_layer.owned_sessions import OwnedSessions
+from services.session.service_layer.session_runtime import SessionRuntime
 
 __all__ = ["CHAT_COMMANDS", "ChatHandlers"]
 
@@ -27,7 +27,7 @@ ChatCommand = MarkChatRead | SendPresence | CheckNumbers | GetProfilePicture | S
 
 
 class ChatHandlers:
-    def __init__(self, core: SessionCore) -> None:
+    def __init__(self, core: OwnedSessions) -> None:
         self.core = core
         self.lookups = Lookups(core)
 

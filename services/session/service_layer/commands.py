@@ -32,7 +32,7 @@ from services.session.service_layer.lifecycle import Lifecycle
 from services.session.service_layer.media_files import forget_media
 from services.session.service_layer.pairing import PairingHandlers, accepted
 from services.session.service_layer.quota import SessionQuota
-from services.session.service_layer.runtime import SessionRuntime
+from services.session.service_layer.session_runtime import SessionRuntime
 
 __all__ = ["NOT_FOUND", "CommandHandlers"]
 

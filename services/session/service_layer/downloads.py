@@ -13,11 +13,11 @@ from runtime.logging import get_logger
 from services.session.adapters.whatsapp.port import DownloadFailed
 from services.session.service_layer.media_files import KeptFile, OverQuota
 from services.session.service_layer.pending_media import PendingMedia
-from services.session.service_layer.runtime import SessionRuntime
+from services.session.service_layer.session_runtime import SessionRuntime
 from services.session.service_layer.stable_ids import stable_event_id
 
 if TYPE_CHECKING:
-    from services.session.service_layer.core import SessionCore
+    from services.session.service_layer.owned_sessions import OwnedSessions
 
 __all__ = ["DownloadPolicy", "MediaDownloads"]
 
@@ -39,7 +39,7 @@ class MediaDownloads:
     """One task per pending file; only connected sessions fetch (waiting costs no attempt)."""
 
     def __init__(
-        self, core: "SessionCore", sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+        self, core: "OwnedSessions", sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     ) -> None:
         self.core = core
         self.policy = core.deps.downloads

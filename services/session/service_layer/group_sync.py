@@ -15,9 +15,9 @@ from contracts.events import (
 )
 from runtime.logging import get_logger
 from services.session.adapters.whatsapp.groups import GroupChange, GroupClient, GroupInfo
-from services.session.service_layer.core import SessionCore
 from services.session.service_layer.group_memory import fingerprint
-from services.session.service_layer.runtime import SessionRuntime
+from services.session.service_layer.owned_sessions import OwnedSessions
+from services.session.service_layer.session_runtime import SessionRuntime
 from services.session.service_layer.stable_ids import stable_event_id
 
 __all__ = ["change_events", "is_me", "record_change", "snapshot", "sync_groups"]
@@ -73,7 +73,7 @@ def change_events(change: GroupChange, own_jid: str | None) -> list[Event]:
     return []
 
 
-async def record_change(core: SessionCore, rt: SessionRuntime, change: GroupChange) -> None:
+async def record_change(core: OwnedSessions, rt: SessionRuntime, change: GroupChange) -> None:
     """Append what a reported change means; a redelivered report gets the same event ids."""
     fact = "/".join(
         [change.kind, change.group_jid, change.at.isoformat(), change.action or "",
@@ -85,7 +85,7 @@ async def record_change(core: SessionCore, rt: SessionRuntime, change: GroupChan
     core.groups.changed(rt.tenant, rt.session, change.group_jid)
 
 
-async def sync_groups(core: SessionCore, rt: SessionRuntime) -> None:
+async def sync_groups(core: OwnedSessions, rt: SessionRuntime) -> None:
     """Once connected: log each group the number is in whose snapshot is not the last logged."""
     client, generation = rt.client, rt.generation
     if not isinstance(client, GroupClient):

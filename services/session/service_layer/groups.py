@@ -21,10 +21,10 @@ from contracts.groups import (
 )
 from contracts.ids import is_valid_id, new_id
 from services.session.adapters.whatsapp.groups import GroupClient, GroupFailed
-from services.session.service_layer.core import SessionCore
 from services.session.service_layer.group_checks import Invalid, checked
 from services.session.service_layer.group_sync import snapshot
-from services.session.service_layer.runtime import SessionRuntime
+from services.session.service_layer.owned_sessions import OwnedSessions
+from services.session.service_layer.session_runtime import SessionRuntime
 
 __all__ = ["GroupHandlers"]
 
@@ -34,7 +34,7 @@ NOT_CONNECTED = Refused(code="not_connected", message="the session is not connec
 class GroupHandlers:
     """``max_wait_s``: the longest a call waits for its pacer slot (else 429 ``paced``)."""
 
-    def __init__(self, core: SessionCore, max_wait_s: float = 2.0) -> None:
+    def __init__(self, core: OwnedSessions, max_wait_s: float = 2.0) -> None:
         self.core = core
         self.max_wait_s = max_wait_s
 

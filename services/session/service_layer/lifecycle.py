@@ -10,10 +10,11 @@ from contracts.events.session import LogoutReason, PairingFailureReason
 from runtime.logging import get_logger
 from services.session.adapters.whatsapp.port import DropReason
 from services.session.domain import transitions
-from services.session.service_layer.core import SessionCore
 from services.session.service_layer.group_sync import sync_groups
 from services.session.service_layer.outbox import run_outbox
-from services.session.service_layer.runtime import LiveQr, SessionRuntime
+from services.session.service_layer.owned_sessions import OwnedSessions
+from services.session.service_layer.session_runtime import LiveQr, SessionRuntime
+from services.session.service_layer.sink import ClientSink
 
 __all__ = ["Lifecycle"]
 
@@ -24,7 +25,7 @@ _encoder = msgspec.json.Encoder()
 class Lifecycle:
     """Every method that changes a session runs under its lock (the caller's or its own)."""
 
-    def __init__(self, core: SessionCore) -> None:
+    def __init__(self, core: OwnedSessions) -> None:
         self.core = core
 
     def ensure_outbox(self, rt: SessionRuntime) -> None:
@@ -33,8 +34,6 @@ class Lifecycle:
 
     async def start_client(self, rt: SessionRuntime) -> None:
         """Replace any previous client by a new one; its events are bound once, here."""
-        from services.session.service_layer.sink import ClientSink
-
         await self.stop_client(rt)
         rt.generation += 1
         sink = ClientSink(self, rt, rt.generation)

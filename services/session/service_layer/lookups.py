@@ -19,8 +19,8 @@ from contracts.events import ContactUpdated
 from services.session.adapters.whatsapp.port import SendFailed, WhatsAppClient
 from services.session.domain.errors import Refusal
 from services.session.service_layer.chat_worker import chat_of, gate
-from services.session.service_layer.core import SessionCore
-from services.session.service_layer.runtime import SessionRuntime
+from services.session.service_layer.owned_sessions import OwnedSessions
+from services.session.service_layer.session_runtime import SessionRuntime
 
 __all__ = ["MAX_PICTURE_BYTES", "Lookups", "RateLimited"]
 
@@ -35,7 +35,7 @@ class RateLimited(Refusal):
 
 
 class Lookups:
-    def __init__(self, core: SessionCore) -> None:
+    def __init__(self, core: OwnedSessions) -> None:
         self.core = core
 
     async def _paced(self, rt: SessionRuntime, call: Callable[[WhatsAppClient], Awaitable[T]]) -> T:

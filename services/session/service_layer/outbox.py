@@ -11,12 +11,12 @@ from services.session.adapters.whatsapp.port import OutgoingMedia, SendFailed, W
 from services.session.domain import transitions
 from services.session.domain.session import PendingSend
 from services.session.domain.typing import plan_send
-from services.session.service_layer.runtime import SessionRuntime
 from services.session.service_layer.sending_files import sending_file
+from services.session.service_layer.session_runtime import SessionRuntime
 from services.session.service_layer.stable_ids import stable_event_id
 
 if TYPE_CHECKING:
-    from services.session.service_layer.core import SessionCore
+    from services.session.service_layer.owned_sessions import OwnedSessions
 
 __all__ = ["run_outbox"]
 
@@ -34,7 +34,7 @@ def _due(rt: SessionRuntime, now: datetime) -> tuple[PendingSend | None, float |
     return None, wait
 
 
-async def run_outbox(core: "SessionCore", rt: SessionRuntime) -> None:
+async def run_outbox(core: "OwnedSessions", rt: SessionRuntime) -> None:
     while rt.state.status != "deleted":
         try:
             await _one(core, rt)
@@ -45,7 +45,7 @@ async def run_outbox(core: "SessionCore", rt: SessionRuntime) -> None:
             await asyncio.sleep(1.0)
 
 
-async def _one(core: "SessionCore", rt: SessionRuntime) -> None:
+async def _one(core: "OwnedSessions", rt: SessionRuntime) -> None:
     loop = asyncio.get_running_loop()
     item, wait = _due(rt, core.deps.now())
     if item is None:
@@ -100,7 +100,7 @@ async def _show_typing(rt: SessionRuntime, chat_jid: str) -> None:
 
 
 async def _send(
-    core: "SessionCore", rt: SessionRuntime, client: WhatsAppClient, item: PendingSend
+    core: "OwnedSessions", rt: SessionRuntime, client: WhatsAppClient, item: PendingSend
 ) -> None:
     chat, message_id, quote = item.chat_jid, item.message_id, item.quote
     if item.reads is not None:

@@ -10,7 +10,7 @@ from runtime.logging import get_logger
 from services.session.adapters.state_db import SessionStateDb
 from services.session.domain.session import LIVE, Session
 from services.session.service_layer.lifecycle import Lifecycle
-from services.session.service_layer.runtime import SessionRuntime
+from services.session.service_layer.session_runtime import SessionRuntime
 from services.session.service_layer.take_locks import TakeLocks
 
 __all__ = ["Leases", "Ownership"]

@@ -7,7 +7,7 @@ from contracts.commands import Accepted, CommandReply, PairSession, Refused
 from runtime.logging import get_logger
 from services.session.domain import transitions
 from services.session.service_layer.lifecycle import Lifecycle
-from services.session.service_layer.runtime import SessionRuntime
+from services.session.service_layer.session_runtime import SessionRuntime
 
 __all__ = ["PairingHandlers", "accepted"]
 

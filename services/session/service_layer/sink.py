@@ -16,12 +16,12 @@ from services.session.adapters.whatsapp.port import (
 )
 from services.session.service_layer.group_sync import record_change
 from services.session.service_layer.incoming_actions import action_fact
-from services.session.service_layer.lifecycle import Lifecycle
+from services.session.service_layer.lifecycle_port import StateChanges
 from services.session.service_layer.pending_media import PendingMedia
-from services.session.service_layer.runtime import SessionRuntime
+from services.session.service_layer.session_runtime import SessionRuntime
 from services.session.service_layer.stable_ids import stable_event_id
 
-__all__ = ["ClientSink", "stable_event_id"]
+__all__ = ["ClientSink", "sender_contact", "stable_event_id"]
 
 
 def clean(text: str | None) -> str | None:
@@ -34,7 +34,7 @@ class ClientSink(ClientEvents, GroupEvents):
     """State changes run in their own task under the session lock (never inline in the client);
     messages and receipts are appended before the call returns, so the client may ack them."""
 
-    def __init__(self, lifecycle: Lifecycle, rt: SessionRuntime, generation: int) -> None:
+    def __init__(self, lifecycle: StateChanges, rt: SessionRuntime, generation: int) -> None:
         self.lifecycle = lifecycle
         self.core = lifecycle.core
         self.rt = rt
@@ -63,6 +63,7 @@ class ClientSink(ClientEvents, GroupEvents):
         if fact is not None:
             event_id = stable_event_id(rt.tenant, rt.session, "in", message.message_id)
             await self.core.publish_fact(rt, fact, event_id)
+            await self._sender_learned(message)
             return
         kind = message.media_kind or (
             "location" if message.location else "contact" if message.contact else None
@@ -93,15 +94,12 @@ class ClientSink(ClientEvents, GroupEvents):
         await self.core.publish_fact(rt, payload, event_id)
         if pending is not None:
             self.core.downloads.start(rt, pending)
-        if not message.from_me:
-            phone_jid = message.sender_phone_jid
-            if phone_jid is None and not message.sender_jid.endswith("@lid"):
-                phone_jid = message.sender_jid
-            contact = ContactInfo(
-                jid=phone_jid or message.sender_jid,
-                lid=message.sender_lid,
-                push_name=message.push_name,
-            )
+        await self._sender_learned(message)
+
+    async def _sender_learned(self, message: IncomingMessage) -> None:
+        """The one place a message's sender becomes a contact (for every client)."""
+        contact = sender_contact(message)
+        if contact is not None:
             await self.on_contact(contact)
 
     async def on_receipt(
@@ -148,6 +146,16 @@ async def _undecryptable(sink: "ClientSink", message: Undecryptable) -> None:
     rt = sink.rt
     event_id = stable_event_id(rt.tenant, rt.session, "undecryptable", message.message_id)
     await sink.core.publish_fact(rt, payload, event_id)
+
+
+def sender_contact(message: IncomingMessage) -> ContactInfo | None:
+    """The contact a message from someone else teaches (its phone JID, else a non-LID sender)."""
+    if message.from_me:
+        return None
+    phone = message.sender_phone_jid
+    if phone is None and not message.sender_jid.endswith("@lid"):
+        phone = message.sender_jid
+    return ContactInfo.of_sender(phone, message.sender_lid, message.push_name)
 
 
 def _pending(rt: SessionRuntime, message: IncomingMessage) -> PendingMedia | None:

@@ -1,19 +1,36 @@
 """The delivery queue and log in SQL: lane heads for the dispatcher, attempts, redelivery."""
 
+from collections.abc import Sequence
+
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contracts.webhooks import AttemptView, DeliveryStatus, DeliveryView
+from runtime.sql.engine import insert_for
+from runtime.sql.unit_of_work import SqlTransaction
 from services.webhooks.adapters.delivery_views import attempt_view, delivery_view
 from services.webhooks.adapters.tables import attempts, deliveries, webhooks
-from services.webhooks.domain.model import AttemptOutcome, DueDelivery
+from services.webhooks.domain.model import AttemptOutcome, DueDelivery, QueuedDelivery
+
+__all__ = ["SqlDeliveries"]
 
 
 class SqlDeliveries:
-    """The deliveries repository."""
+    """The deliveries repository (``service_layer.ports.Deliveries``)."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+
+    async def queue(self, tx: SqlTransaction, queued: Sequence[QueuedDelivery]) -> None:
+        rows = [
+            {**item.__dict__, "status": "pending", "attempts": 0, "round_start": 0,
+             "next_attempt_ms": item.created_ms}
+            for item in queued
+        ]  # fmt: skip
+        stmt = insert_for(tx.connection.dialect.name)(deliveries).values(rows)
+        await tx.connection.execute(
+            stmt.on_conflict_do_nothing(index_elements=["webhook_id", "event_id"])
+        )
 
     async def heads(self, limit: int = 1000) -> list[DueDelivery]:
         """The oldest pending delivery of each lane (webhook, session), due or not."""

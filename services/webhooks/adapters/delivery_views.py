@@ -6,6 +6,8 @@ from sqlalchemy.engine import RowMapping
 
 from contracts.webhooks import AttemptView, DeliveryView
 
+__all__ = ["attempt_view", "delivery_view"]
+
 
 def _time(ms: int | None) -> datetime | None:
     return None if ms is None else datetime.fromtimestamp(ms / 1000, UTC)

@@ -1,14 +1,18 @@
 """Webhook registrations in SQL; every read and write is scoped by tenant."""
 
 import hashlib
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from runtime.sql.unit_of_work import SqlTransaction
 from services.webhooks.adapters.tables import attempts, deliveries, webhooks
 from services.webhooks.domain.model import Webhook
+
+__all__ = ["SqlRegistrations", "webhook_from_row"]
 
 _TENANT_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 
@@ -24,10 +28,14 @@ def webhook_from_row(row: RowMapping) -> Webhook:
 
 
 class SqlRegistrations:
-    """The registrations repository."""
+    """The registrations repository (``service_layer.ports.Registrations``)."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+
+    async def of_tenants(self, tx: SqlTransaction, tenants: Collection[str]) -> list[Webhook]:
+        stmt = select(webhooks).where(webhooks.c.tenant.in_(sorted(tenants)))
+        return [webhook_from_row(row) for row in (await tx.connection.execute(stmt)).mappings()]
 
     async def add(self, webhook: Webhook, *, limit: int = 0) -> bool:
         """Add the webhook unless its tenant would then have more than ``limit`` (0: any

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+__all__ = ["AttemptOutcome", "DueDelivery", "QueuedDelivery", "Webhook", "routes_to"]
+
 
 @dataclass(frozen=True, kw_only=True)
 class Webhook:
@@ -16,8 +18,8 @@ class Webhook:
 
 
 @dataclass(frozen=True, kw_only=True)
-class DueDelivery:
-    """The head of one lane (webhook, session): the oldest delivery still pending."""
+class QueuedDelivery:
+    """An event queued for one webhook: pending, first due at once (``created_ms``)."""
 
     id: str
     webhook_id: str
@@ -27,6 +29,14 @@ class DueDelivery:
     event_type: str
     sequence: int
     body: bytes
+    created_ms: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class DueDelivery(QueuedDelivery):
+    """The head of one lane (webhook, session): the oldest delivery still pending, with its
+    webhook's target and secret."""
+
     attempts: int
     round_start: int
     next_attempt_ms: int

@@ -3,6 +3,8 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
+__all__ = ["RetryPolicy", "succeeded"]
+
 
 @dataclass(frozen=True)
 class RetryPolicy:

@@ -3,6 +3,8 @@
 import hashlib
 import hmac
 
+__all__ = ["SIGNATURE_HEADER", "signature", "verify"]
+
 SIGNATURE_HEADER = "X-WA-Signature"
 
 

@@ -4,6 +4,17 @@ from contracts.events import EVENT_TYPES
 from contracts.ids import is_valid_id
 from runtime.public_http.targets import BadTarget, check_target
 
+__all__ = [
+    "MAX_FILTERS",
+    "MAX_SECRET_LENGTH",
+    "MIN_SECRET_LENGTH",
+    "InvalidWebhook",
+    "check_filters",
+    "check_secret",
+    "check_session",
+    "check_url",
+]
+
 MAX_FILTERS = 50
 MIN_SECRET_LENGTH = 16
 MAX_SECRET_LENGTH = 256

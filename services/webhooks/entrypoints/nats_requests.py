@@ -8,6 +8,8 @@ from contracts.webhooks import WebhookRequest
 from runtime.rpc import serve_typed
 from services.webhooks.service_layer.registry import WebhookRegistry
 
+__all__ = ["serve_requests"]
+
 
 async def serve_requests(nc: Client, registry: WebhookRegistry) -> Subscription:
     return await serve_typed(

@@ -1,33 +1,30 @@
 """Delivers the queue: one lane per (webhook, session), each lane strictly in stream order,
 lanes in parallel. A failed head waits out its backoff and holds its lane; once it is
-dead-lettered the lane moves on to the session's next event."""
+dead-lettered the lane moves on to the session's next event.
+
+``run`` loops; one turn of it is ``start_due`` (start every due lane head) and the attempts
+it started end by ``settled`` — what a unit test drives with a fake clock."""
 
 import asyncio
 import functools
 import random
 import time
-from collections.abc import Callable
-from typing import Protocol
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from contracts.webhooks import DeliveryStatus
 from runtime.logging import get_logger
-from services.webhooks.adapters.deliveries import SqlDeliveries
-from services.webhooks.domain.model import AttemptOutcome, DueDelivery
+from services.webhooks.domain.model import DueDelivery
 from services.webhooks.domain.retry import RetryPolicy, succeeded
 from services.webhooks.domain.signing import SIGNATURE_HEADER, signature
+from services.webhooks.service_layer.ports import Clock, Deliveries, Sender
+
+__all__ = ["IDLE_CHECK_S", "RECORD_FAILED_HOLD_S", "Dispatcher", "delivery_headers"]
 
 log = get_logger(__name__)
 
 IDLE_CHECK_S = 1.0
 RECORD_FAILED_HOLD_S = 5.0
-
-
-class Sender(Protocol):
-    """The HTTP port."""
-
-    async def post(
-        self, url: str, body: bytes, headers: dict[str, str], *, timeout_s: float
-    ) -> AttemptOutcome: ...
 
 
 def delivery_headers(head: DueDelivery, body: bytes, timestamp: int) -> dict[str, str]:
@@ -47,15 +44,16 @@ class Dispatcher:
 
     def __init__(
         self,
-        deliveries: SqlDeliveries,
+        deliveries: Deliveries[Any],
         sender: Sender,
         policy: RetryPolicy,
         *,
         timeout_s: float,
         concurrency: int = 32,
-        clock: Callable[[], float] = time.time,
+        clock: Clock = time.time,
         rand: Callable[[], float] = random.random,
         body: Callable[[DueDelivery, float], bytes] = lambda head, _: head.body,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self._deliveries = deliveries
         self._sender = sender
@@ -65,6 +63,7 @@ class Dispatcher:
         self._clock = clock
         self._rand = rand
         self._body = body  # what is sent: the queued body, or it with a fresh media link
+        self._sleep = sleep
         self._woken = asyncio.Event()
         self._busy: dict[tuple[str, str], asyncio.Task[None]] = {}
         self._finished = 0  # lanes finished so far; a lane's number tells when it finished
@@ -77,7 +76,7 @@ class Dispatcher:
         while not stop.is_set():
             self._woken.clear()
             try:
-                wait_s = await self._start_due()
+                wait_s = await self.start_due()
             except Exception:
                 log.exception("webhooks.dispatch_failed")
                 wait_s = IDLE_CHECK_S
@@ -100,7 +99,12 @@ class Dispatcher:
         for waiter in waiters:
             waiter.cancel()
 
-    async def _start_due(self) -> float:
+    async def settled(self) -> None:
+        """Wait until the attempts under way have ended and been recorded."""
+        while self._busy:
+            await asyncio.gather(*self._busy.values(), return_exceptions=True)
+
+    async def start_due(self) -> float:
         """Start every due head whose lane is idle; seconds until the next one falls due."""
         now_ms = int(self._clock() * 1000)
         next_due_ms: int | None = None
@@ -150,7 +154,7 @@ class Dispatcher:
             recorded = await self._deliveries.record(head, outcome, status, next_ms)
         except Exception:
             log.exception("webhooks.record_failed", tenant=head.tenant, session=head.session)
-            await asyncio.sleep(RECORD_FAILED_HOLD_S)  # hold the lane: do not hammer the receiver
+            await self._sleep(RECORD_FAILED_HOLD_S)  # hold the lane: do not hammer the receiver
             return
         if not recorded:
             log.info("webhooks.outcome_dropped", tenant=head.tenant, session=head.session)

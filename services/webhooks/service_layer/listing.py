@@ -4,12 +4,13 @@ is the last id of a page, encoded)."""
 import base64
 import binascii
 from datetime import UTC, datetime
+from typing import Any
 
 from contracts.ids import is_valid_id
 from contracts.webhooks import ListWebhooks, WebhookList, WebhookView
-from services.webhooks.adapters.registrations import SqlRegistrations
 from services.webhooks.domain.model import Webhook
 from services.webhooks.domain.validation import InvalidWebhook
+from services.webhooks.service_layer.ports import Registrations
 
 __all__ = ["MAX_PAGE", "decode_cursor", "encode_cursor", "list_page", "view"]
 
@@ -46,7 +47,7 @@ def decode_cursor(cursor: str) -> str:
     return webhook_id
 
 
-async def list_page(registrations: SqlRegistrations, q: ListWebhooks) -> WebhookList:
+async def list_page(registrations: Registrations[Any], q: ListWebhooks) -> WebhookList:
     if not 1 <= q.limit <= MAX_PAGE:
         raise InvalidWebhook("limit", f"limit must be a whole number from 1 to {MAX_PAGE}")
     after = None if q.cursor is None else decode_cursor(q.cursor)

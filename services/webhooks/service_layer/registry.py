@@ -26,8 +26,6 @@ from contracts.webhooks import (
     WebhookRequest,
 )
 from runtime.logging import get_logger
-from services.webhooks.adapters.deliveries import SqlDeliveries
-from services.webhooks.adapters.registrations import SqlRegistrations
 from services.webhooks.domain.model import Webhook
 from services.webhooks.domain.validation import (
     InvalidWebhook,
@@ -37,6 +35,9 @@ from services.webhooks.domain.validation import (
     check_url,
 )
 from services.webhooks.service_layer.listing import list_page, view
+from services.webhooks.service_layer.ports import Clock, Deliveries, Registrations
+
+__all__ = ["MAX_LOG_PAGE", "NOT_FOUND", "WebhookRegistry", "over_quota"]
 
 log = get_logger(__name__)
 
@@ -57,13 +58,13 @@ class WebhookRegistry:
 
     def __init__(
         self,
-        registrations: SqlRegistrations,
-        deliveries: SqlDeliveries,
+        registrations: Registrations[Any],
+        deliveries: Deliveries[Any],
         *,
         on_requeued: Callable[[], None],
         allow_private: bool = False,
         max_per_tenant: int = 0,
-        clock: Callable[[], float] = time.time,
+        clock: Clock = time.time,
     ) -> None:
         self._registrations = registrations
         self._deliveries = deliveries

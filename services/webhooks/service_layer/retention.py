@@ -3,20 +3,22 @@
 import asyncio
 import contextlib
 import time
-from collections.abc import Callable
+from typing import Any
 
 from runtime.logging import get_logger
-from services.webhooks.adapters.deliveries import SqlDeliveries
+from services.webhooks.service_layer.ports import Clock, Deliveries
+
+__all__ = ["prune_delivered"]
 
 log = get_logger(__name__)
 
 
 async def prune_delivered(
-    deliveries: SqlDeliveries,
+    deliveries: Deliveries[Any],
     retention_s: float,
     stop: asyncio.Event,
     *,
-    clock: Callable[[], float] = time.time,
+    clock: Clock = time.time,
 ) -> None:
     """Every ``min(60 s, retention / 2)``, forget what was delivered before the retention."""
     every_s = min(60.0, max(0.1, retention_s / 2))

@@ -16,6 +16,7 @@ from runtime.bus import Bus
 from runtime.settings import Settings
 from services.gateway.app import create_app
 from tests.integration.gateway.sse_client import SseReader
+from tests.support.logged import as_logged_elsewhere, log_bytes
 from tests.support.waiting import eventually
 
 ADMIN = "adm_integration"
@@ -71,6 +72,20 @@ async def test_a_tenant_sees_only_its_own_events_in_log_order(gateway: Gateway) 
     assert [e.event for e in events] == ["session.created", "session.connected"]
     assert {e.data["tenant"] for e in events} == {tenant_a}
     assert events[0].data["payload"]["name"] == "one"
+
+
+async def test_an_event_goes_out_as_the_bytes_logged(gateway: Gateway) -> None:
+    """Passed on, not decoded and encoded again (which would reorder its keys)."""
+    tenant, key = await gateway.tenant_key("a")
+    other, _ = await gateway.tenant_key("b")
+    mine = make_event(SessionCreated(name="mine"), tenant=tenant, session="s1")
+    theirs = make_event(SessionCreated(name="theirs"), tenant=other, session="s1")
+    async with gateway.stream(key) as resp:
+        await log_bytes(gateway.bus.js, theirs, as_logged_elsewhere(theirs))
+        sequence = await log_bytes(gateway.bus.js, mine, as_logged_elsewhere(mine))
+        event = await SseReader(resp).next_event()
+    assert (int(event.id or 0), event.event) == (sequence, "session.created")
+    assert "\n".join(event.data_lines).encode() == as_logged_elsewhere(mine)
 
 
 async def test_last_event_id_resumes_exactly_after_that_event(gateway: Gateway) -> None:

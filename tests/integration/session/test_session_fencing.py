@@ -15,8 +15,8 @@ from runtime.memory.leases import MemoryLeaseBucket
 from services.session.adapters.state_db import open_state_db
 from services.session.adapters.whatsapp.simulator import SimulatorPort
 from services.session.domain.policies import ReconnectPolicy, SendRetryPolicy
-from services.session.service_layer.core import Deps, SessionCore
 from services.session.service_layer.lifecycle import Lifecycle
+from services.session.service_layer.owned_sessions import Deps, OwnedSessions
 from services.session.service_layer.ownership import Ownership
 from tests.support.waiting import eventually
 
@@ -40,7 +40,7 @@ async def test_a_lease_that_cannot_be_renewed_stops_the_client_in_time(tmp_path:
     async def no_live(*_: object) -> None:
         return None
 
-    core = SessionCore(
+    core = OwnedSessions(
         Deps(
             publisher=MemoryLog(),
             port=port,

@@ -17,8 +17,8 @@ from services.session.adapters.whatsapp.port import ClientEvents, WhatsAppClient
 from services.session.adapters.whatsapp.simulator import SimulatorPort
 from services.session.adapters.whatsapp.simulator.client import SimClient
 from services.session.domain.policies import ReconnectPolicy, SendRetryPolicy
-from services.session.service_layer.core import Deps, SessionCore
 from services.session.service_layer.lifecycle import Lifecycle
+from services.session.service_layer.owned_sessions import Deps, OwnedSessions
 from services.session.service_layer.ownership import TAKE_CONCURRENCY, Ownership
 from tests.integration.session.test_session_fencing import MemoryLog
 from tests.support.waiting import eventually
@@ -120,11 +120,11 @@ async def write(db: SessionStateDb, seq: int, session: str, events: list[Event])
     return seq + len(events)
 
 
-def simulated_core(port: SimulatorPort) -> SessionCore:
+def simulated_core(port: SimulatorPort) -> OwnedSessions:
     async def no_live(*_: object) -> None:
         return None
 
-    return SessionCore(
+    return OwnedSessions(
         Deps(publisher=MemoryLog(), port=port, reconnect=ReconnectPolicy(),
              send_retry=SendRetryPolicy(), pacing=SendPacing(), rand=random.random,
              now=lambda: datetime.now(UTC), publish_live=no_live)
@@ -143,7 +143,7 @@ async def paired_sessions(
     return db, await write(db, seq, DELETED, [SessionDeleted()])
 
 
-async def stop_all(core: SessionCore) -> None:
+async def stop_all(core: OwnedSessions) -> None:
     for rt in core.runtimes.values():
         async with rt.lock:
             await Lifecycle(core).stop_client(rt)

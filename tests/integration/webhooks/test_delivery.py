@@ -11,6 +11,7 @@ from runtime.bus import Bus
 from services.webhooks.domain.signing import verify
 from tests.integration.webhooks.conftest import WebhooksService, connected, created
 from tests.integration.webhooks.receiver import HANG, Receiver
+from tests.support.logged import as_logged_elsewhere, log_bytes
 from tests.support.waiting import eventually
 
 
@@ -32,6 +33,24 @@ async def test_a_delivery_is_the_envelope_signed_with_the_secret(
     assert not verify(hook.secret, hit.headers["X-WA-Signature"], hit.body + b" ", now=time.time())
     [logged] = await eventually(lambda: _delivered(service, hook.webhook.id))
     assert logged.event_id == event.id and logged.attempts[0].status_code == 200
+
+
+async def test_the_body_is_the_envelope_as_logged_byte_for_byte(
+    service: WebhooksService, receiver: Receiver, bus: Bus
+) -> None:
+    """Passed on, not decoded and encoded again; signed and scoped to its tenant all the same."""
+    hook = await service.register("t1", receiver.url, events=["session.*"])
+    other_tenant = await service.register("t2", receiver.url, events=["session.*"])
+    event = created("s1")
+    stored = as_logged_elsewhere(event)
+    await log_bytes(bus.js, event, stored)
+    [hit] = await eventually(receiver.got)
+    assert hit.body == stored
+    assert verify(hook.secret, hit.headers["X-WA-Signature"], hit.body, now=time.time())
+    assert not verify(other_tenant.secret, hit.headers["X-WA-Signature"], hit.body, now=time.time())
+    [logged] = await eventually(lambda: _delivered(service, hook.webhook.id))
+    assert logged.event_id == event.id
+    assert await service.deliveries("t2", other_tenant.webhook.id) == []
 
 
 async def _delivered(service: WebhooksService, webhook: str) -> list[DeliveryView]:

@@ -53,7 +53,7 @@ def test_the_key_is_made_once_in_the_data_dir_and_a_setting_wins(tmp_path: Path)
 def _due(event_type: str, body: bytes) -> DueDelivery:
     return DueDelivery(
         id="d1", webhook_id="w1", tenant="t1", session="s1", event_id="e1",
-        event_type=event_type, sequence=1, body=body, attempts=0, round_start=0,
+        event_type=event_type, sequence=1, body=body, created_ms=0, attempts=0, round_start=0,
         next_attempt_ms=0, url="https://hook.example.com/", secret="whsec_x",
     )  # fmt: skip
 

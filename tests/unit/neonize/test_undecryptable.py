@@ -20,8 +20,8 @@ from services.session.adapters.whatsapp.simulator import SimulatorPort
 from services.session.adapters.whatsapp.worker import protocol as p
 from services.session.domain.policies import ReconnectPolicy, SendRetryPolicy
 from services.session.domain.session import Session
-from services.session.service_layer.core import Deps, SessionCore
 from services.session.service_layer.lifecycle import Lifecycle
+from services.session.service_layer.owned_sessions import Deps, OwnedSessions
 from services.session.service_layer.sink import ClientSink
 from tests.integration.session.test_session_fencing import MemoryLog
 from tests.unit.neonize.test_receiver import Harness
@@ -72,7 +72,7 @@ async def test_the_service_appends_one_event_per_message(tmp_path: Path) -> None
         send_retry=SendRetryPolicy(), pacing=SendPacing(), rand=random.random,
         now=lambda: NOW, publish_live=no_live,
     )  # fmt: skip
-    core = SessionCore(deps)
+    core = OwnedSessions(deps)
     rt = core.adopt(Session(tenant="acme", session="s1", status="connected"))
     sink = ClientSink(Lifecycle(core), rt, rt.generation)
     await sink.on_undecryptable(LOST)

@@ -89,6 +89,17 @@ class ContactInfo(Struct, frozen=True, kw_only=True):
     push_name: str | None = None
     saved_name: str | None = None
 
+    @classmethod
+    def of_sender(
+        cls, phone: str | None, lid: str | None, name: str | None
+    ) -> "ContactInfo | None":
+        """What a message teaches of its sender: a name, or its two addresses linked; None
+        for one address and no name (nothing to learn)."""
+        jid = phone or lid
+        if jid is None or (name is None and (phone is None or lid is None)):
+            return None
+        return cls(jid=jid, lid=lid, push_name=name)
+
 
 class SendFailed(Exception):
     """WhatsApp refused or did not confirm a send; ``retryable`` says if trying again may help."""

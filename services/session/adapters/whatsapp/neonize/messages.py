@@ -56,17 +56,17 @@ def _contact(source: MessageSource, push_name: str | None) -> s.ContactLearned |
         if source.IsGroup or phone is None or lid is None:
             return None
         return s.ContactLearned(contact=ContactInfo(jid=phone, lid=lid))
-    phone, lid = person_jids(source.Sender, source.SenderAlt)
-    jid = phone or lid
-    if jid is None or (push_name is None and (phone is None or lid is None)):
-        return None
-    return s.ContactLearned(contact=ContactInfo(jid=jid, lid=lid, push_name=push_name))
+    contact = ContactInfo.of_sender(*person_jids(source.Sender, source.SenderAlt), push_name)
+    return None if contact is None else s.ContactLearned(contact=contact)
 
 
 def message_signals(
     ev: MessageEvent, *, now: datetime, in_offline_sync: bool, late_after: timedelta
 ) -> list[s.Signal]:
-    """A message (flagged late when synced offline, re-requested, or old) and its contact."""
+    """A message (flagged late when synced offline, re-requested, or old). Its sender's
+    contact is learned from the message itself (session service_layer/sink.py); a contact is
+    a signal of its own only where no message carries it: our own message's recipient, or a
+    sender of plumbing (no content)."""
     info = ev.Info
     source = info.MessageSource
     chat = user_jid_str(source.Chat)
@@ -79,6 +79,7 @@ def message_signals(
     action = action_of(ev.Message)
     if content is None and action is None:
         return [contact] if contact else []
+    linked: list[s.Signal] = [contact] if contact and source.IsFromMe else []
     sent_at = from_timestamp(info.Timestamp, now=now)
     phone, lid = person_jids(source.Sender, source.SenderAlt)
     if action is not None:  # a reaction, an edit or a revoke of ``action[0]``
@@ -88,7 +89,7 @@ def message_signals(
             from_me=bool(source.IsFromMe), sent_at=sent_at, target_id=action[0],
             action=action[1],
         )  # fmt: skip
-        return [s.MessageArrived(message=acted), *([contact] if contact else [])]
+        return [s.MessageArrived(message=acted), *linked]
     assert content is not None
     late = in_offline_sync or bool(ev.UnavailableRequestID) or now - sent_at > late_after
     file = received_file(ev.Message)
@@ -111,8 +112,7 @@ def message_signals(
         location=location_of(ev.Message),
         contact=contact_of(ev.Message),
     )
-    arrived: list[s.Signal] = [s.MessageArrived(message=message)]
-    return [*arrived, contact] if contact else arrived
+    return [s.MessageArrived(message=message), *linked]
 
 
 def receipt_signal(ev: Receipt) -> s.ReceiptArrived | None:

@@ -12,7 +12,7 @@ from services.session.adapters.whatsapp.groups import GroupEvents
 from services.session.adapters.whatsapp.neonize import signals as s
 from services.session.adapters.whatsapp.neonize.sent_ids import SentIds
 from services.session.adapters.whatsapp.neonize.translate import Context, translate
-from services.session.adapters.whatsapp.port import ClientEvents, ContactInfo, IncomingMessage
+from services.session.adapters.whatsapp.port import ClientEvents, IncomingMessage
 
 __all__ = ["QrCode", "QrRanOut", "Receiver", "RunEnded"]
 
@@ -56,7 +56,6 @@ class Receiver:
     ) -> None:
         self.events, self._sent, self._log, self._clock = events, sent, log, clock
         self._late_after, self._identify, self._halt = late_after, identify, halt
-        self._contacts: dict[str, ContactInfo] = {}
         self.first_qr = asyncio.Event()
         self.own_jid: str | None = None
         self.reset()
@@ -68,10 +67,6 @@ class Receiver:
         self.offline_sync = False
         self.qr_seen = 0
         self.first_qr.clear()
-
-    @property
-    def _linked(self) -> bool:
-        return self.connected or self.paired
 
     async def handle(self, item: object) -> None:
         match item:
@@ -144,9 +139,7 @@ class Receiver:
                 if isinstance(self.events, GroupEvents):
                     await self.events.on_group_change(change)
             case s.ContactLearned(contact=contact):
-                if self._contacts.get(contact.jid) != contact:
-                    self._contacts[contact.jid] = contact
-                    await self.events.on_contact(contact)
+                await self.events.on_contact(contact)  # the service keeps what it knows
 
     async def _connected(self) -> None:
         identity = await self._identify()

@@ -20,9 +20,9 @@ from services.session.service_layer.downloads import DownloadPolicy, MediaDownlo
 from services.session.service_layer.group_memory import GroupMemory
 from services.session.service_layer.media_files import NO_MEDIA_FILES, MediaFiles
 from services.session.service_layer.pending_media import MemoryPendingMedia, PendingMediaStore
-from services.session.service_layer.runtime import SessionRuntime
+from services.session.service_layer.session_runtime import SessionRuntime
 
-__all__ = ["Deps", "Publisher", "SessionCore"]
+__all__ = ["Deps", "OwnedSessions", "Publisher"]
 
 log = get_logger(__name__)
 
@@ -53,8 +53,9 @@ class Deps:
     chat: ChatPolicy = field(default_factory=ChatPolicy)
 
 
-class SessionCore:
-    """Holds the runtimes of the sessions this instance owns."""
+class OwnedSessions:
+    """The sessions this instance owns (their runtimes), the tasks it runs for them and what
+    changing them needs (``deps``). Not the pure core: that is ``domain/``."""
 
     def __init__(self, deps: Deps) -> None:
         self.deps = deps

@@ -1,4 +1,4 @@
-"""Column types: timestamps stored and returned as timezone-aware UTC on every database."""
+"""Column types shared by every service's tables."""
 
 from datetime import UTC, datetime
 
@@ -10,7 +10,8 @@ __all__ = ["UtcDateTime"]
 
 
 class UtcDateTime(TypeDecorator[datetime]):
-    """A ``DateTime`` that refuses naive values and always reads back aware UTC (SQLite too)."""
+    """A ``DateTime`` that refuses naive values and always reads back aware UTC (SQLite
+    forgets the zone: it stores naive UTC text)."""
 
     impl = DateTime(timezone=True)
     cache_ok = True
