@@ -8,13 +8,13 @@ from runtime.bus import open_bus
 from runtime.logging import get_logger
 from runtime.rpc import serve_ping
 from runtime.settings import Settings
-from services.reminder.adapters.appointments_db import AppointmentsDb
 from services.reminder.adapters.database import open_engine
 from services.reminder.adapters.gate_db import GateDb
 from services.reminder.adapters.leases import SessionLeases
 from services.reminder.adapters.outbox import Outbox
-from services.reminder.adapters.reminders_db import RemindersDb
+from services.reminder.adapters.schedule_reads import SqlScheduleReads
 from services.reminder.adapters.session_client import SessionClient
+from services.reminder.adapters.sql_uow import SqlUnitOfWork
 from services.reminder.config import ReminderSettings, load_reminder_settings
 from services.reminder.entrypoints.log_consumer import caught_up, consume_log
 from services.reminder.entrypoints.nats_commands import serve_commands
@@ -22,9 +22,9 @@ from services.reminder.service_layer.checks import Checks
 from services.reminder.service_layer.clock import Clock
 from services.reminder.service_layer.commands import CommandHandlers
 from services.reminder.service_layer.dispatcher import Dispatcher
-from services.reminder.service_layer.lifecycle import Lifecycle
 from services.reminder.service_layer.log_reactor import LogReactor
 from services.reminder.service_layer.metrics import ReminderMetrics
+from services.reminder.service_layer.recorder import Recorder
 from services.reminder.service_layer.session_worker import SessionWorker
 
 log = get_logger(__name__)
@@ -46,24 +46,24 @@ async def run(
     engine = await open_engine(settings.db_url("reminder"))
     outbox = Outbox(engine, bus.publisher, instance)
     await outbox.flush()  # whatever a crash left staged goes out first
-    reminders, gate = RemindersDb(engine, outbox), GateDb(engine)
+    gate = GateDb(engine)
+    reads = SqlScheduleReads(engine, gate)
+    recorder = Recorder(SqlUnitOfWork(engine, outbox, gate), outbox, clock, metrics)
     leases = SessionLeases(bus.js, instance, options.lease_ttl_s, settings.stream_replicas)
     await leases.open()
-    lifecycle = Lifecycle(reminders, options.policy(), clock, metrics)
+    policy = options.policy()
     sender = SessionClient(bus.nc, settings.request_timeout_s)
-    worker = SessionWorker(reminders, lifecycle, leases, sender, stop)
-    dispatcher = Dispatcher(reminders, gate, lifecycle, leases, worker, stop)
+    worker = SessionWorker(recorder, reads, policy, leases, sender, stop)
+    dispatcher = Dispatcher(recorder, reads, policy, leases, worker, stop)
     durable = f"reminder-{instance}"
-    reactor = LogReactor(durable, gate, lifecycle, outbox, dispatcher.wake)
+    reactor = LogReactor(durable, recorder, policy, dispatcher.wake)
 
     async def catch_up() -> None:
         await caught_up(bus.js, durable, timeout=2.0)
 
     ahead = timedelta(seconds=settings.max_schedule_ahead_s)
-    checks = Checks(gate, catch_up, settings.default_region, ahead)
-    handlers = CommandHandlers(
-        reminders, AppointmentsDb(engine), outbox, checks, clock, dispatcher.wake
-    )
+    checks = Checks(reads, catch_up, settings.default_region, ahead)
+    handlers = CommandHandlers(recorder, reads, checks, dispatcher.wake)
     consumer = asyncio.create_task(consume_log(bus.js, reactor, stop))
     # nothing is dispatched on a stale gate: first apply every session event already logged
     while not await caught_up(bus.js, durable, timeout=10.0) and not consumer.done():

@@ -1,21 +1,13 @@
 """SQL for the connectivity gate (learned from session events) and the consumer's position."""
 
-from dataclasses import dataclass
-
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.reminder.adapters.tables import positions, sessions
+from services.reminder.domain.gate import GateState
 
-__all__ = ["GateDb", "GateState"]
-
-
-@dataclass(frozen=True, kw_only=True)
-class GateState:
-    tenant: str
-    connected: bool
-    deleted: bool
+__all__ = ["GateDb"]
 
 
 class GateDb:
@@ -25,14 +17,13 @@ class GateDb:
         self._insert = dialect.insert
 
     async def state(self, session: str) -> GateState | None:
-        stmt = select(sessions.c.tenant, sessions.c.connected, sessions.c.deleted).where(
-            sessions.c.session == session
-        )
+        stmt = select(sessions).where(sessions.c.session == session)
         async with self.engine.connect() as conn:
             row = (await conn.execute(stmt)).first()
         if row is None:
             return None
-        return GateState(tenant=row[0], connected=bool(row[1]), deleted=bool(row[2]))
+        return GateState(tenant=row.tenant, session=row.session, connected=bool(row.connected),
+                         deleted=bool(row.deleted), sequence=row.sequence)  # fmt: skip
 
     async def record(
         self,

@@ -5,7 +5,8 @@ from nats.aio.client import Client
 
 from contracts.commands import CommandReply, SendText
 from contracts.subjects import session_command_subject
-from runtime.rpc import request
+from runtime.rpc import BackendUnavailable, request
+from services.reminder.service_layer.ports import SessionUnavailable
 
 __all__ = ["SessionClient"]
 
@@ -14,7 +15,7 @@ _decoder: msgspec.json.Decoder[CommandReply] = msgspec.json.Decoder(CommandReply
 
 
 class SessionClient:
-    """Sends one text through a session; raises ``BackendUnavailable`` when nobody answers."""
+    """Sends one text through a session; ``SessionUnavailable`` when nobody answers."""
 
     def __init__(self, nc: Client, timeout: float) -> None:
         self._nc = nc
@@ -22,5 +23,8 @@ class SessionClient:
 
     async def send_text(self, command: SendText) -> CommandReply:
         subject = session_command_subject(command.tenant, command.session)
-        data = await request(self._nc, subject, _encoder.encode(command), timeout=self._timeout)
+        try:
+            data = await request(self._nc, subject, _encoder.encode(command), timeout=self._timeout)
+        except BackendUnavailable as exc:
+            raise SessionUnavailable(str(exc)) from exc
         return _decoder.decode(data)
