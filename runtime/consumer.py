@@ -14,9 +14,8 @@ import asyncio
 import contextlib
 from collections import deque
 from collections.abc import Coroutine, Sequence
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
-from msgspec import Struct
 from nats.errors import NoRespondersError
 from nats.errors import TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
@@ -24,46 +23,14 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError, ServiceUnavailableError
 
 from contracts.codec import DecodeError, decode_event
-from contracts.envelope import Envelope
 from contracts.subjects import EVENTS_STREAM
 from runtime.logging import get_logger
+from runtime.messaging import Delivered, EventHandler, PreparingHandler
 from runtime.pull import Puller, PullInterrupted, ack
 
 __all__ = ["Delivered", "EventHandler", "PreparingHandler", "run_consumer"]
 
 log = get_logger(__name__)
-
-
-class Delivered(Struct, frozen=True):
-    sequence: int
-    event: Envelope
-
-
-class EventHandler(Protocol):
-    """A projection or reactor that records its position with its effect."""
-
-    async def position(self) -> int:
-        """The last stream sequence this handler has applied (0 for none)."""
-        ...
-
-    async def apply(self, batch: Sequence[Delivered]) -> None:
-        """Apply the batch and record its last sequence, atomically."""
-        ...
-
-
-@runtime_checkable
-class PreparingHandler(EventHandler, Protocol):
-    """A handler with work to do on a batch before applying it that does not depend on the
-    batches before it (computing rows, encoding): done while the previous batch is applied.
-
-    It may also have ``in_flight`` (an int, default 1): how many batches it takes at once.
-    More than one only if each ``apply`` ends after those that began before it, and a batch
-    whose predecessor failed fails too (never applied over the gap).
-    """
-
-    def prepare(self, batch: Sequence[Delivered]) -> Sequence[Delivered]:
-        """The same events, maybe carrying work done ahead; handed to ``apply`` next."""
-        ...
 
 
 async def _bind(js: JetStreamContext, durable: str, filters: list[str], position: int) -> int:

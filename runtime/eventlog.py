@@ -65,8 +65,11 @@ class EventPublisher:
     async def publish(self, envelope: Envelope) -> int:
         """Append one event; returns its stream sequence (the original one for a duplicate)."""
         subject = event_subject(envelope.tenant, envelope.session, envelope.type)
-        data = encode_event(envelope)
-        headers = {"Nats-Msg-Id": envelope.id}
+        return await self.publish_encoded(subject, encode_event(envelope), msg_id=envelope.id)
+
+    async def publish_encoded(self, subject: str, data: bytes, *, msg_id: str) -> int:
+        """Append an event already encoded, as it is; retried until the deadline."""
+        headers = {"Nats-Msg-Id": msg_id}
         loop = asyncio.get_running_loop()
         give_up = loop.time() + self._deadline
         delay = 0.05
@@ -84,7 +87,7 @@ class EventPublisher:
                 APIError,
             ) as exc:
                 if loop.time() + delay > give_up:
-                    raise PublishFailed(f"{envelope.type} {envelope.id}: {exc!r}") from exc
-                log.warning("eventlog.publish_retry", event_id=envelope.id, error=repr(exc))
+                    raise PublishFailed(f"{subject} {msg_id}: {exc!r}") from exc
+                log.warning("eventlog.publish_retry", event_id=msg_id, error=repr(exc))
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 2.0)

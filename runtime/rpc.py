@@ -13,6 +13,7 @@ from nats.errors import TimeoutError as NatsTimeout
 
 from contracts.commands import Refused
 from runtime.logging import get_logger
+from runtime.messaging import BackendUnavailable
 
 __all__ = [
     "BackendUnavailable",
@@ -28,10 +29,6 @@ log = get_logger(__name__)
 
 Handler = Callable[[bytes], Awaitable[bytes]]
 _encoder = msgspec.json.Encoder()
-
-
-class BackendUnavailable(RuntimeError):
-    """No service answered in time."""
 
 
 async def serve(

@@ -11,13 +11,14 @@ from contracts.events.session import SendPacing
 from contracts.subjects import EVENTS_STREAM, event_filter, live_subject
 from runtime.bus import Bus, open_bus
 from runtime.consumer import run_consumer
+from runtime.leases import Leases
 from runtime.logging import get_logger
 from runtime.media.store import MediaStore
 from runtime.media.usage import MediaUsage
 from runtime.rpc import serve_ping
 from runtime.settings import Settings
 from services.session.adapters.instance import instance_id
-from services.session.adapters.leases import LeaseStore, open_leases
+from services.session.adapters.leases import open_leases
 from services.session.adapters.media_files import ObjectStoreMediaFiles
 from services.session.adapters.pending_media_kv import open_pending_media
 from services.session.adapters.state_db import SessionStateDb, open_state_db
@@ -58,7 +59,7 @@ def _data_dir(settings: Settings) -> Path:
 
 
 async def make_port(
-    settings: Settings, bus: Bus, leases: LeaseStore, files: ObjectStoreMediaFiles | None = None
+    settings: Settings, bus: Bus, leases: Leases, files: ObjectStoreMediaFiles | None = None
 ) -> WhatsAppPort:
     if settings.whatsapp == "neonize":  # neonize (a Go library) runs in worker processes
         from services.session.adapters.whatsapp.worker.port import WorkerPort

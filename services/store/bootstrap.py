@@ -92,8 +92,7 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
     url = settings.db_url("store")
     instance = settings.instance_id or new_id()  # the lease's value: who projects
     bus = await open_bus(settings, f"store-{instance}", user="store")
-    lease = projector_lease(bus.js, instance, settings.lease_ttl_s, settings.stream_replicas)
-    await lease.open()
+    lease = await projector_lease(bus.js, instance, settings.lease_ttl_s, settings.stream_replicas)
     reader = open_engine(url, read_only=True)
     await _schema_ready(url, lease, reader, stop)
     if stop.is_set():  # stopped before the schema was there: nothing to serve

@@ -24,7 +24,7 @@ from runtime.rpc import serve_ping
 from runtime.settings import Settings
 from services.webhooks.adapters.deliveries import SqlDeliveries
 from services.webhooks.adapters.http_sender import HttpSender, open_client
-from services.webhooks.adapters.leadership import KvLeadership
+from services.webhooks.adapters.leadership import dispatcher_leadership
 from services.webhooks.adapters.outbox import CONSUMER, DeliveryOutbox
 from services.webhooks.adapters.registrations import SqlRegistrations
 from services.webhooks.adapters.tables import metadata
@@ -94,8 +94,9 @@ async def run(
     bus = await open_bus(settings, "webhooks")
     engine = await open_engine(settings.db_url("webhooks"))
     deliveries = SqlDeliveries(engine)
-    leadership = KvLeadership(bus.js, new_id(), settings.lease_ttl_s, settings.stream_replicas)
-    await leadership.open()
+    leadership = await dispatcher_leadership(
+        bus.js, new_id(), settings.lease_ttl_s, settings.stream_replicas
+    )
     allow_private = settings.webhook_allow_private_targets
     async with open_client(allow_private=allow_private, resolver=resolver) as http:
         dispatcher = Dispatcher(

@@ -1,93 +1,48 @@
-"""Per-session dispatch leases in a NATS KV bucket: taken with create, renewed by CAS, TTL'd.
+"""Per-session dispatch leases (runtime/leases.py) in the reminder's NATS KV bucket, keyed
+``<tenant>.<session>``.
 
 Only the holder of a session's lease dispatches that session's reminders, so its pacing
 holds across instances. A holder that dies stops renewing; the key ages out after the TTL.
 """
 
-import contextlib
-
 from nats.js import JetStreamContext
-from nats.js.errors import (
-    APIError,
-    BadRequestError,
-    KeyDeletedError,
-    KeyNotFoundError,
-    KeyWrongLastSequenceError,
-)
-from nats.js.kv import KeyValue
 
-from runtime.logging import get_logger
+from runtime.leases import Leases
+from runtime.nats_leases import open_leases
 
 __all__ = ["LEASE_BUCKET", "SessionLeases"]
 
-log = get_logger(__name__)
 LEASE_BUCKET = "wa_reminder_leases"
 
 
 class SessionLeases:
-    """Leases held by this instance, keyed ``<tenant>.<session>``."""
+    """This instance's leases, opened on ``open``; ``renew`` renews them all."""
 
     def __init__(self, js: JetStreamContext, instance: str, ttl_s: float, replicas: int = 1):
-        self._js = js
-        self._me = instance.encode()
+        self._js, self._instance, self._replicas = js, instance, replicas
         self.ttl_s = ttl_s
-        self._replicas = replicas
-        self._kv: KeyValue | None = None
-        self._held: dict[str, int] = {}
+        self._leases: Leases | None = None
 
     async def open(self) -> None:
-        try:
-            self._kv = await self._js.create_key_value(
-                bucket=LEASE_BUCKET, ttl=self.ttl_s, history=1, replicas=self._replicas
-            )
-        except (BadRequestError, APIError):  # exists with other settings: use it as it is
-            self._kv = await self._js.key_value(LEASE_BUCKET)
+        self._leases = await open_leases(
+            self._js, LEASE_BUCKET, self._instance, ttl_s=self.ttl_s, replicas=self._replicas
+        )
 
     @property
-    def kv(self) -> KeyValue:
-        assert self._kv is not None, "open() first"
-        return self._kv
+    def leases(self) -> Leases:
+        assert self._leases is not None, "open() first"
+        return self._leases
 
     def holds(self, key: str) -> bool:
-        return key in self._held
+        return self.leases.holds(key)
 
     async def acquire(self, key: str) -> bool:
         """True if this instance holds (or now took) the lease on ``key``."""
-        if key in self._held:
-            return True
-        try:
-            self._held[key] = await self.kv.create(key, self._me)
-            return True
-        except KeyWrongLastSequenceError:
-            pass
-        try:
-            entry = await self.kv.get(key)
-        except (KeyNotFoundError, KeyDeletedError):
-            return False  # it just went away: the next tick tries again
-        if entry.value != self._me:  # our own lease from before a restart is still ours
-            return False
-        try:
-            self._held[key] = await self.kv.update(key, self._me, last=entry.revision)
-        except KeyWrongLastSequenceError:
-            return False
-        return True
+        return await self.leases.acquire(key)
 
     async def renew(self) -> list[str]:
-        """Renew every held lease; returns the keys lost (taken over or expired)."""
-        lost: list[str] = []
-        for key, revision in list(self._held.items()):
-            try:
-                self._held[key] = await self.kv.update(key, self._me, last=revision)
-            except (KeyWrongLastSequenceError, APIError):
-                self._held.pop(key, None)
-                lost.append(key)
-                log.warning("reminder.lease_lost", key=key)
-        return lost
+        """Renew every held lease; returns the keys lost (taken over, expired, unreachable)."""
+        return await self.leases.renew_all()
 
     async def release(self, key: str) -> None:
-        revision = self._held.pop(key, None)
-        if revision is None:
-            return
-        # somebody else's by now, or expired: nothing to give back
-        with contextlib.suppress(KeyWrongLastSequenceError, APIError):
-            await self.kv.delete(key, last=revision)
+        await self.leases.release(key)

@@ -3,7 +3,8 @@ Whoever holds it runs the projection; every store replica answers queries."""
 
 from nats.js import JetStreamContext
 
-from runtime.leadership import KvLeadership
+from runtime.leadership import KeyLeadership
+from runtime.nats_leases import open_leadership
 
 __all__ = ["BUCKET", "KEY", "projector_lease"]
 
@@ -11,7 +12,7 @@ BUCKET = "wa_store_projector"
 KEY = "projector"
 
 
-def projector_lease(
+async def projector_lease(
     js: JetStreamContext, instance: str, ttl_s: float, replicas: int = 1
-) -> KvLeadership:
-    return KvLeadership(js, instance, ttl_s, replicas, bucket=BUCKET, key=KEY)
+) -> KeyLeadership:
+    return await open_leadership(js, BUCKET, KEY, instance, ttl_s=ttl_s, replicas=replicas)

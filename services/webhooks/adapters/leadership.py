@@ -2,16 +2,17 @@
 
 from nats.js import JetStreamContext
 
-from runtime.leadership import KvLeadership as _KvLeadership
+from runtime.leadership import KeyLeadership
+from runtime.nats_leases import open_leadership
 
-__all__ = ["BUCKET", "KEY", "KvLeadership"]
+__all__ = ["BUCKET", "KEY", "dispatcher_leadership"]
 
 BUCKET = "wa_webhooks_leader"
 KEY = "dispatcher"
 
 
-class KvLeadership(_KvLeadership):
+async def dispatcher_leadership(
+    js: JetStreamContext, instance: str, ttl_s: float, replicas: int = 1
+) -> KeyLeadership:
     """The lease of this instance on the dispatcher key."""
-
-    def __init__(self, js: JetStreamContext, instance: str, ttl_s: float, replicas: int = 1):
-        super().__init__(js, instance, ttl_s, replicas, bucket=BUCKET, key=KEY)
+    return await open_leadership(js, BUCKET, KEY, instance, ttl_s=ttl_s, replicas=replicas)

@@ -2,13 +2,13 @@
 a clean stop hands over at once, a dead leader's lease expires after the TTL."""
 
 import pytest
-from nats.js.errors import KeyNotFoundError
 
 from contracts.ids import new_id
 from contracts.webhooks import ListWebhooks, WebhookList
 from runtime.bus import Bus
+from runtime.leadership import KeyLeadership
 from runtime.settings import Settings
-from services.webhooks.adapters.leadership import KEY, KvLeadership
+from services.webhooks.adapters.leadership import dispatcher_leadership
 from tests.integration.webhooks.conftest import WebhooksService, connected, created
 from tests.integration.webhooks.receiver import Receiver
 from tests.support.waiting import eventually
@@ -44,8 +44,7 @@ async def test_only_the_leader_delivers_and_a_clean_stop_hands_over(
 async def test_a_dead_leaders_lease_expires_and_a_replica_takes_over(
     settings: Settings, bus: Bus, receiver: Receiver
 ) -> None:
-    ghost = KvLeadership(bus.js, GHOST, ttl_s=settings.lease_ttl_s)
-    await ghost.open()
+    ghost = await dispatcher_leadership(bus.js, GHOST, ttl_s=settings.lease_ttl_s)
     assert await ghost.acquire()  # it never renews: its entry expires after the TTL
     replica = WebhooksService(settings, bus)
     await replica.start()
@@ -64,8 +63,7 @@ async def test_a_dead_leaders_lease_expires_and_a_replica_takes_over(
         await eventually(ghost_gone, timeout=30)
         await eventually(receiver.got)
         assert set(delivered_while_ghost_led) <= {0}, delivered_while_ghost_led
-        third = KvLeadership(bus.js, new_id(), settings.lease_ttl_s)
-        await third.open()
+        third = await dispatcher_leadership(bus.js, new_id(), settings.lease_ttl_s)
         assert not await third.acquire()  # the replica holds the lease now
         print(
             f"webhooks takeover after a dead leader: {len(delivered_while_ghost_led)} looks "
@@ -75,9 +73,5 @@ async def test_a_dead_leaders_lease_expires_and_a_replica_takes_over(
         await replica.halt()
 
 
-async def _leads(leadership: KvLeadership, instance: str) -> bool:
-    try:
-        entry = await leadership.kv.get(KEY)
-    except KeyNotFoundError:
-        return False
-    return entry.value == instance.encode()
+async def _leads(leadership: KeyLeadership, instance: str) -> bool:
+    return await leadership.leases.owner(leadership.key) == instance
