@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from runtime.bus import open_bus
 from runtime.logging import get_logger
+from runtime.nats_messaging import NatsRequests
 from runtime.rpc import serve_ping
 from runtime.settings import Settings
 from services.reminder.adapters.database import open_engine
@@ -52,9 +53,10 @@ async def run(
     leases = SessionLeases(bus.js, instance, options.lease_ttl_s, settings.stream_replicas)
     await leases.open()
     policy = options.policy()
-    sender = SessionClient(bus.nc, settings.request_timeout_s)
-    worker = SessionWorker(recorder, reads, policy, leases, sender, stop)
-    dispatcher = Dispatcher(recorder, reads, policy, leases, worker, stop)
+    sender = SessionClient(NatsRequests(bus.nc), settings.request_timeout_s)
+    worker = SessionWorker(recorder, reads, policy, leases.leases, sender, stop)
+    ttl = options.lease_ttl_s
+    dispatcher = Dispatcher(recorder, reads, policy, leases.leases, ttl, worker, stop)
     durable = f"reminder-{instance}"
     reactor = LogReactor(durable, recorder, policy, dispatcher.wake)
 

@@ -28,6 +28,7 @@ class Dispatcher:
         reads: ScheduleReads,
         policy: ReminderPolicy,
         leases: SessionLeases,
+        lease_ttl_s: float,
         worker: SessionWorker,
         stop: asyncio.Event,
         rng: random.Random | None = None,
@@ -36,6 +37,7 @@ class Dispatcher:
         self.reads = reads
         self.policy = policy
         self.leases = leases
+        self.lease_ttl_s = lease_ttl_s
         self.worker = worker
         self.stop = stop
         self.clock = recorder.clock
@@ -108,13 +110,13 @@ class Dispatcher:
         if next_wake is not None:
             horizon = min(horizon, next_wake)
         if blocked:  # the holder may die: look again once its lease could have expired
-            horizon = min(horizon, now + timedelta(seconds=self.leases.ttl_s))
+            horizon = min(horizon, now + timedelta(seconds=self.lease_ttl_s))
         return horizon
 
     async def _renew_leases(self) -> None:
         while not self.stop.is_set():
-            await asyncio.sleep(self.leases.ttl_s / 3)
+            await asyncio.sleep(self.lease_ttl_s / 3)
             try:
-                await self.leases.renew()
+                await self.leases.renew_all()
             except Exception:  # NATS reconnecting: the next round tries again
                 log.warning("reminder.lease_renew_failed", exc_info=True)

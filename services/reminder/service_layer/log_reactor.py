@@ -52,6 +52,9 @@ class LogReactor:
         return self.applied
 
     async def apply(self, batch: Sequence[Delivery]) -> None:
+        batch = [item for item in batch if item.sequence > self.applied]  # redelivered: done
+        if not batch:
+            return
         last = batch[-1].sequence
         # reminder.* events only wake the timer; replaying them changes nothing, so their
         # position need not be written every time

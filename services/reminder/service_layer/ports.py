@@ -20,7 +20,6 @@ __all__ = [
     "ScheduleReads",
     "SessionLeases",
     "SessionSender",
-    "SessionUnavailable",
     "UnitOfWork",
 ]
 
@@ -117,21 +116,17 @@ class ScheduleReads(Protocol):
 
 
 class SessionLeases(Protocol):
-    """Per-session dispatch leases (``<tenant>.<session>``): one dispatcher per session."""
-
-    ttl_s: float
+    """Per-session dispatch leases (``<tenant>.<session>``): one dispatcher per session
+    (``runtime.leases.Leases``)."""
 
     def holds(self, key: str) -> bool: ...
     async def acquire(self, key: str) -> bool: ...
-    async def renew(self) -> list[str]: ...  # the keys lost
+    async def renew_all(self) -> list[str]: ...  # the keys lost
     async def release(self, key: str) -> None: ...
 
 
-class SessionUnavailable(Exception):
-    """Nobody answered the session command in time."""
-
-
 class SessionSender(Protocol):
-    """The session service's SendText; ``SessionUnavailable`` when nobody answers."""
+    """The session service's SendText; ``runtime.messaging.BackendUnavailable`` when nobody
+    answers."""
 
     async def send_text(self, command: SendText) -> CommandReply: ...

@@ -6,18 +6,14 @@ from datetime import timedelta
 
 from contracts.commands import SendText
 from runtime.logging import get_logger
+from runtime.messaging import BackendUnavailable
 from services.reminder.domain.model import ReminderRow
 from services.reminder.domain.outcomes import replied, unanswered
 from services.reminder.domain.pacer import Pacer
 from services.reminder.domain.policy import ReminderPolicy
 from services.reminder.domain.transitions import dispatch, stale
 from services.reminder.service_layer.metrics import ReminderMetrics
-from services.reminder.service_layer.ports import (
-    ScheduleReads,
-    SessionLeases,
-    SessionSender,
-    SessionUnavailable,
-)
+from services.reminder.service_layer.ports import ScheduleReads, SessionLeases, SessionSender
 from services.reminder.service_layer.recorder import Recorder
 
 __all__ = ["SessionWorker"]
@@ -88,7 +84,7 @@ class SessionWorker:
                            correlation_id=row.id)  # fmt: skip
         try:
             reply = await self.sender.send_text(command)
-        except SessionUnavailable as exc:
+        except BackendUnavailable as exc:
             now = self.clock.now()
             await self.recorder.apply(unanswered(row, str(exc), now, self.policy, self._rng))
             return
