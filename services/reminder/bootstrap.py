@@ -7,15 +7,17 @@ from datetime import timedelta
 from runtime.bus import open_bus
 from runtime.logging import get_logger
 from runtime.nats_messaging import NatsRequests
+from runtime.outbox_relay import OutboxRelay
 from runtime.rpc import serve_ping
 from runtime.settings import Settings
+from runtime.sql.outbox import SqlOutbox
+from runtime.sql.unit_of_work import SqlUnitOfWork
 from services.reminder.adapters.database import open_engine
 from services.reminder.adapters.gate_db import GateDb
 from services.reminder.adapters.leases import SessionLeases
-from services.reminder.adapters.outbox import Outbox
 from services.reminder.adapters.schedule_reads import SqlScheduleReads
 from services.reminder.adapters.session_client import SessionClient
-from services.reminder.adapters.sql_uow import SqlUnitOfWork
+from services.reminder.adapters.sql_uow import SqlReminderWork
 from services.reminder.config import ReminderSettings, load_reminder_settings
 from services.reminder.entrypoints.log_consumer import caught_up, consume_log
 from services.reminder.entrypoints.nats_commands import serve_commands
@@ -45,11 +47,13 @@ async def run(
     instance = settings.instance_id or "main"
     bus = await open_bus(settings, "reminder")
     engine = await open_engine(settings.db_url("reminder"))
-    outbox = Outbox(engine, bus.publisher, instance)
-    await outbox.flush()  # whatever a crash left staged goes out first
+    outbox = SqlOutbox(engine, instance)
+    relay = OutboxRelay(outbox, bus.publisher)
+    await relay.flush()  # whatever a crash left staged goes out first
     gate = GateDb(engine)
     reads = SqlScheduleReads(engine, gate)
-    recorder = Recorder(SqlUnitOfWork(engine, outbox, gate), outbox, clock, metrics)
+    work = SqlReminderWork(SqlUnitOfWork(engine, outbox=outbox), gate)
+    recorder = Recorder(work, relay, clock, metrics)
     leases = SessionLeases(bus.js, instance, options.lease_ttl_s, settings.stream_replicas)
     await leases.open()
     policy = options.policy()

@@ -1,32 +1,56 @@
-"""The reminder database: SQLite (WAL, several processes may share the file) or PostgreSQL."""
+"""The reminder database (runtime.sql.engine: SQLite with WAL, or PostgreSQL): its tables,
+and the upgrade of the layout versions before the runtime kit kept."""
 
-from pathlib import Path
-from typing import Any
+from sqlalchemy import (
+    Column,
+    Connection,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    insert,
+    inspect,
+    select,
+)
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from contracts.codec import decode_event
+from contracts.subjects import event_subject
+from runtime.sql.engine import create_tables
+from runtime.sql.engine import open_engine as open_sql_engine
+from runtime.sql.tracking import adopt_positions
+from runtime.sql.types import UtcDateTime
+from services.reminder.adapters.tables import metadata, outbox
 
-from services.reminder.adapters.tables import metadata
+__all__ = ["LEGACY_POSITIONS", "adopt_legacy_outbox", "open_engine"]
 
-__all__ = ["open_engine"]
-
-
-def _sqlite_pragmas(dbapi_conn: Any, _: Any) -> None:
-    cursor = dbapi_conn.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.execute("PRAGMA synchronous=NORMAL")  # WAL: survives a process crash
-    cursor.close()
+LEGACY_POSITIONS = "consumer_positions"
 
 
 async def open_engine(url: str) -> AsyncEngine:
-    """Connect and create the tables if they are missing."""
-    if url.startswith("sqlite"):
-        Path(url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30})
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-    else:
-        engine = create_async_engine(url, pool_size=10)
-    async with engine.begin() as conn:
-        await conn.run_sync(metadata.create_all)
+    """Connect, create the missing tables and upgrade an older layout."""
+    engine = open_sql_engine(url, pool_size=10)
+    steps = [adopt_positions(LEGACY_POSITIONS), adopt_legacy_outbox]
+    await create_tables(engine, metadata, then=steps)
     return engine
+
+
+def adopt_legacy_outbox(conn: Connection) -> None:
+    """An older version's outbox (``event_id``, ``data``, no subject) becomes the kit's: its
+    staged events are kept, bytes as they are, the subject read from each once."""
+    columns = {c["name"] for c in inspect(conn).get_columns(outbox.name)}
+    if "event_id" not in columns:
+        return
+    old = Table(outbox.name, MetaData(), Column("id", Integer), Column("instance", String),
+                Column("event_id", String), Column("data", LargeBinary),
+                Column("created_at", UtcDateTime))  # fmt: skip
+    rows = conn.execute(select(old).order_by(old.c.id)).all()
+    old.drop(conn)
+    outbox.create(conn)
+    for row in rows:
+        env = decode_event(row.data)
+        subject = event_subject(env.tenant, env.session, env.type)
+        conn.execute(insert(outbox).values(instance=row.instance, msg_id=row.event_id,
+                                           subject=subject, data=row.data,
+                                           staged_at=row.created_at))  # fmt: skip

@@ -1,10 +1,10 @@
-"""SQL for the connectivity gate (learned from session events) and the consumer's position."""
+"""SQL for the connectivity gate, learned from session events."""
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from services.reminder.adapters.tables import positions, sessions
+from runtime.sql.engine import insert_for
+from services.reminder.adapters.tables import sessions
 from services.reminder.domain.gate import GateState
 
 __all__ = ["GateDb"]
@@ -13,8 +13,7 @@ __all__ = ["GateDb"]
 class GateDb:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
-        dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
-        self._insert = dialect.insert
+        self._insert = insert_for(engine.dialect.name)
 
     async def state(self, session: str) -> GateState | None:
         stmt = select(sessions).where(sessions.c.session == session)
@@ -47,16 +46,3 @@ class GateDb:
             .values(**values)
         )
         return result.rowcount == 1
-
-    async def position(self, name: str) -> int:
-        async with self.engine.connect() as conn:
-            value = await conn.scalar(select(positions.c.position).where(positions.c.name == name))
-        return int(value or 0)
-
-    async def set_position(self, conn: AsyncConnection, name: str, position: int) -> None:
-        stmt = self._insert(positions).values(name=name, position=position)
-        await conn.execute(
-            stmt.on_conflict_do_update(
-                index_elements=[positions.c.name], set_={"position": stmt.excluded.position}
-            )
-        )

@@ -6,9 +6,10 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from runtime.sql.types import UtcDateTime
 from services.reminder.adapters.gate_db import GateDb
 from services.reminder.adapters.reminders_db import RemindersDb, connected, to_row
-from services.reminder.adapters.tables import UtcDateTime, reminders
+from services.reminder.adapters.tables import reminders
 from services.reminder.domain.gate import GateState
 from services.reminder.domain.model import ReminderRow
 

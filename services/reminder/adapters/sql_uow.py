@@ -1,27 +1,27 @@
-"""The unit of work on SQL: one database transaction holding the reminders' changes, the gate,
-the consumer's position and the outbox's staged events."""
+"""The unit of work on SQL (runtime.sql.unit_of_work): one database transaction holding the
+reminders' changes, the gate, the consumer's position and the outbox's staged events."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import asdict
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
-
 from contracts.envelope import Envelope
+from runtime.outbox import OutboxMessage
+from runtime.sql.unit_of_work import SqlTransaction, SqlUnitOfWork
 from services.reminder.adapters.appointments_db import AppointmentsDb
 from services.reminder.adapters.gate_db import GateDb
-from services.reminder.adapters.outbox import Outbox
 from services.reminder.adapters.reminders_db import RemindersDb
 from services.reminder.domain.change import Change
 from services.reminder.domain.gate import GateState
 from services.reminder.domain.model import AppointmentRow, ReminderRow
 
-__all__ = ["SqlReminderTx", "SqlUnitOfWork"]
+__all__ = ["SqlReminderTx", "SqlReminderWork"]
 
 
 class SqlReminderTx:
-    def __init__(self, conn: AsyncConnection, work: "SqlUnitOfWork") -> None:
-        self._conn = conn
+    def __init__(self, tx: SqlTransaction, work: "SqlReminderWork") -> None:
+        self._tx = tx
+        self._conn = tx.connection
         self._work = work
         self._db = work.reminders
 
@@ -62,25 +62,32 @@ class SqlReminderTx:
             connected=state.connected, deleted=state.deleted,
         )  # fmt: skip
 
-    async def stage(self, envelope: Envelope) -> None:
-        await self._work.outbox.stage(self._conn, envelope)
+    async def save_position(self, consumer: str, sequence: int) -> None:
+        await self._tx.save_position(consumer, sequence)
 
-    async def track(self, consumer: str, sequence: int) -> None:
-        await self._work.gate.set_position(self._conn, consumer, sequence)
+    async def stage(self, envelope: Envelope) -> OutboxMessage:
+        return await self._tx.stage(envelope)
+
+    def on_commit(self, callback: Callable[[], object]) -> None:
+        self._tx.on_commit(callback)
+
+    def on_rollback(self, callback: Callable[[], object]) -> None:
+        self._tx.on_rollback(callback)
 
 
-class SqlUnitOfWork:
-    def __init__(self, engine: AsyncEngine, outbox: Outbox, gate: GateDb) -> None:
-        self.engine = engine
-        self.outbox = outbox
+class SqlReminderWork:
+    """The reminder's ``UnitOfWork`` on the kit's (which holds the tracking and the outbox)."""
+
+    def __init__(self, kit: SqlUnitOfWork, gate: GateDb) -> None:
+        self.kit = kit
         self.gate = gate
         self.reminders = RemindersDb()
-        self.appointments = AppointmentsDb(engine)
+        self.appointments = AppointmentsDb(kit.engine)
 
     @asynccontextmanager
     async def begin(self) -> AsyncIterator[SqlReminderTx]:
-        async with self.engine.begin() as conn:
-            yield SqlReminderTx(conn, self)
+        async with self.kit.begin() as tx:
+            yield SqlReminderTx(tx, self)
 
     async def position(self, consumer: str) -> int:
-        return await self.gate.position(consumer)
+        return await self.kit.position(consumer)

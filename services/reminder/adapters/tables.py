@@ -1,52 +1,13 @@
-"""The reminder service's own tables: the schedule, appointments, sessions' gate, the outbox."""
+"""The reminder service's tables: the schedule, appointments, the sessions' gate, and the
+runtime kit's tracking record and outbox."""
 
-from datetime import UTC, datetime
-from typing import Any
+from sqlalchemy import BigInteger, Boolean, Column, Index, Integer, MetaData, String, Table, Text
 
-from sqlalchemy import (
-    BigInteger,
-    Boolean,
-    Column,
-    DateTime,
-    Dialect,
-    Index,
-    Integer,
-    LargeBinary,
-    MetaData,
-    String,
-    Table,
-    Text,
-    TypeDecorator,
-)
+from runtime.sql.outbox import add_outbox_table
+from runtime.sql.tracking import add_tracking_table
+from runtime.sql.types import UtcDateTime
 
-__all__ = [
-    "UtcDateTime",
-    "appointments",
-    "metadata",
-    "outbox",
-    "positions",
-    "reminders",
-    "sessions",
-]
-
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """Aware datetimes in, aware UTC datetimes out (SQLite forgets the zone)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
-        if value is None:
-            return None
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        assert isinstance(value, datetime)
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+__all__ = ["appointments", "metadata", "outbox", "reminders", "sessions", "tracking"]
 
 
 metadata = MetaData()
@@ -109,20 +70,6 @@ sessions = Table(
     Column("sequence", BigInteger, nullable=False),
 )
 
-positions = Table(
-    "consumer_positions",
-    metadata,
-    Column("name", String(128), primary_key=True),
-    Column("position", BigInteger, nullable=False),
-)
-
-# Events written in the same transaction as the change they describe; published, then deleted.
-outbox = Table(
-    "outbox",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("instance", String(64), nullable=False),
-    Column("event_id", String(64), nullable=False),
-    Column("data", LargeBinary, nullable=False),
-    Column("created_at", UtcDateTime, nullable=False),
-)
+tracking = add_tracking_table(metadata)  # the log consumer's position (runtime.sql.tracking)
+# events written in the same transaction as the change they describe (runtime.sql.outbox)
+outbox = add_outbox_table(metadata)

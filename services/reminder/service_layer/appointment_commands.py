@@ -17,11 +17,11 @@ from services.reminder.domain.model import AppointmentRow
 from services.reminder.domain.texts import TextError
 from services.reminder.service_layer.checks import Checks, Rejected, invalid, refused
 from services.reminder.service_layer.ports import ReminderTx
-from services.reminder.service_layer.recorder import Recorder
+from services.reminder.service_layer.recorder import Recorder, Staged
 
 __all__ = ["AppointmentCommands"]
 
-Result = tuple[str, list[str], Sequence[Envelope]]
+Result = tuple[str, list[str], Sequence[Staged]]
 
 
 class AppointmentCommands:
@@ -125,21 +125,19 @@ class AppointmentCommands:
 
     async def _write(
         self, tx: ReminderTx, decision: AppointmentDecision
-    ) -> tuple[list[Envelope], list[str]]:
+    ) -> tuple[list[Staged], list[str]]:
         """The decision's events in order (a reminder's only if its change still held), and
         the reminders changed."""
         appt = decision.appointment
-        first = [self._event(appt, e) for e in decision.first]
-        await self.recorder.stage(tx, first)
-        events, written = list(first), []
+        events = await self.recorder.stage(tx, [self._event(appt, e) for e in decision.first])
+        written: list[str] = []
         for change in decision.changes:
             staged = await self.recorder.write(tx, change, correlation_id=appt.id)
             if staged is not None:
                 events += staged
                 written.append(change.after.id)
-        last = [self._event(appt, e) for e in decision.last]
-        await self.recorder.stage(tx, last)
-        return events + last, written
+        events += await self.recorder.stage(tx, [self._event(appt, e) for e in decision.last])
+        return events, written
 
     def _event(self, appt: AppointmentRow, payload: Event) -> Envelope:
         return make_event(payload, tenant=appt.tenant, session=appt.session,

@@ -5,7 +5,6 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from contracts.commands import Accepted, Refused
-from contracts.envelope import Envelope
 from contracts.ids import new_id
 from contracts.reminders import CancelReminder, ReminderCommand, ReminderReply, ScheduleReminder
 from services.reminder.domain.errors import Refusal
@@ -15,7 +14,7 @@ from services.reminder.domain.transitions import request_cancel, schedule
 from services.reminder.service_layer.appointment_commands import AppointmentCommands
 from services.reminder.service_layer.checks import Checks, Rejected, invalid, refused
 from services.reminder.service_layer.ports import ScheduleReads
-from services.reminder.service_layer.recorder import Recorder, due_of
+from services.reminder.service_layer.recorder import Recorder, Staged, due_of
 
 __all__ = ["CommandHandlers", "new_ids"]
 
@@ -54,12 +53,12 @@ class CommandHandlers:
                     appointment_id, ids, events = await self.appointments.handle(command)
         except Rejected as rejected:
             return rejected.reply
-        sequence = await self.recorder.relay.sequence_of(events[-1]) if events else None
-        dues = [due for event in events if (due := due_of(event)) is not None]
+        sequence = await self.recorder.relay.sequence_of(events[-1].message) if events else None
+        dues = [due for event in events if (due := due_of(event.envelope)) is not None]
         self.wake(min(dues) if dues else None)
         return Accepted(sequence=sequence, reminder_ids=ids, appointment_id=appointment_id)
 
-    async def _schedule(self, cmd: ScheduleReminder) -> tuple[list[str], Sequence[Envelope]]:
+    async def _schedule(self, cmd: ScheduleReminder) -> tuple[list[str], Sequence[Staged]]:
         now = self.clock.now()
         self.checks.ids(session=cmd.session, reminder_id=cmd.reminder_id)
         if cmd.reminder_id is not None:
@@ -86,7 +85,7 @@ class CommandHandlers:
             raise invalid("reminder_id", "this reminder_id is taken; choose another")
         return [change.after.id], staged
 
-    async def _cancel(self, cmd: CancelReminder) -> tuple[list[str], Sequence[Envelope]]:
+    async def _cancel(self, cmd: CancelReminder) -> tuple[list[str], Sequence[Staged]]:
         for _ in range(CANCEL_TRIES):  # it moved meanwhile: decide again on what it is now
             async with self.recorder.uow.begin() as tx:
                 row = await tx.reminder(cmd.tenant, cmd.reminder_id)

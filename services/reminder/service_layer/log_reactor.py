@@ -68,7 +68,7 @@ class LogReactor:
         async with self.recorder.uow.begin() as tx:
             for item in batch:
                 wake = await self._apply_one(tx, item.sequence, item.event) or wake
-            await tx.track(self.name, last)
+            await tx.save_position(self.name, last)
         self.applied = self.saved = last
         await self.recorder.publish()
         if wake:

@@ -9,6 +9,8 @@ from typing import Protocol
 
 from contracts.commands import CommandReply, SendText
 from contracts.envelope import Envelope
+from runtime.outbox import OutboxMessage
+from runtime.unit_of_work import Transaction
 from services.reminder.domain.change import Change
 from services.reminder.domain.gate import GateState
 from services.reminder.domain.model import AppointmentRow, ReminderRow
@@ -33,9 +35,9 @@ class Delivery(Protocol):
     def event(self) -> Envelope: ...
 
 
-class ReminderTx(Protocol):
-    """One transaction: the effect, the consumer's position and the staged events commit
-    together, or none of them."""
+class ReminderTx(Transaction, Protocol):
+    """One transaction (runtime.unit_of_work): the effect, the consumer's position
+    (``save_position``) and the staged events (``stage``) commit together, or none of them."""
 
     async def reminder(self, tenant: str, reminder_id: str) -> ReminderRow | None: ...
     async def reminder_taken(self, reminder_id: str) -> bool: ...  # by any tenant
@@ -58,14 +60,6 @@ class ReminderTx(Protocol):
         """Keep ``state`` unless a later event of its session was recorded; True if kept."""
         ...
 
-    async def stage(self, envelope: Envelope) -> None:
-        """Publish ``envelope`` after the commit (the outbox)."""
-        ...
-
-    async def track(self, consumer: str, sequence: int) -> None:
-        """``consumer`` applied the log up to ``sequence`` (its tracking record)."""
-        ...
-
 
 class UnitOfWork(Protocol):
     """``async with uow.begin() as tx``: committed on a normal exit, rolled back on an error."""
@@ -78,12 +72,12 @@ class UnitOfWork(Protocol):
 
 
 class Relay(Protocol):
-    """Publishes what the outbox holds, oldest first, as it was staged."""
+    """Publishes what the outbox holds, oldest first, as staged (runtime.outbox_relay)."""
 
-    async def flush(self) -> None: ...
+    async def flush(self) -> int: ...
 
-    async def sequence_of(self, envelope: Envelope) -> int:
-        """The log sequence of a staged event (published now if it still waits)."""
+    async def sequence_of(self, message: OutboxMessage) -> int:
+        """The log sequence of a staged message (published now if it still waits)."""
         ...
 
 

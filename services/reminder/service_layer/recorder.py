@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import NamedTuple
 
 from contracts.envelope import Envelope, make_event
 from contracts.events import (
@@ -13,14 +14,22 @@ from contracts.events import (
     ReminderSent,
 )
 from runtime.logging import get_logger
+from runtime.outbox import OutboxMessage
 from services.reminder.domain.change import Change
 from services.reminder.service_layer.clock import Clock
 from services.reminder.service_layer.metrics import ReminderMetrics
 from services.reminder.service_layer.ports import Relay, ReminderTx, UnitOfWork
 
-__all__ = ["Recorder", "due_of"]
+__all__ = ["Recorder", "Staged", "due_of"]
 
 log = get_logger(__name__)
+
+
+class Staged(NamedTuple):
+    """An event staged in the outbox: as built, and as it will be published."""
+
+    envelope: Envelope
+    message: OutboxMessage
 
 
 def due_of(env: Envelope) -> datetime | None:
@@ -50,18 +59,17 @@ class Recorder:
 
     async def write(
         self, tx: ReminderTx, change: Change | None, correlation_id: str | None = None
-    ) -> list[Envelope] | None:
+    ) -> list[Staged] | None:
         """The events staged, or None when the change does not hold (any more)."""
         if change is None or not await tx.write(change):
             return None
-        staged = [self.envelope(change, event, correlation_id) for event in change.events]
-        await self.stage(tx, staged)
+        envelopes = [self.envelope(change, event, correlation_id) for event in change.events]
+        staged = await self.stage(tx, envelopes)
         self._observe(change)
         return staged
 
-    async def stage(self, tx: ReminderTx, envelopes: Iterable[Envelope]) -> None:
-        for env in envelopes:
-            await tx.stage(env)
+    async def stage(self, tx: ReminderTx, envelopes: Iterable[Envelope]) -> list[Staged]:
+        return [Staged(env, await tx.stage(env)) for env in envelopes]
 
     async def apply(self, change: Change | None, *, publish: bool = True) -> bool:
         """``change`` in its own transaction; its events published at once unless told."""

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from services.reminder.adapters.memory.store import MemoryUnitOfWork
+from services.reminder.adapters.memory.store import MemoryReminderWork
 from services.reminder.domain.gate import GateState
 from services.reminder.domain.model import ReminderRow
 
@@ -12,7 +12,7 @@ READY = frozenset({"scheduled", "retrying"})
 
 
 class MemoryScheduleReads:
-    def __init__(self, work: MemoryUnitOfWork) -> None:
+    def __init__(self, work: MemoryReminderWork) -> None:
         self._work = work
 
     def _rows(self) -> list[ReminderRow]:
@@ -57,6 +57,5 @@ class MemoryScheduleReads:
         return min(ready, key=lambda r: (r.due_at, r.id), default=None)
 
     async def recent_dispatches(self, session: str, since: datetime) -> list[datetime]:
-        rows = self._rows()
-        return [r.dispatched_at for r in rows
-                if r.session == session and r.dispatched_at and r.dispatched_at >= since]  # fmt: skip
+        times = [r.dispatched_at for r in self._rows() if r.session == session]
+        return [at for at in times if at is not None and at >= since]

@@ -1,29 +1,19 @@
-"""The unit of work in memory: one transaction at a time (as SQLite writes), working on a copy
-of the committed state that replaces it at the commit; nothing of a rolled back one stays."""
+"""The unit of work in memory, on the kit's (runtime.unit_of_work.MemoryUnitOfWork: one
+transaction at a time, tracking and outbox changed at the commit): each transaction works on
+a copy of the committed state, which replaces it at the commit; a rollback leaves nothing."""
 
-import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field, replace
-from typing import Protocol
+from dataclasses import dataclass, field
 
 from contracts.envelope import Envelope
+from runtime.outbox import OutboxMessage
+from runtime.unit_of_work import MemoryTransaction, MemoryUnitOfWork
 from services.reminder.domain.change import Change
 from services.reminder.domain.gate import GateState, newer
 from services.reminder.domain.model import PENDING, AppointmentRow, ReminderRow
 
-__all__ = ["MemoryReminderTx", "MemoryState", "MemoryUnitOfWork", "Outbox", "Tracking"]
-
-
-class Tracking(Protocol):
-    """runtime.tracking's port, on a transaction that defers its changes to the commit."""
-
-    async def position(self, consumer: str) -> int: ...
-    async def save(self, tx: "MemoryReminderTx", consumer: str, sequence: int) -> None: ...
-
-
-class Outbox(Protocol):
-    async def stage(self, tx: "MemoryReminderTx", envelope: Envelope) -> None: ...
+__all__ = ["MemoryReminderTx", "MemoryReminderWork", "MemoryState"]
 
 
 @dataclass
@@ -41,13 +31,9 @@ class MemoryState:
 
 
 class MemoryReminderTx:
-    def __init__(self, state: MemoryState, work: "MemoryUnitOfWork") -> None:
+    def __init__(self, tx: MemoryTransaction, state: MemoryState) -> None:
+        self._tx = tx
         self.state = state
-        self._work = work
-        self.deferred: list[Callable[[], None]] = []
-
-    def defer(self, apply: Callable[[], None]) -> None:
-        self.deferred.append(apply)
 
     async def reminder(self, tenant: str, reminder_id: str) -> ReminderRow | None:
         row = self.state.reminders.get(reminder_id)
@@ -84,7 +70,9 @@ class MemoryReminderTx:
 
     async def save_appointment(self, row: AppointmentRow, *, expect: str | None) -> bool:
         stored = self.state.appointments.get(row.id)
-        if (stored is None) != (expect is None) or (stored and stored.status != expect):
+        if expect is None and stored is not None:
+            raise KeyError(f"appointment {row.id} exists")  # as the primary key would
+        if expect is not None and (stored is None or stored.status != expect):
             return False
         self.state.appointments[row.id] = row
         return True
@@ -95,40 +83,37 @@ class MemoryReminderTx:
         self.state.gates[state.session] = state
         return True
 
-    async def stage(self, envelope: Envelope) -> None:
-        await self._work.outbox.stage(self, envelope)
+    async def save_position(self, consumer: str, sequence: int) -> None:
+        await self._tx.save_position(consumer, sequence)
 
-    async def track(self, consumer: str, sequence: int) -> None:
-        await self._work.tracking.save(self, consumer, sequence)
+    async def stage(self, envelope: Envelope) -> OutboxMessage:
+        return await self._tx.stage(envelope)
+
+    def on_commit(self, callback: Callable[[], object]) -> None:
+        self._tx.on_commit(callback)
+
+    def on_rollback(self, callback: Callable[[], object]) -> None:
+        self._tx.on_rollback(callback)
 
 
-class MemoryUnitOfWork:
-    """``fail_commits``: that many commits fail (a crash at the commit), for tests."""
+class MemoryReminderWork:
+    """The reminder's ``UnitOfWork`` in memory; ``state`` is what was committed."""
 
-    def __init__(self, tracking: Tracking, outbox: Outbox) -> None:
-        self.tracking = tracking
-        self.outbox = outbox
+    def __init__(self, kit: MemoryUnitOfWork | None = None) -> None:
+        self.kit = kit or MemoryUnitOfWork()
         self.state = MemoryState()
         self.commits = 0
-        self.fail_commits = 0
-        self._lock = asyncio.Lock()
 
     @asynccontextmanager
     async def begin(self) -> AsyncIterator[MemoryReminderTx]:
-        async with self._lock:
-            tx = MemoryReminderTx(self.state.copy(), self)
-            yield tx
-            if self.fail_commits > 0:
-                self.fail_commits -= 1
-                raise ConnectionError("the commit failed (injected)")
-            self.state = tx.state
-            for apply in tx.deferred:
-                apply()
-            self.commits += 1
+        async with self.kit.begin() as tx:
+            work = MemoryReminderTx(tx, self.state.copy())
+            yield work
+            tx.defer(lambda: self._commit(work.state))
+
+    def _commit(self, state: MemoryState) -> None:
+        self.state = state
+        self.commits += 1
 
     async def position(self, consumer: str) -> int:
-        return await self.tracking.position(consumer)
-
-    def set_gate(self, state: GateState) -> None:
-        """Seed a session's gate (as if its events were applied)."""
-        self.state.gates[state.session] = replace(state)
+        return await self.kit.position(consumer)
