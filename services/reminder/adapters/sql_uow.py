@@ -1,15 +1,14 @@
 """The unit of work on SQL (runtime.sql.unit_of_work): one database transaction holding the
 reminders' changes, the gate, the consumer's position and the outbox's staged events."""
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import asdict
 
-from contracts.envelope import Envelope
-from runtime.outbox import OutboxMessage
 from runtime.sql.unit_of_work import SqlTransaction, SqlUnitOfWork
 from services.reminder.adapters.appointments_db import AppointmentsDb
 from services.reminder.adapters.gate_db import GateDb
+from services.reminder.adapters.kit_transaction import OnKitTransaction
 from services.reminder.adapters.reminders_db import RemindersDb
 from services.reminder.domain.change import Change
 from services.reminder.domain.gate import GateState
@@ -18,9 +17,9 @@ from services.reminder.domain.model import AppointmentRow, ReminderRow
 __all__ = ["SqlReminderTx", "SqlReminderWork"]
 
 
-class SqlReminderTx:
+class SqlReminderTx(OnKitTransaction):
     def __init__(self, tx: SqlTransaction, work: "SqlReminderWork") -> None:
-        self._tx = tx
+        super().__init__(tx)
         self._conn = tx.connection
         self._work = work
         self._db = work.reminders
@@ -61,18 +60,6 @@ class SqlReminderTx:
             self._conn, tenant=state.tenant, session=state.session, sequence=state.sequence,
             connected=state.connected, deleted=state.deleted,
         )  # fmt: skip
-
-    async def save_position(self, consumer: str, sequence: int) -> None:
-        await self._tx.save_position(consumer, sequence)
-
-    async def stage(self, envelope: Envelope) -> OutboxMessage:
-        return await self._tx.stage(envelope)
-
-    def on_commit(self, callback: Callable[[], object]) -> None:
-        self._tx.on_commit(callback)
-
-    def on_rollback(self, callback: Callable[[], object]) -> None:
-        self._tx.on_rollback(callback)
 
 
 class SqlReminderWork:

@@ -3,9 +3,9 @@
 import asyncio
 
 from nats.js import JetStreamContext
-from nats.js.errors import NotFoundError
 
-from contracts.subjects import EVENTS_STREAM, event_filter
+from contracts.subjects import event_filter
+from runtime.caught_up import drained_on_jetstream, wait_caught_up
 from runtime.consumer import run_consumer
 from services.reminder.service_layer.log_reactor import LogReactor
 
@@ -27,14 +27,4 @@ async def consume_log(js: JetStreamContext, reactor: LogReactor, stop: asyncio.E
 
 async def caught_up(js: JetStreamContext, durable: str, timeout: float = 5.0) -> bool:
     """Wait until the consumer has nothing pending (applied and acknowledged)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while loop.time() < deadline:
-        try:
-            info = await js.consumer_info(EVENTS_STREAM, durable)
-            if info.num_pending == 0 and info.num_ack_pending == 0:
-                return True
-        except NotFoundError:
-            pass
-        await asyncio.sleep(0.02)
-    return False
+    return await wait_caught_up(drained_on_jetstream(js, durable), timeout=timeout)

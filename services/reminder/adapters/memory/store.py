@@ -2,13 +2,12 @@
 transaction at a time, tracking and outbox changed at the commit): each transaction works on
 a copy of the committed state, which replaces it at the commit; a rollback leaves nothing."""
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
-from contracts.envelope import Envelope
-from runtime.outbox import OutboxMessage
 from runtime.unit_of_work import MemoryTransaction, MemoryUnitOfWork
+from services.reminder.adapters.kit_transaction import OnKitTransaction
 from services.reminder.domain.change import Change
 from services.reminder.domain.gate import GateState, newer
 from services.reminder.domain.model import PENDING, AppointmentRow, ReminderRow
@@ -30,9 +29,9 @@ class MemoryState:
         return gate is not None and gate.connected
 
 
-class MemoryReminderTx:
+class MemoryReminderTx(OnKitTransaction):
     def __init__(self, tx: MemoryTransaction, state: MemoryState) -> None:
-        self._tx = tx
+        super().__init__(tx)
         self.state = state
 
     async def reminder(self, tenant: str, reminder_id: str) -> ReminderRow | None:
@@ -82,18 +81,6 @@ class MemoryReminderTx:
             return False
         self.state.gates[state.session] = state
         return True
-
-    async def save_position(self, consumer: str, sequence: int) -> None:
-        await self._tx.save_position(consumer, sequence)
-
-    async def stage(self, envelope: Envelope) -> OutboxMessage:
-        return await self._tx.stage(envelope)
-
-    def on_commit(self, callback: Callable[[], object]) -> None:
-        self._tx.on_commit(callback)
-
-    def on_rollback(self, callback: Callable[[], object]) -> None:
-        self._tx.on_rollback(callback)
 
 
 class MemoryReminderWork:
