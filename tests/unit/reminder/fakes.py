@@ -63,6 +63,7 @@ class StandInSession:
     connected: dict[str, bool] = field(default_factory=dict)
     sends: list[SendText] = field(default_factory=list)
     fail_next: int = 0
+    down_next: int = 0  # the next N sends are refused not_connected (its view, not the log's)
     known: set[str] = field(default_factory=set)
     _serving: Serving | None = None
 
@@ -84,7 +85,8 @@ class StandInSession:
         return _encoder.encode(await self._send(command))
 
     async def _send(self, cmd: SendText) -> CommandReply:
-        if not self.connected.get(cmd.session, False):
+        if self.down_next > 0 or not self.connected.get(cmd.session, False):
+            self.down_next = max(self.down_next - 1, 0)
             return Refused(code="not_connected", message="the session is not connected")
         assert cmd.message_id is not None
         self.sends.append(cmd)

@@ -4,7 +4,7 @@ send failure and a deleted session fail the reminder visibly."""
 
 from datetime import timedelta
 
-from contracts.events import ReminderDispatched, ReminderFailed, SessionDeleted
+from contracts.events import ReminderDeferred, ReminderDispatched, ReminderFailed, SessionDeleted
 from contracts.reminders import ScheduleReminder
 from tests.unit.reminder.world import POLICY, World, world_with_session
 
@@ -73,3 +73,14 @@ async def test_deleting_the_session_fails_its_waiting_reminders() -> None:
     assert isinstance(failed, ReminderFailed) and failed.reason == "session_deleted"
     await world.tick()
     assert standin.sends == []
+
+
+async def test_a_not_connected_refusal_defers_and_the_reminder_goes_on_the_next_try() -> None:
+    world, standin = await world_with_session()
+    standin.down_next = 1  # the gate has not seen the drop yet; the session service has
+    await one(world, "r1")
+    await world.tick()
+    [deferred] = world.payloads("reminder.deferred")
+    assert isinstance(deferred, ReminderDeferred) and deferred.reason == "session_not_connected"
+    assert len(world.events("reminder.dispatched")) == 2 and len(standin.sends) == 1
+    assert world.work.state.reminders["r1"].status == "sent"
