@@ -31,6 +31,8 @@ from contracts.subjects import event_filter
 from runtime.bus import open_bus
 from runtime.consumer import Delivered, EventHandler, run_consumer
 from runtime.embedded_nats import EmbeddedNats
+from runtime.nats_tap import TappedPuller
+from runtime.pull import Puller
 from runtime.service import tune_gc
 from runtime.settings import load_settings
 from services.store.adapters.database import open_engine
@@ -102,9 +104,17 @@ async def fetch_read(js: JetStreamContext, count: int, name: str) -> Rate:
     return Rate(count / elapsed, count / cpu)
 
 
-async def project(js: JetStreamContext, url: str, count: int, naive: bool, name: str) -> Rate:
+async def project(
+    js: JetStreamContext,
+    url: str,
+    count: int,
+    naive: bool,
+    name: str,
+    pulling: type[Puller] = TappedPuller,
+) -> Rate:
     """The store's projection as its service runs it (``WatchedProjection``: each committed
-    position announced to waiting queries); the clock stops when ``count`` is committed."""
+    position announced to waiting queries); the clock stops when ``count`` is committed.
+    ``pulling``: how the consumer takes its deliveries (bench/pull_intake.py compares)."""
     engine = open_engine(url)
     await upgrade(engine)
     sql = SqlProjection(engine)
@@ -120,6 +130,7 @@ async def project(js: JetStreamContext, url: str, count: int, naive: bool, name:
             filters=[event_filter()],
             stop=stop,
             batch_size=BATCH_SIZE,
+            pulling=pulling,
         )
     )
     if naive:

@@ -26,7 +26,8 @@ from contracts.codec import DecodeError, decode_event
 from contracts.subjects import EVENTS_STREAM
 from runtime.logging import get_logger
 from runtime.messaging import Delivered, EventHandler, PreparingHandler
-from runtime.pull import Puller, PullInterrupted, ack
+from runtime.nats_tap import TappedPuller
+from runtime.pull import Puller, PullInterrupted
 
 __all__ = ["Delivered", "EventHandler", "PreparingHandler", "run_consumer"]
 
@@ -75,15 +76,17 @@ async def run_consumer(
     filters: Sequence[str],
     stop: asyncio.Event,
     batch_size: int = 500,
+    pulling: type[Puller] = TappedPuller,
 ) -> None:
     """Feed ``handler`` every matching event in order until ``stop`` is set.
 
     Errors of the handler propagate; interruptions of JetStream bind again from the
-    handler's recorded position.
+    handler's recorded position. ``pulling``: how deliveries are taken (bench/pull_intake.py
+    measures the choices).
     """
     while not stop.is_set():
         try:
-            await _consume(js, handler, durable, list(filters), stop, batch_size)
+            await _consume(js, handler, durable, list(filters), stop, batch_size, pulling)
         except _REBIND as exc:
             log.warning("consumer.rebinding", durable=durable, reason=repr(exc))
             with contextlib.suppress(TimeoutError):
@@ -97,9 +100,11 @@ async def _consume(
     filters: list[str],
     stop: asyncio.Event,
     batch_size: int,
+    pulling: type[Puller],
 ) -> None:
     position = await handler.position()
-    puller = Puller(js, durable, batch_size, await _bind(js, durable, filters, position))
+    first = await _bind(js, durable, filters, position)
+    puller = pulling(js._nc, durable, batch_size, first)
     await puller.start()
     quiet = 0  # pulls in a row that brought nothing
     prepare = handler.prepare if isinstance(handler, PreparingHandler) else None
@@ -129,9 +134,9 @@ async def _consume(
                 await applying.popleft().finish()
             if work:
                 position = work[-1].sequence
-                applying.append(_Applying(handler.apply(work), js, deliveries[-1][2]))
+                applying.append(_Applying(handler.apply(work), puller, deliveries[-1][2]))
             elif deliveries:
-                await ack(js, deliveries[-1][2])  # nothing to apply, nothing applying: all done
+                await puller.ack(deliveries[-1][2])  # nothing to apply, nothing applying: all done
     except BaseException:
         for unfinished in applying:  # the first error is the one to report
             with contextlib.suppress(Exception):
@@ -162,15 +167,13 @@ async def _check_nothing_lost(js: JetStreamContext, durable: str, next_delivery:
 class _Applying:
     """A batch being applied in the background; acknowledged once it is."""
 
-    def __init__(self, work: Coroutine[Any, Any, None], js: JetStreamContext, last: bytes) -> None:
-        self._task = asyncio.ensure_future(self._apply_then_ack(work, js, last))
+    def __init__(self, work: Coroutine[Any, Any, None], puller: Puller, last: bytes) -> None:
+        self._task = asyncio.ensure_future(self._apply_then_ack(work, puller, last))
 
     @staticmethod
-    async def _apply_then_ack(
-        work: Coroutine[Any, Any, None], js: JetStreamContext, last: bytes
-    ) -> None:
+    async def _apply_then_ack(work: Coroutine[Any, Any, None], puller: Puller, last: bytes) -> None:
         await work
-        await ack(js, last)  # at once: reactors wait for nothing pending
+        await puller.ack(last)  # at once: reactors wait for nothing pending
 
     async def finish(self) -> None:
         await self._task

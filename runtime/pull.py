@@ -1,76 +1,32 @@
 """Pulling a durable consumer's deliveries in batches, as raw (sequence, bytes, ack subject).
 
-The consumer's hot path. nats-py hands every message to a subscription as a ``Msg`` built
-after parsing its headers, queues it and calls back through a task: half of the cost of
-reading a stream, spent on things a projection never looks at. The puller's inbox is
-therefore tapped where nats-py's parser hands a message over (``Client._process_msg``):
-its messages are taken there as they are, every other subscription of the connection goes
-on as before. Headers are read only for status messages (no payload).
+The consumer's hot path: two pull requests kept open on the consumer's API subject, the
+deliveries taken off the puller's inbox. ``Puller`` takes them through nats-py's public
+subscription (a ``Msg`` each); ``TappedPuller`` (runtime/nats_tap.py) takes them where
+nats-py's parser hands them over, as they are.
 """
 
 import asyncio
-import inspect
 import json
 from collections import deque
-from collections.abc import Awaitable, Callable
-from typing import Any
 
 from nats.aio.client import Client
-from nats.js import JetStreamContext
+from nats.aio.msg import Msg
+from nats.aio.subscription import Subscription
 
 from contracts.subjects import EVENTS_STREAM
 
-__all__ = ["Delivery", "PullInterrupted", "Puller", "ack"]
+__all__ = ["Delivery", "PullInterrupted", "Puller"]
 
 Delivery = tuple[int, bytes, bytes]
 """A delivered message: its stream sequence, its payload, its ack subject."""
 
-_Tap = Callable[[bytes, bytes, bytes | None], None]
-_HOOK_PARAMETERS = ["sid", "subject", "reply", "data", "headers"]
+Status = tuple[str, str]
+"""A status message's code and description (``408``, ``Request Timeout``)."""
 
 
 class PullInterrupted(Exception):
     """The server ended a pull request: the consumer was deleted or changed leader."""
-
-
-def _tap(nc: Client, sid: int, tap: _Tap | None) -> None:
-    """Take the messages of subscription ``sid`` straight from nats-py's parser (None: stop)."""
-    taps: dict[int, _Tap] | None = getattr(nc, "_wa_taps", None)
-    if taps is None:
-        original: Callable[..., Awaitable[None]] = nc._process_msg
-        if list(inspect.signature(original).parameters) != _HOOK_PARAMETERS:
-            raise RuntimeError(
-                "nats-py's Client._process_msg changed its parameters; runtime/pull.py "
-                "must follow the pinned nats-py"
-            )
-        taps = {}
-        stats = nc.stats
-
-        async def process_msg(
-            sid: int, subject: bytes, reply: bytes, data: bytes, headers: bytes | None
-        ) -> None:
-            tapped = taps.get(sid)
-            if tapped is None:
-                await original(sid, subject, reply, data, headers)
-                return
-            stats["in_msgs"] += 1
-            stats["in_bytes"] += len(data)
-            tapped(reply, data, headers)
-
-        nc._process_msg = process_msg  # type: ignore[method-assign]
-        nc._wa_taps = taps  # type: ignore[attr-defined]
-    if tap is None:
-        taps.pop(sid, None)
-    else:
-        taps[sid] = tap
-
-
-def _status(headers: bytes) -> tuple[str, str]:
-    """The code and description of a status message (``NATS/1.0 408 Request Timeout``)."""
-    line = headers.split(b"\r\n", 1)[0].decode(errors="replace")
-    _, _, rest = line.partition(" ")
-    code, _, description = rest.strip().partition(" ")
-    return code, description
 
 
 def _sequences(reply: bytes) -> tuple[int, int, int]:
@@ -83,11 +39,6 @@ def _sequences(reply: bytes) -> tuple[int, int, int]:
     if len(tokens) >= 11 and tokens[0] == b"$JS" and tokens[1] == b"ACK":
         return int(tokens[7]), int(tokens[8]), int(tokens[10])
     raise ValueError(f"not a JetStream delivery: {reply!r}")
-
-
-async def ack(js: JetStreamContext, reply: bytes) -> None:
-    """Acknowledge a delivery (with AckPolicy.ALL: it and everything before it)."""
-    await js._nc.publish(reply.decode())
 
 
 class Puller:
@@ -105,30 +56,30 @@ class Puller:
 
     OPEN_REQUESTS = 2  # with one, the server idled while the handler worked (half the time)
 
-    def __init__(self, js: JetStreamContext, durable: str, batch_size: int, first: int) -> None:
-        self._nc = js._nc
+    def __init__(self, nc: Client, durable: str, batch_size: int, first: int) -> None:
+        self._nc = nc
         self.next_delivery = first  # the consumer sequence the next message must carry
+        self._durable = durable
         self._subject = f"$JS.API.CONSUMER.MSG.NEXT.{EVENTS_STREAM}.{durable}"
         self._batch = batch_size
         self._request = json.dumps({"batch": batch_size, "expires": 500_000_000}).encode()
-        self._inbox = self._nc.new_inbox()
+        self._inbox = nc.new_inbox()
         self._buffer: list[Delivery] = []
         self._open: deque[int] = deque()  # what each open request may still deliver, oldest first
         self._done = asyncio.Event()
-        self._sub: Any = None
+        self._sub: Subscription | None = None
         self._interrupted: str | None = None
         self.lost_requests = 0  # times no word came within the guard (requests taken as lost)
 
-    def _on_message(self, reply: bytes, data: bytes, headers: bytes | None) -> None:
-        if headers and not data:
-            code, description = _status(headers)
-            if code:
-                if code == "409":  # consumer deleted, leadership change: bind again
-                    self._interrupted = description or code
-                if self._open:  # 404/408/409: the oldest request ended with what it had
-                    self._open.popleft()
-                self._done.set()
-                return
+    def _take(self, reply: bytes, data: bytes, status: Status | None) -> None:
+        if status is not None:
+            code, description = status
+            if code == "409":  # consumer deleted, leadership change: bind again
+                self._interrupted = description or code
+            if self._open:  # 404/408/409: the oldest request ended with what it had
+                self._open.popleft()
+            self._done.set()
+            return
         if self._interrupted is not None:
             return  # after a gap nothing more is taken: binding again delivers it all anew
         sequence, delivery, pending = _sequences(reply)
@@ -146,9 +97,19 @@ class Puller:
         if pending == 0:
             self._done.set()  # all there is for now: no waiting for the expiry
 
+    async def _on_msg(self, msg: Msg) -> None:
+        headers = msg.headers
+        status = headers.get("Status") if headers and not msg.data else None
+        if status:
+            self._take(b"", b"", (status, headers.get("Description", "") if headers else ""))
+        else:
+            self._take(msg.reply.encode(), msg.data, None)
+
+    async def _subscribe(self) -> Subscription:
+        return await self._nc.subscribe(self._inbox, cb=self._on_msg)
+
     async def start(self) -> None:
-        self._sub = await self._nc.subscribe(self._inbox)
-        _tap(self._nc, self._sub._id, self._on_message)
+        self._sub = await self._subscribe()
         await self._ask()
 
     async def _ask(self) -> None:
@@ -171,7 +132,10 @@ class Puller:
         await self._ask()
         return deliveries
 
+    async def ack(self, reply: bytes) -> None:
+        """Acknowledge a delivery (with AckPolicy.ALL: it and everything before it)."""
+        await self._nc.publish(reply.decode())
+
     async def close(self) -> None:
         if self._sub is not None:
-            _tap(self._nc, self._sub._id, None)
             await self._sub.unsubscribe()

@@ -1,5 +1,6 @@
-"""The puller's tap on nats-py's parser, on a real NATS server: its inbox's deliveries come
-raw, every other subscription of the same connection is untouched, and closing removes it."""
+"""The pullers on a real NATS server: the tap on nats-py's parser takes its inbox's deliveries
+raw, every other subscription of the same connection is untouched, and closing removes it;
+both the tapped and the public puller renew expired requests."""
 
 import asyncio
 
@@ -10,7 +11,8 @@ from contracts.events import SessionCreated
 from contracts.subjects import event_filter
 from runtime.bus import Bus
 from runtime.consumer import _bind
-from runtime.pull import Puller, _sequences, _status, ack
+from runtime.nats_tap import TappedPuller, _status
+from runtime.pull import Puller, _sequences
 from tests.support.waiting import eventually
 
 
@@ -29,7 +31,8 @@ async def test_deliveries_come_raw_and_other_subscriptions_as_before(bus: Bus) -
         await plain.put(msg.data)  # type: ignore[attr-defined]
 
     other = await nc.subscribe("elsewhere", cb=on_plain)
-    puller = Puller(bus.js, "pulled", 3, await _bind(bus.js, "pulled", [event_filter()], 0))
+    first = await _bind(bus.js, "pulled", [event_filter()], 0)
+    puller = TappedPuller(nc, "pulled", 3, first)
     await puller.start()
     batches = [await puller.next_batch()]
     await nc.publish("elsewhere", b"still a Msg")
@@ -41,7 +44,7 @@ async def test_deliveries_come_raw_and_other_subscriptions_as_before(bus: Bus) -
     first = batches[0]
     assert all(data.startswith(b"{") and reply.startswith(b"$JS.ACK.") for _, data, reply in first)
     second = batches[-1]
-    await ack(bus.js, second[-1][2])
+    await puller.ack(second[-1][2])
     await puller.close()
     assert puller._sub._id not in nc._wa_taps  # type: ignore[attr-defined]
 
@@ -70,13 +73,15 @@ def test_status_lines_give_code_and_description() -> None:
     assert _status(b"NATS/1.0\r\nNats-Msg-Id: x\r\n\r\n") == ("", "")
 
 
+@pytest.mark.parametrize("pulling", [TappedPuller, Puller])
 async def test_expired_requests_are_renewed_so_later_events_come_without_a_stall(
-    bus: Bus,
+    bus: Bus, pulling: type[Puller]
 ) -> None:
     """On a quiet stream the open requests expire (status 408) every half second and are
     asked again; events published later arrive then, not after the 5 s lost-request guard."""
     await published(bus, 1)
-    puller = Puller(bus.js, "quiet", 10, await _bind(bus.js, "quiet", [event_filter()], 0))
+    first = await _bind(bus.js, "quiet", [event_filter()], 0)
+    puller = pulling(bus.js._nc, "quiet", 10, first)
     await puller.start()
     assert [seq for seq, _, _ in await puller.next_batch()] == [1]
     assert await puller.next_batch() == []  # an expiry: nothing came
