@@ -1,9 +1,13 @@
 """A reminder database of the layout before the runtime kit opens as the kit's: the consumer's
-position and the events a crash left staged are kept (the staged bytes as they were)."""
+position and the events a crash left staged are kept (the staged bytes as they were). On a
+SQLite file and on PostgreSQL (skipped, saying why, when unreachable)."""
 
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import text
+import pytest
+from sqlalchemy import BigInteger, Column, Integer, LargeBinary, MetaData, String, Table, insert
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from contracts.codec import encode_event
@@ -12,30 +16,40 @@ from contracts.events import ReminderSent
 from contracts.subjects import event_subject
 from runtime.sql.outbox import SqlOutbox
 from runtime.sql.tracking import SqlTracking
+from runtime.sql.types import UtcDateTime
 from services.reminder.adapters.database import open_engine
+from tests.support.postgres import scratch_database
 
-OLD_LAYOUT = [
-    "CREATE TABLE consumer_positions (name VARCHAR(128) PRIMARY KEY, position BIGINT NOT NULL)",
-    "CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, instance VARCHAR(64) NOT NULL,"
-    " event_id VARCHAR(64) NOT NULL, data BLOB NOT NULL, created_at DATETIME NOT NULL)",
-]
+OLD = MetaData()
+OLD_POSITIONS = Table("consumer_positions", OLD, Column("name", String(128), primary_key=True),
+                      Column("position", BigInteger, nullable=False))  # fmt: skip
+OLD_OUTBOX = Table("outbox", OLD, Column("id", Integer, primary_key=True, autoincrement=True),
+                   Column("instance", String(64), nullable=False),
+                   Column("event_id", String(64), nullable=False),
+                   Column("data", LargeBinary, nullable=False),
+                   Column("created_at", UtcDateTime, nullable=False))  # fmt: skip
 
 
-async def test_an_older_layout_keeps_its_position_and_its_staged_events(tmp_path: Path) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'reminder.db'}"
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+async def url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'reminder.db'}"
+        return
+    async with scratch_database("wa_reminder_upgrade") as postgres:
+        yield postgres
+
+
+async def test_an_older_layout_keeps_its_position_and_its_staged_events(url: str) -> None:
     env = make_event(ReminderSent(reminder_id="r1", message_id="3EB0AA"), tenant="t1",
                      session="s1")  # fmt: skip
     data = encode_event(env)
     old = create_async_engine(url)
     async with old.begin() as conn:
-        for statement in OLD_LAYOUT:
-            await conn.execute(text(statement))
-        await conn.execute(text("INSERT INTO consumer_positions VALUES ('reminder-main', 42)"))
-        await conn.execute(
-            text("INSERT INTO outbox (instance, event_id, data, created_at) "
-                 "VALUES ('main', :id, :data, '2026-01-01 09:00:00')"),
-            {"id": env.id, "data": data},
-        )  # fmt: skip
+        await conn.run_sync(OLD.create_all)
+        await conn.execute(insert(OLD_POSITIONS).values(name="reminder-main", position=42))
+        staged = {"instance": "main", "event_id": env.id, "data": data,
+                  "created_at": datetime(2026, 1, 1, tzinfo=UTC)}  # fmt: skip
+        await conn.execute(insert(OLD_OUTBOX).values(**staged))
     await old.dispose()
     engine = await open_engine(url)
     try:
