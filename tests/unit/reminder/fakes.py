@@ -25,6 +25,7 @@ class FakeClock(Clock):
 
     def __init__(self, start: datetime) -> None:
         self.at = start
+        self.armed: datetime | None = None  # when the timer waits for, while it waits
 
     def now(self) -> datetime:
         return self.at
@@ -38,6 +39,19 @@ class FakeClock(Clock):
     async def sleep_until(self, when: datetime, stop: asyncio.Event) -> None:
         self.at = max(self.at, when)
         await asyncio.sleep(0)
+
+    async def wait_until(self, when: datetime, *events: asyncio.Event) -> None:
+        """The timer waits for one of ``events`` (time moves only when the test says so)."""
+        if when <= self.at:
+            return
+        self.armed = when
+        waiters = [asyncio.ensure_future(event.wait()) for event in events]
+        try:
+            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            self.armed = None
+            for waiter in waiters:
+                waiter.cancel()
 
 
 class LogPublisher:

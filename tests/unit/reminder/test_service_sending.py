@@ -1,12 +1,14 @@
 """The service layer in memory: a reminder scheduled, sent when due, paced; cancelled; the
 connectivity gate (deferred once while down, released on reconnect); staleness."""
 
+import asyncio
 import itertools
 from datetime import timedelta
 
 from contracts.commands import Accepted, Refused
 from contracts.events import ReminderDeferred, ReminderFailed
 from contracts.reminders import CancelReminder, ScheduleReminder
+from tests.support.waiting import eventually
 from tests.unit.reminder.world import POLICY, World, connect, disconnect, world_with_session
 
 TO = "201234567890"
@@ -106,3 +108,27 @@ async def test_a_reminder_too_late_to_be_useful_fails_stale_without_a_send() -> 
     assert isinstance(failed, ReminderFailed) and failed.reason == "stale"
     assert standin.sends == []
     assert world.counted("wa_reminders_failed", reason="stale") == 1
+
+
+async def test_the_timer_waits_for_the_next_due_time_and_wakes_on_a_change() -> None:
+    world, standin = await world_with_session()
+    world.dispatcher.ready.set()
+    timer = asyncio.create_task(world.dispatcher.run())
+    try:
+        await world.handlers.handle(schedule(world, "r1", due=M))
+        due = world.clock.now() + M
+
+        async def armed_at_due() -> bool:
+            return world.clock.armed == due
+
+        await eventually(armed_at_due)  # no polling: it waits for that time or a change
+        world.clock.advance(2 * M)
+        world.dispatcher.wake()
+
+        async def sent() -> bool:
+            return len(standin.sends) == 1
+
+        await eventually(sent)
+    finally:
+        world.stop.set()
+        await timer
