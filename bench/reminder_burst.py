@@ -26,7 +26,7 @@ from runtime.bus import open_bus
 from runtime.embedded_nats import EmbeddedNats
 from runtime.logging import configure_logging
 from runtime.settings import load_settings
-from services.reminder.adapters.database import open_engine
+from services.reminder.adapters.database import open_reminder_db
 from services.reminder.adapters.tables import reminders
 from services.reminder.config import ReminderSettings
 from services.reminder.domain.pacer import Pacer, PacingPolicy
@@ -101,7 +101,7 @@ async def service_burst(n: int) -> tuple[list[datetime], int, int]:
                     return len(standin.calls) >= n
 
                 await eventually(all_sent, timeout=600, interval=0.2)
-            engine = await open_engine(settings.db_url("reminder"))
+            engine = await open_reminder_db(settings.db_url("reminder"))
             async with engine.connect() as conn:
                 rows = (await conn.execute(select(reminders.c.dispatched_at))).all()
             await engine.dispose()

@@ -35,7 +35,7 @@ from runtime.nats_tap import TappedPuller
 from runtime.pull import Puller
 from runtime.service import tune_gc
 from runtime.settings import load_settings
-from services.store.adapters.database import open_engine
+from runtime.sql.engine import open_engine
 from services.store.adapters.migrate import upgrade
 from services.store.adapters.projection import SqlProjection
 from services.store.bootstrap import BATCH_SIZE, WatchedProjection

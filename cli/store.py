@@ -18,7 +18,7 @@ from runtime.bus import open_bus
 from runtime.nats_auth.permissions import OPERATOR
 from runtime.rpc import BackendUnavailable, ping_subject, request
 from runtime.settings import Settings, load_settings
-from services.store.adapters.database import sqlite_path
+from runtime.sql.engine import sqlite_path
 from services.store.service_layer.rebuild import (
     RebuildError,
     rebuild_into,

@@ -25,6 +25,7 @@ __all__ = [
     "add_tracking_table",
     "adopt_positions",
     "position_query",
+    "read_position",
     "save_statement",
 ]
 
@@ -47,6 +48,12 @@ def position_query(consumer: Any, *, lock: bool = False, dialect: str = "") -> S
     return stmt.with_for_update() if lock and dialect == "postgresql" else stmt
 
 
+async def read_position(conn: AsyncConnection, consumer: str, *, lock: bool = False) -> int:
+    """The position as ``conn``'s transaction sees it (``lock``: see position_query)."""
+    stmt = position_query(consumer, lock=lock, dialect=conn.dialect.name)
+    return int(await conn.scalar(stmt) or 0)
+
+
 def save_statement(dialect: str, consumer: Any, position: Any) -> Insert:
     """The upsert recording ``position`` (values, or bind parameters to compile once)."""
     return upsert(dialect, TRACKING, ["consumer"], {"consumer": consumer, "position": position})
@@ -63,9 +70,7 @@ class SqlTracking:
             return await self.position_in(conn, consumer)
 
     async def position_in(self, conn: AsyncConnection, consumer: str, *, lock: bool = False) -> int:
-        """The position as ``conn``'s transaction sees it (``lock``: see position_query)."""
-        stmt = position_query(consumer, lock=lock, dialect=conn.dialect.name)
-        return int(await conn.scalar(stmt) or 0)
+        return await read_position(conn, consumer, lock=lock)
 
     async def save(self, tx: AsyncConnection, consumer: str, sequence: int) -> None:
         await tx.execute(save_statement(tx.dialect.name, consumer, sequence))

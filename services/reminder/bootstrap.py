@@ -5,6 +5,7 @@ import contextlib
 from datetime import timedelta
 
 from runtime.bus import open_bus
+from runtime.caught_up import drained_on_jetstream, wait_caught_up
 from runtime.logging import get_logger
 from runtime.nats_messaging import NatsRequests
 from runtime.outbox_relay import OutboxRelay
@@ -12,14 +13,14 @@ from runtime.rpc import serve_ping
 from runtime.settings import Settings
 from runtime.sql.outbox import SqlOutbox
 from runtime.sql.unit_of_work import SqlUnitOfWork
-from services.reminder.adapters.database import open_engine
+from services.reminder.adapters.database import open_reminder_db
 from services.reminder.adapters.gate_db import GateDb
 from services.reminder.adapters.leases import SessionLeases
 from services.reminder.adapters.schedule_reads import SqlScheduleReads
 from services.reminder.adapters.session_client import SessionClient
 from services.reminder.adapters.sql_uow import SqlReminderWork
 from services.reminder.config import ReminderSettings, load_reminder_settings
-from services.reminder.entrypoints.log_consumer import caught_up, consume_log
+from services.reminder.entrypoints.log_consumer import consume_log
 from services.reminder.entrypoints.nats_commands import serve_commands
 from services.reminder.service_layer.checks import Checks
 from services.reminder.service_layer.clock import Clock
@@ -46,7 +47,7 @@ async def run(
     metrics = metrics or ReminderMetrics()
     instance = settings.instance_id or "main"
     bus = await open_bus(settings, "reminder")
-    engine = await open_engine(settings.db_url("reminder"))
+    engine = await open_reminder_db(settings.db_url("reminder"))
     outbox = SqlOutbox(engine, instance)
     relay = OutboxRelay(outbox, bus.publisher)
     await relay.flush()  # whatever a crash left staged goes out first
@@ -64,15 +65,17 @@ async def run(
     durable = f"reminder-{instance}"
     reactor = LogReactor(durable, recorder, policy, dispatcher.wake)
 
+    drained = drained_on_jetstream(bus.js, durable)
+
     async def catch_up() -> None:
-        await caught_up(bus.js, durable, timeout=2.0)
+        await wait_caught_up(drained, timeout=2.0)
 
     ahead = timedelta(seconds=settings.max_schedule_ahead_s)
     checks = Checks(reads, catch_up, settings.default_region, ahead)
     handlers = CommandHandlers(recorder, reads, checks, dispatcher.wake)
     consumer = asyncio.create_task(consume_log(bus.js, reactor, stop))
     # nothing is dispatched on a stale gate: first apply every session event already logged
-    while not await caught_up(bus.js, durable, timeout=10.0) and not consumer.done():
+    while not await wait_caught_up(drained, timeout=10.0) and not consumer.done():
         log.warning("reminder.catching_up", applied=reactor.applied)
     dispatcher.ready.set()
     timer = asyncio.create_task(dispatcher.run())

@@ -5,11 +5,10 @@ import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from nats.js.errors import NotFoundError
-
 from contracts.events.session import SendPacing
-from contracts.subjects import EVENTS_STREAM, event_filter, live_subject
+from contracts.subjects import event_filter, live_subject
 from runtime.bus import Bus, open_bus
+from runtime.caught_up import drained_on_jetstream, wait_caught_up
 from runtime.consumer import run_consumer
 from runtime.leases import Leases
 from runtime.logging import get_logger
@@ -155,17 +154,11 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
     durable = f"session-{me}"
     consumer = asyncio.create_task(_project(bus, db, durable, stop))
 
+    drained = drained_on_jetstream(bus.js, durable)
+
     async def caught_up() -> None:
         """Wait until the own projection has applied every matching event in the log."""
-        while not consumer.done():
-            try:
-                info = await bus.js.consumer_info(EVENTS_STREAM, durable)
-                if info.num_pending == 0 and info.num_ack_pending == 0:
-                    return
-            except NotFoundError:
-                pass
-            await asyncio.sleep(0.02)
-        consumer.result()
+        await wait_caught_up(drained, consuming=consumer)
 
     leases = await open_leases(bus.js, me, settings.lease_ttl_s, settings.stream_replicas)
     store = await MediaStore.open(

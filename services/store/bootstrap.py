@@ -17,8 +17,8 @@ from runtime.leadership import Leadership, Work, lead_when_elected
 from runtime.logging import get_logger
 from runtime.rpc import serve_ping
 from runtime.settings import Settings
+from runtime.sql.engine import open_engine
 from services.store.adapters.announcements import Announcer, hear_announcements
-from services.store.adapters.database import open_engine
 from services.store.adapters.migrate import at_head, upgrade
 from services.store.adapters.projection import SqlProjection, read_position
 from services.store.adapters.projector_lease import projector_lease

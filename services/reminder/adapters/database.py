@@ -1,5 +1,5 @@
-"""The reminder database (runtime.sql.engine: SQLite with WAL, or PostgreSQL): its tables,
-and the upgrade of the layout versions before the runtime kit kept."""
+"""The reminder database: SQLite (WAL, several processes may share the file) or PostgreSQL,
+opened by the runtime kit; older versions' position and outbox tables are adopted on open."""
 
 from sqlalchemy import (
     Column,
@@ -17,40 +17,50 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contracts.codec import decode_event
 from contracts.subjects import event_subject
-from runtime.sql.engine import create_tables
-from runtime.sql.engine import open_engine as open_sql_engine
+from runtime.sql.engine import create_tables, open_engine
+from runtime.sql.outbox import OUTBOX
 from runtime.sql.tracking import adopt_positions
 from runtime.sql.types import UtcDateTime
-from services.reminder.adapters.tables import metadata, outbox
+from services.reminder.adapters.tables import metadata
 
-__all__ = ["LEGACY_POSITIONS", "adopt_legacy_outbox", "open_engine"]
+__all__ = ["adopt_staged_events", "open_reminder_db"]
 
-LEGACY_POSITIONS = "consumer_positions"
+POOL_SIZE = 10  # PostgreSQL: the dispatcher's workers and the log reactor at once
 
 
-async def open_engine(url: str) -> AsyncEngine:
-    """Connect, create the missing tables and upgrade an older layout."""
-    engine = open_sql_engine(url, pool_size=10)
-    steps = [adopt_positions(LEGACY_POSITIONS), adopt_legacy_outbox]
-    await create_tables(engine, metadata, then=steps)
+async def open_reminder_db(url: str) -> AsyncEngine:
+    """Connect, create the missing tables and adopt what an older version left."""
+    engine = open_engine(url, pool_size=POOL_SIZE)
+    upgrades = [adopt_positions("consumer_positions"), adopt_staged_events]
+    await create_tables(engine, metadata, then=upgrades)
     return engine
 
 
-def adopt_legacy_outbox(conn: Connection) -> None:
-    """An older version's outbox (``event_id``, ``data``, no subject) becomes the kit's: its
-    staged events are kept, bytes as they are, the subject read from each once."""
-    columns = {c["name"] for c in inspect(conn).get_columns(outbox.name)}
-    if "event_id" not in columns:
+def adopt_staged_events(conn: Connection) -> None:
+    """Versions before the runtime kit kept staged events in an ``outbox`` without their
+    subject: move them into the kit's outbox (the bytes unchanged), to be published."""
+    if "subject" in {column["name"] for column in inspect(conn).get_columns(OUTBOX.name)}:
         return
-    old = Table(outbox.name, MetaData(), Column("id", Integer), Column("instance", String),
-                Column("event_id", String), Column("data", LargeBinary),
-                Column("created_at", UtcDateTime))  # fmt: skip
+    old = Table(
+        OUTBOX.name,
+        MetaData(),
+        Column("id", Integer),
+        Column("instance", String),
+        Column("event_id", String),
+        Column("data", LargeBinary),
+        Column("created_at", UtcDateTime),
+    )
     rows = conn.execute(select(old).order_by(old.c.id)).all()
     old.drop(conn)
-    outbox.create(conn)
+    OUTBOX.create(conn)
     for row in rows:
-        env = decode_event(row.data)
-        subject = event_subject(env.tenant, env.session, env.type)
-        conn.execute(insert(outbox).values(instance=row.instance, msg_id=row.event_id,
-                                           subject=subject, data=row.data,
-                                           staged_at=row.created_at))  # fmt: skip
+        env = decode_event(row.data)  # once, for the subject the old rows did not keep
+        conn.execute(
+            insert(OUTBOX).values(
+                instance=row.instance,
+                msg_id=row.event_id,
+                subject=event_subject(env.tenant, env.session, env.type),
+                data=row.data,
+                staged_at=row.created_at,
+            )
+        )

@@ -1,13 +1,23 @@
-"""The reminder service's tables: the schedule, appointments, the sessions' gate, and the
-runtime kit's tracking record and outbox."""
+"""The reminder service's own tables: the schedule, appointments, sessions' gate; and the
+runtime kit's tracking and outbox tables."""
 
-from sqlalchemy import BigInteger, Boolean, Column, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
 
 from runtime.sql.outbox import add_outbox_table
 from runtime.sql.tracking import add_tracking_table
 from runtime.sql.types import UtcDateTime
 
-__all__ = ["appointments", "metadata", "outbox", "reminders", "sessions", "tracking"]
+__all__ = ["appointments", "metadata", "reminders", "sessions"]
 
 
 metadata = MetaData()
@@ -70,6 +80,5 @@ sessions = Table(
     Column("sequence", BigInteger, nullable=False),
 )
 
-tracking = add_tracking_table(metadata)  # the log consumer's position (runtime.sql.tracking)
-# events written in the same transaction as the change they describe (runtime.sql.outbox)
-outbox = add_outbox_table(metadata)
+add_tracking_table(metadata)  # the log consumer's position
+add_outbox_table(metadata)  # events staged with the change they describe

@@ -1,15 +1,14 @@
-"""The durable consumer feeding the log reactor, and knowing when it has caught up."""
+"""The durable consumer feeding the log reactor (runtime.caught_up tells when it has caught up)."""
 
 import asyncio
 
 from nats.js import JetStreamContext
 
 from contracts.subjects import event_filter
-from runtime.caught_up import drained_on_jetstream, wait_caught_up
 from runtime.consumer import run_consumer
 from services.reminder.service_layer.log_reactor import LogReactor
 
-__all__ = ["FILTERS", "caught_up", "consume_log"]
+__all__ = ["FILTERS", "consume_log"]
 
 FILTERS = [
     event_filter(event_type="session.>"),
@@ -23,8 +22,3 @@ FILTERS = [
 
 async def consume_log(js: JetStreamContext, reactor: LogReactor, stop: asyncio.Event) -> None:
     await run_consumer(js, reactor, durable=reactor.name, filters=FILTERS, stop=stop)
-
-
-async def caught_up(js: JetStreamContext, durable: str, timeout: float = 5.0) -> bool:
-    """Wait until the consumer has nothing pending (applied and acknowledged)."""
-    return await wait_caught_up(drained_on_jetstream(js, durable), timeout=timeout)

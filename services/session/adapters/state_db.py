@@ -2,15 +2,16 @@
 the stream position in the same transaction, so start-up never re-reads the whole log."""
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import msgspec
-from sqlalchemy import BigInteger, Column, LargeBinary, MetaData, String, Table, select
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy import Column, LargeBinary, MetaData, String, Table, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contracts.events import SessionCreated
 from runtime.consumer import Delivered
+from runtime.sql.engine import create_tables, open_engine, upsert
+from runtime.sql.tracking import add_tracking_table, adopt_positions
+from runtime.sql.unit_of_work import SqlUnitOfWork
 from services.session.domain.session import Session
 
 __all__ = ["SessionStateDb", "open_state_db"]
@@ -23,12 +24,8 @@ states = Table(
     Column("tenant", String(64), nullable=False),
     Column("body", LargeBinary, nullable=False),
 )
-positions = Table(
-    "positions",
-    metadata,
-    Column("name", String(64), primary_key=True),
-    Column("position", BigInteger, nullable=False),
-)
+add_tracking_table(metadata)
+LEGACY_POSITIONS = "positions"  # where versions before the runtime kit kept the position
 _encoder = msgspec.json.Encoder()
 _decoder = msgspec.json.Decoder(Session)
 
@@ -39,21 +36,18 @@ class SessionStateDb:
     def __init__(self, engine: AsyncEngine, name: str = "session") -> None:
         self._engine = engine
         self._name = name
-        self._insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+        self._uow = SqlUnitOfWork(engine)
 
     @property
     def engine(self) -> AsyncEngine:
         return self._engine
 
     async def position(self) -> int:
-        async with self._engine.connect() as conn:
-            value = await conn.scalar(
-                select(positions.c.position).where(positions.c.name == self._name)
-            )
-        return int(value or 0)
+        return await self._uow.position(self._name)
 
     async def apply(self, batch: Sequence[Delivered]) -> None:
-        async with self._engine.begin() as conn:
+        async with self._uow.begin() as tx:
+            conn = tx.connection
             touched: dict[str, Session] = {}
             for item in batch:
                 env = item.event
@@ -69,20 +63,11 @@ class SessionStateDb:
                     continue
                 state.apply(env.payload, env.occurred_at)
                 touched[env.session] = state
+            dialect = conn.dialect.name
             for session, state in touched.items():
                 row = {"session": session, "tenant": state.tenant, "body": _encoder.encode(state)}
-                stmt = self._insert(states).values(**row)
-                await conn.execute(
-                    stmt.on_conflict_do_update(
-                        index_elements=[states.c.session], set_={"body": stmt.excluded.body}
-                    )
-                )
-            stmt = self._insert(positions).values(name=self._name, position=batch[-1].sequence)
-            await conn.execute(
-                stmt.on_conflict_do_update(
-                    index_elements=[positions.c.name], set_={"position": stmt.excluded.position}
-                )
-            )
+                await conn.execute(upsert(dialect, states, ["session"], row))
+            await tx.save_position(self._name, batch[-1].sequence)
 
     async def load(self, session: str) -> Session | None:
         async with self._engine.connect() as conn:
@@ -106,9 +91,7 @@ class SessionStateDb:
 
 
 async def open_state_db(url: str) -> SessionStateDb:
-    if url.startswith("sqlite"):
-        Path(url.split("///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url)
-    async with engine.begin() as conn:
-        await conn.run_sync(metadata.create_all)
+    """Open (creating the tables; adopting an older version's position table)."""
+    engine = open_engine(url)
+    await create_tables(engine, metadata, then=[adopt_positions(LEGACY_POSITIONS)])
     return SessionStateDb(engine)

@@ -16,7 +16,7 @@ from sqlalchemy import Executable
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.compiler import SQLCompiler
 
-from services.store.adapters.sqltypes import UtcDateTime
+from runtime.sql.types import UtcDateTime
 from services.store.adapters.statements import PREFIX
 
 __all__ = ["CompiledStatement", "sqlite_time"]

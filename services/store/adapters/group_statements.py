@@ -3,8 +3,8 @@
 from typing import Any
 
 from sqlalchemy import Executable, and_, delete, false, true, update
-from sqlalchemy.dialects import postgresql, sqlite
 
+from runtime.sql.engine import insert_for
 from services.store.adapters.statements import AT, P
 from services.store.adapters.tables import group_participants, groups
 from services.store.domain.changes import Op
@@ -13,7 +13,7 @@ __all__ = ["build_group_statements"]
 
 
 def build_group_statements(dialect: str) -> dict[Op, list[Executable]]:
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = insert_for(dialect)
     g, gp = groups, group_participants
     the_group = and_(g.c.tenant == P("tenant"), g.c.session_id == P("session_id"),
                      g.c.jid == P("group_jid"))  # fmt: skip

@@ -29,11 +29,11 @@ from contracts.queries import (
     SessionList,
     SessionView,
 )
+from runtime.sql.types import UtcDateTime
 from services.store.adapters.compiled import CompiledStatement
 from services.store.adapters.json_conversation import conversation_fields
 from services.store.adapters.json_rows import RowShape, media_json, row_time
 from services.store.adapters.row_source import RowSource
-from services.store.adapters.sqltypes import UtcDateTime
 from services.store.adapters.statements import ZERO, P
 from services.store.adapters.tables import chats, contacts, messages, sessions
 from services.store.domain.cursors import KeyCursor, TimeCursor, decode_cursor, encode_cursor

@@ -17,7 +17,7 @@ from sqlalchemy import JSON, Boolean, Table, Text, case, cast, func, literal_col
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.sql.elements import ColumnElement
 
-from services.store.adapters.sqltypes import UtcDateTime
+from runtime.sql.types import UtcDateTime
 
 __all__ = ["Expr", "RowShape", "json_object_of", "media_json", "row_time", "sql_text"]
 

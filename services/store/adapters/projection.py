@@ -4,17 +4,17 @@ import asyncio
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, bindparam, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from runtime.consumer import Delivered
+from runtime.sql.engine import sqlite_path
+from runtime.sql.tracking import position_query, save_statement
+from runtime.sql.tracking import read_position as read_consumer_position
 from services.store.adapters.compiled import CompiledStatement
-from services.store.adapters.database import sqlite_path
 from services.store.adapters.group_statements import build_group_statements
 from services.store.adapters.sqlite_writer import AlreadyApplied, SqliteWriter, Write
 from services.store.adapters.statements import PREFIX, build_statements
-from services.store.adapters.tables import positions
 from services.store.domain.batching import plan_runs
 from services.store.domain.rules import changes_for
 
@@ -25,13 +25,8 @@ P_POSITION: Any = bindparam(PREFIX + "position")
 LITERAL = {"literal_binds": True}
 
 
-def _position_query(dialect: str, lock: bool) -> Select[tuple[int]]:
-    stmt = select(positions.c.position).where(positions.c.name == PROJECTION)
-    return stmt.with_for_update() if lock and dialect == "postgresql" else stmt
-
-
 async def read_position(conn: AsyncConnection, *, lock: bool = False) -> int:
-    return int(await conn.scalar(_position_query(conn.dialect.name, lock)) or 0)
+    return await read_consumer_position(conn, PROJECTION, lock=lock)
 
 
 class PreparedBatch(list[Delivered]):
@@ -58,13 +53,8 @@ class SqlProjection:
                 **build_group_statements(dialect),
             }.items()
         }
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        stmt = insert(positions).values(name=bindparam(PREFIX + "name"), position=P_POSITION)
         self._save_position = CompiledStatement(
-            stmt.on_conflict_do_update(
-                index_elements=[positions.c.name], set_={"position": stmt.excluded.position}
-            ),
-            engine.dialect,
+            save_statement(dialect, bindparam(PREFIX + "consumer"), P_POSITION), engine.dialect
         )
         self._sqlite = sqlite_path(str(engine.url)) if dialect == "sqlite" else None
         self._writer: SqliteWriter | None = None
@@ -121,7 +111,7 @@ class SqlProjection:
             if self._writer is None or self._writer.closed:
                 if self._writer is not None:
                     await self._writer.aclose()
-                sql = str(_position_query("sqlite", False).compile(compile_kwargs=LITERAL))
+                sql = str(position_query(PROJECTION).compile(compile_kwargs=LITERAL))
                 self._writer = await SqliteWriter.start(self._sqlite, sql)
                 self._sent = None  # a new writer: the database is wherever it is
             return self._writer
@@ -135,7 +125,7 @@ class SqlProjection:
             for run in plan_runs(changes)
             for statement in self._statements[run.op]
         ]
-        position = {"name": PROJECTION, "position": fresh[-1].sequence}
+        position = {"consumer": PROJECTION, "position": fresh[-1].sequence}
         writes.append((self._save_position.sql, self._save_position.bind([position])))
         return writes
 

@@ -27,26 +27,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from runtime.sql.pragmas import SQLITE_PRAGMAS  # the standard library only, as all here
+
 __all__ = [
-    "SQLITE_PRAGMAS",
     "AlreadyApplied",
     "SqliteWriter",
     "Write",
     "WriterFailed",
 ]
-
-SQLITE_PRAGMAS = (  # every connection to a store file, the writer's and the readers'
-    # 8 KiB pages (set while the file is new, ignored afterwards): shallower indexes, fewer
-    # pages written per batch; the projection's writes took ~10% less CPU than with 4 KiB.
-    "PRAGMA page_size=8192",
-    "PRAGMA journal_mode=WAL",
-    "PRAGMA synchronous=NORMAL",
-    "PRAGMA busy_timeout=10000",
-    "PRAGMA cache_size=-65536",  # 64 MiB of pages: index inserts stay in memory
-    # Checkpoint every 16 MiB of WAL instead of 4 MiB: a page hot in many batches (an index
-    # page of a busy chat) is copied into the database once per checkpoint, not per batch.
-    "PRAGMA wal_autocheckpoint=2000",
-)
 
 Write = tuple[str, Sequence[Sequence[Any]]]
 """One statement in the driver's SQL and its rows, run as one ``executemany``."""

@@ -17,11 +17,11 @@ from sqlalchemy import (
     true,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import Integer, String
 
-from services.store.adapters.sqltypes import UtcDateTime
+from runtime.sql.engine import insert_for
+from runtime.sql.types import UtcDateTime
 from services.store.adapters.statements_chats import chat_statements
 from services.store.adapters.tables import (
     appointments,
@@ -64,7 +64,7 @@ def _greater(dialect: str) -> Callable[[Any, Any], ColumnElement[Any]]:
 
 
 def build_statements(dialect: str) -> dict[Op, list[Executable]]:
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = insert_for(dialect)
     greater = _greater(dialect)
     s, m, c, r = sessions, messages, contacts, reminders
     the_session = and_(s.c.tenant == P("tenant"), s.c.id == P("session_id"))

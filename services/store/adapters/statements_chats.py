@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.elements import ColumnElement
 
-from services.store.adapters.sqltypes import UtcDateTime
+from runtime.sql.types import UtcDateTime
 from services.store.adapters.tables import chats, contacts
 
 __all__ = ["chat_statements"]

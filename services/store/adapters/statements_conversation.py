@@ -5,7 +5,7 @@ from typing import Any
 from sqlalchemy import Executable, and_, delete, null, or_, select, update
 from sqlalchemy.types import BigInteger, String
 
-from services.store.adapters.sqltypes import UtcDateTime
+from runtime.sql.types import UtcDateTime
 from services.store.adapters.statements import AT, P
 from services.store.adapters.tables import message_edits, message_reactions, messages
 from services.store.domain.changes import Op

@@ -13,7 +13,8 @@ from sqlalchemy import (
     false,
 )
 
-from services.store.adapters.sqltypes import UtcDateTime
+from runtime.sql.tracking import add_tracking_table
+from runtime.sql.types import UtcDateTime
 
 __all__ = [
     "appointments",
@@ -25,25 +26,20 @@ __all__ = [
     "message_reactions",
     "messages",
     "metadata",
-    "positions",
     "reminder_history",
     "reminders",
     "send_failures",
     "session_disconnects",
     "sessions",
     "tenants",
+    "tracking",
 ]
 
 metadata = MetaData()
 ID = String(128)
 JID = String(160)
 
-positions = Table(
-    "projection_positions",
-    metadata,
-    Column("name", String(64), primary_key=True),
-    Column("position", BigInteger, nullable=False),
-)
+tracking = add_tracking_table(metadata)  # the projection's position (migration 0007)
 
 tenants = Table(
     "tenants",

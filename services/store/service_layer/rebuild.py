@@ -14,7 +14,7 @@ from nats.js import JetStreamContext
 from contracts.ids import new_id
 from contracts.subjects import EVENTS_STREAM, event_filter
 from runtime.consumer import Delivered, run_consumer
-from services.store.adapters.database import open_engine, sqlite_path
+from runtime.sql.engine import open_engine, sqlite_path
 from services.store.adapters.migrate import upgrade
 from services.store.adapters.projection import SqlProjection
 

@@ -1,4 +1,5 @@
-"""The webhooks service's tables: registrations, the delivery queue and log, attempts."""
+"""The webhooks service's tables: registrations, the delivery queue and log, attempts; and
+the runtime kit's tracking table."""
 
 from sqlalchemy import (
     JSON,
@@ -13,14 +14,12 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-metadata = MetaData()
+from runtime.sql.tracking import add_tracking_table
 
-positions = Table(
-    "webhook_positions",
-    metadata,
-    Column("name", String(64), primary_key=True),
-    Column("position", BigInteger, nullable=False),
-)
+__all__ = ["attempts", "deliveries", "metadata", "webhooks"]
+
+metadata = MetaData()
+add_tracking_table(metadata)  # the log consumer's position (older versions: webhook_positions)
 
 webhooks = Table(
     "webhooks",

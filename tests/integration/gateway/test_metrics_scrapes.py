@@ -16,8 +16,8 @@ from contracts.events import SessionCreated
 from contracts.queries import GetStats, Query, QueryReply
 from runtime.bus import Bus
 from runtime.settings import Settings
+from runtime.sql.engine import open_engine
 from services.gateway.app import create_app
-from services.store.adapters.database import open_engine
 from services.store.adapters.migrate import upgrade
 from services.store.adapters.projection import SqlProjection
 from services.store.bootstrap import WatchedProjection

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from runtime.settings import Settings
-from services.reminder.adapters.database import open_engine
+from services.reminder.adapters.database import open_reminder_db
 from services.reminder.adapters.tables import reminders
 from services.reminder.config import ReminderSettings
 from services.reminder.service_layer.clock import Clock
@@ -43,7 +43,7 @@ class JumpingClock(Clock):
 
 async def dispatch_times(settings: Settings, session: str) -> list[datetime]:
     """When each reminder of the session was dispatched, by the service's clock, in order."""
-    engine = await open_engine(settings.db_url("reminder"))
+    engine = await open_reminder_db(settings.db_url("reminder"))
     try:
         async with engine.connect() as conn:
             query = select(reminders.c.dispatched_at).where(reminders.c.session == session)

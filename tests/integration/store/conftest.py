@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from services.store.adapters.database import open_engine
+from runtime.sql.engine import open_engine
 from services.store.adapters.migrate import upgrade
 from tests.support.postgres import POSTGRES_URL
 

@@ -14,9 +14,9 @@ from contracts.queries import (
     MessageList,
     SessionView,
 )
+from runtime.sql.engine import open_engine
 from services.store.adapters import reads_chats
 from services.store.adapters.checksum import table_checksums
-from services.store.adapters.database import open_engine
 from services.store.adapters.json_reads import JsonReads
 from services.store.adapters.migrate import upgrade
 from services.store.adapters.row_source import row_source

@@ -21,8 +21,8 @@ from contracts.events import (
     SessionDisconnected,
 )
 from runtime.consumer import Delivered
+from runtime.sql.engine import open_engine
 from services.store.adapters.checksum import table_checksums
-from services.store.adapters.database import open_engine
 from services.store.adapters.migrate import upgrade
 from services.store.adapters.projection import SqlProjection
 from services.store.adapters.tables import contacts, messages, sessions

@@ -19,8 +19,8 @@ from runtime.bus import Bus
 from runtime.consumer import run_consumer
 from runtime.rpc import serve_ping
 from runtime.settings import Settings
+from runtime.sql.engine import open_engine
 from services.store.adapters.checksum import table_checksums
-from services.store.adapters.database import open_engine
 from services.store.adapters.migrate import upgrade
 from services.store.adapters.projection import SqlProjection
 from services.store.service_layer.rebuild import rebuild_into

@@ -20,9 +20,9 @@ from contracts.subjects import event_filter
 from runtime.bus import Bus
 from runtime.consumer import run_consumer
 from runtime.rpc import BackendUnavailable
+from runtime.sql.engine import open_engine
 from services.gateway.backends import Backends
 from services.store.adapters.checksum import table_checksums
-from services.store.adapters.database import open_engine
 from services.store.adapters.migrate import upgrade
 from services.store.adapters.projection import SqlProjection
 from tests.integration.store.conftest import DbFactory

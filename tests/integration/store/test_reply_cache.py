@@ -17,7 +17,7 @@ from contracts.queries import (
     QueryReply,
     SessionList,
 )
-from services.store.adapters.database import open_engine
+from runtime.sql.engine import open_engine
 from services.store.adapters.projection import read_position
 from services.store.service_layer.following import PositionFollower
 from services.store.service_layer.position import PositionWatch

@@ -17,13 +17,13 @@ from sqlalchemy.dialects import sqlite
 
 from bench.store_events import event_stream
 from runtime.consumer import Delivered
+from runtime.sql.engine import open_engine
+from runtime.sql.types import UtcDateTime
 from services.store.adapters.checksum import table_checksums
 from services.store.adapters.compiled import sqlite_time
-from services.store.adapters.database import open_engine
 from services.store.adapters.migrate import upgrade
 from services.store.adapters.projection import SqlProjection
 from services.store.adapters.sqlite_writer import SqliteWriter, WriterFailed
-from services.store.adapters.sqltypes import UtcDateTime
 
 ROOT = Path(__file__).resolve().parents[3]
 ITEMS = [Delivered(i + 1, e) for i, e in enumerate(event_stream(600, seed=11))]
@@ -125,10 +125,10 @@ async def test_a_cancelled_apply_neither_loses_nor_doubles(tmp_path: Path) -> No
     assert await checksums(url) == await checksums(ref_url)
 
 
-POSITION = "SELECT position FROM projection_positions WHERE name = 'store'"
+POSITION = "SELECT position FROM tracking WHERE consumer = 'store'"
 SAVE = (
-    "INSERT INTO projection_positions (name, position) VALUES ('store', ?) "
-    "ON CONFLICT (name) DO UPDATE SET position = excluded.position"
+    "INSERT INTO tracking (consumer, position) VALUES ('store', ?) "
+    "ON CONFLICT (consumer) DO UPDATE SET position = excluded.position"
 )
 
 
@@ -179,7 +179,7 @@ WRITER_THEN_SLEEP = """
 import asyncio, sys
 from bench.store_events import event_stream
 from runtime.consumer import Delivered
-from services.store.adapters.database import open_engine
+from runtime.sql.engine import open_engine
 from services.store.adapters.migrate import upgrade
 from services.store.adapters.projection import SqlProjection
 

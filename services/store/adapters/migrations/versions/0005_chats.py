@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from services.store.adapters.sqltypes import UtcDateTime
+from runtime.sql.types import UtcDateTime
 
 revision: str = "0005"
 down_revision: str | None = "0004"

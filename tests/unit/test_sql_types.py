@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from sqlalchemy.dialects import sqlite
 
-from services.store.adapters.sqltypes import UtcDateTime
+from runtime.sql.types import UtcDateTime
 
 DIALECT = sqlite.dialect()
 

@@ -1,0 +1,67 @@
+"""The store projection's speed on two revisions, measured alternately in one run.
+
+    .venv/bin/python -m bench.projection_ab [--before main] [--after HEAD] [--runs 3]
+        [--events 50000] [--rounds 3]
+
+Each revision is exported (``git archive``) to a temporary folder and ``bench.store_projection``
+runs there, before / after / before / after ..., with this interpreter (the same packages).
+The figure compared is that benchmark's verdict, the median of its rounds' store / raw-read
+ratios: the raw nats-py read in the same round absorbs the machine's drift. Printed: each
+run's ratio, the median per revision, and after / before (no loss beyond noise: >= 0.95).
+"""
+
+import argparse
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+VERDICT = re.compile(r"store / raw = ([0-9.]+) wall-clock")
+
+
+def export(revision: str, into: Path) -> Path:
+    into.mkdir()
+    archive = subprocess.run(["git", "archive", revision], check=True, capture_output=True)
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+    return into
+
+
+def measure(tree: Path, events: int, rounds: int) -> float:
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    command = [sys.executable, "-m", "bench.store_projection", "--events", str(events)]
+    command += ["--naive", "500", "--rounds", str(rounds)]
+    out = subprocess.run(command, cwd=tree, env=env, check=True, capture_output=True, text=True)
+    found = VERDICT.search(out.stdout)
+    if found is None:
+        raise RuntimeError(f"no verdict in the output of {tree}:\n{out.stdout}")
+    return float(found.group(1))
+
+
+def main(before: str, after: str, runs: int, events: int, rounds: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        trees = {rev: export(rev, Path(tmp) / str(n)) for n, rev in enumerate((before, after))}
+        ratios: dict[str, list[float]] = {before: [], after: []}
+        for run in range(runs):
+            for revision, tree in trees.items():
+                ratios[revision].append(measure(tree, events, rounds))
+                print(f"run {run + 1} {revision:<12} store / raw = {ratios[revision][-1]:.3f}")
+    medians = {rev: statistics.median(values) for rev, values in ratios.items()}
+    for revision, value in medians.items():
+        print(f"{revision:<12} median store / raw = {value:.3f}")
+    change = medians[after] / medians[before]
+    verdict = "no loss beyond noise" if change >= 0.95 else "SLOWER"
+    print(f"\n{after} / {before} = {change:.3f} ({verdict}: the bar is 0.95)")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--before", default="main")
+    parser.add_argument("--after", default="HEAD")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--events", type=int, default=50_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    main(args.before, args.after, args.runs, args.events, args.rounds)
