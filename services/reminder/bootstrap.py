@@ -21,6 +21,7 @@ from services.reminder.adapters.session_client import SessionClient
 from services.reminder.adapters.sql_uow import SqlReminderWork
 from services.reminder.config import ReminderSettings, load_reminder_settings
 from services.reminder.entrypoints.log_consumer import consume_log
+from services.reminder.entrypoints.metrics_http import serve_metrics
 from services.reminder.entrypoints.nats_commands import serve_commands
 from services.reminder.service_layer.checks import Checks
 from services.reminder.service_layer.clock import Clock
@@ -81,7 +82,7 @@ async def run(
     timer = asyncio.create_task(dispatcher.run())
     await serve_commands(bus.nc, handlers)
     await serve_ping(bus.nc, "reminder")
-    exporter = metrics.serve(options.metrics_port) if options.metrics_port else None
+    exporter = serve_metrics(metrics, options.metrics_port) if options.metrics_port else None
     log.info("reminder.ready", instance=instance)
     if ready is not None:
         ready.set()
