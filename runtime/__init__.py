@@ -1,5 +1,6 @@
-"""The small runtime every service shares: settings, logging, NATS, the event log, RPC, and
-the database kit (engines, the tracking record, the outbox and the unit of work: sql/).
+"""The small runtime every service shares: settings, logging, NATS, the event log, RPC, leases;
+the ports a service layer depends on (messaging.py, leases.py, unit_of_work.py, tracking.py,
+outbox.py), with their NATS, SQL (sql/) and in-memory (runtime/memory/) implementations.
 
 Not a service: it holds no domain rules and imports no service.
 """

@@ -27,9 +27,11 @@ class MemoryLeaseBucket:
         self._entries: dict[str, _Entry] = {}
         self._revision = 0
         self.reachable = True
+        self.refused = 0  # calls that failed for want of a bucket
 
     def _live(self, key: str) -> _Entry | None:
         if not self.reachable:
+            self.refused += 1
             raise LeaseUnavailable("the bucket does not answer")
         entry = self._entries.get(key)
         if entry is not None and self._clock() - entry.written_at >= self.ttl_s:

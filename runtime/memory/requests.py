@@ -7,10 +7,13 @@ import contextlib
 import itertools
 from dataclasses import dataclass, field
 
+from runtime.logging import get_logger
 from runtime.memory.subjects import subject_matches
 from runtime.messaging import BackendUnavailable, RequestHandler
 
 __all__ = ["MemoryRequestBus"]
+
+log = get_logger(__name__)
 
 
 @dataclass(eq=False)
@@ -71,4 +74,5 @@ async def _answer(sub: _Subscription, data: bytes) -> bytes | None:
     try:
         return await sub.handler(data)
     except Exception:
+        log.exception("rpc.handler_failed", subject=sub.subject)
         return None

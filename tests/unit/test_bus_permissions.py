@@ -1,22 +1,12 @@
 """The permission table, read as nats-server reads it: who may write what."""
 
+from runtime.memory.subjects import subject_matches as matches
 from runtime.nats_auth.permissions import (
     OPERATOR,
     SERVICE_USERS,
     service_permissions,
     subscriber_permissions,
 )
-
-
-def matches(pattern: str, subject: str) -> bool:
-    """NATS subject matching: ``*`` one token, ``>`` one or more at the end."""
-    want, have = pattern.split("."), subject.split(".")
-    for i, token in enumerate(want):
-        if token == ">":
-            return len(have) > i
-        if i >= len(have) or (token != "*" and token != have[i]):
-            return False
-    return len(want) == len(have)
 
 
 def may_publish(user: str, subject: str) -> bool:

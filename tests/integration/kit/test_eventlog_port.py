@@ -3,6 +3,7 @@ de-duplication by message id, filters, durable positions, and redelivery of what
 batch left unacknowledged."""
 
 import asyncio
+from collections.abc import Sequence
 
 import pytest
 
@@ -12,6 +13,7 @@ from runtime.bus import Bus
 from runtime.eventlog import EventPublisher, PublishFailed
 from runtime.memory.clock import ManualClock
 from runtime.memory.eventlog import MemoryEventLog
+from runtime.messaging import Delivered
 from runtime.nats_messaging import NatsEventFeed
 from tests.integration.kit.event_worlds import Log, Recorder, applied, created, feeding
 
@@ -121,3 +123,24 @@ async def test_memory_forgets_message_ids_after_the_window() -> None:
     assert await memory.publish(event) == 1
     clock.advance(61)
     assert await memory.publish(event) == 2
+
+
+class Preparing(Recorder):
+    """A handler with work done ahead of each batch (``PreparingHandler``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.prepared: list[int] = []
+
+    def prepare(self, batch: Sequence[Delivered]) -> Sequence[Delivered]:
+        self.prepared += [d.sequence for d in batch]
+        return batch
+
+
+async def test_a_preparing_handler_prepares_each_batch_before_it_is_applied(world: Log) -> None:
+    for i in range(3):
+        await world.log.publish(created(f"s{i}"))
+    handler = Preparing()
+    async with feeding(world.feed, handler, ALL):
+        await applied(handler, 3)
+    assert handler.prepared == handler.sequences == [1, 2, 3]

@@ -2,13 +2,16 @@
 "one live client per number" rests on (per-key leases, takeover after the TTL, a restart
 under the same instance id taking its lease back, stale revisions refused, release)."""
 
+import asyncio
+
 import pytest
 
 from runtime.bus import Bus
 from runtime.embedded_nats import EmbeddedNats
-from runtime.leadership import KeyLeadership
+from runtime.leadership import KeyLeadership, Work, lead_when_elected
 from runtime.leases import LeaseUnavailable
-from tests.integration.kit.lease_worlds import LeaseWorld, MemoryWorld, NatsWorld
+from tests.integration.kit.lease_worlds import TTL_S, LeaseWorld, MemoryWorld, NatsWorld
+from tests.support.waiting import eventually
 
 
 @pytest.fixture(params=["memory", "nats"])
@@ -71,6 +74,9 @@ async def test_a_lease_written_over_is_lost_and_release_leaves_the_new_one(
     assert a.held() == ["s2"]
     assert not await a.acquire("s1")
     assert await a.owner("s1") == "inst-other"
+    await world.overwrite("s2", b"inst-other")
+    await a.release("s2")  # on a revision that moved on: the other's entry stays
+    assert await a.owner("s2") == "inst-other" and not a.held()
 
 
 async def test_release_hands_the_key_over_at_once(world: LeaseWorld) -> None:
@@ -112,3 +118,39 @@ async def test_leadership_is_the_lease_on_one_key(world: LeaseWorld) -> None:
     cut = KeyLeadership(await world.cut("inst-c"), "k")
     assert not await cut.renew()  # cannot tell: not leading
     assert not await cut.acquire()
+
+
+async def test_only_the_elected_one_works_and_a_clean_stop_hands_over(world: LeaseWorld) -> None:
+    """``lead_when_elected`` on the port: of two contenders one works; when it stops, the
+    other takes over at once (released, not expired)."""
+    working: list[str] = []
+
+    def work(name: str) -> Work:
+        async def run(term: asyncio.Event) -> None:
+            working.append(name)
+            await term.wait()
+
+        return run
+
+    stops = {name: asyncio.Event() for name in ("one", "two")}
+    first = KeyLeadership(await world.leases("inst-one"), "leader")
+    assert await first.acquire()  # "one" is elected first
+    loops = [
+        asyncio.create_task(
+            lead_when_elected(lease, work(name), stops[name], ttl_s=TTL_S, name=name)
+        )
+        for name, lease in (
+            ("one", first),
+            ("two", KeyLeadership(await world.leases("inst-two"), "leader")),
+        )
+    ]
+
+    async def leading(names: list[str]) -> bool:
+        return working == names
+
+    await eventually(lambda: leading(["one"]))
+    stops["one"].set()
+    await loops[0]
+    await eventually(lambda: leading(["one", "two"]))
+    stops["two"].set()
+    await loops[1]

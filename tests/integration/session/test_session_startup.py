@@ -20,7 +20,7 @@ from services.session.domain.policies import ReconnectPolicy, SendRetryPolicy
 from services.session.service_layer.core import Deps, SessionCore
 from services.session.service_layer.lifecycle import Lifecycle
 from services.session.service_layer.ownership import TAKE_CONCURRENCY, Ownership
-from tests.integration.session.test_session_fencing import MemoryLog, UnreachableLeases
+from tests.integration.session.test_session_fencing import MemoryLog
 from tests.support.waiting import eventually
 
 SESSIONS = [f"s{n:02d}" for n in range(20)]
@@ -52,7 +52,38 @@ class SlowPort(SimulatorPort):
         return client
 
 
-class CountingLeases(UnreachableLeases):
+class HeldLeases:
+    """Leases that are always this instance's; renewing fails (NATS unreachable)."""
+
+    instance = "inst-a"
+
+    def __init__(self) -> None:
+        self.renewals = 0  # attempts to renew, each one failing
+
+    def holds(self, session: str) -> bool:
+        return True
+
+    def held(self) -> list[str]:
+        return []
+
+    async def owner(self, session: str) -> str | None:
+        return self.instance
+
+    async def acquire(self, session: str) -> bool:
+        return True
+
+    async def renew(self, session: str) -> bool:
+        self.renewals += 1
+        raise ConnectionError("NATS unreachable")
+
+    async def release(self, session: str) -> None:
+        return None
+
+    def forget(self, session: str) -> None:
+        return None
+
+
+class CountingLeases(HeldLeases):
     """Leases that count how many acquisitions are in flight at once (renewals not used)."""
 
     def __init__(self) -> None:
