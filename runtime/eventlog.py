@@ -67,11 +67,6 @@ class EventPublisher:
         subject = event_subject(envelope.tenant, envelope.session, envelope.type)
         return await self.publish_encoded(subject, encode_event(envelope), msg_id=envelope.id)
 
-    async def publish_bytes(self, subject: str, data: bytes, msg_id: str) -> int:
-        """``publish_encoded`` under the name runtime.outbox_relay's ``RawPublisher`` uses
-        (merge of h-kitbus and h-kitdb: the two names are to become one)."""
-        return await self.publish_encoded(subject, data, msg_id=msg_id)
-
     async def publish_encoded(self, subject: str, data: bytes, *, msg_id: str) -> int:
         """Append an event already encoded, as it is; retried until the deadline."""
         headers = {"Nats-Msg-Id": msg_id}

@@ -16,9 +16,10 @@ REMEMBERED = 10_000  # the stream sequences of the messages published last
 
 class RawPublisher(Protocol):
     """Appends encoded bytes to the log; a repeated ``msg_id`` is stored once, and its
-    publish returns the sequence of the first."""
+    publish returns the sequence of the first (``EventPublisher`` and the event log port
+    of runtime.messaging have this method)."""
 
-    async def publish_bytes(self, subject: str, data: bytes, msg_id: str) -> int: ...
+    async def publish_encoded(self, subject: str, data: bytes, *, msg_id: str) -> int: ...
 
 
 class OutboxRelay:
@@ -67,7 +68,9 @@ class OutboxRelay:
         return sequence
 
     async def _publish(self, message: OutboxMessage) -> int:
-        return await self._publisher.publish_bytes(message.subject, message.data, message.id)
+        return await self._publisher.publish_encoded(
+            message.subject, message.data, msg_id=message.id
+        )
 
     def _remember(self, msg_id: str, sequence: int) -> None:
         self._sequences[msg_id] = sequence

@@ -61,7 +61,7 @@ class LogPublisher:
         self.log = log
         self.down = False
 
-    async def publish_bytes(self, subject: str, data: bytes, msg_id: str) -> int:
+    async def publish_encoded(self, subject: str, data: bytes, *, msg_id: str) -> int:
         if self.down:
             raise PublishFailed(f"{subject} {msg_id}: the log is down (injected)")
         return await self.log.publish_encoded(subject, data, msg_id=msg_id)

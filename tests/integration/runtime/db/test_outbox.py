@@ -30,7 +30,7 @@ class Log:
     published: list[tuple[str, bytes, str]] = field(default_factory=list)
     sequences: dict[str, int] = field(default_factory=dict)
 
-    async def publish_bytes(self, subject: str, data: bytes, msg_id: str) -> int:
+    async def publish_encoded(self, subject: str, data: bytes, *, msg_id: str) -> int:
         if msg_id not in self.sequences:
             self.published.append((subject, data, msg_id))
             self.sequences[msg_id] = len(self.published)
