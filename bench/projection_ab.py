@@ -4,7 +4,7 @@
         [--events 50000] [--rounds 3]
 
 Each revision is exported (``git archive``) to a temporary folder and ``bench.store_projection``
-runs there, before / after / before / after ..., with this interpreter (the same packages).
+runs there, before / after / after / before ..., with this interpreter (the same packages).
 The figures compared are that benchmark's verdict, the median of its rounds' store / raw-read
 ratios (wall clock: the raw nats-py read in the same round absorbs the machine's drift), and
 its store / raw ratio of events per CPU-second (the store's process and its SQLite writer:
@@ -47,8 +47,9 @@ def main(before: str, after: str, runs: int, events: int, rounds: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         trees = {rev: export(rev, Path(tmp) / str(n)) for n, rev in enumerate((before, after))}
         ratios: dict[str, list[tuple[float, float]]] = {before: [], after: []}
-        for run in range(runs):
-            for revision, tree in trees.items():
+        for run in range(runs):  # ABBA...: neither revision always runs first
+            order = list(trees.items())
+            for revision, tree in order if run % 2 == 0 else reversed(order):
                 wall, cpu = measure(tree, events, rounds)
                 ratios[revision].append((wall, cpu))
                 print(f"run {run + 1} {revision:<12} store / raw: wall {wall:.3f}, CPU {cpu:.3f}")
