@@ -7,25 +7,29 @@ from datetime import timedelta
 from runtime.bus import open_bus
 from runtime.caught_up import drained_on_jetstream, wait_caught_up
 from runtime.logging import get_logger
+from runtime.nats_messaging import NatsRequests
+from runtime.outbox_relay import OutboxRelay
 from runtime.rpc import serve_ping
 from runtime.settings import Settings
-from services.reminder.adapters.appointments_db import AppointmentsDb
+from runtime.sql.outbox import SqlOutbox
+from runtime.sql.unit_of_work import SqlUnitOfWork
 from services.reminder.adapters.database import open_reminder_db
 from services.reminder.adapters.gate_db import GateDb
 from services.reminder.adapters.leases import SessionLeases
-from services.reminder.adapters.outbox import Outbox
-from services.reminder.adapters.reminders_db import RemindersDb
+from services.reminder.adapters.schedule_reads import SqlScheduleReads
 from services.reminder.adapters.session_client import SessionClient
+from services.reminder.adapters.sql_uow import SqlReminderWork
 from services.reminder.config import ReminderSettings, load_reminder_settings
 from services.reminder.entrypoints.log_consumer import consume_log
+from services.reminder.entrypoints.metrics_http import serve_metrics
 from services.reminder.entrypoints.nats_commands import serve_commands
 from services.reminder.service_layer.checks import Checks
 from services.reminder.service_layer.clock import Clock
 from services.reminder.service_layer.commands import CommandHandlers
 from services.reminder.service_layer.dispatcher import Dispatcher
-from services.reminder.service_layer.lifecycle import Lifecycle
 from services.reminder.service_layer.log_reactor import LogReactor
 from services.reminder.service_layer.metrics import ReminderMetrics
+from services.reminder.service_layer.recorder import Recorder
 from services.reminder.service_layer.session_worker import SessionWorker
 
 log = get_logger(__name__)
@@ -45,27 +49,31 @@ async def run(
     instance = settings.instance_id or "main"
     bus = await open_bus(settings, "reminder")
     engine = await open_reminder_db(settings.db_url("reminder"))
-    outbox = Outbox(engine, bus.publisher, instance)
-    await outbox.flush()  # whatever a crash left staged goes out first
-    reminders, gate = RemindersDb(engine, outbox), GateDb(engine)
+    outbox = SqlOutbox(engine, instance)
+    relay = OutboxRelay(outbox, bus.publisher)
+    await relay.flush()  # whatever a crash left staged goes out first
+    gate = GateDb(engine)
+    reads = SqlScheduleReads(engine, gate)
+    work = SqlReminderWork(SqlUnitOfWork(engine, outbox=outbox), gate)
+    recorder = Recorder(work, relay, clock, metrics)
     leases = SessionLeases(bus.js, instance, options.lease_ttl_s, settings.stream_replicas)
     await leases.open()
-    lifecycle = Lifecycle(reminders, options.policy(), clock, metrics)
-    sender = SessionClient(bus.nc, settings.request_timeout_s)
-    worker = SessionWorker(reminders, lifecycle, leases, sender, stop)
-    dispatcher = Dispatcher(reminders, gate, lifecycle, leases, worker, stop)
+    policy = options.policy()
+    sender = SessionClient(NatsRequests(bus.nc), settings.request_timeout_s)
+    worker = SessionWorker(recorder, reads, policy, leases.leases, sender, stop)
+    ttl = options.lease_ttl_s
+    dispatcher = Dispatcher(recorder, reads, policy, leases.leases, ttl, worker, stop)
     durable = f"reminder-{instance}"
-    reactor = LogReactor(durable, gate, lifecycle, outbox, dispatcher.wake)
+    reactor = LogReactor(durable, recorder, policy, dispatcher.wake)
+
     drained = drained_on_jetstream(bus.js, durable)
 
     async def catch_up() -> None:
         await wait_caught_up(drained, timeout=2.0)
 
     ahead = timedelta(seconds=settings.max_schedule_ahead_s)
-    checks = Checks(gate, catch_up, settings.default_region, ahead)
-    handlers = CommandHandlers(
-        reminders, AppointmentsDb(engine), outbox, checks, clock, dispatcher.wake
-    )
+    checks = Checks(reads, catch_up, settings.default_region, ahead)
+    handlers = CommandHandlers(recorder, reads, checks, dispatcher.wake)
     consumer = asyncio.create_task(consume_log(bus.js, reactor, stop))
     # nothing is dispatched on a stale gate: first apply every session event already logged
     while not await wait_caught_up(drained, timeout=10.0) and not consumer.done():
@@ -74,7 +82,7 @@ async def run(
     timer = asyncio.create_task(dispatcher.run())
     await serve_commands(bus.nc, handlers)
     await serve_ping(bus.nc, "reminder")
-    exporter = metrics.serve(options.metrics_port) if options.metrics_port else None
+    exporter = serve_metrics(metrics, options.metrics_port) if options.metrics_port else None
     log.info("reminder.ready", instance=instance)
     if ready is not None:
         ready.set()

@@ -1,40 +1,28 @@
-"""SQL for the connectivity gate (learned from session events), and the consumer's position
-(the runtime kit's tracking record)."""
-
-from dataclasses import dataclass
+"""SQL for the connectivity gate, learned from session events."""
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from runtime.sql.engine import insert_for
-from runtime.sql.tracking import SqlTracking
 from services.reminder.adapters.tables import sessions
+from services.reminder.domain.gate import GateState
 
-__all__ = ["GateDb", "GateState"]
-
-
-@dataclass(frozen=True, kw_only=True)
-class GateState:
-    tenant: str
-    connected: bool
-    deleted: bool
+__all__ = ["GateDb"]
 
 
 class GateDb:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._insert = insert_for(engine.dialect.name)
-        self._tracking = SqlTracking(engine)
 
     async def state(self, session: str) -> GateState | None:
-        stmt = select(sessions.c.tenant, sessions.c.connected, sessions.c.deleted).where(
-            sessions.c.session == session
-        )
+        stmt = select(sessions).where(sessions.c.session == session)
         async with self.engine.connect() as conn:
             row = (await conn.execute(stmt)).first()
         if row is None:
             return None
-        return GateState(tenant=row[0], connected=bool(row[1]), deleted=bool(row[2]))
+        return GateState(tenant=row.tenant, session=row.session, connected=bool(row.connected),
+                         deleted=bool(row.deleted), sequence=row.sequence)  # fmt: skip
 
     async def record(
         self,
@@ -58,9 +46,3 @@ class GateDb:
             .values(**values)
         )
         return result.rowcount == 1
-
-    async def position(self, name: str) -> int:
-        return await self._tracking.position(name)
-
-    async def set_position(self, conn: AsyncConnection, name: str, position: int) -> None:
-        await self._tracking.save(conn, name, position)

@@ -1,10 +1,7 @@
 """What the reminder service keeps: reminders and appointments, as plain values."""
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-
-from contracts.ids import new_id
 
 __all__ = [
     "PENDING",
@@ -73,14 +70,13 @@ class AppointmentRow:
 
 
 def new_reminder(**values: object) -> ReminderRow:
-    """A freshly scheduled reminder; its message id is fixed now, before any attempt."""
+    """A freshly scheduled reminder; the caller fixes its ``id`` and ``message_id`` (before any
+    attempt) and ``created_at``."""
     defaults: dict[str, object] = {
-        "id": new_id(),
         "expires_at": None,
         "appointment_id": None,
         "lead_s": None,
         "status": "scheduled",
-        "message_id": new_message_id(secrets.token_hex(9)),
         "attempts": 0,
         "was_deferred": False,
         "dispatched_at": None,

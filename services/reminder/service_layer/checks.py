@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 from contracts.addresses import InvalidAddress, parse_address
 from contracts.commands import Refused
 from contracts.ids import is_valid_id
-from services.reminder.adapters.gate_db import GateDb
+from services.reminder.domain.errors import Refusal
+from services.reminder.service_layer.ports import ScheduleReads
 
-__all__ = ["Checks", "Rejected"]
+__all__ = ["Checks", "Rejected", "invalid", "refused"]
 
 MAX_LEAD = timedelta(days=366)
 MAX_AHEAD = timedelta(days=100 * 366)  # a cap on the setting: datetime arithmetic stays in range
@@ -26,15 +27,20 @@ def invalid(field: str, message: str) -> Rejected:
     return Rejected(Refused(code="validation_failed", message=message, details={"field": field}))
 
 
+def refused(refusal: Refusal) -> Rejected:
+    """The domain's refusal, as the reply."""
+    return Rejected(Refused(code=refusal.code, message=refusal.message, details=refusal.details))
+
+
 class Checks:
     def __init__(
         self,
-        gate: GateDb,
+        reads: ScheduleReads,
         catch_up: Callable[[], Awaitable[None]],
         default_region: str,
         max_ahead: timedelta = timedelta(days=366),
     ) -> None:
-        self.gate = gate
+        self.reads = reads
         self.catch_up = catch_up
         self.default_region = default_region
         self.max_ahead = min(max_ahead, MAX_AHEAD)
@@ -84,10 +90,10 @@ class Checks:
 
     async def session(self, tenant: str, session: str) -> None:
         """Known to this tenant and not deleted; waits once for the log if not seen yet."""
-        state = await self.gate.state(session)
+        state = await self.reads.gate(session)
         if state is None:
             await self.catch_up()
-            state = await self.gate.state(session)
+            state = await self.reads.gate(session)
         if state is None or state.tenant != tenant or state.deleted:
             raise Rejected(Refused(code="not_found", message="no such session",
                                    details={"field": "session"}))  # fmt: skip

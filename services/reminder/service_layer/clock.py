@@ -1,4 +1,4 @@
-"""Time, as the service layer sees it: real by default, virtual in benchmarks."""
+"""Time, as the service layer sees it: real by default, virtual in benchmarks, fake in tests."""
 
 import asyncio
 import contextlib
@@ -20,3 +20,14 @@ class Clock:
             return
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=delay)
+
+    async def wait_until(self, when: datetime, *events: asyncio.Event) -> None:
+        """The timer's wait: until ``when`` (in real seconds from now, whatever a subclass
+        does to sleeping) or until one of ``events`` is set."""
+        delay = max((when - self.now()).total_seconds(), 0.0)
+        waiters = [asyncio.create_task(event.wait()) for event in events]
+        try:
+            await asyncio.wait(waiters, timeout=delay, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()

@@ -1,42 +1,45 @@
 """Reminder command handlers: check, change the schedule with its events, answer at once."""
 
+import secrets
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from contracts.commands import Accepted, Refused
-from contracts.envelope import Envelope
-from contracts.events import ReminderCancelled, ReminderScheduled
 from contracts.ids import new_id
 from contracts.reminders import CancelReminder, ReminderCommand, ReminderReply, ScheduleReminder
-from services.reminder.adapters.appointments_db import AppointmentsDb
-from services.reminder.adapters.outbox import Outbox
-from services.reminder.adapters.reminders_db import RemindersDb
-from services.reminder.domain.model import PENDING, new_reminder
+from services.reminder.domain.errors import Refusal
+from services.reminder.domain.model import new_message_id, new_reminder
 from services.reminder.domain.texts import TextError, render
+from services.reminder.domain.transitions import request_cancel, schedule
 from services.reminder.service_layer.appointment_commands import AppointmentCommands
-from services.reminder.service_layer.checks import Checks, Rejected, invalid
-from services.reminder.service_layer.clock import Clock
-from services.reminder.service_layer.lifecycle import due_of, reminder_event
+from services.reminder.service_layer.checks import Checks, Rejected, invalid, refused
+from services.reminder.service_layer.ports import ScheduleReads
+from services.reminder.service_layer.recorder import Recorder, Staged, due_of
 
-__all__ = ["CommandHandlers"]
+__all__ = ["CommandHandlers", "new_ids"]
+
+CANCEL_TRIES = 3  # a reminder that keeps moving under a cancel: answer with where it is
+
+
+def new_ids() -> tuple[str, str]:
+    """A new reminder's id and its message id, fixed before any attempt."""
+    return new_id(), new_message_id(secrets.token_hex(9))
 
 
 class CommandHandlers:
     def __init__(
         self,
-        reminders: RemindersDb,
-        appointments: AppointmentsDb,
-        outbox: Outbox,
+        recorder: Recorder,
+        reads: ScheduleReads,
         checks: Checks,
-        clock: Clock,
         wake: Callable[[datetime | None], None],
     ) -> None:
-        self.reminders = reminders
-        self.outbox = outbox
+        self.recorder = recorder
+        self.reads = reads
         self.checks = checks
-        self.clock = clock
+        self.clock = recorder.clock
         self.wake = wake
-        self.appointments = AppointmentCommands(reminders, appointments, checks, clock)
+        self.appointments = AppointmentCommands(recorder, checks, new_ids)
 
     async def handle(self, command: ReminderCommand) -> ReminderReply:
         appointment_id: str | None = None
@@ -50,19 +53,19 @@ class CommandHandlers:
                     appointment_id, ids, events = await self.appointments.handle(command)
         except Rejected as rejected:
             return rejected.reply
-        sequence = await self.outbox.sequence_of(events[-1]) if events else None
-        dues = [due for event in events if (due := due_of(event)) is not None]
+        sequence = await self.recorder.relay.sequence_of(events[-1].message) if events else None
+        dues = [due for event in events if (due := due_of(event.envelope)) is not None]
         self.wake(min(dues) if dues else None)
         return Accepted(sequence=sequence, reminder_ids=ids, appointment_id=appointment_id)
 
-    async def _schedule(self, cmd: ScheduleReminder) -> tuple[list[str], Sequence[Envelope]]:
+    async def _schedule(self, cmd: ScheduleReminder) -> tuple[list[str], Sequence[Staged]]:
         now = self.clock.now()
         self.checks.ids(session=cmd.session, reminder_id=cmd.reminder_id)
         if cmd.reminder_id is not None:
-            existing = await self.reminders.get(cmd.tenant, cmd.reminder_id)
+            existing = await self.reads.reminder(cmd.tenant, cmd.reminder_id)
             if existing is not None:  # a retried command: same answer, nothing new, even
                 return [existing.id], []  # once its due time has passed
-            if await self.reminders.taken(cmd.reminder_id):  # another tenant's
+            if await self.reads.reminder_taken(cmd.reminder_id):  # another tenant's
                 raise invalid("reminder_id", "this reminder_id is taken; choose another")
         to_jid = self.checks.address(cmd.to)
         try:
@@ -71,29 +74,31 @@ class CommandHandlers:
             raise invalid(exc.field, exc.message) from exc
         self.checks.future("due_at", cmd.due_at, now)
         await self.checks.session(cmd.tenant, cmd.session)
-        row = new_reminder(
-            id=cmd.reminder_id or new_id(), tenant=cmd.tenant, session=cmd.session,
-            to_jid=to_jid, text=text, due_at=cmd.due_at, created_at=now,
-        )  # fmt: skip
-        event = reminder_event(row, ReminderScheduled(
-            reminder_id=row.id, to=to_jid, text=text, due_at=row.due_at))  # fmt: skip
-        async with self.reminders.engine.begin() as conn:
-            await self.reminders.insert(conn, row)
-            await self.outbox.stage(conn, event)
-        return [row.id], [event]
+        reminder_id, message_id = new_ids()
+        change = schedule(new_reminder(
+            id=cmd.reminder_id or reminder_id, message_id=message_id, tenant=cmd.tenant,
+            session=cmd.session, to_jid=to_jid, text=text, due_at=cmd.due_at, created_at=now,
+        ))  # fmt: skip
+        async with self.recorder.uow.begin() as tx:
+            staged = await self.recorder.write(tx, change)
+        if staged is None:
+            raise invalid("reminder_id", "this reminder_id is taken; choose another")
+        return [change.after.id], staged
 
-    async def _cancel(self, cmd: CancelReminder) -> tuple[list[str], Sequence[Envelope]]:
-        row = await self.reminders.get(cmd.tenant, cmd.reminder_id)
-        if row is None:
-            raise Rejected(Refused(code="not_found", message="no such reminder"))
-        if row.status == "cancelled":
-            return [row.id], []
-        event = reminder_event(row, ReminderCancelled(reminder_id=row.id, reason="requested"))
-        if not await self.reminders.change(
-            row, list(PENDING), [event], status="cancelled", wake_at=None,
-            updated_at=self.clock.now(),
-        ):  # fmt: skip
-            now = await self.reminders.get(cmd.tenant, row.id) or row
-            message = f"the reminder is already {now.status}"
-            raise Rejected(Refused(code="already_final", message=message))
-        return [row.id], [event]
+    async def _cancel(self, cmd: CancelReminder) -> tuple[list[str], Sequence[Staged]]:
+        for _ in range(CANCEL_TRIES):  # it moved meanwhile: decide again on what it is now
+            async with self.recorder.uow.begin() as tx:
+                row = await tx.reminder(cmd.tenant, cmd.reminder_id)
+                if row is None:
+                    raise Rejected(Refused(code="not_found", message="no such reminder"))
+                try:
+                    change = request_cancel(row, self.clock.now())
+                except Refusal as refusal:
+                    raise refused(refusal) from refusal
+                if change is None:
+                    return [row.id], []  # cancelled already
+                staged = await self.recorder.write(tx, change)
+            if staged is not None:
+                return [row.id], staged
+        message = "the reminder keeps changing; try again"
+        raise Rejected(Refused(code="already_final", message=message))

@@ -3,13 +3,14 @@ session is down, and runs one paced worker per connected session whose lease it 
 
 import asyncio
 import functools
+import random
 from datetime import datetime, timedelta
 
 from runtime.logging import get_logger
-from services.reminder.adapters.gate_db import GateDb
-from services.reminder.adapters.leases import SessionLeases
-from services.reminder.adapters.reminders_db import RemindersDb
-from services.reminder.service_layer.lifecycle import Lifecycle
+from services.reminder.domain.policy import ReminderPolicy
+from services.reminder.domain.transitions import attempt_failed, defer, fail
+from services.reminder.service_layer.ports import ScheduleReads, SessionLeases
+from services.reminder.service_layer.recorder import Recorder
 from services.reminder.service_layer.session_worker import SessionWorker
 
 __all__ = ["Dispatcher"]
@@ -23,20 +24,24 @@ class Dispatcher:
 
     def __init__(
         self,
-        db: RemindersDb,
-        gate: GateDb,
-        lifecycle: Lifecycle,
+        recorder: Recorder,
+        reads: ScheduleReads,
+        policy: ReminderPolicy,
         leases: SessionLeases,
+        lease_ttl_s: float,
         worker: SessionWorker,
         stop: asyncio.Event,
+        rng: random.Random | None = None,
     ) -> None:
-        self.db = db
-        self.gate = gate
-        self.lifecycle = lifecycle
+        self.recorder = recorder
+        self.reads = reads
+        self.policy = policy
         self.leases = leases
+        self.lease_ttl_s = lease_ttl_s
         self.worker = worker
         self.stop = stop
-        self.clock = lifecycle.clock
+        self.clock = recorder.clock
+        self._rng = rng or random.Random()
         self._wake = asyncio.Event()
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._armed: datetime | None = None  # when the timer will look again by itself
@@ -56,34 +61,28 @@ class Dispatcher:
                 self._wake.clear()
                 self._armed = None
                 now = self.clock.now()
-                blocked = await self._tick(now)
+                blocked = await self.tick(now)
                 # from the same ``now``: anything that fell due during the tick is still seen
                 self._armed = await self._next_look(now, blocked)
-                delay = max((self._armed - self.clock.now()).total_seconds(), 0.0)
-                waiter = asyncio.create_task(self._wake.wait())
-                stopper = asyncio.create_task(self.stop.wait())
-                await asyncio.wait(
-                    [waiter, stopper], timeout=delay, return_when=asyncio.FIRST_COMPLETED
-                )
-                waiter.cancel()
-                stopper.cancel()
+                await self.clock.wait_until(self._armed, self.stop, self._wake)
         finally:
             renewer.cancel()
             await asyncio.gather(renewer, *self._workers.values(), return_exceptions=True)
 
-    async def _tick(self, now: datetime) -> bool:
+    async def tick(self, now: datetime) -> bool:
         """Returns True when some session has work but another instance holds its lease."""
-        await self.lifecycle.publish()  # anything left staged by a failed publish
-        for row in await self.db.overdue_outcomes(now):
-            await self.lifecycle.attempt_failed(row, "no_outcome")
-        for row in await self.db.due_while_down(now):
-            state = await self.gate.state(row.session)
+        await self.recorder.publish()  # anything left staged by a failed publish
+        for row in await self.reads.overdue_outcomes(now):
+            await self.recorder.apply(attempt_failed(row, "no_outcome", now, self.policy,
+                                                     self._rng))  # fmt: skip
+        for row in await self.reads.due_while_down(now):
+            state = await self.reads.gate(row.session)
             if state is not None and state.deleted:
-                await self.lifecycle.fail(row, "session_deleted")
+                await self.recorder.apply(fail(row, "session_deleted", now))
             else:
-                await self.lifecycle.defer(row, "session_not_connected")
+                await self.recorder.apply(defer(row, "session_not_connected", now))
         blocked = False
-        for tenant, session in await self.db.sessions_with_ready_work(now):
+        for tenant, session in await self.reads.sessions_with_ready_work(now):
             key = f"{tenant}.{session}"
             if key in self._workers:
                 continue
@@ -95,6 +94,10 @@ class Dispatcher:
             task.add_done_callback(functools.partial(self._worker_done, key))
         return blocked
 
+    @property
+    def workers(self) -> list[asyncio.Task[None]]:
+        return list(self._workers.values())
+
     def _worker_done(self, key: str, _: "asyncio.Task[None]") -> None:
         task = self._workers.pop(key, None)
         if task is not None and not task.cancelled() and task.exception() is not None:
@@ -103,17 +106,17 @@ class Dispatcher:
 
     async def _next_look(self, now: datetime, blocked: bool) -> datetime:
         horizon = now + LONGEST_SLEEP
-        next_wake = await self.db.next_wake(now)
+        next_wake = await self.reads.next_wake(now)
         if next_wake is not None:
             horizon = min(horizon, next_wake)
         if blocked:  # the holder may die: look again once its lease could have expired
-            horizon = min(horizon, now + timedelta(seconds=self.leases.ttl_s))
+            horizon = min(horizon, now + timedelta(seconds=self.lease_ttl_s))
         return horizon
 
     async def _renew_leases(self) -> None:
         while not self.stop.is_set():
-            await asyncio.sleep(self.leases.ttl_s / 3)
+            await asyncio.sleep(self.lease_ttl_s / 3)
             try:
-                await self.leases.renew()
+                await self.leases.renew_all()
             except Exception:  # NATS reconnecting: the next round tries again
                 log.warning("reminder.lease_renew_failed", exc_info=True)

@@ -6,24 +6,23 @@ doubles; every write is also guarded (sequence or status), so two instances agre
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from contracts.envelope import Envelope
 from contracts.events import (
     MessageSendFailed,
     MessageSent,
     MessageStatus,
     SessionConnected,
-    SessionCreated,
     SessionDeleted,
     SessionDisconnected,
     SessionLoggedOut,
 )
-from runtime.consumer import Delivered
 from runtime.logging import get_logger
-from services.reminder.adapters.gate_db import GateDb
-from services.reminder.adapters.outbox import Outbox
-from services.reminder.service_layer.lifecycle import Lifecycle, due_of
+from services.reminder.domain.gate import GateState, gate_after
+from services.reminder.domain.outcomes import logged_outcome
+from services.reminder.domain.policy import ReminderPolicy
+from services.reminder.domain.transitions import fail
+from services.reminder.service_layer.ports import Delivery, ReminderTx
+from services.reminder.service_layer.recorder import Recorder, due_of
 
 __all__ = ["LogReactor"]
 
@@ -37,24 +36,25 @@ class LogReactor:
     def __init__(
         self,
         name: str,
-        gate: GateDb,
-        lifecycle: Lifecycle,
-        outbox: Outbox,
+        recorder: Recorder,
+        policy: ReminderPolicy,
         wake: Callable[[datetime | None], None],
     ) -> None:
         self.name = name
-        self.gate = gate
-        self.lifecycle = lifecycle
-        self.outbox = outbox
+        self.recorder = recorder
+        self.policy = policy
         self.wake = wake
         self.applied = 0
         self.saved = 0
 
     async def position(self) -> int:
-        self.applied = self.saved = await self.gate.position(self.name)
+        self.applied = self.saved = await self.recorder.uow.position(self.name)
         return self.applied
 
-    async def apply(self, batch: Sequence[Delivered]) -> None:
+    async def apply(self, batch: Sequence[Delivery]) -> None:
+        batch = [item for item in batch if item.sequence > self.applied]  # redelivered: done
+        if not batch:
+            return
         last = batch[-1].sequence
         # reminder.* events only wake the timer; replaying them changes nothing, so their
         # position need not be written every time
@@ -65,52 +65,42 @@ class LogReactor:
             self.wake(min(dues) if dues else None)
             return
         wake = False
-        async with self.gate.engine.begin() as conn:
+        async with self.recorder.uow.begin() as tx:
             for item in batch:
-                wake = await self._apply_one(conn, item.sequence, item.event) or wake
-            await self.gate.set_position(conn, self.name, last)
+                wake = await self._apply_one(tx, item.sequence, item.event) or wake
+            await tx.save_position(self.name, last)
         self.applied = self.saved = last
-        await self.lifecycle.publish()
+        await self.recorder.publish()
         if wake:
             self.wake(None)
 
-    async def _apply_one(self, conn: AsyncConnection, seq: int, env: Envelope) -> bool:
+    async def _apply_one(self, tx: ReminderTx, seq: int, env: Envelope) -> bool:
         """Apply one event; True when the timer should look at the schedule again."""
-        tenant, session, db = env.tenant, env.session, self.lifecycle.db
+        state = gate_after(env.payload, tenant=env.tenant, session=env.session, sequence=seq)
+        if state is not None:
+            return await self._gate(tx, state, env)
         match env.payload:
-            case SessionCreated():
-                await self.gate.record(conn, tenant=tenant, session=session, sequence=seq)
-            case SessionConnected():
-                if await self.gate.record(
-                    conn, tenant=tenant, session=session, sequence=seq, connected=True
-                ):
-                    log.info("reminder.gate_open", tenant=env.tenant, session=env.session)
-                return True
-            case SessionDisconnected() | SessionLoggedOut():
-                if await self.gate.record(conn, tenant=tenant, session=session, sequence=seq):
-                    log.info("reminder.gate_closed", tenant=env.tenant, session=env.session,
-                             type=env.type)  # fmt: skip
-            case SessionDeleted():
-                if await self.gate.record(
-                    conn, tenant=tenant, session=session, sequence=seq, deleted=True
-                ):
-                    for pending in await db.pending_of_session(conn, env.session):
-                        await self.lifecycle.fail(pending, "session_deleted", conn=conn)
-            case MessageSent(message_id=mid) | MessageStatus(message_id=mid):
-                sent = await db.by_message(conn, env.tenant, mid)
-                if sent is not None and sent.session == env.session:
-                    await self.lifecycle.sent(sent, conn=conn)
-            case MessageSendFailed() as failed:
-                row = await db.by_message(conn, env.tenant, failed.message_id)
-                if row is None or row.session != session:
+            case MessageSent() | MessageStatus() | MessageSendFailed() as outcome:
+                row = await tx.by_message(env.tenant, outcome.message_id)
+                if row is None or row.session != env.session:
                     return False
-                if failed.will_retry:  # the session service retries: wait for its outcome
-                    return await self.lifecycle.await_retry(row, failed.next_attempt_at, conn)
-                # its retries are spent; the same message id again would be a no-op
-                await self.lifecycle.fail(
-                    row, "send_failed", detail=failed.error, from_status=["dispatched", "retrying"],
-                    conn=conn,
-                )  # fmt: skip
-            case _:
-                return True  # reminder.* from another instance: only a reason to look again
+                change = logged_outcome(row, outcome, self.recorder.clock.now(), self.policy)
+                done = await self.recorder.write(tx, change) is not None
+                return done and isinstance(outcome, MessageSendFailed) and outcome.will_retry
+        return True  # reminder.* from another instance, session.*: a reason to look again
+
+    async def _gate(self, tx: ReminderTx, state: GateState, env: Envelope) -> bool:
+        changed = await tx.record_gate(state)
+        ids = {"tenant": env.tenant, "session": env.session}
+        match env.payload:
+            case SessionConnected():
+                if changed:
+                    log.info("reminder.gate_open", **ids)
+                return True
+            case SessionDisconnected() | SessionLoggedOut() if changed:
+                log.info("reminder.gate_closed", **ids, type=env.type)
+            case SessionDeleted() if changed:
+                now = self.recorder.clock.now()
+                for pending in await tx.pending_of_session(env.session):
+                    await self.recorder.write(tx, fail(pending, "session_deleted", now))
         return False

@@ -1,8 +1,6 @@
 """Operators' counters (prometheus_client), one registry per service instance."""
 
-from wsgiref.simple_server import WSGIServer
-
-from prometheus_client import CollectorRegistry, Counter, start_http_server
+from prometheus_client import CollectorRegistry, Counter
 
 __all__ = ["ReminderMetrics"]
 
@@ -22,8 +20,3 @@ class ReminderMetrics:
         self.whatsapp_sends = Counter(
             "wa_reminder_send_commands", "SendText commands issued", registry=self.registry
         )
-
-    def serve(self, port: int) -> WSGIServer:
-        """Expose the counters on loopback (a thread of prometheus_client); ``shutdown()``."""
-        server, _ = start_http_server(port, addr="127.0.0.1", registry=self.registry)
-        return server

@@ -22,11 +22,12 @@ from contracts.envelope import make_event
 from contracts.events import SessionCreated
 from contracts.subjects import EVENTS_STREAM
 from runtime.bus import Bus
+from runtime.outbox_relay import OutboxRelay
 from runtime.sql.engine import open_engine
+from runtime.sql.outbox import SqlOutbox
+from runtime.sql.tracking import SqlTracking
 from runtime.sql.types import UtcDateTime
 from services.reminder.adapters.database import open_reminder_db
-from services.reminder.adapters.gate_db import GateDb
-from services.reminder.adapters.outbox import Outbox
 from tests.support.databases import KINDS, database_url, legacy_positions, table_names
 
 old = MetaData()  # as services/reminder/adapters/tables.py declared it before
@@ -68,9 +69,8 @@ async def test_an_older_database_keeps_its_position_and_staged_events(
 
     for _ in range(2):  # the second start finds nothing left to adopt
         engine = await open_reminder_db(db_url)
-        assert await GateDb(engine).position("reminder-main") == 42
-        outbox = Outbox(engine, bus.publisher, "main")
-        await outbox.flush()
+        assert await SqlTracking(engine).position("reminder-main") == 42
+        await OutboxRelay(SqlOutbox(engine, "main"), bus.publisher).flush()
         await engine.dispose()
 
     assert "consumer_positions" not in await table_names(db_url)

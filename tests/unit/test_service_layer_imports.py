@@ -1,0 +1,78 @@
+"""A service layer depends on ports only: no module it imports, directly or through our own
+packages, imports SQLAlchemy, nats or neonize (those belong in adapters/ and bootstrap)."""
+
+import ast
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+OURS = ("contracts", "runtime", "services", "cli")
+FORBIDDEN = frozenset({"sqlalchemy", "nats", "neonize"})
+LAYERS = sorted(p for p in ROOT.glob("services/*/service_layer/**/*.py"))
+NOT_YET = {  # still to convert (issue 19); strict: a line must go once its file passes
+    "services/session/service_layer/commands.py": "session: tenant locks on NATS KV",
+    "services/session/service_layer/ownership.py": "session: state_db via runtime.consumer",
+    "services/store/service_layer/queries.py": "store: reads on SQLAlchemy adapters",
+    "services/store/service_layer/rebuild.py": "store: rebuild on SQLAlchemy and nats",
+    "services/webhooks/service_layer/dispatcher.py": "webhooks: SQL deliveries",
+    "services/webhooks/service_layer/listing.py": "webhooks: SQL registrations",
+    "services/webhooks/service_layer/registry.py": "webhooks: SQL deliveries",
+    "services/webhooks/service_layer/retention.py": "webhooks: SQL deliveries",
+}
+
+
+def _module_file(name: str) -> Path | None:
+    base = ROOT.joinpath(*name.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imported(path: Path) -> set[str]:
+    """Dotted names imported by the file (``from a import b``: both ``a`` and ``a.b``)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return names
+
+
+@cache
+def _reaches(path: Path) -> frozenset[str]:
+    """The forbidden packages ``path`` reaches, each with the chain that leads there."""
+    found: set[str] = set()
+    seen: set[Path] = set()
+    todo = [(path, str(path.relative_to(ROOT)))]
+    while todo:
+        current, chain = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for name in _imported(current):
+            top = name.split(".")[0]
+            if top in FORBIDDEN:
+                found.add(f"{top} via {chain}")
+            elif top in OURS and (target := _module_file(name)) is not None:
+                todo.append((target, f"{chain} -> {name}"))
+    return frozenset(found)
+
+
+@pytest.mark.parametrize("path", LAYERS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_a_service_layer_reaches_no_sqlalchemy_nats_or_neonize(
+    path: Path, request: pytest.FixtureRequest
+) -> None:
+    relative = str(path.relative_to(ROOT))
+    if relative in NOT_YET:
+        request.applymarker(pytest.mark.xfail(reason=NOT_YET[relative], strict=True))
+    assert sorted(_reaches(path)) == []
+
+
+def test_the_scan_sees_an_adapter_import() -> None:
+    adapter = ROOT / "services/reminder/adapters/reminders_db.py"
+    assert any(found.startswith("sqlalchemy") for found in _reaches(adapter))
