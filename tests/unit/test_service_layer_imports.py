@@ -16,10 +16,6 @@ NOT_YET = {  # still to convert (issue 19); strict: a line must go once its file
     "services/session/service_layer/ownership.py": "session: state_db via runtime.consumer",
     "services/store/service_layer/queries.py": "store: reads on SQLAlchemy adapters",
     "services/store/service_layer/rebuild.py": "store: rebuild on SQLAlchemy and nats",
-    "services/webhooks/service_layer/dispatcher.py": "webhooks: SQL deliveries",
-    "services/webhooks/service_layer/listing.py": "webhooks: SQL registrations",
-    "services/webhooks/service_layer/registry.py": "webhooks: SQL deliveries",
-    "services/webhooks/service_layer/retention.py": "webhooks: SQL deliveries",
 }
 
 
