@@ -4,9 +4,7 @@ incoming message to a gateway query at a steady rate, and the gateway's request 
 a bare aiohttp handler under the same load generator (``wrk``)."""
 
 import asyncio
-import re
 import statistics
-import subprocess
 import time
 from pathlib import Path
 
@@ -86,18 +84,6 @@ async def latency(
     return [seen[k] - t for k, t in sent.items()], count
 
 
-def wrk(url: str, key: str, seconds: int, connections: int) -> tuple[float, float]:
-    """(requests per second, p99 latency in ms) measured by ``wrk``."""
-    out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency",
-         "-H", f"Authorization: Bearer {key}", url],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", out).groups()  # type: ignore[union-attr]
-    return rate, float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-
-
 def percentile(values: list[float], p: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1]
 
@@ -147,11 +133,11 @@ async def live_rows(
              f"p50 {percentile(delays, 50) * 1000:.0f} ms",
              f"p99 {percentile(delays, 99) * 1000:.0f} ms", ""),
         ]  # fmt: skip
-        from bench.gateway_reads import versus_bare  # it imports this module's helpers
+        from bench.gateway_reads import versus_bare  # they import this module's helpers
+        from bench.gateway_stack import stack_pids
 
-        pids = {name: stack.procs[name].pid for name in ("gateway", "store")}
-        row = await versus_bare(stack.url + path, body, key, wrk_s, 64, data_dir, "SQLite", pids)
-        rows.append(row)
+        url, pids = stack.url + path, stack_pids(stack)
+        rows += await versus_bare(url, body, key, wrk_s, 64, data_dir, "SQLite", pids)
         return rows
     finally:
         stack.stop()

@@ -3,7 +3,6 @@
 import os
 import random
 import time
-import uuid
 
 from aiohttp import web
 
@@ -43,7 +42,10 @@ _V4_MASK = ~((0xF << 76) | (0b11 << 62)) & ((1 << 128) - 1)
 
 
 def _new_request_id() -> str:
-    return str(uuid.UUID(int=(_ids.getrandbits(128) & _V4_MASK) | _V4))
+    """A version 4 UUID's text, formatted here: ``str(uuid.UUID(int=…))`` cost 4.5 times as
+    much (its ``__str__`` and ``__init__`` are Python), ~2% of the gateway's time on a read."""
+    h = "%032x" % ((_ids.getrandbits(128) & _V4_MASK) | _V4)
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def request_id(request: web.Request) -> str:

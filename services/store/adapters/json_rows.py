@@ -41,27 +41,18 @@ def row_time(value: datetime | str) -> datetime:
     return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
-def _cat(*parts: Expr) -> Expr:
-    joined = parts[0]
-    for part in parts[1:]:
-        joined = joined.op("||")(part)
-    return joined
-
-
 def _sqlite_time(col: Expr) -> Expr:
-    """``YYYY-MM-DD HH:MM:SS.ffffff`` (``UtcDateTime`` on SQLite) -> RFC 3339."""
-    day, t, z = func.substr(col, _n(1), _n(10)), sql_text("T"), sql_text("Z")
-    whole = _cat(day, t, func.substr(col, _n(12), _n(8)), z)
-    fraction = _cat(day, t, func.substr(col, _n(12)), z)
-    return case((func.substr(col, _n(21)) == sql_text("000000"), whole), else_=fraction)
+    """``YYYY-MM-DD HH:MM:SS.ffffff`` (``UtcDateTime`` on SQLite) -> RFC 3339: two
+    ``replace`` calls on the text (a CASE of three ``substr`` cost twice the instructions)."""
+    whole = func.replace(col.op("||")(sql_text("Z")), sql_text(".000000Z"), sql_text("Z"))
+    return func.replace(whole, sql_text(" "), sql_text("T"))
 
 
 def _postgres_time(col: Expr) -> Expr:
+    """RFC 3339 in one ``to_char``, without the fraction when it is zero."""
     utc = col.op("AT TIME ZONE")(sql_text("UTC"))
-    seconds = func.to_char(utc, sql_text('YYYY-MM-DD"T"HH24:MI:SS'))
-    micros = func.to_char(utc, sql_text("US"))
-    fraction = case((micros == sql_text("000000"), sql_text("")), else_=_cat(sql_text("."), micros))
-    return _cat(seconds, fraction, sql_text("Z"))
+    text = func.to_char(utc, sql_text('YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
+    return func.replace(text, sql_text(".000000Z"), sql_text("Z"))
 
 
 def _constant(value: Any, dialect: str) -> Expr:
@@ -82,12 +73,12 @@ def _value(col: Any, dialect: str) -> Expr:
     if isinstance(col.type, UtcDateTime):
         return _sqlite_time(col) if dialect == "sqlite" else _postgres_time(col)
     if isinstance(col.type, Boolean) and dialect == "sqlite":
-        word = case(
+        # json('true') is a constant SQLite evaluates once per statement, not once per row
+        return case(
             (col.is_(None), literal_column("NULL")),
-            (col != _n(0), sql_text("true")),
-            else_=sql_text("false"),
+            (col != _n(0), func.json(sql_text("true"))),
+            else_=func.json(sql_text("false")),
         )
-        return func.json(word)
     return col  # type: ignore[no-any-return]
 
 
