@@ -20,9 +20,12 @@ async def client() -> AsyncIterator[TestClient[web.Request, web.Application]]:
 @pytest.mark.parametrize(
     ("path", "content_type", "marker"),
     [
-        ("/", "text/html", "<title>Pairing console</title>"),
-        ("/console/app.js", "text/javascript", "function wantsQr"),
+        ("/", "text/html", "<title>WhatsApp console</title>"),
+        ("/console/main.js", "text/javascript", "startEvents"),
+        ("/console/sessions/qr.js", "text/javascript", "function wantsQr"),
+        ("/console/inbox/message.js", "text/javascript", 'dir: "auto"'),
         ("/console/style.css", "text/css", ".badge"),
+        ("/console/inbox/inbox.css", "text/css", ".messages"),
     ],
 )
 async def test_serves_each_file_with_a_strict_policy(
@@ -33,11 +36,24 @@ async def test_serves_each_file_with_a_strict_policy(
     assert marker in await resp.text()
     policy = resp.headers["Content-Security-Policy"]
     assert "script-src 'self';" in policy and "frame-ancestors 'none'" in policy
+    assert "media-src 'self' blob:;" in policy  # received voice notes and videos play from blobs
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
 
 
 @pytest.mark.parametrize(
-    "path", ["/console/index.html", "/console/nope.js", "/console/..%2froutes.py", "/index.html"]
+    "path",
+    [
+        "/console/index.html",
+        "/console/nope.js",
+        "/console/..%2froutes.py",
+        "/index.html",
+        "/console/../routes.py",
+        "/console/inbox/../../routes.py",
+        "/console/inbox/",
+        "/console/%2e%2e/__init__.py",
+        "/console/inbox//message.js",
+        "/console/__init__.py",
+    ],
 )
 async def test_serves_nothing_else(
     client: TestClient[web.Request, web.Application], path: str

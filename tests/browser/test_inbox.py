@@ -1,0 +1,193 @@
+"""The inbox in headless Chromium against the whole stack (one for the module): messages of
+each kind arrive live, a reply with a file reaches WhatsApp byte for byte, reactions and edits
+show up, Arabic reads right to left, and with the session down nothing can be sent."""
+
+import hashlib
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+import pytest_asyncio
+from nats.aio.client import Client
+from playwright.async_api import BrowserContext, Page, expect
+
+from cli.stack import LocalStack
+from contracts.conversation import React
+from contracts.simulator import SimDrop, SimFailConnects, SimIncoming, SimIncomingMedia, SimReceipt
+from contracts.simulator_conversation import SimEdit, SimReact
+from tests.browser.inbox_support import Watch, browser, png, screenshot, sent_by_sim, sim, stack
+from tests.support.http import Api
+from tests.support.media_files import sample
+from tests.support.sessions import connected_session, drive, new_tenant
+from tests.support.waiting import eventually
+
+pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
+__all__ = ["browser", "sim", "stack"]  # module-scoped: one stack, one Chromium
+
+PEER, PEER_JID = "+201000000001", "201000000001@s.whatsapp.net"
+READ = "/chats/201000000001%40s.whatsapp.net/read"
+HELLO = "Hello, is the clinic open today?"
+ARABIC = "مرحبا، هل العيادة مفتوحة يوم الجمعة؟"
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def tenant(stack: LocalStack) -> AsyncIterator[Api]:
+    async with aiohttp.ClientSession() as http:
+        yield await new_tenant(Api(http, stack.url, stack.admin_token))
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def page(browser: BrowserContext) -> AsyncIterator[Page]:
+    page = await browser.new_page()  # a tab of its own: its own sessionStorage
+    yield page
+    await page.close()
+
+
+async def sign_in(page: Page, stack: LocalStack, key: str) -> None:
+    await page.goto(stack.url + "/")
+    await page.get_by_label("Tenant API key").fill(key)
+    await page.get_by_role("button", name="Sign in").click()
+    await expect(page.locator("#live")).to_have_text("Live")
+
+
+async def phone_sends(sim: Client, session: str, **fields: Any) -> str:
+    request = SimIncoming(session=session, sender=PEER, push_name="Mona", **fields)
+    return (await drive(sim, "incoming", request)).message_id or ""
+
+
+async def test_a_conversation_arrives_live_and_is_answered(
+    page: Page, stack: LocalStack, tenant: Api, sim: Client, tmp_path: Path
+) -> None:
+    session = await connected_session(tenant, sim, "Front desk")
+    watch = Watch(page)
+    await sign_in(page, stack, tenant.key)
+    await page.get_by_role("link", name="Inbox").click()
+    await expect(page.get_by_label("Session", exact=True)).to_have_value(session)
+    hello = await phone_sends(sim, session, text=HELLO)
+    chat = page.locator("#chats li")
+    await expect(chat).to_contain_text(HELLO)  # live: the chat appears with its unread count
+    await expect(chat.locator(".unread")).to_have_text("1")
+    await chat.get_by_role("link").click()
+    await expect(page.locator("#messages li.msg")).to_have_count(1)
+    await expect(chat.locator(".unread")).to_have_count(0)
+    assert len(watch.made("POST", READ)) == 1  # opened: marked read once
+
+    photo = png(160, 120, (40, 140, 90))
+    media = SimIncomingMedia(kind="image", data=photo)
+    image = await phone_sends(sim, session, text="our front door", media=media)
+    voice_data = sample("audio/ogg; codecs=opus", 6000)
+    voice = await phone_sends(
+        sim, session, text="", media=SimIncomingMedia(kind="voice", data=voice_data)
+    )
+    arabic = await phone_sends(sim, session, text=ARABIC)
+    img, audio = f'li[data-message="{image}"] img', f'li[data-message="{voice}"] audio'
+    await expect(page.locator(img)).to_have_attribute("src", re.compile("^blob:"))
+    assert await page.locator(img).evaluate("(i) => i.decode().then(() => i.naturalWidth)") == 160
+    await expect(page.locator(audio)).to_have_attribute("src", re.compile("^blob:"))
+    await expect(page.locator(audio)).to_have_attribute("aria-label", "Voice note")
+    arabic_text = page.locator(f'li[data-message="{arabic}"] .text')
+    await expect(arabic_text).to_have_text(ARABIC)
+    assert await arabic_text.evaluate("(t) => getComputedStyle(t).direction") == "rtl"
+    hello_item = page.locator(f'li[data-message="{hello}"]')
+    assert (
+        await hello_item.locator(".text").evaluate("(t) => getComputedStyle(t).direction") == "ltr"
+    )
+
+    await hello_item.get_by_role("button", name="Reply to this message").click()
+    await expect(page.locator("#replying")).to_contain_text(HELLO)
+    await page.get_by_label("Message", exact=True).fill("Yes, until 6 pm. The way in:")
+    leaflet = png(200, 140, (200, 120, 30))
+    file = {"name": "way-in.png", "mimeType": "image/png", "buffer": leaflet}
+    await page.get_by_label("Attach a file").set_input_files(files=[file])  # type: ignore[list-item]
+    await page.get_by_role("button", name="Send").click()
+
+    async def reached_whatsapp() -> list[Any]:
+        return [m for m in await sent_by_sim(sim, session) if m.kind == "image"]
+
+    [sent] = await eventually(reached_whatsapp)
+    assert (sent.sha256, sent.size, sent.mime) == (
+        hashlib.sha256(leaflet).hexdigest(),
+        len(leaflet),
+        "image/png",
+    )
+    assert (sent.reply_to, sent.text) == (hello, "Yes, until 6 pm. The way in:")
+    [send] = [r for r in watch.all if r.method == "POST" and r.url.endswith("/messages")]
+    assert re.fullmatch(r"[0-9a-f-]{36}", (await send.all_headers())["idempotency-key"])
+    mine = page.locator(f'li[data-message="{sent.message_id}"]')
+    await expect(mine.locator(".quote")).to_contain_text(HELLO)
+    await expect(mine.locator("img")).to_have_attribute("src", re.compile("^blob:"))
+    await expect(mine.locator(".ticks")).to_have_attribute("aria-label", "Sent")
+    await drive(
+        sim, "receipt", SimReceipt(session=session, message_id=sent.message_id, status="read")
+    )
+    await expect(mine.locator(".ticks")).to_have_attribute("aria-label", "Read")
+
+    await drive(
+        sim, "react", SimReact(session=session, sender=PEER, message_id=sent.message_id, emoji="🙏")
+    )
+    await expect(mine.locator(".reactions")).to_have_text("🙏")
+    edit = SimEdit(
+        session=session, sender=PEER, message_id=hello, text="Is the clinic open on Friday?"
+    )
+    await drive(sim, "edit", edit)
+    await expect(hello_item.locator(".text")).to_have_text("Is the clinic open on Friday?")
+    await expect(hello_item.locator(".edited")).to_be_visible()
+    image_item = page.locator(f'li[data-message="{image}"]')
+    await image_item.get_by_label("React to this message").click()
+    await image_item.get_by_role("button", name="React with ❤️").click()
+
+    async def reacted() -> list[Any]:
+        return [m for m in await sent_by_sim(sim, session) if m.target_id == image]
+
+    [action] = await eventually(reacted)
+    assert action.action == React(emoji="❤️")
+    await expect(image_item.locator(".reactions")).to_have_text("❤️")
+    await page.locator("#messages li.msg").last.scroll_into_view_if_needed()
+    await screenshot(page, "inbox-1200", tmp_path)
+    assert not [r.url for r in watch.all if tenant.key in r.url]  # the key never in a URL
+    assert watch.problems == []
+
+
+async def test_at_360_px_with_the_session_down_nothing_is_sent(
+    page: Page, stack: LocalStack, tenant: Api, sim: Client, tmp_path: Path
+) -> None:
+    session = await connected_session(tenant, sim, "Back office")
+    await phone_sends(sim, session, text="Can I move my appointment to Thursday?")
+    await phone_sends(sim, session, text=ARABIC)
+    await page.set_viewport_size({"width": 360, "height": 740})
+    watch = Watch(page)
+    await sign_in(page, stack, tenant.key)
+    await page.get_by_role("link", name="Inbox").click()
+    await page.get_by_label("Session", exact=True).select_option(session)
+    await page.locator("#chats a").first.focus()
+    await page.keyboard.press("Enter")  # the keyboard opens a chat
+    await expect(page.locator("#messages li.msg")).to_have_count(2)
+    await expect(page.locator(".chats-pane")).to_be_hidden()  # one pane at a time on a phone
+    width = await page.evaluate("document.scrollingElement.scrollWidth")
+    assert width <= 360, width
+    await screenshot(page, "inbox-360", tmp_path)
+
+    sent_before = len(await sent_by_sim(sim, session))
+    await drive(sim, "fail-connects", SimFailConnects(session=session, count=1000))
+    await drive(sim, "drop", SimDrop(session=session, reason="network"))
+    offline = page.locator("#composer-offline")
+    await expect(offline).to_contain_text("reconnecting")
+    await expect(offline).to_contain_text("sending is off")
+    await expect(page.get_by_label("Message", exact=True)).to_be_disabled()
+    await expect(page.get_by_role("button", name="Send")).to_be_disabled()
+    await expect(page.get_by_role("button", name="Reply to this message").first).to_be_disabled()
+    await page.evaluate("document.getElementById('reply-form').requestSubmit()")  # forced anyway
+    await watch.settled(page)
+    sends = watch.made("POST", "/messages") + watch.made("POST", "/v1/media")
+    assert sends == [] and watch.made("PUT", "/reaction") == []
+    assert len(await sent_by_sim(sim, session)) == sent_before
+    await screenshot(page, "inbox-360-offline", tmp_path)
+
+    await page.get_by_role("link", name="Sessions").click()
+    await page.locator("#sessions tr", has_text="Back office").get_by_role("button").click()
+    await expect(page.locator("#detail-disconnect")).to_contain_text("network")
+    await expect(page.locator("#detail-attempts")).to_have_text(re.compile(r"^[1-9]\d*$"))
+    assert watch.problems == []
