@@ -1,6 +1,7 @@
 """The inbox in headless Chromium against the whole stack (one for the module): messages of
 each kind arrive live, a reply with a file reaches WhatsApp byte for byte, reactions and edits
-show up, Arabic reads right to left, and with the session down nothing can be sent."""
+show up, Arabic reads right to left, a dropped event stream resumes (Last-Event-ID), and with
+the session down nothing can be sent."""
 
 import hashlib
 import re
@@ -151,13 +152,14 @@ async def test_a_conversation_arrives_live_and_is_answered(
     assert watch.problems == []
 
 
-async def test_at_360_px_with_the_session_down_nothing_is_sent(
+async def test_at_360_px_a_dropped_stream_resumes_and_a_session_down_sends_nothing(
     page: Page, stack: LocalStack, tenant: Api, sim: Client, tmp_path: Path
 ) -> None:
     session = await connected_session(tenant, sim, "Back office")
     await phone_sends(sim, session, text="Can I move my appointment to Thursday?")
     await phone_sends(sim, session, text=ARABIC)
     await page.set_viewport_size({"width": 360, "height": 740})
+    await page.clock.install()  # the page's timers (its reconnect backoff) on the test's clock
     watch = Watch(page)
     await sign_in(page, stack, tenant.key)
     await page.get_by_role("link", name="Inbox").click()
@@ -169,6 +171,19 @@ async def test_at_360_px_with_the_session_down_nothing_is_sent(
     width = await page.evaluate("document.scrollingElement.scrollWidth")
     assert width <= 360, width
     await screenshot(page, "inbox-360", tmp_path)
+
+    stack.kill("gateway")  # the network drops: the page's event stream breaks
+    await expect(page.locator("#live")).to_have_text("Reconnecting…")
+    while_down = await phone_sends(sim, session, text="Hello? Are you still there?")
+    stack.start_service("gateway")
+    await stack.wait_gateway(60)
+    await page.clock.run_for(30_000)  # past the longest backoff: the page tries again
+    await expect(page.locator("#live")).to_have_text("Live")
+    await expect(page.locator(f'li[data-message="{while_down}"]')).to_be_visible()
+    streams = [r for r in watch.all if r.url == stack.url + "/v1/events"]
+    first, *again = [await r.all_headers() for r in streams]
+    assert "last-event-id" not in first and again  # each retry resumes, none starts over:
+    assert all(h["last-event-id"].isdigit() for h in again), again
 
     sent_before = len(await sent_by_sim(sim, session))
     await drive(sim, "fail-connects", SimFailConnects(session=session, count=1000))
@@ -188,6 +203,7 @@ async def test_at_360_px_with_the_session_down_nothing_is_sent(
 
     await page.get_by_role("link", name="Sessions").click()
     await page.locator("#sessions tr", has_text="Back office").get_by_role("button").click()
-    await expect(page.locator("#detail-disconnect")).to_contain_text("network")
+    reason = re.compile("network|connect failure")  # the drop, then each failed reconnect
+    await expect(page.locator("#detail-disconnect")).to_contain_text(reason)
     await expect(page.locator("#detail-attempts")).to_have_text(re.compile(r"^[1-9]\d*$"))
     assert watch.problems == []

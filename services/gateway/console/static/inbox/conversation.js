@@ -26,9 +26,9 @@ export function forgetDrawn() {
   stick = true;
 }
 
-export function renderConversation(messages, connected) {
+export function renderConversation(messages, connected, peer = "") {
   const ordered = [...messages.values()].sort(oldestFirst);
-  const nodes = ordered.map((m) => node(m, m.reply_to ? messages.get(m.reply_to) : null, connected));
+  const nodes = ordered.map((m) => node(m, m.reply_to ? messages.get(m.reply_to) : null, connected, peer));
   nodes.forEach((n, i) => { if (list.children[i] !== n) list.insertBefore(n, list.children[i] ?? null); });
   while (list.children.length > nodes.length) list.lastElementChild.remove();
   for (const id of drawn.keys()) if (!messages.has(id)) drawn.delete(id);
@@ -36,14 +36,13 @@ export function renderConversation(messages, connected) {
   toEnd();
 }
 
-function node(m, quoted, connected) {
+function node(m, quoted, connected, peer) {
   const known = drawn.get(m.message_id);
-  if (known && known.message === m && known.quoted === quoted && known.connected === connected) {
-    return known.node;
-  }
-  const fresh = messageItem(m, quoted, actions(m, connected));
+  const same = known && known.message === m && known.quoted === quoted;
+  if (same && known.connected === connected && known.peer === peer) return known.node;
+  const fresh = messageItem(m, quoted, actions(m, connected), peer);
   known?.node.replaceWith(fresh);
-  drawn.set(m.message_id, { message: m, quoted, connected, node: fresh });
+  drawn.set(m.message_id, { message: m, quoted, connected, peer, node: fresh });
   return fresh;
 }
 

@@ -20,15 +20,16 @@ export const preview = (m) => {
     voice: "🎤 Voice note", document: "📄 Document" }[m.media?.kind || m.media_kind] || "Message";
 };
 
-/** The <li> of `m`; `quoted` the message it replies to (if loaded); `actions` its buttons. */
-export function messageItem(m, quoted, actions) {
-  const who = m.from_me ? "You" : m.push_name || phoneOf(m.sender_jid);
+/** The <li> of `m`; `quoted` the message it replies to (if loaded); `actions` its buttons;
+ * `peer` the chat's name (a direct chat's messages from the store carry no push name). */
+export function messageItem(m, quoted, actions, peer = "") {
+  const who = author(m, peer);
   return el("li", {
     class: `msg ${m.from_me ? "out" : "in"}${m.revoked_at ? " revoked" : ""}`,
     "data-message": m.message_id, "data-status": m.status, tabindex: "-1",
     "aria-label": `${who}, ${clock(m.sent_at || m.recorded_at)}`,
   },
-  m.reply_to ? quote(m, quoted) : null,
+  m.reply_to ? quote(quoted, peer) : null,
   body(m),
   reactions(m),
   el("p", { class: "meta" },
@@ -49,9 +50,9 @@ function body(m) {
   return el("div", { class: "body" }, parts);
 }
 
-function quote(m, quoted) {
+function quote(quoted, peer) {
   const text = quoted ? preview(quoted) : "A message not shown here";
-  const who = quoted ? (quoted.from_me ? "You" : quoted.push_name || phoneOf(quoted.sender_jid)) : "";
+  const who = quoted ? author(quoted, peer) : "";
   return el("blockquote", { class: "quote", "aria-label": "In reply to" },
     who ? el("strong", { text: who }) : null, el("span", { dir: "auto", text }));
 }
@@ -89,5 +90,6 @@ function ticks(m) {
     m.status === "failed" || m.last_error ? el("span", { class: "why", text: said }) : null);
 }
 
+const author = (m, peer) => (m.from_me ? "You" : m.push_name || peer || phoneOf(m.sender_jid));
 const earlier = (m) => (m.earlier_texts || []).map((e) => `Was: ${e.text ?? ""}`).join("\n");
 export const phoneOf = (jid) => (jid ? `+${jid.split("@")[0].split(":")[0]}` : "");

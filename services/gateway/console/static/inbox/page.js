@@ -5,7 +5,7 @@ import { api, onSignOut, sessionPath } from "../core/api.js";
 import { $, announce, el, errorText } from "../core/dom.js";
 import { onEvent } from "../core/events.js";
 import { onShow } from "../core/sections.js";
-import { onSessionsChanged, sessions } from "../sessions/state.js";
+import { isConnected, onSessionsChanged, sessions } from "../sessions/state.js";
 import { chatName, renderChats } from "./chats.js";
 import { aimComposer } from "./composer.js";
 import { followNewest, forgetDrawn, renderConversation } from "./conversation.js";
@@ -16,7 +16,7 @@ import { markRead, stopReading } from "./read.js";
 const PAGE = 200; // the API's largest page
 const inbox = { session: null, chat: null, chats: new Map(), messages: new Map(), shown: false };
 
-const connected = () => sessions.get(inbox.session)?.status === "connected";
+const connected = () => isConnected(inbox.session);
 
 function render() {
   if (!inbox.shown) return;
@@ -30,7 +30,8 @@ function render() {
   $("conversation").hidden = !inbox.chat;
   $("back-to-chats").href = `#inbox/${encodeURIComponent(inbox.session || "")}`;
   $("conversation-title").textContent = chat ? chatName(chat) : inbox.chat || "";
-  renderConversation(inbox.messages, connected());
+  const peer = chat && chat.kind !== "group" ? chat.name || "" : "";
+  renderConversation(inbox.messages, connected(), peer);
   const status = sessions.get(inbox.session)?.status || "";
   aimComposer({ session: inbox.session, chat: inbox.chat, connected: connected(), status });
 }
@@ -79,7 +80,7 @@ function openChat(jid) {
 
 function readOpenChat() {
   const chat = inbox.chats.get(inbox.chat);
-  if (chat && markRead(inbox.session, chat.jid, chat.unread_count, connected())) {
+  if (chat && markRead(inbox.session, chat.jid, chat.unread_count)) {
     inbox.chats.set(chat.jid, { ...chat, unread_count: 0 });
   }
 }
@@ -108,7 +109,7 @@ function applyEvent(envelope) {
       name: p.is_group ? null : p.push_name || null };
     inbox.chats.set(p.chat_jid, { ...chatWith(chat, m, open), live: true });
     if (!m.from_me) announce(`New message from ${chatName(inbox.chats.get(p.chat_jid))}.`);
-    if (open && !m.from_me) markRead(inbox.session, p.chat_jid, 1, connected());
+    if (open && !m.from_me) markRead(inbox.session, p.chat_jid, 1);
   } else if (isMessageEvent(envelope.type)) {
     const m = inbox.messages.get(p.message_id);
     if (m) inbox.messages.set(m.message_id, { ...changedMessage(m, envelope), live: true });

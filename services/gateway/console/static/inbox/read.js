@@ -3,13 +3,14 @@
 // API paces the receipts themselves; this keeps the page from asking more often than useful.
 
 import { api, sessionPath } from "../core/api.js";
+import { isConnected } from "../sessions/state.js";
 
 const READ_SPACING_MS = 3000;
 const read = { busy: false, timer: null, again: null };
 
 /** Mark `jid` read if `unread` (and the session is connected); true if it will be. */
-export function markRead(session, jid, unread, connected) {
-  if (!jid || !connected || !(unread > 0)) return false;
+export function markRead(session, jid, unread) {
+  if (!jid || !isConnected(session) || !(unread > 0)) return false;
   if (read.busy || read.timer) read.again = { session, jid };
   else send(session, jid);
   return true;
@@ -27,7 +28,7 @@ async function send(session, jid) {
       read.timer = null;
       const again = read.again;
       read.again = null;
-      if (again) send(again.session, again.jid);
+      if (again && isConnected(again.session)) send(again.session, again.jid); // still up?
     }, READ_SPACING_MS);
   }
 }
