@@ -1,5 +1,6 @@
 """What the inbox's browser tests share: one stack and one Chromium for the module, a real
-PNG, the simulator's records, screenshots (into docs/ only when asked), the page's requests."""
+PNG, screenshots (into docs/ only when asked), the page's requests; and, from the media
+tests, the simulator's control connection and what it was sent."""
 
 import os
 import struct
@@ -7,68 +8,37 @@ import zlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import msgspec
 import pytest
 import pytest_asyncio
-from nats.aio.client import Client
-from playwright.async_api import BrowserContext, ConsoleMessage, Page, Request, async_playwright
+from playwright.async_api import BrowserContext, ConsoleMessage, Page, Request, Response
 
 from cli.stack import LocalStack
-from contracts.simulator import SimSent, SimSentMessage, SimSentReply
-from contracts.subjects import sim_subject
-from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS
+from tests.browser.conftest import chromium
+from tests.e2e.test_media import sent_by_sim, sim
+from tests.support.stacks import running_stack
 
 __all__ = ["Watch", "browser", "png", "screenshot", "sent_by_sim", "sim", "stack"]
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 ENV = {
-    "PATH": "/usr/bin:/bin", "WA_LOG_FORMAT": "json", "WA_GATEWAY_RATE_PER_S": "0",
-    "WA_SEND_MIN_SPACING_S": "0", "WA_SEND_JITTER_S": "0", "WA_SEND_BURST": "50",
-    "WA_MEDIA_DOWNLOAD_BACKOFF_S": "0.05",
+    "WA_GATEWAY_RATE_PER_S": "0", "WA_SEND_MIN_SPACING_S": "0", "WA_SEND_JITTER_S": "0",
+    "WA_SEND_BURST": "50", "WA_MEDIA_DOWNLOAD_BACKOFF_S": "0.05",
 }  # fmt: skip
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LocalStack]:
-    local = LocalStack(tmp_path_factory.mktemp("inbox") / "var", env=ENV)
-    try:  # a stack that failed to start is stopped too: no services left running
-        await local.start(timeout=90)
+    async with running_stack(tmp_path_factory.mktemp("inbox") / "var", ENV, timeout=90) as local:
         yield local
-    finally:
-        local.stop()
-    assert local.permission_violations() == []
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def sim(stack: LocalStack) -> AsyncIterator[Client]:
-    nc = await stack.connect_operator()
-    yield nc
-    await nc.close()
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def browser(
     tmp_path_factory: pytest.TempPathFactory, stack: LocalStack
 ) -> AsyncIterator[BrowserContext]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing (scripts/test installs it: apt-get install chromium)")
-    async with async_playwright() as playwright:
-        context = await playwright.chromium.launch_persistent_context(
-            tmp_path_factory.mktemp("chromium-profile"),
-            executable_path=CHROMIUM,
-            headless=True,
-            args=CHROMIUM_FLAGS,
-            viewport={"width": 1200, "height": 800},
-        )
+    """After the stack (so it closes first); one Chromium for the module, a tab per test."""
+    async with chromium(tmp_path_factory.mktemp("chromium-profile")) as context:
         yield context
-        await context.close()
-
-
-async def sent_by_sim(sim: Client, session: str) -> list[SimSentMessage]:
-    """What the simulated WhatsApp was sent for ``session`` (messages and actions)."""
-    request = msgspec.json.encode(SimSent(session=session))
-    msg = await sim.request(sim_subject("sent"), request, timeout=10)
-    return msgspec.json.decode(msg.data, type=SimSentReply).sent
 
 
 def png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
@@ -102,13 +72,16 @@ class Watch:
     def __init__(self, page: Page) -> None:
         self.all: list[Request] = []
         self.problems: list[str] = []
+        self.dropping = False  # from now on a mark-read may cross the drop (409, nothing sent)
         page.on("request", lambda request: self.all.append(request))
         page.on("pageerror", lambda error: self.problems.append(str(error)))
         page.on("console", self._console)
-        page.on(
-            "response",
-            lambda r: self.problems.append(f"{r.status} {r.url}") if r.status >= 400 else None,
-        )
+        page.on("response", self._response)
+
+    def _response(self, response: Response) -> None:
+        raced = self.dropping and response.status == 409 and response.url.endswith("/read")
+        if response.status >= 400 and not raced:
+            self.problems.append(f"{response.status} {response.url}")
 
     def _console(self, message: ConsoleMessage) -> None:
         if "Content Security Policy" in message.text:

@@ -187,6 +187,7 @@ async def test_at_360_px_a_dropped_stream_resumes_and_a_session_down_sends_nothi
 
     sent_before = len(await sent_by_sim(sim, session))
     await drive(sim, "fail-connects", SimFailConnects(session=session, count=1000))
+    watch.dropping = True  # the page learns of the drop from an event: a read may cross it
     await drive(sim, "drop", SimDrop(session=session, reason="network"))
     offline = page.locator("#composer-offline")
     await expect(offline).to_contain_text("reconnecting")

@@ -3,6 +3,7 @@
 
 import { $, attempt, el } from "../core/dom.js";
 import { react, replyWith } from "./composer.js";
+import { hasLocal } from "./media.js";
 import { REACTIONS, messageItem } from "./message.js";
 import { oldestFirst } from "./model.js";
 
@@ -38,11 +39,12 @@ export function renderConversation(messages, connected, peer = "") {
 
 function node(m, quoted, connected, peer) {
   const known = drawn.get(m.message_id);
-  const same = known && known.message === m && known.quoted === quoted;
+  const local = hasLocal(m.message_id); // its file, once this tab has it, shows at once
+  const same = known && known.message === m && known.quoted === quoted && known.local === local;
   if (same && known.connected === connected && known.peer === peer) return known.node;
   const fresh = messageItem(m, quoted, actions(m, connected), peer);
   known?.node.replaceWith(fresh);
-  drawn.set(m.message_id, { message: m, quoted, connected, peer, node: fresh });
+  drawn.set(m.message_id, { message: m, quoted, connected, peer, local, node: fresh });
   return fresh;
 }
 

@@ -8,11 +8,17 @@ import { el, errorText } from "../core/dom.js";
 const nodes = new Map(); // message id -> {key, node}
 const urls = new Set();
 const sentHere = new Map(); // message id -> blob: URL of a file this tab sent
+const keptHooks = [];
+
+/** `hook(messageId)` runs when a file this tab sent is kept (its message may be drawn). */
+export const onKeptSent = (hook) => keptHooks.push(hook);
+export const hasLocal = (messageId) => sentHere.has(messageId);
 
 export function keepSent(messageId, file) {
   const url = URL.createObjectURL(file);
   urls.add(url);
   sentHere.set(messageId, url);
+  for (const hook of keptHooks) hook(messageId);
 }
 
 export function forgetMedia() {

@@ -9,7 +9,7 @@ import { isConnected, onSessionsChanged, sessions } from "../sessions/state.js";
 import { chatName, renderChats } from "./chats.js";
 import { aimComposer } from "./composer.js";
 import { followNewest, forgetDrawn, renderConversation } from "./conversation.js";
-import { forgetMedia } from "./media.js";
+import { forgetMedia, onKeptSent } from "./media.js";
 import { changedMessage, chatWith, isMessageEvent, messageFrom } from "./model.js";
 import { markRead, stopReading } from "./read.js";
 
@@ -126,6 +126,7 @@ function applyEvent(envelope) {
 }
 
 onShow("inbox", show);
+onKeptSent(() => render());
 onEvent(applyEvent);
 onSessionsChanged(() => {
   if (inbox.shown && !inbox.session && sessions.size) show([]);
