@@ -35,7 +35,9 @@ export async function api(method, path, body, extra = {}) {
   const key = auth.key;
   const headers = authHeaders({ Accept: "application/json", ...extra });
   const blob = body instanceof Blob;
-  if (body !== undefined) headers["Content-Type"] = blob ? body.type || "application/octet-stream" : "application/json";
+  if (body !== undefined) {
+    headers["Content-Type"] = blob ? body.type || "application/octet-stream" : "application/json";
+  }
   const resp = await fetch(path, {
     method, headers, cache: "no-store",
     body: body === undefined || blob ? body : JSON.stringify(body),

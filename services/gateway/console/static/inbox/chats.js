@@ -19,6 +19,8 @@ export function renderChats(session, chats, openJid) {
   if (focused) tabStop?.focus();
 }
 
+const lastLine = (m) => (m ? `${m.from_me ? "You: " : ""}${preview(m)}` : "");
+
 function chatRow(session, chat, open) {
   const unread = chat.unread_count || 0;
   const last = chat.last_message;
@@ -28,7 +30,7 @@ function chatRow(session, chat, open) {
   },
   el("span", { class: "chat-name", dir: "auto", text: chatName(chat) }),
   el("time", { class: "chat-time", datetime: chat.last_activity_at, text: clock(chat.last_activity_at) }),
-  el("span", { class: "chat-last", dir: "auto", text: last ? `${last.from_me ? "You: " : ""}${preview(last)}` : "" }),
+  el("span", { class: "chat-last", dir: "auto", text: lastLine(last) }),
   unread ? el("span", { class: "unread", "aria-label": `${unread} unread`, text: String(unread) }) : null);
   return el("li", { "data-chat": chat.jid, "data-unread": String(unread) }, link);
 }

@@ -27,7 +27,8 @@ export function aimComposer(next) {
   $("composer-controls").disabled = off;
   $("composer-offline").hidden = !off;
   $("composer-offline").textContent = off
-    ? `This session is ${next.status.replaceAll("_", " ") || "not connected"}: sending is off until it is connected again.`
+    ? `This session is ${next.status.replaceAll("_", " ") || "not connected"}: `
+      + "sending is off until it is connected again."
     : "";
   drawReply();
 }

@@ -42,23 +42,29 @@ export function mediaNode(message) {
   if (known?.key === state) return known.node;
   const box = el("div", { class: `media media-${media.kind}`, "data-kind": media.kind });
   nodes.set(message.message_id, { key: state, node: box });
+  const label = KIND_LABELS[media.kind] || "File";
+  const note = (kind, text) => box.append(el("p", { class: kind, text }));
   if (local) show(box, media, local);
   else if (state === "stored") load(box, message);
-  else if (state === "pending") box.append(el("p", { class: "hint", text: `${KIND_LABELS[media.kind] || "File"}: downloading…` }));
-  else if (state === "failed") box.append(el("p", { class: "error", text: `The file could not be kept (${message.media_error || "failed"}).` }));
-  else box.append(el("p", { class: "hint", text: `${KIND_LABELS[media.kind] || "File"}${media.filename ? `: ${media.filename}` : ""}` }));
+  else if (state === "pending") note("hint", `${label}: downloading…`);
+  else if (state === "failed") note("error", `The file could not be kept (${message.media_error}).`);
+  else note("hint", media.filename ? `${label}: ${media.filename}` : label);
   return box;
 }
+
+const minutes = (s) => `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, "0")}`;
 
 async function load(box, message) {
   box.append(el("p", { class: "hint", text: "Loading…" }));
   try {
-    const path = sessionPath(message.session, `/messages/${encodeURIComponent(message.message_id)}/media`);
+    const id = encodeURIComponent(message.message_id);
+    const path = sessionPath(message.session, `/messages/${id}/media`);
     const url = URL.createObjectURL(await apiBlob(path));
     urls.add(url);
     show(box, message.media, url);
   } catch (err) {
-    box.replaceChildren(el("p", { class: "error", text: `The file could not be loaded: ${errorText(err)}` }));
+    const text = `The file could not be loaded: ${errorText(err)}`;
+    box.replaceChildren(el("p", { class: "error", text }));
   }
 }
 
@@ -67,11 +73,12 @@ function show(box, media, url) {
   const name = media.filename || `${label.toLowerCase()}`;
   let node;
   if (media.kind === "image" || media.kind === "sticker") {
-    node = el("img", { src: url, alt: media.caption ? `${label}: ${media.caption}` : label, loading: "lazy" });
+    const alt = media.caption ? `${label}: ${media.caption}` : label;
+    node = el("img", { src: url, alt, loading: "lazy" });
   } else if (media.kind === "video") {
     node = el("video", { src: url, controls: true, preload: "metadata", "aria-label": label });
   } else if (media.kind === "audio" || media.kind === "voice") {
-    const length = media.duration_s ? ` · ${Math.floor(media.duration_s / 60)}:${String(Math.round(media.duration_s % 60)).padStart(2, "0")}` : "";
+    const length = media.duration_s ? ` · ${minutes(media.duration_s)}` : "";
     node = el("figure", {},
       el("figcaption", { text: `${label}${length}` }),
       el("audio", { src: url, controls: true, preload: "metadata", "aria-label": label }));

@@ -59,7 +59,8 @@ function quote(quoted, peer) {
 
 function location(loc) {
   const at = `${loc.latitude.toFixed(5)}, ${loc.longitude.toFixed(5)}`;
-  const href = `https://www.openstreetmap.org/?mlat=${loc.latitude}&mlon=${loc.longitude}#map=16/${loc.latitude}/${loc.longitude}`;
+  const { latitude: lat, longitude: lon } = loc;
+  const href = `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lon}#map=16/${lat}/${lon}`;
   return el("div", { class: "card location" },
     el("strong", { dir: "auto", text: `📍 ${loc.name || "Location"}` }),
     loc.address ? el("span", { dir: "auto", text: loc.address }) : null,

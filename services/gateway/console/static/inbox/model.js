@@ -41,7 +41,8 @@ const CHANGES = {
   "message.media_failed": (_m, p) => ({ media_status: "failed", media_error: p.reason }),
   "message.reacted": (m, p) => {
     const others = (m.reactions || []).filter((r) => r.sender_jid !== p.sender_jid);
-    const mine = p.emoji ? [{ sender_jid: p.sender_jid, from_me: p.from_me, emoji: p.emoji, at: p.reacted_at }] : [];
+    const reaction = { sender_jid: p.sender_jid, from_me: p.from_me, emoji: p.emoji, at: p.reacted_at };
+    const mine = p.emoji ? [reaction] : []; // "": the sender took theirs back
     return { reactions: [...others, ...mine] };
   },
   "message.edited": (m, p) => (m.revoked_at ? {} : {

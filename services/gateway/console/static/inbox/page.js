@@ -22,7 +22,8 @@ function render() {
   if (!inbox.shown) return;
   const picker = $("inbox-session");
   picker.replaceChildren(...[...sessions.values()].map((s) =>
-    el("option", { value: s.id, selected: s.id === inbox.session, text: `${s.name || s.id} (${s.status})` })));
+    el("option", { value: s.id, selected: s.id === inbox.session,
+      text: `${s.name || s.id} (${s.status})` })));
   $("no-inbox-session").hidden = sessions.size > 0;
   renderChats(inbox.session, inbox.chats, inbox.chat);
   const chat = inbox.chats.get(inbox.chat);
@@ -90,7 +91,9 @@ async function loadMessages(session, jid) {
     const query = `?chat=${encodeURIComponent(jid)}&limit=${PAGE}`;
     const page = await api("GET", sessionPath(session, `/messages${query}`));
     if (session !== inbox.session || jid !== inbox.chat) return;
-    for (const m of page.items) if (!inbox.messages.get(m.message_id)?.live) inbox.messages.set(m.message_id, m);
+    for (const m of page.items) {
+      if (!inbox.messages.get(m.message_id)?.live) inbox.messages.set(m.message_id, m); // live: newer
+    }
     render();
   } catch (err) {
     $("reply-error").textContent = `Could not load the messages: ${errorText(err)}`;

@@ -59,9 +59,8 @@ function renderDetail(session) {
     ? `${session.phone_number}${session.push_name ? ` (${session.push_name})` : ""}` : "—";
   $("detail-id").textContent = session.id;
   const reason = session.last_disconnect_reason;
-  $("detail-disconnect").textContent = reason
-    ? `${reason.replaceAll("_", " ")}${session.last_disconnected_at ? ` at ${clock(session.last_disconnected_at)}` : ""}`
-    : "—";
+  const at = session.last_disconnected_at ? ` at ${clock(session.last_disconnected_at)}` : "";
+  $("detail-disconnect").textContent = reason ? `${reason.replaceAll("_", " ")}${at}` : "—";
   $("detail-attempts").textContent = String(session.reconnect_attempts ?? 0);
   $("pair-actions").hidden = !["new", "pairing_failed", "logged_out"].includes(status);
   const failure = status === "pairing_failed" ? session.pairing_failure : null;
