@@ -1,5 +1,5 @@
 """The inbox in headless Chromium against the whole stack (one for the module): messages of
-each kind arrive live, a reply with a file reaches WhatsApp byte for byte, reactions and edits
+every kind arrive live, a reply with a file reaches WhatsApp byte for byte, reactions and edits
 show up, Arabic reads right to left, a dropped event stream resumes (Last-Event-ID), and with
 the session down nothing can be sent."""
 
@@ -16,9 +16,9 @@ from nats.aio.client import Client
 from playwright.async_api import BrowserContext, Page, expect
 
 from cli.stack import LocalStack
-from contracts.conversation import React
+from contracts.conversation import ContactCard, Location, React
 from contracts.simulator import SimDrop, SimFailConnects, SimIncoming, SimIncomingMedia, SimReceipt
-from contracts.simulator_conversation import SimEdit, SimReact
+from contracts.simulator_conversation import SimEdit, SimReact, SimRevoke
 from tests.browser.inbox_support import Watch, browser, png, screenshot, sent_by_sim, sim, stack
 from tests.support.http import Api
 from tests.support.media_files import sample
@@ -59,6 +59,35 @@ async def phone_sends(sim: Client, session: str, **fields: Any) -> str:
     return (await drive(sim, "incoming", request)).message_id or ""
 
 
+async def every_other_kind(page: Page, sim: Client, session: str) -> None:
+    """A location (then deleted for everyone), a contact card, a document, a video, a sticker."""
+    place = Location(latitude=30.0444, longitude=31.2357, name="Clinic", address="Tahrir, Cairo")
+    pin = await phone_sends(sim, session, text="", location=place)
+    card = ContactCard(name="Dr. Samir", phone="+201000000009")
+    contact = await phone_sends(sim, session, text="", contact=card)
+    files = {
+        kind: await phone_sends(sim, session, text="", media=SimIncomingMedia(
+            kind=kind, data=sample(mime, 4000), filename=name))  # type: ignore[arg-type]
+        for kind, mime, name in [("document", "application/pdf", "prices.pdf"),
+                                 ("video", "video/mp4", None), ("sticker", "image/webp", None)]
+    }  # fmt: skip
+    item = lambda mid: page.locator(f'li[data-message="{mid}"]')  # noqa: E731
+    await expect(item(pin).locator(".location")).to_contain_text("Tahrir, Cairo")
+    await expect(item(contact).locator(".contact a")).to_have_attribute("href", "tel:+201000000009")
+    download = item(files["document"]).locator("a.download")
+    await expect(download).to_have_attribute("download", "prices.pdf")
+    await expect(download).to_have_attribute("href", re.compile("^blob:"))
+    await expect(item(files["video"]).locator("video")).to_have_attribute(
+        "src", re.compile("^blob:")
+    )
+    await expect(item(files["sticker"]).locator("img")).to_have_attribute(
+        "src", re.compile("^blob:")
+    )
+    await drive(sim, "revoke", SimRevoke(session=session, sender=PEER, message_id=pin))
+    await expect(item(pin)).to_contain_text("This message was deleted.")
+    await expect(item(pin).locator(".location")).to_have_count(0)
+
+
 async def test_a_conversation_arrives_live_and_is_answered(
     page: Page, stack: LocalStack, tenant: Api, sim: Client, tmp_path: Path
 ) -> None:
@@ -92,6 +121,7 @@ async def test_a_conversation_arrives_live_and_is_answered(
     arabic_text = page.locator(f'li[data-message="{arabic}"] .text')
     await expect(arabic_text).to_have_text(ARABIC)
     assert await arabic_text.evaluate("(t) => getComputedStyle(t).direction") == "rtl"
+    await every_other_kind(page, sim, session)
     hello_item = page.locator(f'li[data-message="{hello}"]')
     assert (
         await hello_item.locator(".text").evaluate("(t) => getComputedStyle(t).direction") == "ltr"
