@@ -2,6 +2,7 @@
 PNG, screenshots (into docs/ only when asked), the page's requests; and, from the media
 tests, the simulator's control connection and what it was sent."""
 
+import io
 import os
 import struct
 import zlib
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
+from PIL import Image, ImageDraw
 from playwright.async_api import BrowserContext, ConsoleMessage, Page, Request, Response
 
 from cli.stack import LocalStack
@@ -17,7 +19,7 @@ from tests.browser.conftest import chromium
 from tests.e2e.test_media import sent_by_sim, sim
 from tests.support.stacks import running_stack
 
-__all__ = ["Watch", "browser", "png", "screenshot", "sent_by_sim", "sim", "stack"]
+__all__ = ["Watch", "browser", "png", "screenshot", "sent_by_sim", "sim", "stack", "webp"]
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 ENV = {
@@ -56,6 +58,15 @@ def png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     image = chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
     return b"\x89PNG\r\n\x1a\n" + image
+
+
+def webp(size: int, rgb: tuple[int, int, int]) -> bytes:
+    """A real WebP sticker (a browser decodes it): a disc of one colour on transparency."""
+    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    ImageDraw.Draw(image).ellipse((4, 4, size - 4, size - 4), fill=(*rgb, 255))
+    out = io.BytesIO()
+    image.save(out, format="WEBP")
+    return out.getvalue()
 
 
 async def screenshot(page: Page, name: str, tmp: Path) -> Path:

@@ -19,7 +19,16 @@ from cli.stack import LocalStack
 from contracts.conversation import ContactCard, Location, React
 from contracts.simulator import SimDrop, SimFailConnects, SimIncoming, SimIncomingMedia, SimReceipt
 from contracts.simulator_conversation import SimEdit, SimReact, SimRevoke
-from tests.browser.inbox_support import Watch, browser, png, screenshot, sent_by_sim, sim, stack
+from tests.browser.inbox_support import (
+    Watch,
+    browser,
+    png,
+    screenshot,
+    sent_by_sim,
+    sim,
+    stack,
+    webp,
+)
 from tests.support.http import Api
 from tests.support.media_files import sample
 from tests.support.sessions import connected_session, drive, new_tenant
@@ -67,9 +76,11 @@ async def every_other_kind(page: Page, sim: Client, session: str) -> None:
     contact = await phone_sends(sim, session, text="", contact=card)
     files = {
         kind: await phone_sends(sim, session, text="", media=SimIncomingMedia(
-            kind=kind, data=sample(mime, 4000), filename=name))  # type: ignore[arg-type]
-        for kind, mime, name in [("document", "application/pdf", "prices.pdf"),
-                                 ("video", "video/mp4", None), ("sticker", "image/webp", None)]
+            kind=kind, data=data, filename=name))  # type: ignore[arg-type]
+        for kind, data, name in [
+            ("document", sample("application/pdf", 4000), "prices.pdf"),
+            ("video", sample("video/mp4", 4000), None), ("sticker", webp(96, (230, 80, 90)), None),
+        ]
     }  # fmt: skip
     item = lambda mid: page.locator(f'li[data-message="{mid}"]')  # noqa: E731
     await expect(item(pin).locator(".location")).to_contain_text("Tahrir, Cairo")
@@ -105,6 +116,7 @@ async def test_a_conversation_arrives_live_and_is_answered(
     await expect(chat.locator(".unread")).to_have_count(0)
     assert len(watch.made("POST", READ)) == 1  # opened: marked read once
 
+    await every_other_kind(page, sim, session)
     photo = png(160, 120, (40, 140, 90))
     media = SimIncomingMedia(kind="image", data=photo)
     image = await phone_sends(sim, session, text="our front door", media=media)
@@ -121,7 +133,6 @@ async def test_a_conversation_arrives_live_and_is_answered(
     arabic_text = page.locator(f'li[data-message="{arabic}"] .text')
     await expect(arabic_text).to_have_text(ARABIC)
     assert await arabic_text.evaluate("(t) => getComputedStyle(t).direction") == "rtl"
-    await every_other_kind(page, sim, session)
     hello_item = page.locator(f'li[data-message="{hello}"]')
     assert (
         await hello_item.locator(".text").evaluate("(t) => getComputedStyle(t).direction") == "ltr"
