@@ -22,9 +22,11 @@ __all__ = [
     "AttemptView",
     "CreateWebhook",
     "DeleteWebhook",
+    "DeliveryCounts",
     "DeliveryList",
     "DeliveryStatus",
     "DeliveryView",
+    "GetDeliveryCounts",
     "GetWebhook",
     "ListDeliveries",
     "ListWebhooks",
@@ -106,6 +108,11 @@ class RedeliverDelivery(Struct, frozen=True, kw_only=True, tag="redeliver"):
     delivery: str
 
 
+class GetDeliveryCounts(Struct, frozen=True, kw_only=True, tag="get_delivery_counts"):
+    """How many deliveries are in the log by status, of every tenant (for operators' metrics:
+    the gateway asks, never a tenant); delivered ones stay until the log's retention."""
+
+
 WebhookRequest = (
     CreateWebhook
     | UpdateWebhook
@@ -114,6 +121,7 @@ WebhookRequest = (
     | ListWebhooks
     | ListDeliveries
     | RedeliverDelivery
+    | GetDeliveryCounts
 )
 
 
@@ -168,6 +176,10 @@ class DeliveryList(Struct, frozen=True, kw_only=True, tag="delivery_list"):
     items: list[DeliveryView]
 
 
+class DeliveryCounts(Struct, frozen=True, kw_only=True, tag="delivery_counts"):
+    by_status: dict[str, int] = field(default_factory=dict)  # "pending", "delivered", "dead"
+
+
 WebhookReply = (
     WebhookCreated
     | WebhookView
@@ -175,5 +187,6 @@ WebhookReply = (
     | WebhookDeleted
     | DeliveryView
     | DeliveryList
+    | DeliveryCounts
     | Refused
 )

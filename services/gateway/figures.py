@@ -1,4 +1,5 @@
-"""The platform figures behind ``/metrics`` (the store's counts, the log's last sequence),
+"""The platform figures behind ``/metrics`` (the store's counts, the log's last sequence, the
+webhooks service's deliveries by status),
 computed at most once per TTL by each gateway, however many scrapes come at once.
 
 A scrape used to run the store's full-table counts every time, so scrapes in parallel slowed
@@ -19,6 +20,7 @@ __all__ = ["CachedFigures", "Figures", "FiguresSource"]
 class Figures(msgspec.Struct, frozen=True, kw_only=True):
     stats: Stats | None  # None: the store did not answer
     last_sequence: int | None  # None: the log did not answer
+    deliveries: dict[str, int] | None = None  # webhook deliveries by status; None: no answer
 
 
 class FiguresSource(ABC):

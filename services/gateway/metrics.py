@@ -9,6 +9,7 @@ from contracts.queries import Stats
 
 __all__ = ["GatewayMetrics"]
 
+DELIVERY_STATUSES = ("pending", "delivered", "dead")
 OUTGOING = ("queued", "sent", "delivered", "read", "played", "failed")
 
 
@@ -44,6 +45,15 @@ class GatewayMetrics:
         self.stats_up = Gauge(
             "wa_metrics_store_up", "1 when the store answered the stats query", registry=r
         )
+        self.deliveries = Gauge(  # status "dead": the dead letters
+            "wa_webhook_deliveries",
+            "Webhook deliveries in the log by status",
+            ["status"],
+            registry=r,
+        )
+        self.deliveries_up = Gauge(
+            "wa_metrics_webhooks_up", "1 when the webhooks service answered", registry=r
+        )
         self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
@@ -68,6 +78,11 @@ class GatewayMetrics:
         _set_all(self.reminders, stats.reminders_by_status)
         self.reconnects.set(stats.reconnect_attempts)
         self.projected.set(stats.events_projected)
+
+    def record_deliveries(self, by_status: Mapping[str, int] | None) -> None:
+        self.deliveries_up.set(0 if by_status is None else 1)
+        if by_status is not None:  # every status, 0 included: no gap in a dead-letter graph
+            _set_all(self.deliveries, {s: by_status.get(s, 0) for s in DELIVERY_STATUSES})
 
     def record_log_position(self, last_sequence: int | None) -> None:
         if last_sequence is not None:

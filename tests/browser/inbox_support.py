@@ -1,46 +1,16 @@
-"""What the inbox's browser tests share: one stack and one Chromium for the module, a real
-PNG, screenshots (into docs/ only when asked), the page's requests; and, from the media
-tests, the simulator's control connection and what it was sent."""
+"""What the inbox's browser tests share: a real PNG and WebP, the page's requests, and (from
+the media tests) what the simulator was sent."""
 
 import io
-import os
 import struct
 import zlib
-from collections.abc import AsyncIterator
-from pathlib import Path
 
-import pytest
-import pytest_asyncio
 from PIL import Image, ImageDraw
-from playwright.async_api import BrowserContext, ConsoleMessage, Page, Request, Response
+from playwright.async_api import ConsoleMessage, Page, Request, Response
 
-from cli.stack import LocalStack
-from tests.browser.conftest import chromium
-from tests.e2e.test_media import sent_by_sim, sim
-from tests.support.stacks import running_stack
+from tests.e2e.test_media import sent_by_sim
 
-__all__ = ["Watch", "browser", "png", "screenshot", "sent_by_sim", "sim", "stack", "webp"]
-
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-ENV = {
-    "WA_GATEWAY_RATE_PER_S": "0", "WA_SEND_MIN_SPACING_S": "0", "WA_SEND_JITTER_S": "0",
-    "WA_SEND_BURST": "50", "WA_MEDIA_DOWNLOAD_BACKOFF_S": "0.05",
-}  # fmt: skip
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LocalStack]:
-    async with running_stack(tmp_path_factory.mktemp("inbox") / "var", ENV, timeout=90) as local:
-        yield local
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def browser(
-    tmp_path_factory: pytest.TempPathFactory, stack: LocalStack
-) -> AsyncIterator[BrowserContext]:
-    """After the stack (so it closes first); one Chromium for the module, a tab per test."""
-    async with chromium(tmp_path_factory.mktemp("chromium-profile")) as context:
-        yield context
+__all__ = ["Watch", "png", "sent_by_sim", "webp"]
 
 
 def png(width: int, height: int, rgb: tuple[int, int, int]) -> bytes:
@@ -67,14 +37,6 @@ def webp(size: int, rgb: tuple[int, int, int]) -> bytes:
     out = io.BytesIO()
     image.save(out, format="WEBP")
     return out.getvalue()
-
-
-async def screenshot(page: Page, name: str, tmp: Path) -> Path:
-    """docs/screenshots/<name>.png with WA_UPDATE_SCREENSHOTS=1, else a temporary file."""
-    folder = DOCS if os.environ.get("WA_UPDATE_SCREENSHOTS") == "1" else tmp
-    path = folder / f"{name}.png"
-    await page.screenshot(path=path, full_page=True, animations="disabled")
-    return path
 
 
 class Watch:

@@ -26,6 +26,8 @@ async def client() -> AsyncIterator[TestClient[web.Request, web.Application]]:
         ("/console/inbox/message.js", "text/javascript", 'dir: "auto"'),
         ("/console/style.css", "text/css", ".badge"),
         ("/console/inbox/inbox.css", "text/css", ".messages"),
+        ("/console/core/poll.js", "text/javascript", "visibilitychange"),
+        ("/console/webhooks/list.js", "text/javascript", "redeliver"),
     ],
 )
 async def test_serves_each_file_with_a_strict_policy(

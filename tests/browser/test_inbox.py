@@ -1,59 +1,34 @@
-"""The inbox in headless Chromium against the whole stack (one for the module): messages of
+"""The inbox in headless Chromium against the whole stack (shared by the package): messages of
 every kind arrive live, a reply with a file reaches WhatsApp byte for byte, reactions and edits
 show up, Arabic reads right to left, a dropped event stream resumes (Last-Event-ID), and with
-the session down nothing can be sent."""
+the session down nothing can be sent. A tenant of its own for each test (conftest.py)."""
 
 import hashlib
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import pytest
-import pytest_asyncio
 from nats.aio.client import Client
-from playwright.async_api import BrowserContext, Page, expect
+from playwright.async_api import Page, expect
 
 from cli.stack import LocalStack
 from contracts.conversation import ContactCard, Location, React
 from contracts.simulator import SimDrop, SimFailConnects, SimIncoming, SimIncomingMedia, SimReceipt
 from contracts.simulator_conversation import SimEdit, SimReact, SimRevoke
-from tests.browser.inbox_support import (
-    Watch,
-    browser,
-    png,
-    screenshot,
-    sent_by_sim,
-    sim,
-    stack,
-    webp,
-)
+from tests.browser.conftest import LOOP, screenshot
+from tests.browser.inbox_support import Watch, png, sent_by_sim, webp
 from tests.support.http import Api
 from tests.support.media_files import sample
-from tests.support.sessions import connected_session, drive, new_tenant
+from tests.support.sessions import connected_session, drive
 from tests.support.waiting import eventually
 
-pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
-__all__ = ["browser", "sim", "stack"]  # module-scoped: one stack, one Chromium
+pytestmark = [pytest.mark.browser, LOOP]  # the package's stack and Chromium (conftest.py)
 
 PEER, PEER_JID = "+201000000001", "201000000001@s.whatsapp.net"
 READ = "/chats/201000000001%40s.whatsapp.net/read"
 HELLO = "Hello, is the clinic open today?"
 ARABIC = "مرحبا، هل العيادة مفتوحة يوم الجمعة؟"
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def tenant(stack: LocalStack) -> AsyncIterator[Api]:
-    async with aiohttp.ClientSession() as http:
-        yield await new_tenant(Api(http, stack.url, stack.admin_token))
-
-
-@pytest_asyncio.fixture(loop_scope="module")
-async def page(browser: BrowserContext) -> AsyncIterator[Page]:
-    page = await browser.new_page()  # a tab of its own: its own sessionStorage
-    yield page
-    await page.close()
 
 
 async def sign_in(page: Page, stack: LocalStack, key: str) -> None:
@@ -106,7 +81,7 @@ async def test_a_conversation_arrives_live_and_is_answered(
     watch = Watch(page)
     await sign_in(page, stack, tenant.key)
     await page.get_by_role("link", name="Inbox").click()
-    await expect(page.get_by_label("Session", exact=True)).to_have_value(session)
+    await expect(page.locator("#inbox").get_by_label("Session", exact=True)).to_have_value(session)
     hello = await phone_sends(sim, session, text=HELLO)
     chat = page.locator("#chats li")
     await expect(chat).to_contain_text(HELLO)  # live: the chat appears with its unread count
@@ -140,7 +115,11 @@ async def test_a_conversation_arrives_live_and_is_answered(
 
     await hello_item.get_by_role("button", name="Reply to this message").click()
     await expect(page.locator("#replying")).to_contain_text(HELLO)
-    await page.get_by_label("Message", exact=True).fill("Yes, until 6 pm. The way in:")
+    await (
+        page.locator("#inbox")
+        .get_by_label("Message", exact=True)
+        .fill("Yes, until 6 pm. The way in:")
+    )
     leaflet = png(200, 140, (200, 120, 30))
     file = {"name": "way-in.png", "mimeType": "image/png", "buffer": leaflet}
     await page.get_by_label("Attach a file").set_input_files(files=[file])  # type: ignore[list-item]
@@ -204,7 +183,7 @@ async def test_at_360_px_a_dropped_stream_resumes_and_a_session_down_sends_nothi
     watch = Watch(page)
     await sign_in(page, stack, tenant.key)
     await page.get_by_role("link", name="Inbox").click()
-    await page.get_by_label("Session", exact=True).select_option(session)
+    await page.locator("#inbox").get_by_label("Session", exact=True).select_option(session)
     await page.locator("#chats a").first.focus()
     await page.keyboard.press("Enter")  # the keyboard opens a chat
     await expect(page.locator("#messages li.msg")).to_have_count(2)
@@ -233,7 +212,7 @@ async def test_at_360_px_a_dropped_stream_resumes_and_a_session_down_sends_nothi
     offline = page.locator("#composer-offline")
     await expect(offline).to_contain_text("reconnecting")
     await expect(offline).to_contain_text("sending is off")
-    await expect(page.get_by_label("Message", exact=True)).to_be_disabled()
+    await expect(page.locator("#inbox").get_by_label("Message", exact=True)).to_be_disabled()
     await expect(page.get_by_role("button", name="Send")).to_be_disabled()
     await expect(page.get_by_role("button", name="Reply to this message").first).to_be_disabled()
     await page.evaluate("document.getElementById('reply-form').requestSubmit()")  # forced anyway

@@ -440,6 +440,8 @@ async def test_operations_endpoints(admin: Api) -> None:
         "wa_sessions{",
         "wa_reconnect_attempts ",
         "wa_metrics_store_up 1.0",
+        'wa_webhook_deliveries{status="dead"} 0.0',  # asked of the webhooks service
+        "wa_metrics_webhooks_up 1.0",
     ):
         assert name in text, name
 

@@ -76,6 +76,11 @@ class Service:
         return found
 
     @property
+    def profiles(self) -> list[str]:
+        """The profiles that start it; none: it starts by default."""
+        return [str(p) for p in self.spec.get("profiles") or []]
+
+    @property
     def is_nats(self) -> bool:
         """A locked NATS server: ``wa nats-node`` (our image, its users agent beside it)."""
         return (self.spec.get("command") or [])[:2] == ["wa", "nats-node"]
@@ -102,6 +107,9 @@ class ComposeFile:
     @property
     def services(self) -> dict[str, Service]:
         return {name: Service(name, spec) for name, spec in self.data["services"].items()}
+
+    def in_profile(self, profile: str) -> list[Service]:
+        return [s for s in self.services.values() if profile in s.profiles]
 
     def running(self, module: str) -> list[Service]:
         return [s for s in self.services.values() if s.module == module]

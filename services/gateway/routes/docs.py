@@ -32,4 +32,5 @@ async def metrics(request: web.Request) -> web.Response:
     registry = request.app[METRICS]
     registry.record_stats(figures.stats)
     registry.record_log_position(figures.last_sequence)
+    registry.record_deliveries(figures.deliveries)
     return web.Response(body=registry.render(), headers={"Content-Type": CONTENT_TYPE_LATEST})

@@ -316,8 +316,10 @@ def build_statements(dialect: str) -> dict[Op, list[Executable]]:
             )
             .on_conflict_do_nothing(index_elements=[r.c.tenant, r.c.id])
         ],
-        "reminder.rescheduled": [
-            update(r).where(the_reminder).values(due_at=DUE_AT, text=P("text"), updated_at=AT)
+        "reminder.rescheduled": [  # only pending reminders move, each back to scheduled
+            update(r)
+            .where(the_reminder)
+            .values(status=word("scheduled"), due_at=DUE_AT, text=P("text"), updated_at=AT)
         ],
         "appointment.scheduled": [
             insert(appointments)

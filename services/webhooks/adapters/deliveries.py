@@ -102,6 +102,12 @@ class SqlDeliveries:
                 await conn.execute(delete(deliveries).where(deliveries.c.id.in_(ids)))
         return len(ids)
 
+    async def counts(self) -> dict[str, int]:
+        """Deliveries in the log by status, of every tenant."""
+        stmt = select(deliveries.c.status, func.count()).group_by(deliveries.c.status)
+        async with self._engine.connect() as conn:
+            return {str(status): int(n) for status, n in (await conn.execute(stmt)).all()}
+
     async def requeue_dead(self, tenant: str, webhook_id: str, delivery_id: str, now: int) -> bool:
         """A dead-lettered delivery becomes pending again with a fresh retry budget."""
         stmt = (

@@ -12,7 +12,9 @@ from contracts.ids import new_id
 from contracts.webhooks import (
     CreateWebhook,
     DeleteWebhook,
+    DeliveryCounts,
     DeliveryList,
+    GetDeliveryCounts,
     GetWebhook,
     ListDeliveries,
     ListWebhooks,
@@ -99,6 +101,8 @@ class WebhookRegistry:
                 return await self._log(request)
             case RedeliverDelivery():
                 return await self._redeliver(request)
+            case GetDeliveryCounts():
+                return DeliveryCounts(by_status=await self._deliveries.counts())
 
     async def _create(self, cmd: CreateWebhook) -> WebhookReply:
         now = int(self._clock() * 1000)

@@ -15,6 +15,7 @@ from contracts.events import (
     ContactUpdated,
     MessageReceived,
     ReminderDeferred,
+    ReminderRescheduled,
     ReminderScheduled,
     SessionCreated,
 )
@@ -149,6 +150,19 @@ async def test_one_reminder_has_its_history_and_an_appointment_its_reminders(sto
     message = await store.ask(GetMessage(tenant="ta", session="sa", message_id="ta-m"))
     assert isinstance(message, MessageView) and message.status == "received"
     assert message.sent_at == T0
+
+
+async def test_a_deferred_reminder_moved_later_is_scheduled_again(store: Store) -> None:
+    """The reminder service moves only pending reminders, each back to ``scheduled`` (an
+    appointment moved past a reminder that waited for its session): the store says so too."""
+    await store.feed(*tenant_events("ta", "sa", 0))
+    later = T0 + timedelta(hours=5)
+    moved = ReminderRescheduled(reminder_id="ta-r", due_at=later, text="later")
+    await store.feed(ev(moved, 7, session="sa", tenant="ta"))
+    reminder = await store.ask(GetReminder(tenant="ta", reminder_id="ta-r"))
+    assert isinstance(reminder, ReminderView)
+    assert (reminder.status, reminder.due_at, reminder.text) == ("scheduled", later, "later")
+    assert [h.event for h in reminder.history][-1] == "reminder.rescheduled"
 
 
 async def test_messages_page_newest_first_with_a_chat_filter(store: Store) -> None:

@@ -93,3 +93,10 @@ class Receiver:
         self._released.set()
         if self._runner:
             await self._runner.cleanup()
+
+    async def __aenter__(self) -> "Receiver":
+        await self.start()
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.stop()

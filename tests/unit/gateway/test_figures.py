@@ -40,7 +40,8 @@ class CountingSource(FiguresSource):
             reconnect_attempts=4,
             events_projected=500 + self.calls,
         )
-        return Figures(stats=stats, last_sequence=600 + self.calls)
+        deliveries = {"delivered": 7, "dead": self.calls}
+        return Figures(stats=stats, last_sequence=600 + self.calls, deliveries=deliveries)
 
 
 async def test_concurrent_scrapes_share_one_computation() -> None:
@@ -86,6 +87,7 @@ async def test_the_scrape_shows_the_computed_figures() -> None:
         figures = await cache.get()
         metrics.record_stats(figures.stats)
         metrics.record_log_position(figures.last_sequence)
+        metrics.record_deliveries(figures.deliveries)
     sample = metrics.registry.get_sample_value
     assert sample("wa_sessions", {"status": "connected"}) == 1
     assert sample("wa_sessions", {"status": "pairing"}) == 2
@@ -96,3 +98,16 @@ async def test_the_scrape_shows_the_computed_figures() -> None:
     assert sample("wa_events_projected") == 501
     assert sample("wa_events_published") == 601
     assert sample("wa_metrics_store_up") == 1
+    assert sample("wa_webhook_deliveries", {"status": "dead"}) == 1  # the dead letters
+    assert sample("wa_webhook_deliveries", {"status": "delivered"}) == 7
+    assert sample("wa_webhook_deliveries", {"status": "pending"}) == 0  # shown, not missing
+    assert sample("wa_metrics_webhooks_up") == 1
+
+
+def test_webhooks_that_do_not_answer_show_as_down_not_as_zero() -> None:
+    metrics = GatewayMetrics()
+    metrics.record_deliveries({"dead": 2})
+    metrics.record_deliveries(None)
+    sample = metrics.registry.get_sample_value
+    assert sample("wa_metrics_webhooks_up") == 0
+    assert sample("wa_webhook_deliveries", {"status": "dead"}) == 2  # the last known figure

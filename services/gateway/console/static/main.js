@@ -8,6 +8,8 @@ import { route } from "./core/sections.js";
 import { applySessionEvent, forgetSessions, loadSessions } from "./sessions/state.js";
 import "./sessions/page.js";
 import "./inbox/page.js";
+import "./reminders/page.js";
+import "./webhooks/page.js";
 
 function signedIn(yes) {
   $("sign-in").hidden = yes;

@@ -2,9 +2,10 @@
 // opening a chat marks it read. The hash says what is open: #inbox/<session>/<chat>.
 
 import { api, onSignOut, sessionPath } from "../core/api.js";
-import { $, announce, el, errorText } from "../core/dom.js";
+import { $, announce, errorText } from "../core/dom.js";
 import { onEvent } from "../core/events.js";
 import { onShow } from "../core/sections.js";
+import { fillSessions } from "../sessions/picker.js";
 import { isConnected, onSessionsChanged, sessions } from "../sessions/state.js";
 import { chatName, renderChats } from "./chats.js";
 import { aimComposer } from "./composer.js";
@@ -20,10 +21,7 @@ const connected = () => isConnected(inbox.session);
 
 function render() {
   if (!inbox.shown) return;
-  const picker = $("inbox-session");
-  picker.replaceChildren(...[...sessions.values()].map((s) =>
-    el("option", { value: s.id, selected: s.id === inbox.session,
-      text: `${s.name || s.id} (${s.status})` })));
+  fillSessions($("inbox-session"), inbox.session);
   $("no-inbox-session").hidden = sessions.size > 0;
   renderChats(inbox.session, inbox.chats, inbox.chat);
   const chat = inbox.chats.get(inbox.chat);

@@ -1,0 +1,79 @@
+// Reminders: listed by status, scheduled, cancelled, each with why it waits or failed.
+// (A plain reminder is not moved: cancel it and schedule it again; appointments move.)
+
+import { api } from "../core/api.js";
+import { $, announce, attempt, badge, el, on, userText } from "../core/dom.js";
+import { fromLocalInput, when } from "../core/time.js";
+
+const PENDING = new Set(["scheduled", "deferred", "retrying"]);
+const FAILURES = {
+  stale: "it was due too long ago when the session could send again (stale)",
+  session_deleted: "its session was deleted",
+  send_failed: "WhatsApp did not take the message",
+};
+
+/** Why a reminder is where it is, in words; null when its status says it all. */
+export function why(reminder) {
+  const reason = reminder.last_reason || "";
+  switch (reminder.status) {
+    case "deferred":
+      return "Waiting: the session is not connected. It is sent once the session connects.";
+    case "retrying":
+      return `Retrying after attempt ${reminder.attempts}${reason ? `: ${reason}` : ""}.`;
+    case "failed": {
+      const [code, ...detail] = reason.split(": ");
+      const words = FAILURES[code] || code || "no reason recorded";
+      return `Failed: ${words}${detail.length ? ` (${detail.join(": ")})` : ""}.`;
+    }
+    case "cancelled":
+      return reason && reason !== "requested" ? `Cancelled: ${reason.replaceAll("_", " ")}.` : null;
+    default:
+      return null;
+  }
+}
+
+function reminderItem(reminder, refresh) {
+  const reason = why(reminder);
+  const cancel = PENDING.has(reminder.status) && el("button", {
+    type: "button", class: "quiet", "aria-label": `Cancel the reminder to ${reminder.to}`,
+    onclick: () => attempt("reminders-error", async () => {
+      await api("DELETE", `/v1/reminders/${encodeURIComponent(reminder.id)}`);
+      await refresh();
+    }),
+  }, "Cancel");
+  return el("li", { class: "ops-item", dataset: { reminder: reminder.id, status: reminder.status } },
+    el("p", { class: "ops-line" }, badge(reminder.status), " ", el("time", {}, when(reminder.due_at)),
+      " → ", userText(reminder.to)),
+    userText(reminder.text, "p"),
+    reason && el("p", { class: "ops-why" }, reason),
+    reminder.appointment_id && el("p", { class: "hint" }, "Part of an appointment"),
+    cancel || null);
+}
+
+export function renderReminders(items, refresh) {
+  $("reminders-empty").hidden = items.length > 0;
+  $("reminders-list").replaceChildren(...items.map((r) => reminderItem(r, refresh)));
+}
+
+/** The reminders of the chosen status (``every``: of any status), due first. */
+export async function loadReminders(every = false) {
+  const status = every ? "" : $("reminders-status").value;
+  const query = new URLSearchParams({ limit: "100" });
+  if (status) query.set("status", status);
+  return (await api("GET", `/v1/reminders?${query}`)).items;
+}
+
+export function bindReminderForm(refresh) {
+  on("reminder-form", "submit", async () => {
+    await api("POST", "/v1/reminders", {
+      session_id: $("reminder-session").value,
+      to: $("reminder-to").value.trim(),
+      due_at: fromLocalInput($("reminder-due").value),
+      text: $("reminder-text").value,
+    });
+    $("reminder-text").value = "";
+    announce("Reminder scheduled.");
+    await refresh();
+  }, "reminder-form-error");
+  $("reminders-status").addEventListener("change", refresh);
+}
