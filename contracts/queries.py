@@ -225,6 +225,7 @@ class SessionView(Struct, frozen=True, kw_only=True, tag="session"):
     last_disconnect_reason: str | None = None
     pairing_failure: str | None = None  # why the last pairing ended without a connection
     typing_before_send: bool = False  # "typing…" is shown before each send
+    reconnect_attempts: int = 0  # while it is down: its latest disconnect's attempt; else 0
 
 
 class SessionList(Struct, frozen=True, kw_only=True, tag="session_list"):

@@ -20,11 +20,14 @@ async def client() -> AsyncIterator[TestClient[web.Request, web.Application]]:
 @pytest.mark.parametrize(
     ("path", "content_type", "marker"),
     [
-        ("/", "text/html", "<title>Pairing console</title>"),
-        ("/console/app.js", "text/javascript", "function wantsQr"),
+        ("/", "text/html", "<title>WhatsApp console</title>"),
+        ("/console/main.js", "text/javascript", "startEvents"),
+        ("/console/sessions/qr.js", "text/javascript", "function wantsQr"),
+        ("/console/inbox/message.js", "text/javascript", 'dir: "auto"'),
         ("/console/style.css", "text/css", ".badge"),
-        ("/console/ops/main.js", "text/javascript", "MutationObserver"),
-        ("/console/ops/webhooks.js", "text/javascript", "redeliver"),
+        ("/console/inbox/inbox.css", "text/css", ".messages"),
+        ("/console/core/poll.js", "text/javascript", "visibilitychange"),
+        ("/console/webhooks/list.js", "text/javascript", "redeliver"),
     ],
 )
 async def test_serves_each_file_with_a_strict_policy(
@@ -35,6 +38,7 @@ async def test_serves_each_file_with_a_strict_policy(
     assert marker in await resp.text()
     policy = resp.headers["Content-Security-Policy"]
     assert "script-src 'self';" in policy and "frame-ancestors 'none'" in policy
+    assert "media-src 'self' blob:;" in policy  # received voice notes and videos play from blobs
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
 
 
@@ -45,9 +49,12 @@ async def test_serves_each_file_with_a_strict_policy(
         "/console/nope.js",
         "/console/..%2froutes.py",
         "/index.html",
-        "/console/ops/nope.js",
-        "/console/ops/..%2f..%2froutes.py",
-        "/console/main.js",  # an operator panel only under ops/
+        "/console/../routes.py",
+        "/console/inbox/../../routes.py",
+        "/console/inbox/",
+        "/console/%2e%2e/__init__.py",
+        "/console/inbox//message.js",
+        "/console/__init__.py",
     ],
 )
 async def test_serves_nothing_else(

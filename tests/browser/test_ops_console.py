@@ -1,4 +1,4 @@
-"""The operator panels in headless Chromium against the whole stack (one per module): a
+"""The reminders and webhooks sections in headless Chromium against the package's stack: a
 webhook delivery dead-letters against a failing receiver and is redelivered from the page; a
 reminder is scheduled from the page, shown deferred while its session is down, and cancelled;
 an appointment is created, moved and cancelled; all of it usable at 360 px and by keyboard."""
@@ -6,57 +6,30 @@ an appointment is created, moved and cancelled; all of it usable at 360 px and b
 import re
 from collections.abc import AsyncIterator
 from datetime import datetime
+from pathlib import Path
 
-import aiohttp
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser, Page, async_playwright, expect
+from nats.aio.client import Client
+from playwright.async_api import Browser, Page, expect
 
 from cli.stack import LocalStack
 from contracts.simulator import SimDrop
-from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS
-from tests.e2e.test_webhooks_flow import FAST_RETRIES  # three attempts, the receiver local
+from tests.browser.conftest import LOOP, screenshot
 from tests.integration.webhooks.receiver import Receiver
 from tests.support.http import Api
-from tests.support.sessions import connected_session, drive, new_session, new_tenant, status_is
-from tests.support.stacks import running_stack
+from tests.support.sessions import connected_session, drive, new_session, status_is
 from tests.support.waiting import eventually
 
-pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
+pytestmark = [pytest.mark.browser, LOOP]  # the package's stack and Chromium (conftest.py)
 
 SLOW = 40_000  # ms: what waits for the stack (a due time, the page's refresh, a retry)
-SCREENSHOT = "/tmp/ops-console-{}.png"
 ARABIC = "موعدك غدا الساعة العاشرة"  # "your appointment is tomorrow at ten": right to left
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LocalStack]:
-    data_dir = tmp_path_factory.mktemp("ops") / "var"
-    async with running_stack(data_dir, FAST_RETRIES, timeout=90) as local:
-        yield local
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def chromium(stack: LocalStack) -> AsyncIterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing (scripts/test installs it: apt-get install chromium)")
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
-        )
-        yield browser
-        await browser.close()
-
-
-@pytest_asyncio.fixture(loop_scope="module")
-async def tenant(stack: LocalStack) -> AsyncIterator[Api]:
-    async with aiohttp.ClientSession() as http:
-        yield await new_tenant(Api(http, stack.url, stack.admin_token))
-
-
-@pytest_asyncio.fixture(loop_scope="module")
+@pytest_asyncio.fixture(loop_scope="package")
 async def page(chromium: Browser, stack: LocalStack, tenant: Api) -> AsyncIterator[Page]:
-    """Signed in as a fresh tenant, 360 px wide (a small phone)."""
+    """Signed in as the test's tenant, 360 px wide (a small phone), on the reminders section."""
     context = await chromium.new_context(viewport={"width": 360, "height": 740})
     page = await context.new_page()
     problems: list[str] = []
@@ -65,22 +38,39 @@ async def page(chromium: Browser, stack: LocalStack, tenant: Api) -> AsyncIterat
     await page.goto(stack.url + "/")
     await page.get_by_label("Tenant API key").fill(tenant.key)
     await page.get_by_role("button", name="Sign in").click()
-    await expect(page.get_by_role("heading", name="Reminders")).to_be_visible()
+    await open_section(page, "Reminders")
     yield page
     assert await page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways
     await context.close()
     assert problems == []
 
 
-@pytest_asyncio.fixture(loop_scope="module")
+@pytest_asyncio.fixture(loop_scope="package")
 async def receiver() -> AsyncIterator[Receiver]:
     async with Receiver() as rec:
         yield rec
 
 
+async def open_section(page: Page, name: str) -> None:
+    await (
+        page.get_by_role("navigation", name="Console sections")
+        .get_by_role("link", name=name)
+        .click()
+    )
+    await expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible()
+
+
+async def wide_screenshot(page: Page, name: str, tmp: Path) -> None:
+    """At 1200 px (docs/screenshots/ with WA_UPDATE_SCREENSHOTS=1), then back to 360 px."""
+    await page.set_viewport_size({"width": 1200, "height": 800})
+    await screenshot(page, name, tmp)
+    await page.set_viewport_size({"width": 360, "height": 740})
+
+
 async def test_a_dead_letter_is_redelivered_from_the_page(
-    page: Page, tenant: Api, receiver: Receiver
+    page: Page, tenant: Api, receiver: Receiver, tmp_path: Path
 ) -> None:
+    await open_section(page, "Webhooks")
     failing = True
     receiver.respond = lambda _, __: 500 if failing else 200
     await page.get_by_label("Receiver URL").fill(receiver.url)
@@ -98,7 +88,7 @@ async def test_a_dead_letter_is_redelivered_from_the_page(
     await expect(dead).to_have_count(1, timeout=SLOW)
     await expect(dead).to_contain_text("session.created")
     await expect(dead).to_contain_text("Attempts: 500, 500, 500")
-    await page.screenshot(path=SCREENSHOT.format("dead-letter"), full_page=True)
+    await wide_screenshot(page, "webhooks-1200", tmp_path)
 
     failing = False
     redeliver = dead.get_by_role("button", name="Redeliver session.created")
@@ -108,31 +98,26 @@ async def test_a_dead_letter_is_redelivered_from_the_page(
     delivered = page.locator("#deliveries-list li[data-status=delivered]")
     await expect(delivered).to_contain_text("Attempts: 500, 500, 500, 200", timeout=SLOW)
     assert [hit.answered for hit in receiver.hits] == [500, 500, 500, 200]
-    await page.screenshot(path=SCREENSHOT.format("redelivered"), full_page=True)
 
     assert await page.evaluate("document.documentElement.scrollWidth") <= 360  # a long secret
     await page.get_by_role("button", name="Sign out").click()  # nothing of the tenant stays
-    await expect(page.locator("#ops")).to_be_hidden()
-    assert await page.locator("#ops li").count() == 0
+    await expect(page.locator("#console")).to_be_hidden()
+    assert await page.locator("[data-section=webhooks] li").count() == 0
     assert await page.locator("#webhook-secret-value").text_content() == ""
 
 
 async def test_a_reminder_waits_while_its_session_is_down_and_is_cancelled(
-    page: Page, stack: LocalStack, tenant: Api
+    page: Page, sim: Client, tenant: Api, tmp_path: Path
 ) -> None:
-    sim = await stack.connect_operator()
-    try:
-        session = await connected_session(tenant, sim, "Clinic")
-        await drive(sim, "drop", SimDrop(session=session, reason="logout"))
-        await eventually(lambda: status_is(tenant, session, "logged_out"), timeout=20)
-    finally:
-        await sim.close()
+    session = await connected_session(tenant, sim, "Clinic")
+    await drive(sim, "drop", SimDrop(session=session, reason="logout"))
+    await eventually(lambda: status_is(tenant, session, "logged_out"), timeout=20)
     await expect(page.locator("#reminder-session")).to_contain_text("logged_out", timeout=SLOW)
     await page.locator("#reminder-session").select_option(session)
     await page.locator("#reminder-to").fill("+201001234568")
     soon = await page.evaluate(LOCAL_IN_SECONDS, 10)  # due in 10 s: the service refuses the past
     await page.get_by_label("Due at (your time)").fill(soon)
-    await page.get_by_label("Message", exact=True).fill(ARABIC)
+    await page.locator("#reminder-form").get_by_label("Message", exact=True).fill(ARABIC)
     await page.get_by_role("button", name="Schedule reminder").click()
     item = page.locator("#reminders-list li")
     await expect(item).to_have_count(1)
@@ -141,9 +126,9 @@ async def test_a_reminder_waits_while_its_session_is_down_and_is_cancelled(
 
     await expect(item).to_have_attribute("data-status", "deferred", timeout=SLOW)
     await expect(item).to_contain_text("the session is not connected")
+    await wide_screenshot(page, "reminders-1200", tmp_path)
     await page.get_by_label("Show reminders").select_option("deferred")
     await expect(item).to_have_count(1)
-    await page.screenshot(path=SCREENSHOT.format("deferred"), full_page=True)
     await item.get_by_role("button", name="Cancel the reminder to").click()
     await expect(item).to_have_count(0)
     await page.get_by_label("Show reminders").select_option("cancelled")
@@ -188,7 +173,7 @@ LOCAL_IN_SECONDS = """(s) => {
 
 
 WHY = """async (cases) => {
-  const { why } = await import("/console/ops/reminders.js");
+  const { why } = await import("/console/reminders/list.js");
   return cases.map(([status, last_reason]) => why({ status, last_reason, attempts: 2 }));
 }"""
 

@@ -10,12 +10,13 @@ from playwright.async_api import Locator, Page, Request, expect
 from cli.stack import LocalStack
 from contracts.simulator import SimReply, SimScan
 from contracts.subjects import sim_subject
+from tests.browser.conftest import LOOP
 from tests.support.http import Api
 from tests.support.waiting import eventually
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, LOOP]  # the package's stack and Chromium (conftest.py)
 
-QR_REFRESH_MS = 15_000  # the page's refresh period while pairing (app.js)
+QR_REFRESH_MS = 15_000  # the page's refresh period while pairing (sessions/qr.js)
 SCREENSHOT = "/tmp/pairing-console-{}.png"
 
 

@@ -1,29 +1,25 @@
-"""Serves the pairing console's static files (package data) with a strict content policy."""
+"""Serves the console's static files (package data: HTML, ES modules, CSS) with a strict content
+policy. Only the files found under ``static/`` when first asked are served, by their exact
+relative path: a request names an entry of that table, never a path on disk."""
 
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 
 from aiohttp import web
 
+__all__ = ["routes"]
+
 routes = web.RouteTableDef()
 
-ASSETS = {
-    "index.html": "text/html",
-    "app.js": "text/javascript",
-    "style.css": "text/css",
-    # the operator panels (plain ES modules)
-    "ops/main.js": "text/javascript",
-    "ops/api.js": "text/javascript",
-    "ops/reminders.js": "text/javascript",
-    "ops/appointments.js": "text/javascript",
-    "ops/webhooks.js": "text/javascript",
-}
+TYPES = {".html": "text/html", ".js": "text/javascript", ".css": "text/css"}
 
-# Only our own files; the QR arrives as a blob: URL; no inline script, no framing.
+# Only our own files; the QR and media arrive as blob: URLs; no inline script, no framing.
 HEADERS = {
     "Content-Security-Policy": (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:; "
-        "connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'"
+        "media-src 'self' blob:; connect-src 'self'; form-action 'none'; "
+        "frame-ancestors 'none'; base-uri 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
@@ -31,15 +27,26 @@ HEADERS = {
 }
 
 
+def _walk(folder: Traversable, prefix: str) -> dict[str, tuple[bytes, str]]:
+    found: dict[str, tuple[bytes, str]] = {}
+    for entry in folder.iterdir():
+        name = prefix + entry.name
+        if entry.is_dir():
+            found |= _walk(entry, name + "/")
+        elif (kind := TYPES.get("." + entry.name.rpartition(".")[2])) is not None:
+            found[name] = (entry.read_bytes(), kind)
+    return found
+
+
 @cache
-def _asset(name: str) -> bytes:
-    return resources.files(__package__).joinpath("static", *name.split("/")).read_bytes()
+def assets() -> dict[str, tuple[bytes, str]]:
+    """Relative path → (bytes, content type) of every servable file under ``static/``."""
+    return _walk(resources.files(__package__).joinpath("static"), "")
 
 
 def _serve(name: str) -> web.Response:
-    return web.Response(
-        body=_asset(name), content_type=ASSETS[name], charset="utf-8", headers=HEADERS
-    )
+    body, kind = assets()[name]
+    return web.Response(body=body, content_type=kind, charset="utf-8", headers=HEADERS)
 
 
 @routes.get("/")
@@ -47,17 +54,9 @@ async def index(_: web.Request) -> web.Response:
     return _serve("index.html")
 
 
-@routes.get("/console/{name}")
+@routes.get("/console/{name:.+}")
 async def asset(request: web.Request) -> web.Response:
     name = request.match_info["name"]
-    if name not in ASSETS or name == "index.html":
-        raise web.HTTPNotFound()
-    return _serve(name)
-
-
-@routes.get("/console/ops/{name}")
-async def ops_asset(request: web.Request) -> web.Response:
-    name = f"ops/{request.match_info['name']}"
-    if name not in ASSETS:
+    if name not in assets() or name == "index.html":
         raise web.HTTPNotFound()
     return _serve(name)

@@ -3,6 +3,7 @@ path (SQLAlchemy Core rows -> views): the oracle that the lean reads must agree 
 
 from typing import Any
 
+import msgspec
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -20,8 +21,9 @@ from contracts.queries import (
     SessionList,
     SessionView,
 )
+from services.store.adapters.json_sessions import DOWN
 from services.store.adapters.reads import message_view, view
-from services.store.adapters.tables import chats, contacts, messages, sessions
+from services.store.adapters.tables import chats, contacts, messages, session_disconnects, sessions
 from services.store.domain.cursors import KeyCursor, TimeCursor, decode_cursor, encode_cursor
 from tests.integration.store.reference_conversation import with_conversation
 
@@ -31,7 +33,18 @@ __all__ = ["get_message", "get_session", "list_contacts", "list_messages", "list
 async def get_session(conn: AsyncConnection, q: GetSession) -> SessionView | None:
     stmt = select(sessions).where(sessions.c.tenant == q.tenant, sessions.c.id == q.session)
     row = (await conn.execute(stmt)).mappings().first()
-    return None if row is None else view(SessionView, row)
+    return None if row is None else await _session(conn, row)
+
+
+async def _session(conn: AsyncConnection, row: RowMapping) -> SessionView:
+    """The view of a session's row, with the attempt of its latest disconnect while down."""
+    d = session_disconnects.c
+    latest = select(d.attempt).where(d.tenant == row["tenant"], d.session_id == row["id"])
+    attempt = (await conn.execute(latest.order_by(d.sequence.desc()).limit(1))).scalar()
+    down = row["status"] in DOWN and attempt is not None
+    return msgspec.structs.replace(
+        view(SessionView, row), reconnect_attempts=attempt if down else 0
+    )
 
 
 async def list_sessions(conn: AsyncConnection, q: ListSessions) -> SessionList:
@@ -42,7 +55,7 @@ async def list_sessions(conn: AsyncConnection, q: ListSessions) -> SessionList:
     more = len(rows) > q.limit
     rows = rows[: q.limit]
     cursor = encode_cursor(KeyCursor(rows[-1]["id"])) if more else None
-    return SessionList(items=[view(SessionView, r) for r in rows], next_cursor=cursor)
+    return SessionList(items=[await _session(conn, r) for r in rows], next_cursor=cursor)
 
 
 async def get_message(conn: AsyncConnection, q: GetMessage) -> MessageView | None:

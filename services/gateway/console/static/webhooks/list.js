@@ -1,7 +1,9 @@
 // Webhooks: the registrations, one webhook's recent deliveries with the status code of every
 // attempt, and its dead letters, each with a button to deliver it again.
 
-import { $, api, attempt, badge, h, userText, when } from "./api.js";
+import { api } from "../core/api.js";
+import { $, announce, attempt, badge, el, on, userText } from "../core/dom.js";
+import { when } from "../core/time.js";
 
 const one = (id) => `/v1/webhooks/${encodeURIComponent(id)}`;
 
@@ -24,28 +26,28 @@ const codes = (delivery) =>
     .join(", ") || "not tried yet";
 
 function deliveryItem(delivery, refresh) {
-  const redeliver = delivery.status === "dead" && h("button", {
+  const redeliver = delivery.status === "dead" && el("button", {
     type: "button", "aria-label": `Redeliver ${delivery.event_type} (${delivery.id})`,
-    onclick: () => attempt($("webhooks-error"), async () => {
+    onclick: () => attempt("webhooks-error", async () => {
       await api("POST", `${one(delivery.webhook_id)}/dead-letters/${encodeURIComponent(delivery.id)}/redeliver`);
-      $("announce").textContent = `${delivery.event_type} queued for delivery again.`;
+      announce(`${delivery.event_type} queued for delivery again.`);
       await refresh();
     }),
   }, "Redeliver");
-  return h("li", { class: "ops-item", dataset: { delivery: delivery.id, status: delivery.status } },
-    h("p", { class: "ops-line" }, badge(delivery.status), " ", h("code", {}, delivery.event_type),
-      " ", h("time", {}, when(delivery.delivered_at || delivery.created_at))),
-    h("p", { class: "ops-codes" }, `Attempts: ${codes(delivery)}`),
+  return el("li", { class: "ops-item", dataset: { delivery: delivery.id, status: delivery.status } },
+    el("p", { class: "ops-line" }, badge(delivery.status), " ", el("code", {}, delivery.event_type),
+      " ", el("time", {}, when(delivery.delivered_at || delivery.created_at))),
+    el("p", { class: "ops-codes" }, `Attempts: ${codes(delivery)}`),
     redeliver || null);
 }
 
 function webhookRow(hook, refresh) {
   const shown = hook.id === webhooks.open;
-  return h("li", { class: "ops-item", dataset: { webhook: hook.id } },
-    h("p", { class: "ops-line" }, userText(hook.url, "code")),
-    h("p", { class: "hint" }, `Events: ${hook.events.join(", ")}` +
+  return el("li", { class: "ops-item", dataset: { webhook: hook.id } },
+    el("p", { class: "ops-line" }, userText(hook.url, "code")),
+    el("p", { class: "hint" }, `Events: ${hook.events.join(", ")}` +
       (hook.session_id ? ` · session ${hook.session_id}` : "")),
-    h("button", {
+    el("button", {
       type: "button", class: "quiet", "aria-expanded": String(shown),
       "aria-controls": "webhook-log", dataset: { focus: `log:${hook.id}` },
       "aria-label": `${shown ? "Hide" : "Show"} deliveries of ${hook.url}`,
@@ -64,15 +66,12 @@ export function renderWebhooks(log, refresh) {
 }
 
 export function bindWebhookForm(refresh) {
-  $("webhook-form").addEventListener("submit", (event) => {
-    event.preventDefault();
-    attempt($("webhook-form-error"), async () => {
-      const events = $("webhook-events").value.split(",").map((e) => e.trim()).filter(Boolean);
-      const created = await api("POST", "/v1/webhooks", { url: $("webhook-url").value.trim(), events });
-      $("webhook-url").value = "";
-      $("webhook-secret").hidden = false;
-      $("webhook-secret-value").textContent = created.secret; // shown once, kept nowhere
-      await refresh();
-    });
-  });
+  on("webhook-form", "submit", async () => {
+    const events = $("webhook-events").value.split(",").map((e) => e.trim()).filter(Boolean);
+    const created = await api("POST", "/v1/webhooks", { url: $("webhook-url").value.trim(), events });
+    $("webhook-url").value = "";
+    $("webhook-secret").hidden = false;
+    $("webhook-secret-value").textContent = created.secret; // shown once, kept nowhere
+    await refresh();
+  }, "webhook-form-error");
 }

@@ -1,7 +1,9 @@
 // Appointments: created with their reminders, moved (the pending reminders follow) or cancelled.
 // There is no list of appointments in the API: they are found through their reminders.
 
-import { $, api, attempt, badge, fromLocalInput, h, toLocalInput, userText, when } from "./api.js";
+import { api } from "../core/api.js";
+import { $, announce, attempt, badge, el, on, userText } from "../core/dom.js";
+import { fromLocalInput, toLocalInput, when } from "../core/time.js";
 
 const path = (id) => `/v1/appointments/${encodeURIComponent(id)}`;
 
@@ -24,27 +26,27 @@ export async function loadAppointments(reminders) {
 export const forgetAppointments = () => known.clear();
 
 function appointmentItem(appt, refresh) {
-  const errorNode = h("p", { class: "error", role: "alert" });
+  const errorNode = el("p", { class: "error", role: "alert" });
   const inputId = `move-${appt.id}`;
   const live = appt.status !== "cancelled";
-  const move = live && h("form", {
+  const move = live && el("form", {
     class: "inline", method: "post",
     onsubmit: (event) => {
       event.preventDefault();
       attempt(errorNode, async () => {
         await api("PATCH", path(appt.id), { starts_at: fromLocalInput(event.target.elements.at.value) });
-        $("announce").textContent = `${appt.title || "Appointment"} moved.`;
+        announce(`${appt.title || "Appointment"} moved.`);
         await refresh();
       });
     },
-  }, h("label", { for: inputId }, "New start"),
-  h("input", { id: inputId, name: "at", type: "datetime-local", step: "1", required: true,
+  }, el("label", { for: inputId }, "New start"),
+  el("input", { id: inputId, name: "at", type: "datetime-local", step: "1", required: true,
     value: appt.starts_at ? toLocalInput(appt.starts_at) : undefined }),
-  h("button", {
+  el("button", {
     type: "submit", dataset: { focus: `move:${appt.id}` },
     "aria-label": `Move ${appt.title || "the appointment"}`,
   }, "Move"));
-  const cancel = live && h("button", {
+  const cancel = live && el("button", {
     type: "button", class: "danger", "aria-label": `Cancel appointment ${appt.title || ""}`.trim(),
     onclick: () => attempt(errorNode, async () => {
       await api("DELETE", path(appt.id));
@@ -52,10 +54,10 @@ function appointmentItem(appt, refresh) {
     }),
   }, "Cancel appointment");
   const pending = appt.reminders.filter((r) => ["scheduled", "deferred"].includes(r.status));
-  return h("li", { class: "ops-item", dataset: { appointment: appt.id, status: appt.status } },
-    h("p", { class: "ops-line" }, badge(appt.status), " ", userText(appt.title, "strong"), " ",
-      h("time", {}, when(appt.starts_at)), " → ", userText(appt.to)),
-    h("p", { class: "hint" }, `${pending.length} reminder(s) pending of ${appt.reminders.length}`),
+  return el("li", { class: "ops-item", dataset: { appointment: appt.id, status: appt.status } },
+    el("p", { class: "ops-line" }, badge(appt.status), " ", userText(appt.title, "strong"), " ",
+      el("time", {}, when(appt.starts_at)), " → ", userText(appt.to)),
+    el("p", { class: "hint" }, `${pending.length} reminder(s) pending of ${appt.reminders.length}`),
     move || null, cancel || null, errorNode);
 }
 
@@ -65,18 +67,15 @@ export function renderAppointments(items, refresh) {
 }
 
 export function bindAppointmentForm(refresh) {
-  $("appointment-form").addEventListener("submit", (event) => {
-    event.preventDefault();
-    attempt($("appointment-form-error"), async () => {
-      await api("POST", "/v1/appointments", {
-        session_id: $("appointment-session").value,
-        to: $("appointment-to").value.trim(),
-        title: $("appointment-title").value.trim(),
-        starts_at: fromLocalInput($("appointment-start").value),
-      });
-      $("appointment-title").value = "";
-      $("announce").textContent = "Appointment created.";
-      await refresh();
+  on("appointment-form", "submit", async () => {
+    await api("POST", "/v1/appointments", {
+      session_id: $("appointment-session").value,
+      to: $("appointment-to").value.trim(),
+      title: $("appointment-title").value.trim(),
+      starts_at: fromLocalInput($("appointment-start").value),
     });
-  });
+    $("appointment-title").value = "";
+    announce("Appointment created.");
+    await refresh();
+  }, "appointment-form-error");
 }

@@ -1,7 +1,9 @@
 // Reminders: listed by status, scheduled, cancelled, each with why it waits or failed.
 // (A plain reminder is not moved: cancel it and schedule it again; appointments move.)
 
-import { $, api, attempt, badge, fromLocalInput, h, userText, when } from "./api.js";
+import { api } from "../core/api.js";
+import { $, announce, attempt, badge, el, on, userText } from "../core/dom.js";
+import { fromLocalInput, when } from "../core/time.js";
 
 const PENDING = new Set(["scheduled", "deferred", "retrying"]);
 const FAILURES = {
@@ -32,19 +34,19 @@ export function why(reminder) {
 
 function reminderItem(reminder, refresh) {
   const reason = why(reminder);
-  const cancel = PENDING.has(reminder.status) && h("button", {
+  const cancel = PENDING.has(reminder.status) && el("button", {
     type: "button", class: "quiet", "aria-label": `Cancel the reminder to ${reminder.to}`,
-    onclick: () => attempt($("reminders-error"), async () => {
+    onclick: () => attempt("reminders-error", async () => {
       await api("DELETE", `/v1/reminders/${encodeURIComponent(reminder.id)}`);
       await refresh();
     }),
   }, "Cancel");
-  return h("li", { class: "ops-item", dataset: { reminder: reminder.id, status: reminder.status } },
-    h("p", { class: "ops-line" }, badge(reminder.status), " ", h("time", {}, when(reminder.due_at)),
+  return el("li", { class: "ops-item", dataset: { reminder: reminder.id, status: reminder.status } },
+    el("p", { class: "ops-line" }, badge(reminder.status), " ", el("time", {}, when(reminder.due_at)),
       " → ", userText(reminder.to)),
     userText(reminder.text, "p"),
-    reason && h("p", { class: "ops-why" }, reason),
-    reminder.appointment_id && h("p", { class: "hint" }, "Part of an appointment"),
+    reason && el("p", { class: "ops-why" }, reason),
+    reminder.appointment_id && el("p", { class: "hint" }, "Part of an appointment"),
     cancel || null);
 }
 
@@ -62,19 +64,16 @@ export async function loadReminders(every = false) {
 }
 
 export function bindReminderForm(refresh) {
-  $("reminder-form").addEventListener("submit", (event) => {
-    event.preventDefault();
-    attempt($("reminder-form-error"), async () => {
-      await api("POST", "/v1/reminders", {
-        session_id: $("reminder-session").value,
-        to: $("reminder-to").value.trim(),
-        due_at: fromLocalInput($("reminder-due").value),
-        text: $("reminder-text").value,
-      });
-      $("reminder-text").value = "";
-      $("announce").textContent = "Reminder scheduled.";
-      await refresh();
+  on("reminder-form", "submit", async () => {
+    await api("POST", "/v1/reminders", {
+      session_id: $("reminder-session").value,
+      to: $("reminder-to").value.trim(),
+      due_at: fromLocalInput($("reminder-due").value),
+      text: $("reminder-text").value,
     });
-  });
+    $("reminder-text").value = "";
+    announce("Reminder scheduled.");
+    await refresh();
+  }, "reminder-form-error");
   $("reminders-status").addEventListener("change", refresh);
 }

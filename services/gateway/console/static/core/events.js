@@ -1,0 +1,84 @@
+// The tenant's live events (/v1/events). EventSource cannot send headers, so this is fetch
+// streaming: the key travels in a header, never in a URL. After a drop the stream resumes
+// with Last-Event-ID, so nothing is missed and nothing needs reloading.
+
+import { auth, signOut } from "./api.js";
+import { $ } from "./dom.js";
+
+const BACKOFF_MS = [1000, 2000, 5000, 10000, 30000];
+const listeners = []; // (envelope) => void
+const openers = []; // () => void: the stream opened afresh (not a resume): load snapshots
+let stream = null; // AbortController
+
+export const onEvent = (listener) => listeners.push(listener);
+export const onFreshStream = (opener) => openers.push(opener);
+
+export function startEvents() {
+  stopEvents();
+  stream = new AbortController();
+  follow(stream.signal);
+}
+
+export function stopEvents() {
+  stream?.abort();
+  stream = null;
+  setLive("offline", "Offline");
+}
+
+async function follow(signal) {
+  let lastEventId = null;
+  for (let attempt = 0; !signal.aborted; attempt++) {
+    try {
+      const headers = { Authorization: `Bearer ${auth.key}`, Accept: "text/event-stream" };
+      if (lastEventId) headers["Last-Event-ID"] = lastEventId;
+      const resp = await fetch("/v1/events", { headers, signal, cache: "no-store" });
+      if (resp.status === 401) return signOut("The key was not accepted. Sign in again.");
+      if (!resp.ok || !resp.body) throw new Error(`events: HTTP ${resp.status}`);
+      attempt = 0;
+      setLive("live", "Live");
+      if (!lastEventId) for (const opener of openers) opener(); // after it opened: no gap
+      await readEvents(resp.body, (ev) => {
+        if (ev.id) lastEventId = ev.id;
+        const envelope = JSON.parse(ev.data);
+        for (const listener of listeners) listener(envelope);
+      });
+    } catch (err) {
+      if (signal.aborted) return;
+      console.warn(err);
+    }
+    setLive("reconnecting", "Reconnecting…");
+    const delay = BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)];
+    await new Promise((done) => setTimeout(done, delay));
+  }
+}
+
+async function readEvents(body, dispatch) {
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  let event = { id: null, data: [] };
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value;
+    const lines = buffer.split("\n");
+    buffer = lines.pop();
+    for (const raw of lines) {
+      const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+      if (line === "") {
+        if (event.data.length) dispatch({ id: event.id, data: event.data.join("\n") });
+        event = { id: null, data: [] };
+      } else if (!line.startsWith(":")) {
+        const colon = line.indexOf(":");
+        const field = colon < 0 ? line : line.slice(0, colon);
+        const text = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "");
+        if (field === "data") event.data.push(text);
+        else if (field === "id") event.id = text;
+      }
+    }
+  }
+}
+
+function setLive(kind, text) {
+  $("live").dataset.state = kind;
+  $("live").textContent = text;
+}

@@ -1,0 +1,147 @@
+// The inbox: a session's chats and the open conversation, kept live by the event stream;
+// opening a chat marks it read. The hash says what is open: #inbox/<session>/<chat>.
+
+import { api, onSignOut, sessionPath } from "../core/api.js";
+import { $, announce, errorText } from "../core/dom.js";
+import { onEvent } from "../core/events.js";
+import { onShow } from "../core/sections.js";
+import { fillSessions } from "../sessions/picker.js";
+import { isConnected, onSessionsChanged, sessions } from "../sessions/state.js";
+import { chatName, renderChats } from "./chats.js";
+import { aimComposer } from "./composer.js";
+import { followNewest, forgetDrawn, renderConversation } from "./conversation.js";
+import { forgetMedia, onKeptSent } from "./media.js";
+import { changedMessage, chatWith, isMessageEvent, messageFrom } from "./model.js";
+import { markRead, stopReading } from "./read.js";
+
+const PAGE = 200; // the API's largest page
+const inbox = { session: null, chat: null, chats: new Map(), messages: new Map(), shown: false };
+
+const connected = () => isConnected(inbox.session);
+
+function render() {
+  if (!inbox.shown) return;
+  fillSessions($("inbox-session"), inbox.session);
+  $("no-inbox-session").hidden = sessions.size > 0;
+  renderChats(inbox.session, inbox.chats, inbox.chat);
+  const chat = inbox.chats.get(inbox.chat);
+  $("inbox").dataset.view = inbox.chat ? "conversation" : "chats";
+  $("conversation").hidden = !inbox.chat;
+  $("back-to-chats").href = `#inbox/${encodeURIComponent(inbox.session || "")}`;
+  $("conversation-title").textContent = chat ? chatName(chat) : inbox.chat || "";
+  const peer = chat && chat.kind !== "group" ? chat.name || "" : "";
+  renderConversation(inbox.messages, connected(), peer);
+  const status = sessions.get(inbox.session)?.status || "";
+  aimComposer({ session: inbox.session, chat: inbox.chat, connected: connected(), status });
+}
+
+async function show([session, chat]) {
+  inbox.shown = true;
+  const wanted = session || inbox.session || pickSession();
+  if (wanted !== inbox.session) {
+    Object.assign(inbox, { session: wanted, chat: null });
+    inbox.chats.clear();
+    if (wanted) loadChats(wanted);
+  }
+  if ((chat || null) !== inbox.chat) openChat(chat || null);
+  render();
+}
+
+function pickSession() {
+  const all = [...sessions.values()];
+  return (all.find((s) => s.status === "connected") || all[0])?.id || null;
+}
+
+async function loadChats(session) {
+  try {
+    const page = await api("GET", sessionPath(session, `/chats?limit=${PAGE}`));
+    if (session !== inbox.session) return;
+    for (const chat of page.items) {
+      const known = inbox.chats.get(chat.jid);
+      if (!known?.live) inbox.chats.set(chat.jid, chat); // a live update is newer
+    }
+    if (inbox.chat) readOpenChat();
+    render();
+  } catch (err) {
+    $("chats-error").textContent = `Could not list the chats: ${errorText(err)}`;
+  }
+}
+
+function openChat(jid) {
+  stopReading();
+  forgetDrawn();
+  inbox.messages.clear();
+  inbox.chat = jid;
+  if (!jid) return;
+  loadMessages(inbox.session, jid);
+  readOpenChat();
+}
+
+function readOpenChat() {
+  const chat = inbox.chats.get(inbox.chat);
+  if (chat && markRead(inbox.session, chat.jid, chat.unread_count)) {
+    inbox.chats.set(chat.jid, { ...chat, unread_count: 0 });
+  }
+}
+
+async function loadMessages(session, jid) {
+  try {
+    const query = `?chat=${encodeURIComponent(jid)}&limit=${PAGE}`;
+    const page = await api("GET", sessionPath(session, `/messages${query}`));
+    if (session !== inbox.session || jid !== inbox.chat) return;
+    for (const m of page.items) {
+      if (!inbox.messages.get(m.message_id)?.live) inbox.messages.set(m.message_id, m); // live: newer
+    }
+    render();
+  } catch (err) {
+    $("reply-error").textContent = `Could not load the messages: ${errorText(err)}`;
+  }
+}
+
+function applyEvent(envelope) {
+  if (envelope.session !== inbox.session) return;
+  const p = envelope.payload || {};
+  if (envelope.type === "message.received" || envelope.type === "message.queued") {
+    const m = { ...messageFrom(envelope), live: true };
+    const open = p.chat_jid === inbox.chat;
+    if (open && !inbox.messages.has(m.message_id)) inbox.messages.set(m.message_id, m);
+    if (open && m.from_me) followNewest();
+    const chat = inbox.chats.get(p.chat_jid) || { jid: p.chat_jid, kind: p.is_group ? "group" : "direct",
+      name: p.is_group ? null : p.push_name || null };
+    inbox.chats.set(p.chat_jid, { ...chatWith(chat, m, open), live: true });
+    if (!m.from_me) announce(`New message from ${chatName(inbox.chats.get(p.chat_jid))}.`);
+    if (open && !m.from_me) markRead(inbox.session, p.chat_jid, 1);
+  } else if (isMessageEvent(envelope.type)) {
+    const m = inbox.messages.get(p.message_id);
+    if (m) inbox.messages.set(m.message_id, { ...changedMessage(m, envelope), live: true });
+    const chat = inbox.chats.get(p.chat_jid);
+    if (chat?.last_message?.message_id === p.message_id) {
+      inbox.chats.set(chat.jid, { ...chat, last_message: changedMessage(chat.last_message, envelope) });
+    }
+  } else if (envelope.type === "chat.read" && inbox.chats.has(p.chat_jid)) {
+    inbox.chats.set(p.chat_jid, { ...inbox.chats.get(p.chat_jid), unread_count: 0 });
+  } else {
+    return;
+  }
+  render();
+}
+
+onShow("inbox", show);
+onKeptSent(() => render());
+onEvent(applyEvent);
+onSessionsChanged(() => {
+  if (inbox.shown && !inbox.session && sessions.size) show([]);
+  else render();
+});
+window.addEventListener("hashchange", () => { inbox.shown = location.hash.startsWith("#inbox"); });
+$("inbox-session").addEventListener("change", (event) => {
+  location.hash = `#inbox/${encodeURIComponent(event.target.value)}`;
+});
+onSignOut(() => {
+  stopReading();
+  forgetDrawn();
+  forgetMedia();
+  Object.assign(inbox, { session: null, chat: null, shown: false });
+  inbox.chats.clear();
+  inbox.messages.clear();
+});
