@@ -69,6 +69,10 @@ class Deliveries(Protocol[TxT_contra]):
         """Forget deliveries delivered before ``before_ms``; how many went."""
         ...
 
+    async def counts(self) -> dict[str, int]:
+        """Deliveries in the log by status, of every tenant (an operator's figure)."""
+        ...
+
     async def requeue_dead(self, tenant: str, webhook_id: str, delivery_id: str, now: int) -> bool:
         """A dead-lettered delivery becomes pending again with a fresh retry budget."""
         ...

@@ -2,6 +2,7 @@
 store as both (``MemoryWebhooks``), whose writes in a unit of work's transaction wait for
 its commit, behaving as the SQL ones do."""
 
+from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
@@ -113,6 +114,9 @@ class MemoryWebhooks:
         for key in gone:
             del self.rows[key]
         return len(gone)
+
+    async def counts(self) -> dict[str, int]:
+        return dict(Counter(row.status for row in self.rows.values()))
 
     async def requeue_dead(self, tenant: str, webhook_id: str, delivery_id: str, now: int) -> bool:
         row = self.rows.get(delivery_id)

@@ -5,7 +5,7 @@ request, and a crash on either side of a send neither loses a delivery nor skips
 import time
 
 from contracts.commands import Refused
-from contracts.webhooks import DeliveryView, RedeliverDelivery
+from contracts.webhooks import DeliveryCounts, DeliveryView, GetDeliveryCounts, RedeliverDelivery
 from services.webhooks.domain.signing import verify
 from tests.unit.webhooks.service import Service, connected, created
 
@@ -70,6 +70,8 @@ async def test_a_dead_letter_is_redelivered_on_request_once() -> None:
     hook = await _queued(svc, created("s1"))
     dead = await _failed_out(svc)
     failing = False
+    counts = await svc.registry.handle(GetDeliveryCounts())
+    assert isinstance(counts, DeliveryCounts) and counts.by_status == {"dead": 1}
     again = RedeliverDelivery(tenant="t1", webhook=hook, delivery=dead.id)
     stranger = RedeliverDelivery(tenant="t2", webhook=hook, delivery=dead.id)
     assert isinstance(await svc.registry.handle(stranger), Refused)
@@ -83,6 +85,9 @@ async def test_a_dead_letter_is_redelivered_on_request_once() -> None:
     assert isinstance(twice, Refused) and twice.code == "conflict"
     [done] = await svc.deliveries(hook)
     assert done.status == "delivered" and [a.status_code for a in done.attempts][-1] == 200
+    assert await svc.registry.handle(GetDeliveryCounts()) == DeliveryCounts(
+        by_status={"delivered": 1}
+    )
 
 
 async def test_a_crash_after_the_queue_commits_and_before_sending_loses_nothing() -> None:
