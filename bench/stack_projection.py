@@ -20,7 +20,7 @@ from contracts.subjects import event_subject
 from runtime.bus import open_bus
 from runtime.embedded_nats import EmbeddedNats
 from runtime.settings import load_settings
-from services.store.service_layer.rebuild import rebuild_into
+from services.store.adapters.rebuild import rebuild_into
 
 __all__ = ["Row", "projection_rows", "rebuild_row"]
 

@@ -19,12 +19,8 @@ from runtime.nats_auth.permissions import OPERATOR
 from runtime.rpc import BackendUnavailable, ping_subject, request
 from runtime.settings import Settings, load_settings
 from runtime.sql.engine import sqlite_path
-from services.store.service_layer.rebuild import (
-    RebuildError,
-    rebuild_into,
-    sqlite_swap_in,
-    staging_url,
-)
+from services.store.adapters.rebuild import rebuild_into, sqlite_swap_in, staging_url
+from services.store.service_layer.rebuild import RebuildError
 
 __all__ = ["register"]
 

@@ -22,6 +22,7 @@ from services.store.adapters.announcements import Announcer, hear_announcements
 from services.store.adapters.migrate import at_head, upgrade
 from services.store.adapters.projection import SqlProjection, read_position
 from services.store.adapters.projector_lease import projector_lease
+from services.store.adapters.sql_reads import SqlReads
 from services.store.entrypoints.nats_queries import serve_queries
 from services.store.service_layer.following import POLL_S, PositionFollower
 from services.store.service_layer.position import PositionWatch
@@ -111,7 +112,7 @@ async def run(settings: Settings, stop: asyncio.Event) -> None:
     log.info("store.position", position=watch.position)
     following = asyncio.create_task(follower.run())
     await hear_announcements(bus.nc, follower.announced)
-    queries = QueryHandlers(reader, watch)
+    queries = QueryHandlers(SqlReads(reader), watch)
     await serve_queries(bus.nc, queries)
     await serve_ping(bus.nc, "store")
     try:

@@ -13,14 +13,12 @@ from nats.js.api import KeyValueConfig
 from nats.js.errors import BadRequestError, KeyWrongLastSequenceError
 from nats.js.kv import KeyValue
 
+from services.session.service_layer.quota import TenantBusy
+
 __all__ = ["TENANT_LOCK_BUCKET", "KvTenantLocks", "TenantBusy", "open_tenant_locks"]
 
 TENANT_LOCK_BUCKET = "wa_session_tenant_locks"
 _FIRST_PAUSE_S, _LONGEST_PAUSE_S = 0.005, 0.1
-
-
-class TenantBusy(Exception):
-    """The tenant's lock stayed taken for as long as we could wait."""
 
 
 class KvTenantLocks:

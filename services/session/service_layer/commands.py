@@ -21,7 +21,6 @@ from contracts.events import Event, SessionCreated, SessionOptionsChanged
 from contracts.groups import CreateGroup, GetGroupInvite, LeaveGroup, UpdateGroupParticipants
 from contracts.ids import is_valid_id, new_id
 from runtime.logging import get_logger
-from services.session.adapters.tenant_locks import TenantBusy
 from services.session.domain import transitions
 from services.session.domain.session import Session
 from services.session.domain.transitions import Refusal
@@ -31,7 +30,7 @@ from services.session.service_layer.groups import GroupHandlers
 from services.session.service_layer.lifecycle import Lifecycle
 from services.session.service_layer.media_files import forget_media
 from services.session.service_layer.pairing import PairingHandlers, accepted
-from services.session.service_layer.quota import SessionQuota
+from services.session.service_layer.quota import SessionQuota, TenantBusy
 from services.session.service_layer.session_runtime import SessionRuntime
 
 __all__ = ["NOT_FOUND", "CommandHandlers"]

@@ -7,13 +7,12 @@ from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from runtime.logging import get_logger
-from services.session.adapters.state_db import SessionStateDb
 from services.session.domain.session import LIVE, Session
 from services.session.service_layer.lifecycle import Lifecycle
 from services.session.service_layer.session_runtime import SessionRuntime
 from services.session.service_layer.take_locks import TakeLocks
 
-__all__ = ["Leases", "Ownership"]
+__all__ = ["Leases", "Ownership", "SessionStates"]
 
 log = get_logger(__name__)
 FENCE_AT = 0.5  # stop a client when its lease was last renewed this fraction of a TTL ago
@@ -36,12 +35,19 @@ class Leases(Protocol):
     def forget(self, session: str) -> None: ...
 
 
+class SessionStates(Protocol):
+    """The service's own projection of its sessions (``adapters/state_db.py`` in production)."""
+
+    async def load(self, session: str) -> Session | None: ...
+    async def load_all(self) -> list[Session]: ...
+
+
 class Ownership:
     def __init__(
         self,
         lifecycle: Lifecycle,
         leases: Leases,
-        db: SessionStateDb,
+        db: SessionStates,
         caught_up: Callable[[], Awaitable[None]],
         ttl_s: float,
     ) -> None:

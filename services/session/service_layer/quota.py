@@ -8,11 +8,16 @@ from typing import Protocol
 
 from contracts.commands import Refused
 
-__all__ = ["LiveSessions", "SessionQuota", "TenantLocks", "over_quota"]
+__all__ = ["LiveSessions", "SessionQuota", "TenantBusy", "TenantLocks", "over_quota"]
+
+
+class TenantBusy(Exception):
+    """The tenant's lock stayed taken for as long as we could wait."""
 
 
 class TenantLocks(Protocol):
-    """Mutual exclusion per tenant across every instance (NATS KV in production)."""
+    """Mutual exclusion per tenant across every instance (NATS KV in production); ``hold``
+    raises ``TenantBusy`` when the lock stays taken too long."""
 
     def hold(self, tenant: str) -> AbstractAsyncContextManager[None]: ...
 

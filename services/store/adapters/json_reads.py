@@ -38,18 +38,11 @@ from services.store.adapters.row_source import RowSource
 from services.store.adapters.statements import ZERO, P
 from services.store.adapters.tables import chats, contacts, messages, sessions
 from services.store.domain.cursors import KeyCursor, TimeCursor, decode_cursor, encode_cursor
+from services.store.service_layer.ports import Missing
 
 __all__ = ["JsonReads", "Missing"]
 
 Rows = Sequence[Sequence[Any]]
-
-
-class Missing(LookupError):
-    """Nothing of that name for this tenant: ``what`` is the noun of the refusal."""
-
-    def __init__(self, what: str) -> None:
-        super().__init__(what)
-        self.what = what
 
 
 def _list(kind: type[msgspec.Struct], items: str, cursor: str | None) -> bytes:

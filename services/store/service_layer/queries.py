@@ -1,33 +1,23 @@
 """Query handlers: every query is scoped by tenant; reads may wait for a position first.
 
-Replies are JSON bytes (``QueryReply``, tag first). Sessions, messages and contacts come
-from the lean reads (driver rows straight into the reply); the rest through SQLAlchemy.
+Replies are JSON bytes (``QueryReply``, tag first), read through the ``Reads`` port
+(``adapters/sql_reads.py``); the leanest reads come as bytes already and are cached here.
 """
 
 import msgspec
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from contracts.commands import Refused
-from contracts.group_queries import GetGroup, ListGroups
 from contracts.queries import (
-    GetAppointment,
-    GetChat,
     GetMessage,
-    GetReminder,
     GetSession,
-    GetStats,
-    ListChats,
     ListContacts,
     ListMessages,
-    ListReminders,
     ListSessions,
     Query,
     QueryReply,
 )
-from services.store.adapters import reads_chats, reads_groups, reads_reminders
-from services.store.adapters.json_reads import JsonReads, Missing
-from services.store.adapters.row_source import row_source
 from services.store.domain.cursors import BadCursor
+from services.store.service_layer.ports import Missing, Reads
 from services.store.service_layer.position import PositionWatch
 from services.store.service_layer.reply_cache import Scope
 
@@ -40,10 +30,9 @@ _encoder = msgspec.json.Encoder()
 class QueryHandlers:
     """Answers typed queries from the tables, after waiting for ``min_sequence`` if asked."""
 
-    def __init__(self, engine: AsyncEngine, watch: PositionWatch) -> None:
-        self._engine = engine
+    def __init__(self, reads: Reads, watch: PositionWatch) -> None:
+        self._reads = reads
         self._watch = watch
-        self._json = JsonReads(row_source(engine), engine.dialect)
 
     async def handle(self, query: Query) -> bytes:
         """The reply's JSON: the rows found, or a ``Refused``."""
@@ -68,52 +57,20 @@ class QueryHandlers:
     async def _cached(self, query: Query) -> QueryReply | bytes | None:
         scope = _scope(query)
         if scope is None:
-            return await self._read(query)
+            return await self._reads.read(query)
         key = msgspec.structs.replace(query, min_sequence=0, wait_ms=0)
         replies = self._watch.replies
         kept = replies.get(key)
         if kept is not None:
             return kept
         stamp = replies.stamp(scope)  # before the read: see reply_cache.py
-        found = await self._read(query)
+        found = await self._reads.read(query)
         if isinstance(found, bytes):
             replies.put(key, scope, stamp, found)
         return found
 
-    async def _read(self, query: Query) -> QueryReply | bytes | None:
-        match query:
-            case GetSession():
-                return await self._json.get_session(query)
-            case ListSessions():
-                return await self._json.list_sessions(query)
-            case ListMessages():
-                return await self._json.list_messages(query)
-            case GetMessage():
-                return await self._json.get_message(query)
-            case ListContacts():
-                return await self._json.list_contacts(query)
-        async with self._engine.connect() as conn:
-            match query:
-                case ListReminders():
-                    return await reads_reminders.list_reminders(conn, query)
-                case GetReminder():
-                    return await reads_reminders.get_reminder(conn, query)
-                case GetAppointment():
-                    return await reads_reminders.get_appointment(conn, query)
-                case GetStats():
-                    return await reads_reminders.get_stats(conn, query)
-                case ListGroups():
-                    return await reads_groups.list_groups(conn, query)
-                case GetGroup():
-                    return await reads_groups.get_group(conn, query)
-                case ListChats():
-                    return await reads_chats.list_chats(conn, query)
-                case GetChat():
-                    return await reads_chats.get_chat(conn, query)
-        return None
-
     async def close(self) -> None:
-        await self._json.close()
+        await self._reads.close()
 
 
 def _scope(query: Query) -> Scope | None:

@@ -20,6 +20,7 @@ from runtime.sql.engine import open_engine
 from services.gateway.app import create_app
 from services.store.adapters.migrate import upgrade
 from services.store.adapters.projection import SqlProjection
+from services.store.adapters.sql_reads import SqlReads
 from services.store.bootstrap import WatchedProjection
 from services.store.entrypoints.nats_queries import serve_queries
 from services.store.service_layer.position import PositionWatch
@@ -45,7 +46,7 @@ async def store(bus: Bus, tmp_path: Path) -> AsyncIterator[CountingHandlers]:
     watch, sql = PositionWatch(), SqlProjection(engine)
     events = [ev(SessionCreated(name=f"n{n}"), n, session=f"s{n}") for n in (1, 2)]
     await WatchedProjection(sql, watch).apply(delivered(events))
-    handlers = CountingHandlers(engine, watch)
+    handlers = CountingHandlers(SqlReads(engine), watch)
     sub = await serve_queries(bus.nc, handlers)
     yield handlers
     await sub.unsubscribe()

@@ -45,6 +45,7 @@ from contracts.subjects import query_subject
 from runtime.bus import Bus
 from runtime.rpc import request
 from services.store.adapters.projection import SqlProjection
+from services.store.adapters.sql_reads import SqlReads
 from services.store.bootstrap import WatchedProjection
 from services.store.entrypoints.nats_queries import serve_queries
 from services.store.service_layer.position import PositionWatch
@@ -65,7 +66,7 @@ class Store:
         self.watch.lead()  # it projects (the test feeds it): its replies are cached
         self.sql = SqlProjection(engine)
         self.projection = WatchedProjection(self.sql, self.watch)
-        self.handlers = QueryHandlers(engine, self.watch)
+        self.handlers = QueryHandlers(SqlReads(engine), self.watch)
         self.sequence = 0
 
     async def feed(self, *events: Envelope) -> None:

@@ -23,7 +23,7 @@ from runtime.sql.engine import open_engine
 from services.store.adapters.checksum import table_checksums
 from services.store.adapters.migrate import upgrade
 from services.store.adapters.projection import SqlProjection
-from services.store.service_layer.rebuild import rebuild_into
+from services.store.adapters.rebuild import rebuild_into
 from tests.integration.store.chat_scenario import encoded_chat_events
 from tests.integration.store.conftest import DbFactory
 from tests.integration.store.group_events import encoded_group_stream

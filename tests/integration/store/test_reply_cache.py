@@ -19,6 +19,7 @@ from contracts.queries import (
 )
 from runtime.sql.engine import open_engine
 from services.store.adapters.projection import read_position
+from services.store.adapters.sql_reads import SqlReads
 from services.store.service_layer.following import PositionFollower
 from services.store.service_layer.position import PositionWatch
 from services.store.service_layer.queries import QueryHandlers
@@ -81,7 +82,7 @@ async def test_a_follower_never_serves_a_stale_cached_reply(
 
     following = asyncio.create_task(PositionFollower(follower_watch, recorded).run())
     reader = open_engine(engine.url.render_as_string(hide_password=False), read_only=True)
-    follower = QueryHandlers(reader, follower_watch)  # as a replica reads: a read-only engine
+    follower = QueryHandlers(SqlReads(reader), follower_watch)  # as a replica: a read-only engine
     try:
         await store.feed(ev(SessionCreated(name="n"), 0), ev(received(1), 1))
         for n in range(2, 5):
