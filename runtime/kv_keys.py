@@ -14,8 +14,9 @@ from nats.js.kv import KeyValue
 __all__ = ["kv_keys"]
 
 
-async def kv_keys(kv: KeyValue) -> list[str]:
-    """Every key of ``kv`` that has an entry (a value, or a delete marker), sorted."""
+async def kv_keys(kv: KeyValue, pattern: str = ">") -> list[str]:
+    """Every key of ``kv`` matching ``pattern`` (NATS wildcards) that has an entry (a value,
+    or a delete marker), sorted."""
     prefix: str = kv._pre  # "$KV.<bucket>."
-    info = await kv._js.stream_info(kv._stream, subjects_filter=f"{prefix}>")
+    info = await kv._js.stream_info(kv._stream, subjects_filter=f"{prefix}{pattern}")
     return sorted(subject.removeprefix(prefix) for subject in info.state.subjects or {})

@@ -11,9 +11,10 @@ the fetch starts and deleted when the file is kept or given up on."""
 import msgspec
 from nats.js import JetStreamContext
 from nats.js.api import KeyValueConfig
-from nats.js.errors import BucketNotFoundError, NotFoundError
+from nats.js.errors import BucketNotFoundError, KeyNotFoundError, NotFoundError
 from nats.js.kv import KeyValue
 
+from runtime.kv_keys import kv_keys
 from services.session.service_layer.pending_media import PendingMedia, PendingMediaStore
 
 __all__ = ["PENDING_MEDIA_BUCKET", "KvPendingMedia", "open_pending_media"]
@@ -39,16 +40,17 @@ class KvPendingMedia(PendingMediaStore):
         await self._kv.purge(_key(tenant, session, message_id))
 
     async def of_session(self, tenant: str, session: str) -> list[PendingMedia]:
-        watcher = await self._kv.watch(f"{tenant}.{session}.>", ignore_deletes=True)
+        """Read through the stream's subjects, not a KV watcher: nats-py's watcher can signal
+        "nothing stored" before it has processed what the server already sent (the race
+        runtime/kv_keys.py describes), and a restart would then resume no download."""
         found: list[PendingMedia] = []
-        try:
-            async for entry in watcher:
-                if entry is None:  # the end of what is stored now
-                    break
-                if entry.value:
-                    found.append(_decoder.decode(entry.value))
-        finally:
-            await watcher.stop()  # type: ignore[no-untyped-call]
+        for key in await kv_keys(self._kv, f"{tenant}.{session}.>"):
+            try:
+                entry = await self._kv.get(key)
+            except KeyNotFoundError:  # purged or deleted: kept or given up on
+                continue
+            if entry.value:
+                found.append(_decoder.decode(entry.value))
         return found
 
 
