@@ -149,13 +149,25 @@ _SERVICES: dict[str, tuple[list[str], list[str]]] = {
 }
 
 
+# Who sends requests to whom. A service answers on its callers' inboxes, named here: a
+# server that reloads its users (a credential issued or revoked) forgets which requests it
+# delivered, so ``allow_responses`` alone would refuse the answer to a request in flight.
+_CALLERS: dict[str, tuple[str, ...]] = {
+    "session": ("gateway", "reminder", OPERATOR),
+    "store": ("gateway", "webhooks", OPERATOR),
+    "reminder": ("gateway", OPERATOR),
+    "webhooks": ("gateway", OPERATOR),
+}
+
+
 def service_permissions(user: str) -> Permissions | None:
     """A service's permissions; None for the operator, who may use every subject."""
     if user == OPERATOR:
         return None
     publish, subscribe = _SERVICES[user]
+    answers = [inbox_prefix(caller) + ".>" for caller in _CALLERS.get(user, ())]
     return Permissions(
-        publish=(*_COMMON, *publish),
+        publish=(*_COMMON, *publish, *answers),
         subscribe=(inbox_prefix(user) + ".>", *subscribe),
         allow_responses=True,
     )

@@ -80,3 +80,17 @@ def test_the_store_uses_its_lease_and_announcements_and_nothing_more() -> None:
     assert perms is not None and "wa.store.position" in perms.subscribe
     writers = {u for u in SERVICE_USERS if u != OPERATOR and may_publish(u, "wa.store.position")}
     assert writers == {"store"}
+
+
+def test_a_service_answers_its_callers_and_nobody_else() -> None:
+    callers = {
+        "session": {"gateway", "reminder", OPERATOR},
+        "store": {"gateway", "webhooks", OPERATOR},
+        "reminder": {"gateway", OPERATOR},
+        "webhooks": {"gateway", OPERATOR},
+        "gateway": set(),
+    }
+    for service, expected in callers.items():
+        answered = {u for u in SERVICE_USERS if may_publish(service, f"_INBOX_{u}.abc.1")}
+        assert answered == expected, service
+        assert not may_publish(service, "_INBOX_sub-1.abc.1"), service  # a team's inbox

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 import nats
 from nats.aio.client import Client
 from nats.js.api import AckPolicy, ConsumerConfig
+from nats.js.errors import ServiceUnavailableError
 
 from contracts.bus import BusCredential
 from contracts.subjects import EVENTS_STREAM, event_filter
@@ -88,8 +89,16 @@ async def read_own_events(nc: Client, user: str, tenant: str, count: int) -> lis
     await js.add_consumer(EVENTS_STREAM, config)
     sub = await js.pull_subscribe_bind(durable=user, stream=EVENTS_STREAM)
     got: list[bytes] = []
+    give_up = asyncio.get_running_loop().time() + 15
     while len(got) < count:
-        for msg in await sub.fetch(count - len(got), timeout=5):
+        try:
+            batch = await sub.fetch(count - len(got), timeout=5)
+        except ServiceUnavailableError:  # on a cluster, the new consumer has no leader yet
+            if asyncio.get_running_loop().time() > give_up:
+                raise
+            await asyncio.sleep(0.05)
+            continue
+        for msg in batch:
             got.append(msg.data)
             await msg.ack()
     return got

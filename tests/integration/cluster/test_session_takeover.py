@@ -76,8 +76,8 @@ async def test_the_survivor_takes_every_session_over(deployment: Deployment) -> 
     assert found is not None
     taken = found
     await eventually(lambda: _all_received(play), timeout=30, interval=0.2)
-    enough = len(observer.samples) + 20  # keep watching a while after the takeover
-    await eventually(lambda: _samples(observer, enough), timeout=10)
+    enough = len(_answered(observer.samples)) + 20  # keep watching a while after the takeover
+    await eventually(lambda: _answers(observer, enough), timeout=20)
     stop.set()
     await watching
 
@@ -89,8 +89,12 @@ async def test_the_survivor_takes_every_session_over(deployment: Deployment) -> 
     assert before and all(
         len(s.logged[x]) == len(s.online[x]) == 1 for s in before for x in sessions
     )
-    after = [s for s in observer.samples if s.at >= taken.at]
-    assert len(after) >= 20 and all(all_on_b(s) for s in after)
+    # A sample the bucket or B's simulator did not answer in time (a busy machine) tells
+    # nothing about ownership; every answered one after the takeover must show it all on B.
+    after = [s for s in _answered(observer.samples) if s.at >= taken.at]
+    assert len(after) >= 20
+    moved = [s for s in after if not all_on_b(s)]
+    assert not moved, f"ownership moved after the takeover: {moved[0]}"
     for session in sessions:
         assert (await play.driver.sent(session)).connected
 
@@ -150,6 +154,14 @@ def _clients_started(deployment: Deployment, session: str) -> int:
 
 async def _samples(observer: OwnershipObserver, count: int) -> bool:
     return len(observer.samples) >= count
+
+
+def _answered(samples: list[Sample]) -> list[Sample]:
+    return [s for s in samples if s.owners is not None and not s.silent]
+
+
+async def _answers(observer: OwnershipObserver, count: int) -> bool:
+    return len(_answered(observer.samples)) >= count
 
 
 async def _first(

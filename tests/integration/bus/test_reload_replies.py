@@ -1,0 +1,64 @@
+"""A credential issued or revoked makes every node reload its users. A request in flight at
+that moment still gets its answer: a service answers its callers on their inbox, which its
+permissions name, rather than through the server's memory of requests it delivered (which a
+reload forgets). Against one real, locked nats-server."""
+
+import asyncio
+
+import pytest
+from nats.aio.client import Client
+from nats.aio.msg import Msg
+from nats.errors import NoRespondersError
+
+from runtime.nats_auth.credentials import Credentials
+from runtime.nats_auth.node import LockedNats
+from services.gateway.adapters.bus_credentials import BusCredentials
+from tests.integration.bus.support import Watched, connect_when_accepted, subscriber_creds
+from tests.support.waiting import eventually
+
+pytestmark = pytest.mark.timeout(60)
+
+
+@pytest.mark.parametrize(
+    ("caller", "service", "subject"),
+    [
+        ("gateway", "store", "wa.qry.store"),
+        ("gateway", "session", "wa.cmd.session.s1.send"),
+        ("gateway", "reminder", "wa.cmd.reminder.create"),
+        ("gateway", "webhooks", "wa.webhooks"),
+        ("reminder", "session", "wa.cmd.session.s1.send"),
+        ("webhooks", "store", "wa.qry.store"),
+    ],
+)
+async def test_a_reply_sent_after_a_reload_reaches_the_caller(
+    locked: LockedNats, creds: dict[str, Credentials], caller: str, service: str, subject: str
+) -> None:
+    answering, asking, issuing = Watched(), Watched(), Watched()
+    server = await answering.connect(locked.url, creds[service])
+    client = await asking.connect(locked.url, creds[caller])
+    gateway = await issuing.connect(locked.url, creds["gateway"])
+    bucket = await eventually(lambda: _opened(gateway))  # JetStream answers soon after start
+    received, reloaded = asyncio.Event(), asyncio.Event()
+
+    async def answer(msg: Msg) -> None:
+        received.set()
+        await reloaded.wait()
+        await msg.respond(b"answer")
+
+    await server.subscribe(subject, cb=answer)
+    await server.flush()
+    request = asyncio.ensure_future(client.request(subject, b"question", timeout=10))
+    await received.wait()
+    # A team's credential is issued while the request waits: the server reloads its users.
+    issued, password = await bucket.issue("t1", "crm team")
+    await connect_when_accepted(locked.url, subscriber_creds(issued, password), Watched())
+    reloaded.set()
+    assert (await request).data == b"answer"
+    assert not answering.errors, answering.errors
+
+
+async def _opened(nc: Client) -> BusCredentials | None:
+    try:
+        return await BusCredentials.open(nc.jetstream(timeout=2))
+    except (NoRespondersError, TimeoutError):
+        return None
