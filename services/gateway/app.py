@@ -14,10 +14,10 @@ from runtime.media.usage import MediaUsage
 from runtime.nats_conn import client_credentials, connect
 from runtime.settings import Settings
 from services.gateway import stream_guard
+from services.gateway.adapters.backends import Backends
 from services.gateway.adapters.bus_credentials import BusCredentials
 from services.gateway.adapters.figures import ServiceFigures
 from services.gateway.adapters.tenants import TenantRegistry
-from services.gateway.backends import Backends
 from services.gateway.console import routes as console
 from services.gateway.domain.open_streams import OpenStreams
 from services.gateway.domain.rate_limit import RateLimiter

@@ -14,7 +14,7 @@ from contracts.subjects import EVENTS_STREAM, webhooks_subject
 from contracts.webhooks import DeliveryCounts, GetDeliveryCounts, WebhookReply
 from runtime.rpc import BackendUnavailable
 from runtime.rpc import request as rpc_request
-from services.gateway.backends import Backends
+from services.gateway.adapters.backends import Backends
 from services.gateway.errors import ApiError
 from services.gateway.figures import Figures, FiguresSource
 
