@@ -13,7 +13,7 @@ from aiohttp import web
 from contracts.media import MediaDescriptor, Upload, upload_object
 from runtime.public_http.client import BLOCKED, open_client
 from runtime.public_http.targets import BadTarget, check_target
-from services.gateway.bodies import MediaRef
+from services.gateway.bodies.requests import MediaRef
 from services.gateway.errors import ApiError
 from services.gateway.incoming_files import IncomingFile, checked_filename
 from services.gateway.keys import MEDIA, MEDIA_FETCH, SETTINGS, USAGE

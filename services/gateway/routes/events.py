@@ -11,7 +11,7 @@ from runtime.rpc import BackendUnavailable
 from services.gateway.adapters.event_tail import EventTail, tail_filters
 from services.gateway.adapters.tenants import hash_key
 from services.gateway.auth import bearer, tenant_of
-from services.gateway.bodies import EventParams, read_params
+from services.gateway.bodies.requests import EventParams, read_params
 from services.gateway.domain.open_streams import EndReason
 from services.gateway.errors import ApiError
 from services.gateway.event_stream import write_events

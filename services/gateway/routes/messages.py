@@ -14,8 +14,21 @@ from contracts.queries import (
     MessageList,
     MessageView,
 )
-from services.gateway.addressing import jid_of
-from services.gateway.bodies import MessageParams, Page, SendMessage, read_body, read_params
+from services.gateway.bodies.addressing import jid_of
+from services.gateway.bodies.requests import (
+    MessageParams,
+    Page,
+    SendMessage,
+    read_body,
+    read_params,
+)
+from services.gateway.bodies.responses import (
+    ContactPage,
+    MessageAccepted,
+    MessagePage,
+    json_body,
+    json_response,
+)
 from services.gateway.conversation import quote_of
 from services.gateway.errors import ApiError
 from services.gateway.idempotency import keyed_id
@@ -25,13 +38,6 @@ from services.gateway.middleware import request_id
 from services.gateway.operations import Operations
 from services.gateway.outgoing_media import media_to_send
 from services.gateway.paths import owned_session, path_id, path_session
-from services.gateway.responses import (
-    ContactPage,
-    MessageAccepted,
-    MessagePage,
-    json_body,
-    json_response,
-)
 
 ops = Operations("messages")
 
