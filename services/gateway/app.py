@@ -22,7 +22,6 @@ from services.gateway.console import routes as console
 from services.gateway.domain.open_streams import OpenStreams
 from services.gateway.domain.rate_limit import RateLimiter
 from services.gateway.errors import error_middleware
-from services.gateway.figures import CachedFigures
 from services.gateway.idempotency import open_claims
 from services.gateway.keys import (
     AUTH_FAILURES,
@@ -41,7 +40,6 @@ from services.gateway.keys import (
     TENANTS,
     USAGE,
 )
-from services.gateway.media_fetch import media_fetcher
 from services.gateway.metrics import GatewayMetrics
 from services.gateway.middleware import echo_request_id, metrics_middleware
 from services.gateway.openapi import build_openapi
@@ -66,6 +64,8 @@ from services.gateway.routes import (
     tenants,
     webhook_ops,
 )
+from services.gateway.service_layer.figures import CachedFigures
+from services.gateway.service_layer.media_fetch import media_fetcher
 
 API: tuple[Operations, ...] = (
     health.ops,

@@ -14,8 +14,8 @@ from services.gateway.adapters.bus_credentials import BusCredentials
 from services.gateway.adapters.tenants import TenantRegistry
 from services.gateway.domain.open_streams import OpenStreams
 from services.gateway.domain.rate_limit import RateLimiter
-from services.gateway.figures import CachedFigures
 from services.gateway.metrics import GatewayMetrics
+from services.gateway.service_layer.figures import CachedFigures
 
 SETTINGS = web.AppKey("settings", Settings)
 BACKENDS = web.AppKey("backends", Backends)

@@ -16,7 +16,7 @@ from runtime.rpc import BackendUnavailable
 from runtime.rpc import request as rpc_request
 from services.gateway.adapters.backends import Backends
 from services.gateway.errors import ApiError
-from services.gateway.figures import Figures, FiguresSource
+from services.gateway.service_layer.figures import Figures, FiguresSource
 
 __all__ = ["ServiceFigures"]
 

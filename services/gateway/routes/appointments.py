@@ -10,12 +10,12 @@ from services.gateway.bodies.addressing import jid_of
 from services.gateway.bodies.requests import AppointmentChange, NewAppointment, read_body
 from services.gateway.bodies.responses import json_response
 from services.gateway.bodies.schedule import check_schedule
-from services.gateway.created import read_created
 from services.gateway.idempotency import keyed_id
 from services.gateway.keys import BACKENDS
 from services.gateway.middleware import request_id
 from services.gateway.operations import Operations
 from services.gateway.paths import path_id
+from services.gateway.service_layer.created import read_created
 
 ops = Operations("appointments")
 

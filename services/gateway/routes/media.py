@@ -10,7 +10,7 @@ from services.gateway.incoming_files import FORM_FIELD
 from services.gateway.keys import MEDIA, SETTINGS, USAGE
 from services.gateway.operations import Operations
 from services.gateway.routes.webhook_checks import require_own_session
-from services.gateway.uploads import keep_upload, request_file
+from services.gateway.service_layer.uploads import keep_upload, request_file
 
 ops = Operations("media")
 

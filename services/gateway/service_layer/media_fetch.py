@@ -17,8 +17,8 @@ from services.gateway.bodies.requests import MediaRef
 from services.gateway.errors import ApiError
 from services.gateway.incoming_files import IncomingFile, checked_filename
 from services.gateway.keys import MEDIA, MEDIA_FETCH, SETTINGS, USAGE
-from services.gateway.outgoing_media import media_to_send
-from services.gateway.uploads import keep_upload
+from services.gateway.service_layer.outgoing_media import media_to_send
+from services.gateway.service_layer.uploads import keep_upload
 
 __all__ = ["fetch_upload", "fetched_media_to_send", "media_fetcher"]
 
