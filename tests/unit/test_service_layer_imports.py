@@ -13,7 +13,7 @@ FORBIDDEN = frozenset({"sqlalchemy", "nats", "neonize"})
 LAYERS = sorted(p for p in ROOT.glob("services/*/service_layer/**/*.py"))
 NOT_YET: dict[str, str] = {  # path: why it still fails (issue 19); strict: drop it once it passes
     "services/gateway/service_layer/conversation.py": "reads the store through the app's keys "
-    "(services.gateway.keys holds the NATS Backends and JetStream clients): needs a port",
+    "(services.gateway.http.keys holds the NATS Backends and JetStream clients): needs a port",
     "services/gateway/service_layer/created.py": "takes adapters.backends.Backends (NATS "
     "request/reply): needs a port of the session service and the store",
     "services/gateway/service_layer/media_fetch.py": "reaches the object store and the quota "

@@ -8,11 +8,11 @@ from services.gateway.bodies.addressing import jid_of
 from services.gateway.bodies.chats import NumberChecks, NumbersToCheck
 from services.gateway.bodies.requests import read_body
 from services.gateway.bodies.responses import json_response
-from services.gateway.errors import ApiError
-from services.gateway.keys import BACKENDS
-from services.gateway.middleware import request_id
-from services.gateway.operations import Operations
-from services.gateway.paths import owned_session
+from services.gateway.http.errors import ApiError
+from services.gateway.http.keys import BACKENDS
+from services.gateway.http.middleware import request_id
+from services.gateway.http.operations import Operations
+from services.gateway.http.paths import owned_session
 
 ops = Operations("contacts")
 IMAGE = {"image/jpeg": {"type": "string", "format": "binary"}}

@@ -7,8 +7,8 @@ from aiohttp import web
 
 from runtime import rpc
 from services.gateway.bodies.responses import Health, Readiness, json_response
-from services.gateway.keys import BACKENDS
-from services.gateway.operations import Operations
+from services.gateway.http.keys import BACKENDS
+from services.gateway.http.operations import Operations
 
 ops = Operations("operations")
 

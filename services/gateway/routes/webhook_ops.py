@@ -7,7 +7,7 @@ from typing import Literal
 from contracts.webhooks import DeliveryView, WebhookView
 from services.gateway.bodies.requests import Page
 from services.gateway.bodies.responses import Out
-from services.gateway.operations import Operations
+from services.gateway.http.operations import Operations
 from services.gateway.routes import webhooks
 
 __all__ = ["ONE", "DeliveryPage", "WebhookPage", "WebhookWithSecret", "ops"]

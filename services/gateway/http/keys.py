@@ -14,7 +14,7 @@ from services.gateway.adapters.bus_credentials import BusCredentials
 from services.gateway.adapters.tenants import TenantRegistry
 from services.gateway.domain.open_streams import OpenStreams
 from services.gateway.domain.rate_limit import RateLimiter
-from services.gateway.metrics import GatewayMetrics
+from services.gateway.http.metrics import GatewayMetrics
 from services.gateway.service_layer.figures import CachedFigures
 
 SETTINGS = web.AppKey("settings", Settings)
