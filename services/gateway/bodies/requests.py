@@ -13,7 +13,7 @@ from contracts.media import SendableKind
 from contracts.patterns import whole
 from contracts.queries import DEFAULT_PAGE_SIZE, PageSize, ReminderStatusName
 from contracts.reminders import DEFAULT_REMIND_BEFORE
-from services.gateway.errors import ApiError
+from services.gateway.http.errors import ApiError
 
 T = TypeVar("T")
 
