@@ -4,6 +4,7 @@ permissions name, rather than through the server's memory of requests it deliver
 reload forgets). Against one real, locked nats-server."""
 
 import asyncio
+import contextlib
 
 import pytest
 from nats.aio.client import Client
@@ -41,14 +42,14 @@ async def test_a_reply_sent_after_a_reload_reaches_the_caller(
     received, reloaded = asyncio.Event(), asyncio.Event()
 
     async def answer(msg: Msg) -> None:
-        received.set()
-        await reloaded.wait()
+        if msg.data == b"question":
+            received.set()
+            await reloaded.wait()
         await msg.respond(b"answer")
 
     await server.subscribe(subject, cb=answer)
     await server.flush()
-    request = asyncio.ensure_future(client.request(subject, b"question", timeout=10))
-    await received.wait()
+    request = await _held(client, subject, received)
     # A team's credential is issued while the request waits: the server reloads its users.
     issued, password = await bucket.issue("t1", "crm team")
     await connect_when_accepted(locked.url, subscriber_creds(issued, password), Watched())
@@ -62,3 +63,27 @@ async def _opened(nc: Client) -> BusCredentials | None:
         return await BusCredentials.open(nc.jetstream(timeout=2))
     except (NoRespondersError, TimeoutError):
         return None
+
+
+async def _held(client: Client, subject: str, received: asyncio.Event) -> asyncio.Future[Msg]:
+    """A request the service holds: asked until the service has it (the server may answer
+    "no responders" while it still applies the users agent's first reload)."""
+    for _ in range(20):
+        request = asyncio.ensure_future(client.request(subject, b"question", timeout=10))
+        held = asyncio.ensure_future(received.wait())
+        await asyncio.wait([request, held], return_when=asyncio.FIRST_COMPLETED)
+        if received.is_set():
+            return request
+        held.cancel()
+        with contextlib.suppress(NoRespondersError):
+            await request
+        await eventually(lambda: _answers(client, subject))
+    raise AssertionError("the service never received the request")
+
+
+async def _answers(client: Client, subject: str) -> bool:
+    try:
+        await client.request(subject, b"probe", timeout=1)
+    except (NoRespondersError, TimeoutError):
+        return False
+    return True
