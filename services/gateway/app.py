@@ -13,18 +13,17 @@ from runtime.media.sweeper import run_sweeper
 from runtime.media.usage import MediaUsage
 from runtime.nats_conn import client_credentials, connect
 from runtime.settings import Settings
-from services.gateway import stream_guard
+from services.gateway.adapters.backends import Backends
 from services.gateway.adapters.bus_credentials import BusCredentials
 from services.gateway.adapters.figures import ServiceFigures
 from services.gateway.adapters.tenants import TenantRegistry
-from services.gateway.backends import Backends
 from services.gateway.console import routes as console
 from services.gateway.domain.open_streams import OpenStreams
 from services.gateway.domain.rate_limit import RateLimiter
-from services.gateway.errors import error_middleware
-from services.gateway.figures import CachedFigures
-from services.gateway.idempotency import open_claims
-from services.gateway.keys import (
+from services.gateway.http import stream_guard
+from services.gateway.http.errors import error_middleware
+from services.gateway.http.idempotency import open_claims
+from services.gateway.http.keys import (
     AUTH_FAILURES,
     BACKENDS,
     BUS_CREDENTIALS,
@@ -41,11 +40,10 @@ from services.gateway.keys import (
     TENANTS,
     USAGE,
 )
-from services.gateway.media_fetch import media_fetcher
-from services.gateway.metrics import GatewayMetrics
-from services.gateway.middleware import echo_request_id, metrics_middleware
-from services.gateway.openapi import build_openapi
-from services.gateway.operations import Operations
+from services.gateway.http.metrics import GatewayMetrics
+from services.gateway.http.middleware import echo_request_id, metrics_middleware
+from services.gateway.http.openapi import build_openapi
+from services.gateway.http.operations import Operations
 from services.gateway.routes import (
     appointments,
     bus_credentials,
@@ -66,6 +64,8 @@ from services.gateway.routes import (
     tenants,
     webhook_ops,
 )
+from services.gateway.service_layer.figures import CachedFigures
+from services.gateway.service_layer.media_fetch import media_fetcher
 
 API: tuple[Operations, ...] = (
     health.ops,

@@ -8,7 +8,7 @@ from aiohttp import web
 from runtime.logging import get_logger
 from runtime.settings import Settings
 from services.gateway.app import create_app
-from services.gateway.http_server import GatewayRunner
+from services.gateway.http.server import GatewayRunner
 
 log = get_logger(__name__)
 

@@ -11,7 +11,7 @@ import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
 from contracts.queries import Stats
-from services.gateway.metrics import GatewayMetrics
+from services.gateway.http.metrics import GatewayMetrics
 from tests.support.compose import ROOT
 
 DASHBOARD = ROOT / "deploy/grafana/dashboards/wa-platform.json"

@@ -9,7 +9,7 @@ import pytest
 
 from contracts.ids import ID_PATTERN
 from contracts.patterns import whole
-from services.gateway.bodies import AsciiAddress, Cursor, Id
+from services.gateway.bodies.requests import AsciiAddress, Cursor, Id
 
 Token = Annotated[str, msgspec.Meta(pattern=whole("[a-z]{1,8}"))]
 

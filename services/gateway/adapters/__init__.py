@@ -1,0 +1,1 @@
+"""What talks NATS: the other services' clients, the KV buckets, the event tail, the key watch."""

@@ -14,9 +14,9 @@ from contracts.subjects import EVENTS_STREAM, webhooks_subject
 from contracts.webhooks import DeliveryCounts, GetDeliveryCounts, WebhookReply
 from runtime.rpc import BackendUnavailable
 from runtime.rpc import request as rpc_request
-from services.gateway.backends import Backends
-from services.gateway.errors import ApiError
-from services.gateway.figures import Figures, FiguresSource
+from services.gateway.adapters.backends import Backends
+from services.gateway.http.errors import ApiError
+from services.gateway.service_layer.figures import Figures, FiguresSource
 
 __all__ = ["ServiceFigures"]
 

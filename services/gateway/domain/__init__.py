@@ -1,0 +1,1 @@
+"""The pure rules: rate limits, open streams, the key cache, idempotency, sealing. No I/O."""

@@ -6,23 +6,23 @@ from aiohttp import web
 from contracts.commands import Accepted
 from contracts.queries import AppointmentList, AppointmentView, GetAppointment, ListAppointments
 from contracts.reminders import CancelAppointment, CreateAppointment, MoveAppointment
-from services.gateway.addressing import jid_of
-from services.gateway.auth import tenant_of
-from services.gateway.bodies import (
+from services.gateway.bodies.addressing import jid_of
+from services.gateway.bodies.requests import (
     AppointmentChange,
     AppointmentParams,
     NewAppointment,
     read_body,
     read_params,
 )
-from services.gateway.created import read_created
-from services.gateway.idempotency import keyed_id
-from services.gateway.keys import BACKENDS
-from services.gateway.middleware import request_id
-from services.gateway.operations import Operations
-from services.gateway.paths import path_id
-from services.gateway.responses import AppointmentPage, json_response
-from services.gateway.schedule import check_schedule
+from services.gateway.bodies.responses import AppointmentPage, json_response
+from services.gateway.bodies.schedule import check_schedule
+from services.gateway.http.auth import tenant_of
+from services.gateway.http.idempotency import keyed_id
+from services.gateway.http.keys import BACKENDS
+from services.gateway.http.middleware import request_id
+from services.gateway.http.operations import Operations
+from services.gateway.http.paths import path_id
+from services.gateway.service_layer.created import read_created
 
 ops = Operations("appointments")
 

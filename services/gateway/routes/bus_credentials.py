@@ -12,12 +12,12 @@ from contracts.bus import BusCredential
 from contracts.ids import is_valid_id
 from contracts.subjects import EVENTS_STREAM, tenant_filter
 from runtime.nats_auth.permissions import inbox_prefix
-from services.gateway.auth import tenant_of
-from services.gateway.bodies import Body, Name, read_body
-from services.gateway.errors import ApiError
-from services.gateway.keys import BUS_CREDENTIALS, SETTINGS, TENANTS
-from services.gateway.operations import Operations
-from services.gateway.responses import Out, json_response
+from services.gateway.bodies.requests import Body, Name, read_body
+from services.gateway.bodies.responses import Out, json_response
+from services.gateway.http.auth import tenant_of
+from services.gateway.http.errors import ApiError
+from services.gateway.http.keys import BUS_CREDENTIALS, SETTINGS, TENANTS
+from services.gateway.http.operations import Operations
 
 ops = Operations("bus credentials")
 

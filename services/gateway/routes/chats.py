@@ -16,21 +16,21 @@ from contracts.queries import (
     MessageView,
     SessionView,
 )
-from services.gateway.addressing import jid_of
-from services.gateway.bodies import Page, read_body, read_params
-from services.gateway.chat_bodies import (
+from services.gateway.bodies.addressing import jid_of
+from services.gateway.bodies.chats import (
     ChatPage,
     PresenceAccepted,
     PresenceRequest,
     ReadAccepted,
     SessionOptions,
 )
-from services.gateway.errors import ApiError
-from services.gateway.keys import BACKENDS
-from services.gateway.middleware import request_id
-from services.gateway.operations import Operations
-from services.gateway.paths import owned_session
-from services.gateway.responses import json_response
+from services.gateway.bodies.requests import Page, read_body, read_params
+from services.gateway.bodies.responses import json_response
+from services.gateway.http.errors import ApiError
+from services.gateway.http.keys import BACKENDS
+from services.gateway.http.middleware import request_id
+from services.gateway.http.operations import Operations
+from services.gateway.http.paths import owned_session
 
 ops = Operations("chats")
 

@@ -4,15 +4,15 @@ the session, paced: bulk lookups are a ban trigger)."""
 from aiohttp import web
 
 from contracts.chat_commands import CheckNumbers, GetProfilePicture, NumbersChecked, ProfilePicture
-from services.gateway.addressing import jid_of
-from services.gateway.bodies import read_body
-from services.gateway.chat_bodies import NumberChecks, NumbersToCheck
-from services.gateway.errors import ApiError
-from services.gateway.keys import BACKENDS
-from services.gateway.middleware import request_id
-from services.gateway.operations import Operations
-from services.gateway.paths import owned_session
-from services.gateway.responses import json_response
+from services.gateway.bodies.addressing import jid_of
+from services.gateway.bodies.chats import NumberChecks, NumbersToCheck
+from services.gateway.bodies.requests import read_body
+from services.gateway.bodies.responses import json_response
+from services.gateway.http.errors import ApiError
+from services.gateway.http.keys import BACKENDS
+from services.gateway.http.middleware import request_id
+from services.gateway.http.operations import Operations
+from services.gateway.http.paths import owned_session
 
 ops = Operations("contacts")
 IMAGE = {"image/jpeg": {"type": "string", "format": "binary"}}

@@ -5,8 +5,8 @@ from importlib.resources import files
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from services.gateway.keys import FIGURES, METRICS, OPENAPI
-from services.gateway.operations import Operations
+from services.gateway.http.keys import FIGURES, METRICS, OPENAPI
+from services.gateway.http.operations import Operations
 
 ops = Operations("operations")
 TEXT = {"text/plain": {"type": "string"}}

@@ -10,13 +10,13 @@ from runtime.logging import get_logger
 from runtime.rpc import BackendUnavailable
 from services.gateway.adapters.event_tail import EventTail, tail_filters
 from services.gateway.adapters.tenants import hash_key
-from services.gateway.auth import bearer, tenant_of
-from services.gateway.bodies import EventParams, read_params
+from services.gateway.bodies.requests import EventParams, read_params
 from services.gateway.domain.open_streams import EndReason
-from services.gateway.errors import ApiError
-from services.gateway.event_stream import write_events
-from services.gateway.keys import BACKENDS, JETSTREAM, METRICS, SETTINGS, STREAMS, TENANTS
-from services.gateway.operations import Operations
+from services.gateway.http.auth import bearer, tenant_of
+from services.gateway.http.errors import ApiError
+from services.gateway.http.event_stream import write_events
+from services.gateway.http.keys import BACKENDS, JETSTREAM, METRICS, SETTINGS, STREAMS, TENANTS
+from services.gateway.http.operations import Operations
 
 log = get_logger(__name__)
 ops = Operations("events")

@@ -16,9 +16,7 @@ from contracts.groups import (
 )
 from contracts.ids import new_id
 from contracts.queries import SessionView
-from services.gateway.bodies import read_body, read_params
-from services.gateway.errors import ApiError
-from services.gateway.group_bodies import (
+from services.gateway.bodies.groups import (
     GroupInvite,
     GroupLeft,
     GroupPage,
@@ -28,12 +26,14 @@ from services.gateway.group_bodies import (
     ParticipantChange,
     ParticipantsChanged,
 )
-from services.gateway.idempotency import keyed_id
-from services.gateway.keys import BACKENDS
-from services.gateway.middleware import request_id
-from services.gateway.operations import Operations
-from services.gateway.paths import owned_session
-from services.gateway.responses import json_response
+from services.gateway.bodies.requests import read_body, read_params
+from services.gateway.bodies.responses import json_response
+from services.gateway.http.errors import ApiError
+from services.gateway.http.idempotency import keyed_id
+from services.gateway.http.keys import BACKENDS
+from services.gateway.http.middleware import request_id
+from services.gateway.http.operations import Operations
+from services.gateway.http.paths import owned_session
 
 ops = Operations("groups")
 GROUP = "/v1/sessions/{session_id}/groups/{group_jid}"

@@ -6,9 +6,9 @@ from typing import Literal
 from aiohttp import web
 
 from runtime import rpc
-from services.gateway.keys import BACKENDS
-from services.gateway.operations import Operations
-from services.gateway.responses import Health, Readiness, json_response
+from services.gateway.bodies.responses import Health, Readiness, json_response
+from services.gateway.http.keys import BACKENDS
+from services.gateway.http.operations import Operations
 
 ops = Operations("operations")
 

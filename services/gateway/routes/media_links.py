@@ -7,11 +7,11 @@ import msgspec
 from aiohttp import web
 
 from runtime.media.links import LINK_PATH
-from services.gateway.errors import ApiError
-from services.gateway.keys import LINKS
-from services.gateway.operations import Operations
-from services.gateway.paths import path_id
-from services.gateway.received_files import serve_received
+from services.gateway.http.errors import ApiError
+from services.gateway.http.keys import LINKS
+from services.gateway.http.operations import Operations
+from services.gateway.http.paths import path_id
+from services.gateway.http.received_files import serve_received
 from services.gateway.routes.received_media import BINARY
 
 ops = Operations("media")

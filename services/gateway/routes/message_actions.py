@@ -10,15 +10,15 @@ from contracts.commands import ActOnMessage
 from contracts.conversation import Edit, MessageAction, React, Revoke
 from contracts.emoji import is_single_emoji
 from contracts.ids import new_id
-from services.gateway.bodies import Reaction, TextEdit, read_body
-from services.gateway.conversation import target_of
-from services.gateway.errors import ApiError
-from services.gateway.idempotency import keyed_id
-from services.gateway.middleware import request_id
-from services.gateway.operations import Operations
-from services.gateway.paths import owned_session
-from services.gateway.responses import MessageAccepted
+from services.gateway.bodies.requests import Reaction, TextEdit, read_body
+from services.gateway.bodies.responses import MessageAccepted
+from services.gateway.http.errors import ApiError
+from services.gateway.http.idempotency import keyed_id
+from services.gateway.http.middleware import request_id
+from services.gateway.http.operations import Operations
+from services.gateway.http.paths import owned_session
 from services.gateway.routes.messages import queued
+from services.gateway.service_layer.conversation import target_of
 
 ops = Operations("messages")
 MESSAGE = "/v1/sessions/{session_id}/messages/{message_id}"

@@ -14,24 +14,30 @@ from contracts.queries import (
     MessageList,
     MessageView,
 )
-from services.gateway.addressing import jid_of
-from services.gateway.bodies import MessageParams, Page, SendMessage, read_body, read_params
-from services.gateway.conversation import quote_of
-from services.gateway.errors import ApiError
-from services.gateway.idempotency import keyed_id
-from services.gateway.keys import BACKENDS, MEDIA, SETTINGS
-from services.gateway.media_fetch import fetched_media_to_send
-from services.gateway.middleware import request_id
-from services.gateway.operations import Operations
-from services.gateway.outgoing_media import media_to_send
-from services.gateway.paths import owned_session, path_id, path_session
-from services.gateway.responses import (
+from services.gateway.bodies.addressing import jid_of
+from services.gateway.bodies.requests import (
+    MessageParams,
+    Page,
+    SendMessage,
+    read_body,
+    read_params,
+)
+from services.gateway.bodies.responses import (
     ContactPage,
     MessageAccepted,
     MessagePage,
     json_body,
     json_response,
 )
+from services.gateway.http.errors import ApiError
+from services.gateway.http.idempotency import keyed_id
+from services.gateway.http.keys import BACKENDS, MEDIA, SETTINGS
+from services.gateway.http.middleware import request_id
+from services.gateway.http.operations import Operations
+from services.gateway.http.paths import owned_session, path_id, path_session
+from services.gateway.service_layer.conversation import quote_of
+from services.gateway.service_layer.media_fetch import fetched_media_to_send
+from services.gateway.service_layer.outgoing_media import media_to_send
 
 ops = Operations("messages")
 

@@ -7,13 +7,13 @@ from aiohttp import web
 
 from contracts.addresses import InvalidAddress, parse_address
 from contracts.commands import GetQr, LogoutSession, PairSession, ReconnectSession
-from services.gateway.bodies import PairRequest, read_body
-from services.gateway.errors import ApiError
-from services.gateway.keys import BACKENDS, SETTINGS
-from services.gateway.middleware import request_id
-from services.gateway.operations import Operations
-from services.gateway.paths import owned_session
-from services.gateway.responses import PairingStarted, QrCode, SessionAction, json_response
+from services.gateway.bodies.requests import PairRequest, read_body
+from services.gateway.bodies.responses import PairingStarted, QrCode, SessionAction, json_response
+from services.gateway.http.errors import ApiError
+from services.gateway.http.keys import BACKENDS, SETTINGS
+from services.gateway.http.middleware import request_id
+from services.gateway.http.operations import Operations
+from services.gateway.http.paths import owned_session
 
 ops = Operations("pairing")
 PNG = {"image/png": {"type": "string", "contentMediaType": "image/png"}}

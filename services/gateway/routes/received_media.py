@@ -2,9 +2,9 @@
 
 from aiohttp import web
 
-from services.gateway.operations import Operations
-from services.gateway.paths import owned_session, path_id
-from services.gateway.received_files import serve_received
+from services.gateway.http.operations import Operations
+from services.gateway.http.paths import owned_session, path_id
+from services.gateway.http.received_files import serve_received
 
 ops = Operations("media")
 BINARY = {"application/octet-stream": {"type": "string", "format": "binary"}}

@@ -5,23 +5,23 @@ from aiohttp import web
 
 from contracts.queries import GetReminder, ListReminders, ReminderList, ReminderView
 from contracts.reminders import CancelReminder, MoveReminder, ScheduleReminder
-from services.gateway.addressing import jid_of
-from services.gateway.auth import tenant_of
-from services.gateway.bodies import (
+from services.gateway.bodies.addressing import jid_of
+from services.gateway.bodies.requests import (
     NewReminder,
     ReminderChange,
     ReminderParams,
     read_body,
     read_params,
 )
-from services.gateway.created import read_created
-from services.gateway.idempotency import keyed_id
-from services.gateway.keys import BACKENDS
-from services.gateway.middleware import request_id
-from services.gateway.operations import Operations
-from services.gateway.paths import path_id
-from services.gateway.responses import ReminderPage, json_response
-from services.gateway.schedule import check_schedule
+from services.gateway.bodies.responses import ReminderPage, json_response
+from services.gateway.bodies.schedule import check_schedule
+from services.gateway.http.auth import tenant_of
+from services.gateway.http.idempotency import keyed_id
+from services.gateway.http.keys import BACKENDS
+from services.gateway.http.middleware import request_id
+from services.gateway.http.operations import Operations
+from services.gateway.http.paths import path_id
+from services.gateway.service_layer.created import read_created
 
 ops = Operations("reminders")
 

@@ -12,15 +12,15 @@ from contracts.queries import (
     SessionList,
     SessionView,
 )
-from services.gateway.auth import tenant_of
-from services.gateway.bodies import Cursor, NewSession, Params, read_body, read_params
-from services.gateway.created import accept_session, read_created
-from services.gateway.idempotency import keyed_id
-from services.gateway.keys import BACKENDS
-from services.gateway.middleware import request_id
-from services.gateway.operations import Operations
-from services.gateway.paths import owned_session, path_session
-from services.gateway.responses import SessionPage, json_body, json_response
+from services.gateway.bodies.requests import Cursor, NewSession, Params, read_body, read_params
+from services.gateway.bodies.responses import SessionPage, json_body, json_response
+from services.gateway.http.auth import tenant_of
+from services.gateway.http.idempotency import keyed_id
+from services.gateway.http.keys import BACKENDS
+from services.gateway.http.middleware import request_id
+from services.gateway.http.operations import Operations
+from services.gateway.http.paths import owned_session, path_session
+from services.gateway.service_layer.created import accept_session, read_created
 
 ops = Operations("sessions")
 

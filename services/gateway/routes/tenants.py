@@ -4,11 +4,11 @@ from aiohttp import web
 
 from contracts.ids import is_valid_id
 from services.gateway.adapters.tenants import RotationConflict, Tenant
-from services.gateway.bodies import NewTenant, read_body
-from services.gateway.errors import ApiError
-from services.gateway.keys import TENANTS
-from services.gateway.operations import Operations
-from services.gateway.responses import TenantKey, TenantPage, TenantView, json_response
+from services.gateway.bodies.requests import NewTenant, read_body
+from services.gateway.bodies.responses import TenantKey, TenantPage, TenantView, json_response
+from services.gateway.http.errors import ApiError
+from services.gateway.http.keys import TENANTS
+from services.gateway.http.operations import Operations
 
 ops = Operations("tenants")
 

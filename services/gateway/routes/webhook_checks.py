@@ -5,8 +5,8 @@ from aiohttp import web
 
 from contracts.ids import is_valid_id
 from contracts.queries import GetSession, SessionView
-from services.gateway.errors import ApiError
-from services.gateway.keys import BACKENDS
+from services.gateway.http.errors import ApiError
+from services.gateway.http.keys import BACKENDS
 
 __all__ = ["require_own_session"]
 

@@ -5,9 +5,9 @@ from datetime import datetime
 from typing import Literal
 
 from contracts.webhooks import DeliveryView, WebhookView
-from services.gateway.bodies import Page
-from services.gateway.operations import Operations
-from services.gateway.responses import Out
+from services.gateway.bodies.requests import Page
+from services.gateway.bodies.responses import Out
+from services.gateway.http.operations import Operations
 from services.gateway.routes import webhooks
 
 __all__ = ["ONE", "DeliveryPage", "WebhookPage", "WebhookWithSecret", "ops"]

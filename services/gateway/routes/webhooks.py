@@ -23,10 +23,10 @@ from contracts.webhooks import (
     WebhookList,
     WebhookView,
 )
-from services.gateway.auth import tenant_of
-from services.gateway.bodies import Page, Params, read_body, read_params
-from services.gateway.keys import BACKENDS
-from services.gateway.paths import path_id
+from services.gateway.bodies.requests import Page, Params, read_body, read_params
+from services.gateway.http.auth import tenant_of
+from services.gateway.http.keys import BACKENDS
+from services.gateway.http.paths import path_id
 from services.gateway.routes.webhook_checks import require_own_session
 
 __all__ = [

@@ -27,9 +27,14 @@ class SqlDeliveries:
              "next_attempt_ms": item.created_ms}
             for item in queued
         ]  # fmt: skip
-        stmt = insert_for(tx.connection.dialect.name)(deliveries).values(rows)
+        if not rows:
+            return
+        # Many rows as one executemany, which SQLAlchemy pages: one multi-row VALUES would
+        # carry 13 parameters a row, past PostgreSQL's 32,767 at a batch of 500 events by 6
+        # webhooks, and the consumer would retry that batch forever.
+        stmt = insert_for(tx.connection.dialect.name)(deliveries)
         await tx.connection.execute(
-            stmt.on_conflict_do_nothing(index_elements=["webhook_id", "event_id"])
+            stmt.on_conflict_do_nothing(index_elements=["webhook_id", "event_id"]), rows
         )
 
     async def heads(self, limit: int = 1000) -> list[DueDelivery]:

@@ -14,7 +14,7 @@ from runtime.bus import Bus
 from runtime.settings import Settings
 from services.gateway.adapters.tenants import KEYS_BUCKET, TenantRegistry, hash_key
 from services.gateway.app import create_app
-from services.gateway.keys import TENANTS
+from services.gateway.http.keys import TENANTS
 from tests.support.waiting import eventually
 
 ADMIN = "adm_key_cache"

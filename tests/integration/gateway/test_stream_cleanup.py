@@ -16,7 +16,7 @@ from contracts.subjects import EVENTS_STREAM
 from runtime.bus import Bus
 from runtime.settings import Settings
 from services.gateway.app import create_app
-from services.gateway.keys import BACKENDS, STREAMS
+from services.gateway.http.keys import BACKENDS, STREAMS
 from tests.integration.gateway.sse_client import SseReader
 from tests.support.waiting import eventually
 

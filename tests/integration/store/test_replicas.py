@@ -21,7 +21,7 @@ from runtime.bus import Bus
 from runtime.consumer import run_consumer
 from runtime.rpc import BackendUnavailable
 from runtime.sql.engine import open_engine
-from services.gateway.backends import Backends
+from services.gateway.adapters.backends import Backends
 from services.store.adapters.checksum import table_checksums
 from services.store.adapters.migrate import upgrade
 from services.store.adapters.projection import SqlProjection

@@ -5,8 +5,8 @@ import asyncio
 import pytest
 
 from contracts.queries import Stats
-from services.gateway.figures import CachedFigures, Figures, FiguresSource
-from services.gateway.metrics import GatewayMetrics
+from services.gateway.http.metrics import GatewayMetrics
+from services.gateway.service_layer.figures import CachedFigures, Figures, FiguresSource
 
 
 class FakeClock:

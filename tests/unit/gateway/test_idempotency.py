@@ -6,7 +6,6 @@ import asyncio
 import pytest
 
 from services.gateway.adapters.idempotency_records import MemoryIdempotencyRecords
-from services.gateway.claims import Claim, Claims, InProgress, KeyReused
 from services.gateway.domain.idempotency import (
     KeyRejected,
     check_key,
@@ -15,6 +14,7 @@ from services.gateway.domain.idempotency import (
     record_name,
 )
 from services.gateway.domain.sealing import open_sealed, seal, sealing_key
+from services.gateway.service_layer.claims import Claim, Claims, InProgress, KeyReused
 
 LEASE, WAIT = 3.0, 5.0
 FP = fingerprint("POST", "/v1/sessions", b'{"name":"a"}')

@@ -10,7 +10,7 @@ from openapi_spec_validator import validate
 
 from runtime.settings import load_settings
 from services.gateway.app import create_app
-from services.gateway.keys import OPENAPI
+from services.gateway.http.keys import OPENAPI
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import msgspec
 
 from contracts.commands import Refused
 from contracts.queries import MessageList, SessionView
-from services.gateway.backends import passed_on
+from services.gateway.adapters.backends import passed_on
 
 
 def test_a_page_loses_its_tag_and_keeps_every_other_byte() -> None:

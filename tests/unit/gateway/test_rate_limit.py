@@ -1,7 +1,7 @@
 """The token buckets (per principal, per client address), driven by a fake clock."""
 
-from services.gateway.access import client_address
 from services.gateway.domain.rate_limit import RateLimiter
+from services.gateway.http.access import client_address
 
 
 class FakeClock:
@@ -64,7 +64,7 @@ def test_wait_tells_the_wait_without_spending_a_token() -> None:
 
 
 def test_failed_authentications_spend_the_address_bucket_and_then_block_it() -> None:
-    """How the gateway uses a second limiter (services/gateway/access.py): each failure takes
+    """How the gateway uses a second limiter (services/gateway/http/access.py): each failure takes
     a token of the client address; while none is left, the address waits before any check."""
     clock = FakeClock()
     failures = RateLimiter(rate=0.2, burst=3, clock=clock)

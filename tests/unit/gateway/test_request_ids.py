@@ -4,7 +4,7 @@ import random
 import uuid
 
 from contracts.ids import is_valid_id
-from services.gateway import middleware
+from services.gateway.http import middleware
 
 
 def test_a_new_request_id_is_the_uuid4_text_of_its_bits() -> None:

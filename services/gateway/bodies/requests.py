@@ -18,7 +18,7 @@ from contracts.queries import (
     ReminderStatusName,
 )
 from contracts.reminders import DEFAULT_REMIND_BEFORE
-from services.gateway.errors import ApiError
+from services.gateway.http.errors import ApiError
 
 T = TypeVar("T")
 

@@ -15,8 +15,6 @@ from runtime.logging import get_logger
 from runtime.rpc import BackendUnavailable
 from services.gateway.adapters.idempotency_kv import KvIdempotencyRecords
 from services.gateway.adapters.idempotency_records import IdempotencyRecords
-from services.gateway.auth import TENANT, bearer
-from services.gateway.claims import Claim, Claims, InProgress, KeyReused
 from services.gateway.domain.idempotency import (
     KEY_HEADER,
     Answer,
@@ -27,8 +25,10 @@ from services.gateway.domain.idempotency import (
     record_name,
 )
 from services.gateway.domain.sealing import open_sealed, seal, sealing_key
-from services.gateway.errors import ApiError, Handler, error_middleware
-from services.gateway.keys import JETSTREAM, SETTINGS
+from services.gateway.http.auth import TENANT, bearer
+from services.gateway.http.errors import ApiError, Handler, error_middleware
+from services.gateway.http.keys import JETSTREAM, SETTINGS
+from services.gateway.service_layer.claims import Claim, Claims, InProgress, KeyReused
 
 __all__ = ["CLAIMS", "REPLAYED_HEADER", "answer_once", "claims_over", "keyed_id", "open_claims"]
 

@@ -6,7 +6,7 @@ from aiohttp import web
 
 from contracts.commands import Refused
 from runtime.logging import get_logger
-from runtime.rpc import BackendUnavailable
+from runtime.messaging import BackendUnavailable
 
 log = get_logger(__name__)
 

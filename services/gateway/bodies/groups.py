@@ -7,8 +7,8 @@ import msgspec
 from contracts.events.group import GroupAction
 from contracts.group_queries import GroupView
 from contracts.groups import ParticipantResult
-from services.gateway.bodies import NO_NUL, Address, Body, Page
-from services.gateway.responses import Out
+from services.gateway.bodies.requests import NO_NUL, Address, Body, Page
+from services.gateway.bodies.responses import Out
 
 __all__ = [
     "GroupInvite",

@@ -10,8 +10,8 @@ from typing import Any, Literal
 
 from aiohttp import web
 
-from services.gateway.access import admit
-from services.gateway.idempotency import answer_once
+from services.gateway.http.access import admit
+from services.gateway.http.idempotency import answer_once
 
 __all__ = ["Auth", "Handler", "Operation", "Operations"]
 

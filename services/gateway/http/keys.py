@@ -9,13 +9,13 @@ from runtime.media.links import LinkSigner
 from runtime.media.store import MediaStore
 from runtime.media.usage import MediaUsage
 from runtime.settings import Settings
+from services.gateway.adapters.backends import Backends
 from services.gateway.adapters.bus_credentials import BusCredentials
 from services.gateway.adapters.tenants import TenantRegistry
-from services.gateway.backends import Backends
 from services.gateway.domain.open_streams import OpenStreams
 from services.gateway.domain.rate_limit import RateLimiter
-from services.gateway.figures import CachedFigures
-from services.gateway.metrics import GatewayMetrics
+from services.gateway.http.metrics import GatewayMetrics
+from services.gateway.service_layer.figures import CachedFigures
 
 SETTINGS = web.AppKey("settings", Settings)
 BACKENDS = web.AppKey("backends", Backends)

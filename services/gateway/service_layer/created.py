@@ -5,8 +5,8 @@ from typing import TypeVar
 
 from contracts.commands import Accepted, CreateSession, Refused
 from contracts.queries import Query
-from services.gateway.backends import Backends
-from services.gateway.errors import ApiError
+from services.gateway.adapters.backends import Backends
+from services.gateway.http.errors import ApiError
 
 __all__ = ["accept_session", "read_created"]
 

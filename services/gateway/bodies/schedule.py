@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
 
-from services.gateway.errors import ApiError
-from services.gateway.keys import SETTINGS
+from services.gateway.http.errors import ApiError
+from services.gateway.http.keys import SETTINGS
 
 __all__ = ["check_schedule"]
 

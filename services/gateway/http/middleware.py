@@ -7,8 +7,8 @@ import time
 from aiohttp import web
 
 from contracts.ids import is_valid_id
-from services.gateway.errors import Handler
-from services.gateway.keys import METRICS
+from services.gateway.http.errors import Handler
+from services.gateway.http.keys import METRICS
 
 __all__ = ["echo_request_id", "metrics_middleware", "request_id"]
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from aiohttp import BodyPartReader, web
 from aiohttp.http_exceptions import HttpProcessingError
 
-from services.gateway.errors import ApiError
+from services.gateway.http.errors import ApiError
 
 __all__ = ["FORM_FIELD", "IncomingFile", "checked_filename", "form_file"]
 

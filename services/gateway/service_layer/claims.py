@@ -10,7 +10,7 @@ import msgspec
 
 from contracts.ids import new_id
 from runtime.logging import get_logger
-from runtime.rpc import BackendUnavailable
+from runtime.messaging import BackendUnavailable
 from services.gateway.adapters.idempotency_records import IdempotencyRecords
 from services.gateway.domain.idempotency import Record, next_step
 

@@ -12,8 +12,8 @@ from runtime.media.kinds import SNIFF_BYTES, base_mime, contradicts, sniff
 from runtime.media.store import MediaStore, StoredObject, TooLarge
 from runtime.media.usage import MediaUsage, QuotaExceeded
 from runtime.settings import Settings
-from services.gateway.errors import ApiError
-from services.gateway.incoming_files import IncomingFile, checked_filename, form_file
+from services.gateway.http.errors import ApiError
+from services.gateway.http.incoming_files import IncomingFile, checked_filename, form_file
 
 __all__ = ["keep_upload", "request_file", "store_upload", "upload_of"]
 

@@ -5,7 +5,7 @@ import hmac
 from aiohttp import web
 
 from services.gateway.adapters.tenants import TenantRegistry
-from services.gateway.errors import ApiError
+from services.gateway.http.errors import ApiError
 
 __all__ = ["TENANT", "bearer", "require_admin", "require_tenant", "tenant_of"]
 

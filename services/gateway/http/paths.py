@@ -4,9 +4,9 @@ from aiohttp import web
 
 from contracts.ids import is_valid_id
 from contracts.queries import GetSession, SessionView
-from services.gateway.auth import tenant_of
-from services.gateway.errors import ApiError
-from services.gateway.keys import BACKENDS
+from services.gateway.http.auth import tenant_of
+from services.gateway.http.errors import ApiError
+from services.gateway.http.keys import BACKENDS
 
 __all__ = ["owned_session", "path_id", "path_session"]
 

@@ -7,10 +7,10 @@ from typing import Any
 import msgspec
 
 from contracts.ids import ID_PATTERN
+from services.gateway.bodies.responses import ErrorBody
 from services.gateway.domain.idempotency import KEY_HEADER, MAX_KEY_LENGTH
-from services.gateway.idempotency import REPLAYED_HEADER
-from services.gateway.operations import Operation
-from services.gateway.responses import ErrorBody
+from services.gateway.http.idempotency import REPLAYED_HEADER
+from services.gateway.http.operations import Operation
 
 __all__ = ["build_openapi"]
 

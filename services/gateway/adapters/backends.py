@@ -17,7 +17,7 @@ from contracts.subjects import (
 from contracts.webhooks import WebhookReply, WebhookRequest
 from runtime.requester import Requester
 from runtime.rpc import BackendUnavailable
-from services.gateway.errors import ApiError
+from services.gateway.http.errors import ApiError
 
 __all__ = ["Backends"]
 

@@ -4,9 +4,9 @@ from aiohttp import web
 
 from contracts.conversation import MessageRef, Quote
 from contracts.queries import GetMessage, MessageView, SessionView
-from services.gateway.errors import ApiError
-from services.gateway.keys import BACKENDS
-from services.gateway.paths import path_id
+from services.gateway.http.errors import ApiError
+from services.gateway.http.keys import BACKENDS
+from services.gateway.http.paths import path_id
 
 __all__ = ["quote_of", "target_of"]
 

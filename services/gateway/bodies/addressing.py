@@ -3,8 +3,8 @@
 from aiohttp import web
 
 from contracts.addresses import InvalidAddress, parse_address
-from services.gateway.errors import ApiError
-from services.gateway.keys import SETTINGS
+from services.gateway.http.errors import ApiError
+from services.gateway.http.keys import SETTINGS
 
 __all__ = ["jid_of"]
 

@@ -6,9 +6,9 @@ from contracts.media import MediaDescriptor, upload_object
 from runtime.media.kinds import fits
 from runtime.media.store import MediaStore
 from runtime.settings import Settings
-from services.gateway.bodies import MediaRef
-from services.gateway.errors import ApiError
-from services.gateway.uploads import upload_of
+from services.gateway.bodies.requests import MediaRef
+from services.gateway.http.errors import ApiError
+from services.gateway.service_layer.uploads import upload_of
 
 __all__ = ["media_to_send"]
 

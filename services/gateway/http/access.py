@@ -13,9 +13,9 @@ from typing import Literal
 
 from aiohttp import web
 
-from services.gateway.auth import require_admin, require_tenant
-from services.gateway.errors import ApiError
-from services.gateway.keys import AUTH_FAILURES, LIMITER, SETTINGS, TENANTS
+from services.gateway.http.auth import require_admin, require_tenant
+from services.gateway.http.errors import ApiError
+from services.gateway.http.keys import AUTH_FAILURES, LIMITER, SETTINGS, TENANTS
 
 __all__ = ["admit", "client_address"]
 

@@ -12,7 +12,7 @@ from aiohttp import web
 
 from runtime.logging import get_logger
 from services.gateway.adapters.key_watch import KeyWatch
-from services.gateway.keys import JETSTREAM, STREAMS, TENANTS
+from services.gateway.http.keys import JETSTREAM, STREAMS, TENANTS
 
 __all__ = ["SWEEP_S", "guard_streams", "install"]
 

@@ -13,12 +13,12 @@ from aiohttp import web
 from contracts.media import MediaDescriptor, Upload, upload_object
 from runtime.public_http.client import BLOCKED, open_client
 from runtime.public_http.targets import BadTarget, check_target
-from services.gateway.bodies import MediaRef
-from services.gateway.errors import ApiError
-from services.gateway.incoming_files import IncomingFile, checked_filename
-from services.gateway.keys import MEDIA, MEDIA_FETCH, SETTINGS, USAGE
-from services.gateway.outgoing_media import media_to_send
-from services.gateway.uploads import keep_upload
+from services.gateway.bodies.requests import MediaRef
+from services.gateway.http.errors import ApiError
+from services.gateway.http.incoming_files import IncomingFile, checked_filename
+from services.gateway.http.keys import MEDIA, MEDIA_FETCH, SETTINGS, USAGE
+from services.gateway.service_layer.outgoing_media import media_to_send
+from services.gateway.service_layer.uploads import keep_upload
 
 __all__ = ["fetch_upload", "fetched_media_to_send", "media_fetcher"]
 

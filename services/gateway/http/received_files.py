@@ -7,9 +7,9 @@ from aiohttp import web
 
 from contracts.media import received_object
 from contracts.queries import GetMessage, MessageView
-from services.gateway.byte_ranges import Unsatisfiable, byte_range
-from services.gateway.errors import ApiError
-from services.gateway.keys import BACKENDS, MEDIA
+from services.gateway.http.byte_ranges import Unsatisfiable, byte_range
+from services.gateway.http.errors import ApiError
+from services.gateway.http.keys import BACKENDS, MEDIA
 
 __all__ = ["serve_received"]
 

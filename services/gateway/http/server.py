@@ -14,7 +14,7 @@ from aiohttp.http_exceptions import BadHttpMessage, HttpProcessingError, LineToo
 from aiohttp.web_protocol import RequestHandler
 
 from runtime.logging import get_logger
-from services.gateway.errors import error_response
+from services.gateway.http.errors import error_response
 
 __all__ = ["MAX_FIELD_BYTES", "MAX_TARGET_BYTES", "GatewayRunner"]
 

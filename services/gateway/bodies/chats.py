@@ -6,7 +6,7 @@ import msgspec
 
 from contracts.chat_commands import NumberCheck, PresenceState
 from contracts.queries import ChatView
-from services.gateway.bodies import Address, Body
+from services.gateway.bodies.requests import Address, Body
 
 __all__ = [
     "ChatPage",

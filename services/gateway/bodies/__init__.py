@@ -1,0 +1,1 @@
+"""Request and response bodies and query strings: typed Structs checked at the edge."""

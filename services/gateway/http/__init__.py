@@ -1,0 +1,1 @@
+"""The HTTP edge (aiohttp): server, middleware, errors, authentication, declared operations."""
