@@ -30,6 +30,8 @@ from contracts.media import MediaDescriptor, MediaStatus
 __all__ = [
     "DEFAULT_PAGE_SIZE",
     "MAX_PAGE_SIZE",
+    "AppointmentList",
+    "AppointmentStatusName",
     "AppointmentView",
     "ChatKind",
     "ChatList",
@@ -43,6 +45,7 @@ __all__ = [
     "GetReminder",
     "GetSession",
     "GetStats",
+    "ListAppointments",
     "ListChats",
     "ListContacts",
     "ListMessages",
@@ -76,6 +79,7 @@ SessionStatusName = Literal[
 # received: an incoming message. Outgoing: queued → sent → delivered → read (→ played), or failed.
 MessageStatusName = Literal["received", "queued", "sent", "delivered", "read", "played", "failed"]
 ReminderStatusName = Literal["scheduled", "deferred", "dispatched", "sent", "failed", "cancelled"]
+AppointmentStatusName = Literal["scheduled", "cancelled"]
 
 
 # ---- queries -------------------------------------------------------------------------------
@@ -183,6 +187,19 @@ class GetAppointment(Struct, frozen=True, kw_only=True, tag="get_appointment"):
     wait_ms: int = 2000
 
 
+class ListAppointments(Struct, frozen=True, kw_only=True, tag="list_appointments"):
+    """Appointments of a tenant by start time (earliest first), each with its reminders;
+    optionally of a session/status."""
+
+    tenant: str
+    session_id: str | None = None
+    status: AppointmentStatusName | None = None
+    cursor: str | None = None
+    limit: PageSize = DEFAULT_PAGE_SIZE
+    min_sequence: int = 0
+    wait_ms: int = 2000
+
+
 class GetStats(Struct, frozen=True, kw_only=True, tag="get_stats"):
     """Counters for /metrics; ``tenant=None``: the whole platform."""
 
@@ -200,6 +217,7 @@ Query = (
     | ListReminders
     | GetReminder
     | GetAppointment
+    | ListAppointments
     | GetStats
     | ListGroups
     | GetGroup
@@ -379,6 +397,11 @@ class AppointmentView(Struct, frozen=True, kw_only=True, tag="appointment"):
     reminders: list[ReminderView] = field(default_factory=list)
 
 
+class AppointmentList(Struct, frozen=True, kw_only=True, tag="appointment_list"):
+    items: list[AppointmentView]
+    next_cursor: str | None = None
+
+
 class Stats(Struct, frozen=True, kw_only=True, tag="stats"):
     """Counts for /metrics. ``events_projected``: the store's stream position (global)."""
 
@@ -403,6 +426,7 @@ QueryReply = (
     | ReminderView
     | ReminderList
     | AppointmentView
+    | AppointmentList
     | Stats
     | GroupView
     | GroupList

@@ -25,6 +25,7 @@ __all__ = [
     "CancelReminder",
     "CreateAppointment",
     "MoveAppointment",
+    "MoveReminder",
     "RefusalCode",
     "ReminderCommand",
     "ReminderReply",
@@ -38,6 +39,7 @@ RefusalCode = Literal[
     "validation_failed",  # anything else malformed; details["field"] names it
     "already_final",  # cancelling/moving something already sent, failed or cancelled (409)
     "bad_command",  # the bytes are not a reminder command at all
+    "part_of_appointment",  # moving one reminder of an appointment: move the appointment (409)
 ]
 REFUSAL_CODES: Final[frozenset[str]] = frozenset(
     {
@@ -47,6 +49,7 @@ REFUSAL_CODES: Final[frozenset[str]] = frozenset(
         "validation_failed",
         "already_final",
         "bad_command",
+        "part_of_appointment",
     }
 )
 DEFAULT_REMIND_BEFORE: Final[tuple[timedelta, ...]] = (timedelta(hours=24), timedelta(hours=1))
@@ -71,6 +74,20 @@ class CancelReminder(Struct, frozen=True, kw_only=True, tag="cancel_reminder"):
 
     tenant: str
     reminder_id: str
+    correlation_id: str | None = None
+
+
+class MoveReminder(Struct, frozen=True, kw_only=True, tag="move_reminder"):
+    """A PATCH of a pending plain reminder: a new ``due_at`` and, when ``text`` or
+    ``template`` is given, a new text (else it keeps its own). An appointment's reminders
+    move with their appointment (``MoveAppointment``); moving one alone is refused."""
+
+    tenant: str
+    reminder_id: str
+    due_at: datetime
+    text: str | None = None
+    template: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)
     correlation_id: str | None = None
 
 
@@ -112,6 +129,11 @@ class CancelAppointment(Struct, frozen=True, kw_only=True, tag="cancel_appointme
 
 
 ReminderCommand = (
-    ScheduleReminder | CancelReminder | CreateAppointment | MoveAppointment | CancelAppointment
+    ScheduleReminder
+    | CancelReminder
+    | MoveReminder
+    | CreateAppointment
+    | MoveAppointment
+    | CancelAppointment
 )
 ReminderReply = Accepted | Refused

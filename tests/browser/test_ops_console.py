@@ -146,7 +146,7 @@ async def test_an_appointment_is_created_moved_and_cancelled(page: Page, tenant:
     start = await page.evaluate(LOCAL_IN_SECONDS, 3 * 86400)
     await page.get_by_label("Starts at (your time)").fill(start)
     await page.get_by_role("button", name="Create appointment").click()
-    appt = page.locator("#appointments-list li")
+    appt = page.locator("#appointments-list > li")  # its reminders are a list inside it
     await expect(appt).to_contain_text("2 reminder(s) pending of 2")
     appointment_id = await appt.get_attribute("data-appointment")
     later = await page.evaluate(LOCAL_IN_SECONDS, 4 * 86400)

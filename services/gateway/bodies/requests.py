@@ -11,7 +11,12 @@ from aiohttp import web
 from contracts.ids import ID_PATTERN
 from contracts.media import SendableKind
 from contracts.patterns import whole
-from contracts.queries import DEFAULT_PAGE_SIZE, PageSize, ReminderStatusName
+from contracts.queries import (
+    DEFAULT_PAGE_SIZE,
+    AppointmentStatusName,
+    PageSize,
+    ReminderStatusName,
+)
 from contracts.reminders import DEFAULT_REMIND_BEFORE
 from services.gateway.http.errors import ApiError
 
@@ -94,6 +99,13 @@ class NewReminder(Body, frozen=True, kw_only=True):
     fields: Fields = msgspec.field(default_factory=dict)
 
 
+class ReminderChange(Body, frozen=True, kw_only=True):
+    due_at: AwareTime
+    text: Text | None = None  # a new text (or template); else the reminder keeps its own
+    template: Text | None = None
+    fields: Fields = msgspec.field(default_factory=dict)
+
+
 class NewAppointment(Body, frozen=True, kw_only=True):
     session_id: Id
     to: Address
@@ -130,6 +142,11 @@ class MessageParams(Page, frozen=True, kw_only=True):
 class ReminderParams(Page, frozen=True, kw_only=True):
     session_id: Id | None = None
     status: ReminderStatusName | None = None
+
+
+class AppointmentParams(Page, frozen=True, kw_only=True):
+    session_id: Id | None = None
+    status: AppointmentStatusName | None = None
 
 
 class UploadParams(Params, frozen=True, kw_only=True):

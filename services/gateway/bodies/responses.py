@@ -6,9 +6,10 @@ from typing import Any, Literal
 import msgspec
 from aiohttp import web
 
-from contracts.queries import ContactView, MessageView, ReminderView, SessionView
+from contracts.queries import AppointmentView, ContactView, MessageView, ReminderView, SessionView
 
 __all__ = [
+    "AppointmentPage",
     "ContactPage",
     "ErrorBody",
     "ErrorDetail",
@@ -102,6 +103,11 @@ class ContactPage(Out, frozen=True, kw_only=True):
 
 class ReminderPage(Out, frozen=True, kw_only=True):
     items: list[ReminderView]
+    next_cursor: str | None = None
+
+
+class AppointmentPage(Out, frozen=True, kw_only=True):
+    items: list[AppointmentView]
     next_cursor: str | None = None
 
 

@@ -18,6 +18,7 @@ STATUS_OF_CODE: Mapping[str, int] = {
     "not_pairing": 409,
     "conflict": 409,
     "already_final": 409,
+    "part_of_appointment": 409,
     "not_paired": 409,
     "needs_attention": 409,
     "invalid_address": 422,

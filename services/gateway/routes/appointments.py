@@ -1,13 +1,20 @@
-"""Appointments: one reminder per lead time before the start; move or cancel them together."""
+"""Appointments: one reminder per lead time before the start; listed by start with their
+reminders; moved or cancelled together."""
 
 from aiohttp import web
 
 from contracts.commands import Accepted
-from contracts.queries import AppointmentView, GetAppointment
+from contracts.queries import AppointmentList, AppointmentView, GetAppointment, ListAppointments
 from contracts.reminders import CancelAppointment, CreateAppointment, MoveAppointment
 from services.gateway.bodies.addressing import jid_of
-from services.gateway.bodies.requests import AppointmentChange, NewAppointment, read_body
-from services.gateway.bodies.responses import json_response
+from services.gateway.bodies.requests import (
+    AppointmentChange,
+    AppointmentParams,
+    NewAppointment,
+    read_body,
+    read_params,
+)
+from services.gateway.bodies.responses import AppointmentPage, json_response
 from services.gateway.bodies.schedule import check_schedule
 from services.gateway.http.auth import tenant_of
 from services.gateway.http.idempotency import keyed_id
@@ -57,6 +64,24 @@ async def create_appointment(request: web.Request) -> web.Response:
         min_sequence=accepted.sequence or 0,
     )
     return json_response(await read_created(backends, query, AppointmentView), 201)
+
+
+@ops(
+    "GET", "/v1/appointments",
+    summary="Appointments by start time with their reminders; optionally of a session or status",
+    params=AppointmentParams, returns=AppointmentPage,
+)  # fmt: skip
+async def list_appointments(request: web.Request) -> web.Response:
+    params = read_params(request, AppointmentParams)
+    query = ListAppointments(
+        tenant=tenant_of(request),
+        session_id=params.session_id,
+        status=params.status,
+        cursor=params.cursor,
+        limit=params.limit,
+    )
+    page = await request.app[BACKENDS].read(query, AppointmentList)
+    return json_response(AppointmentPage(items=page.items, next_cursor=page.next_cursor))
 
 
 @ops(

@@ -1,12 +1,18 @@
-"""Reminders: schedule, list, read (with history), cancel. Commands go to the reminder
+"""Reminders: schedule, list, read (with history), move, cancel. Commands go to the reminder
 service; reads come from the store, after it has applied the command's events."""
 
 from aiohttp import web
 
 from contracts.queries import GetReminder, ListReminders, ReminderList, ReminderView
-from contracts.reminders import CancelReminder, ScheduleReminder
+from contracts.reminders import CancelReminder, MoveReminder, ScheduleReminder
 from services.gateway.bodies.addressing import jid_of
-from services.gateway.bodies.requests import NewReminder, ReminderParams, read_body, read_params
+from services.gateway.bodies.requests import (
+    NewReminder,
+    ReminderChange,
+    ReminderParams,
+    read_body,
+    read_params,
+)
 from services.gateway.bodies.responses import ReminderPage, json_response
 from services.gateway.bodies.schedule import check_schedule
 from services.gateway.http.auth import tenant_of
@@ -72,6 +78,31 @@ async def get_reminder(request: web.Request) -> web.Response:
         tenant=tenant_of(request), reminder_id=path_id(request, "reminder_id", "reminder")
     )
     return json_response(await request.app[BACKENDS].read(query, ReminderView))
+
+
+@ops(
+    "PATCH", "/v1/reminders/{reminder_id}",
+    summary="Move a pending reminder to a new due time (and optionally a new text)",
+    body=ReminderChange, returns=ReminderView, errors=(409,), idempotent=True,
+)  # fmt: skip
+async def move_reminder(request: web.Request) -> web.Response:
+    tenant = tenant_of(request)
+    reminder_id = path_id(request, "reminder_id", "reminder")
+    body = await read_body(request, ReminderChange)
+    check_schedule(request, "due_at", body.due_at)
+    command = MoveReminder(
+        tenant=tenant,
+        reminder_id=reminder_id,
+        due_at=body.due_at,
+        text=body.text,
+        template=body.template,
+        fields=body.fields,
+        correlation_id=request_id(request),
+    )
+    backends = request.app[BACKENDS]
+    accepted = await backends.accept_reminder(command)
+    query = GetReminder(tenant=tenant, reminder_id=reminder_id, min_sequence=accepted.sequence or 0)
+    return json_response(await backends.read(query, ReminderView))
 
 
 @ops(

@@ -2,7 +2,7 @@
 changes nothing itself; the unit of work writes it with its events, compare-and-set.
 
     scheduled → (deferred, once an event) → dispatched ⇄ retrying → sent | failed
-    scheduled | deferred | retrying → cancelled, or rescheduled (its appointment moved)"""
+    scheduled | deferred | retrying → cancelled, or rescheduled (moved, or its appointment moved)"""
 
 from collections.abc import Iterable
 from dataclasses import replace
@@ -34,6 +34,7 @@ __all__ = [
     "dispatch",
     "fail",
     "request_cancel",
+    "request_move",
     "reschedule",
     "schedule",
     "sent",
@@ -145,10 +146,23 @@ def request_cancel(row: ReminderRow, now: datetime) -> Change | None:
 
 
 def reschedule(
-    row: ReminderRow, due_at: datetime, text: str, expires_at: datetime, now: datetime
+    row: ReminderRow, due_at: datetime, text: str, expires_at: datetime | None, now: datetime
 ) -> Change | None:
     """Its appointment moved: a pending reminder follows with a new due time and text."""
     event = ReminderRescheduled(reminder_id=row.id, due_at=due_at, text=text)
     return _change(row, PENDING, [event], status="scheduled", due_at=due_at, wake_at=due_at,
                    text=text, expires_at=expires_at, was_deferred=False,
                    updated_at=now)  # fmt: skip
+
+
+def request_move(row: ReminderRow, due_at: datetime, text: str, now: datetime) -> Change | None:
+    """A client's move of a plain reminder: a no-op when it is there already, refused once in
+    flight or over, or when it belongs to an appointment (that moves it)."""
+    if row.appointment_id is not None:
+        raise Refusal("part_of_appointment", "move its appointment instead",
+                      {"appointment_id": row.appointment_id})  # fmt: skip
+    if row.status not in PENDING:
+        raise Refusal("already_final", f"the reminder is already {row.status}")
+    if row.status == "scheduled" and row.due_at == due_at and row.text == text:
+        return None
+    return reschedule(row, due_at, text, row.expires_at, now)

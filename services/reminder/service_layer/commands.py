@@ -6,11 +6,18 @@ from datetime import datetime
 
 from contracts.commands import Accepted, Refused
 from contracts.ids import new_id
-from contracts.reminders import CancelReminder, ReminderCommand, ReminderReply, ScheduleReminder
+from contracts.reminders import (
+    CancelReminder,
+    MoveReminder,
+    ReminderCommand,
+    ReminderReply,
+    ScheduleReminder,
+)
+from services.reminder.domain.change import Change
 from services.reminder.domain.errors import Refusal
-from services.reminder.domain.model import new_message_id, new_reminder
+from services.reminder.domain.model import ReminderRow, new_message_id, new_reminder
 from services.reminder.domain.texts import TextError, render
-from services.reminder.domain.transitions import request_cancel, schedule
+from services.reminder.domain.transitions import request_cancel, request_move, schedule
 from services.reminder.service_layer.appointment_commands import AppointmentCommands
 from services.reminder.service_layer.checks import Checks, Rejected, invalid, refused
 from services.reminder.service_layer.ports import ScheduleReads
@@ -18,7 +25,8 @@ from services.reminder.service_layer.recorder import Recorder, Staged, due_of
 
 __all__ = ["CommandHandlers", "new_ids"]
 
-CANCEL_TRIES = 3  # a reminder that keeps moving under a cancel: answer with where it is
+DECIDE_TRIES = 3  # a reminder that keeps moving under a cancel or move: answer where it is
+Decide = Callable[[ReminderRow, datetime], Change | None]
 
 
 def new_ids() -> tuple[str, str]:
@@ -48,7 +56,10 @@ class CommandHandlers:
                 case ScheduleReminder():
                     ids, events = await self._schedule(command)
                 case CancelReminder():
-                    ids, events = await self._cancel(command)
+                    ids, events = await self._decide(command.tenant, command.reminder_id,
+                                                     request_cancel)  # fmt: skip
+                case MoveReminder():
+                    ids, events = await self._move(command)
                 case _:
                     appointment_id, ids, events = await self.appointments.handle(command)
         except Rejected as rejected:
@@ -68,10 +79,7 @@ class CommandHandlers:
             if await self.reads.reminder_taken(cmd.reminder_id):  # another tenant's
                 raise invalid("reminder_id", "this reminder_id is taken; choose another")
         to_jid = self.checks.address(cmd.to)
-        try:
-            text = render(cmd.text, cmd.template, cmd.fields)
-        except TextError as exc:
-            raise invalid(exc.field, exc.message) from exc
+        text = self._text(cmd.text, cmd.template, cmd.fields)
         self.checks.future("due_at", cmd.due_at, now)
         await self.checks.session(cmd.tenant, cmd.session)
         reminder_id, message_id = new_ids()
@@ -85,18 +93,38 @@ class CommandHandlers:
             raise invalid("reminder_id", "this reminder_id is taken; choose another")
         return [change.after.id], staged
 
-    async def _cancel(self, cmd: CancelReminder) -> tuple[list[str], Sequence[Staged]]:
-        for _ in range(CANCEL_TRIES):  # it moved meanwhile: decide again on what it is now
+    def _text(self, text: str | None, template: str | None, fields: dict[str, str]) -> str:
+        try:
+            return render(text, template, fields)
+        except TextError as exc:
+            raise invalid(exc.field, exc.message) from exc
+
+    async def _move(self, cmd: MoveReminder) -> tuple[list[str], Sequence[Staged]]:
+        self.checks.future("due_at", cmd.due_at, self.clock.now())
+        text = None
+        if cmd.text is not None or cmd.template is not None:
+            text = self._text(cmd.text, cmd.template, cmd.fields)
+
+        def move(row: ReminderRow, now: datetime) -> Change | None:
+            return request_move(row, cmd.due_at, row.text if text is None else text, now)
+
+        return await self._decide(cmd.tenant, cmd.reminder_id, move)
+
+    async def _decide(
+        self, tenant: str, reminder_id: str, decide: Decide
+    ) -> tuple[list[str], Sequence[Staged]]:
+        """A client's change of one reminder, decided on what it is now (again if it moved)."""
+        for _ in range(DECIDE_TRIES):
             async with self.recorder.uow.begin() as tx:
-                row = await tx.reminder(cmd.tenant, cmd.reminder_id)
+                row = await tx.reminder(tenant, reminder_id)
                 if row is None:
                     raise Rejected(Refused(code="not_found", message="no such reminder"))
                 try:
-                    change = request_cancel(row, self.clock.now())
+                    change = decide(row, self.clock.now())
                 except Refusal as refusal:
                     raise refused(refusal) from refusal
                 if change is None:
-                    return [row.id], []  # cancelled already
+                    return [row.id], []  # there already
                 staged = await self.recorder.write(tx, change)
             if staged is not None:
                 return [row.id], staged

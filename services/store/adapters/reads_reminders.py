@@ -1,15 +1,20 @@
 """Reads of reminders, appointments and the counters for /metrics; filtered by tenant."""
 
+from collections.abc import Sequence
+from typing import Any
+
 import msgspec
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from contracts.queries import (
+    AppointmentList,
     AppointmentView,
     GetAppointment,
     GetReminder,
     GetStats,
+    ListAppointments,
     ListReminders,
     ReminderHistoryEntry,
     ReminderList,
@@ -29,7 +34,7 @@ from services.store.adapters.tables import (
 )
 from services.store.domain.cursors import TimeCursor, decode_cursor, encode_cursor
 
-__all__ = ["get_appointment", "get_reminder", "get_stats", "list_reminders"]
+__all__ = ["get_appointment", "get_reminder", "get_stats", "list_appointments", "list_reminders"]
 
 
 def _reminder(row: RowMapping, history: list[ReminderHistoryEntry] | None = None) -> ReminderView:
@@ -50,6 +55,20 @@ async def get_reminder(conn: AsyncConnection, q: GetReminder) -> ReminderView | 
     return _reminder(row, [view(ReminderHistoryEntry, s) for s in rows])
 
 
+async def _page(
+    conn: AsyncConnection, stmt: Select[Any], at: Any, key: Any, cursor: str | None, limit: int
+) -> tuple[Sequence[RowMapping], str | None]:
+    """One page of ``stmt`` by (``at``, ``key``) after ``cursor``, and the next page's cursor."""
+    if cursor is not None:
+        after = decode_cursor(cursor, TimeCursor)
+        stmt = stmt.where(or_(at > after.at, and_(at == after.at, key > after.key)))
+    rows = (await conn.execute(stmt.order_by(at, key).limit(limit + 1))).mappings().all()
+    if len(rows) <= limit:
+        return rows, None
+    last = rows[limit - 1]
+    return rows[:limit], encode_cursor(TimeCursor(last[at.name], last[key.name]))
+
+
 async def list_reminders(conn: AsyncConnection, q: ListReminders) -> ReminderList:
     r = reminders.c
     stmt = select(reminders).where(r.tenant == q.tenant)
@@ -57,13 +76,7 @@ async def list_reminders(conn: AsyncConnection, q: ListReminders) -> ReminderLis
         stmt = stmt.where(r.session_id == q.session_id)
     if q.status is not None:
         stmt = stmt.where(r.status == q.status)
-    if q.cursor is not None:
-        after = decode_cursor(q.cursor, TimeCursor)
-        stmt = stmt.where(or_(r.due_at > after.at, and_(r.due_at == after.at, r.id > after.key)))
-    rows = (await conn.execute(stmt.order_by(r.due_at, r.id).limit(q.limit + 1))).mappings().all()
-    more = len(rows) > q.limit
-    rows = rows[: q.limit]
-    cursor = encode_cursor(TimeCursor(rows[-1]["due_at"], rows[-1]["id"])) if more else None
+    rows, cursor = await _page(conn, stmt, r.due_at, r.id, q.cursor, q.limit)
     return ReminderList(items=[_reminder(x) for x in rows], next_cursor=cursor)
 
 
@@ -77,6 +90,29 @@ async def get_appointment(conn: AsyncConnection, q: GetAppointment) -> Appointme
     rows = (await conn.execute(own.order_by(r.due_at, r.id))).mappings().all()
     appointment = view(AppointmentView, row, session="session_id")
     return msgspec.structs.replace(appointment, reminders=[_reminder(x) for x in rows])
+
+
+async def list_appointments(conn: AsyncConnection, q: ListAppointments) -> AppointmentList:
+    a, r = appointments.c, reminders.c
+    stmt = select(appointments).where(a.tenant == q.tenant, a.starts_at.is_not(None))
+    if q.session_id is not None:
+        stmt = stmt.where(a.session_id == q.session_id)
+    if q.status is not None:
+        stmt = stmt.where(a.status == q.status)
+    rows, cursor = await _page(conn, stmt, a.starts_at, a.id, q.cursor, q.limit)
+    ids = [row["id"] for row in rows]
+    by_appointment: dict[str, list[ReminderView]] = {i: [] for i in ids}
+    if ids:  # the page's reminders in one read
+        own = select(reminders).where(r.tenant == q.tenant, r.appointment_id.in_(ids))
+        for x in (await conn.execute(own.order_by(r.due_at, r.id))).mappings().all():
+            by_appointment[x["appointment_id"]].append(_reminder(x))
+    items = [
+        msgspec.structs.replace(
+            view(AppointmentView, row, session="session_id"), reminders=by_appointment[row["id"]]
+        )
+        for row in rows
+    ]
+    return AppointmentList(items=items, next_cursor=cursor)
 
 
 async def get_stats(conn: AsyncConnection, q: GetStats) -> Stats:

@@ -11,6 +11,7 @@ from contracts.queries import (
     GetReminder,
     GetSession,
     GetStats,
+    ListAppointments,
     ListChats,
     ListContacts,
     ListMessages,
@@ -53,6 +54,8 @@ class SqlReads:
                     return await reads_reminders.get_reminder(conn, query)
                 case GetAppointment():
                     return await reads_reminders.get_appointment(conn, query)
+                case ListAppointments():
+                    return await reads_reminders.list_appointments(conn, query)
                 case GetStats():
                     return await reads_reminders.get_stats(conn, query)
                 case ListGroups():

@@ -234,6 +234,7 @@ appointments = Table(
     Column("starts_at", UtcDateTime),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
+    Index("ix_appointments_start", "tenant", "starts_at", "id"),
 )
 
 groups = Table(

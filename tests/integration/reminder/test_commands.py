@@ -4,6 +4,8 @@ event."""
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import msgspec
+
 from contracts.commands import Accepted, Refused
 from contracts.events import ReminderRescheduled, ReminderScheduled
 from contracts.reminders import (
@@ -11,12 +13,21 @@ from contracts.reminders import (
     CancelReminder,
     CreateAppointment,
     MoveAppointment,
+    MoveReminder,
     ScheduleReminder,
 )
 from runtime.bus import Bus
 from runtime.settings import Settings
 from tests.integration.reminder.standin import StandInSession
-from tests.integration.reminder.support import command, events, reminder_service
+from tests.integration.reminder.support import (
+    FAST,
+    ShiftedClock,
+    command,
+    events,
+    reminder_ids,
+    reminder_service,
+)
+from tests.support.waiting import eventually
 
 TO = "201234567890"
 H = timedelta(hours=1)
@@ -155,3 +166,46 @@ async def test_an_appointment_makes_moves_and_cancels_its_reminders(
             "appointment.scheduled", "appointment.moved", "appointment.moved",
             "appointment.cancelled",
         ]  # fmt: skip
+
+
+async def test_a_moved_reminder_goes_at_its_new_time_not_its_old(
+    settings: Settings, bus: Bus, standin: StandInSession
+) -> None:
+    """Its old due time passes with nothing sent (a later-scheduled one goes first), then it
+    goes once its new time comes; a sent one can no longer be moved."""
+    await standin.create("t1", "s1")
+    await standin.connect("t1", "s1")
+    clock = ShiftedClock()
+    async with reminder_service(settings, FAST, clock=clock):
+
+        async def schedule(rid: str, due: datetime) -> None:
+            cmd = ScheduleReminder(tenant="t1", session="s1", to=TO, text=rid, due_at=due,
+                                   reminder_id=rid)  # fmt: skip
+            assert isinstance(await command(bus, cmd), Accepted)
+
+        def sent() -> list[str]:
+            return [call.command.reminder_id or "" for call in standin.sends()]
+
+        async def sent_are(*ids: str) -> bool:
+            return sorted(sent()) == sorted(ids)
+
+        await schedule("moved", later(1))
+        move = MoveReminder(tenant="t1", reminder_id="moved", due_at=later(3), text="new")
+        moved = await command(bus, move)
+        assert isinstance(moved, Accepted) and moved.reminder_ids == ["moved"] and moved.sequence
+        clock.offset = 2 * H  # past its old due time, before its new one
+        await schedule("marker", clock.now() + timedelta(seconds=1))
+        await standin.connect("t1", "s1")  # the timer looks again after the clock's jump
+        await eventually(lambda: sent_are("marker"))
+        clock.offset = 3 * H
+        await schedule("wake", clock.now() + timedelta(seconds=1))
+        await standin.connect("t1", "s1")
+        await eventually(lambda: sent_are("marker", "moved", "wake"))
+        assert [c.command.text for c in standin.sends() if c.command.reminder_id == "moved"] == [
+            "new"
+        ]
+        late = await command(bus, msgspec.structs.replace(move, due_at=clock.now() + H))
+        assert isinstance(late, Refused) and late.code == "already_final"
+    found = await events(bus, "reminder.>")
+    types = [e.type for e, rid in zip(found, reminder_ids(found), strict=True) if rid == "moved"]
+    assert types[:3] == ["reminder.scheduled", "reminder.rescheduled", "reminder.dispatched"]

@@ -1,51 +1,35 @@
-// Appointments: created with their reminders, moved (the pending reminders follow) or cancelled.
-// There is no list of appointments in the API: they are found through their reminders.
+// Appointments: listed by start a page at a time with their reminders, created, moved (the
+// pending reminders follow) or cancelled.
 
 import { api } from "../core/api.js";
 import { $, announce, attempt, badge, el, on, userText } from "../core/dom.js";
-import { fromLocalInput, toLocalInput, when } from "../core/time.js";
+import { pager } from "../core/pages.js";
+import { fromLocalInput, when } from "../core/time.js";
+import { moveForm } from "./move.js";
 
 const path = (id) => `/v1/appointments/${encodeURIComponent(id)}`;
+const pages = pager("/v1/appointments");
 
-const known = new Map(); // id -> {mark, view}: asked again only once one of its reminders changed
+/** The appointments of the chosen status, by start, as many pages as "More" asked for. */
+export const loadAppointments = () => pages.load({ status: $("appointments-status").value });
 
-export async function loadAppointments(reminders) {
-  const marks = new Map();
-  for (const r of reminders.filter((r) => r.appointment_id)) {
-    marks.set(r.appointment_id, `${marks.get(r.appointment_id) || ""}${r.id}@${r.updated_at};`);
-  }
-  const found = await Promise.all([...marks].map(async ([id, mark]) => {
-    if (known.get(id)?.mark === mark) return known.get(id).view;
-    const view = await api("GET", path(id)).catch(() => null);
-    if (view) known.set(id, { mark, view });
-    return view;
-  }));
-  return found.filter(Boolean).sort((a, b) => (a.starts_at || "").localeCompare(b.starts_at || ""));
-}
+export const forgetAppointments = () => pages.reset();
 
-export const forgetAppointments = () => known.clear();
+const reminderLine = (r) => el("li", { dataset: { reminder: r.id, status: r.status } },
+  badge(r.status), " ", el("time", {}, when(r.due_at)));
 
 function appointmentItem(appt, refresh) {
   const errorNode = el("p", { class: "error", role: "alert" });
-  const inputId = `move-${appt.id}`;
   const live = appt.status !== "cancelled";
-  const move = live && el("form", {
-    class: "inline", method: "post",
-    onsubmit: (event) => {
-      event.preventDefault();
-      attempt(errorNode, async () => {
-        await api("PATCH", path(appt.id), { starts_at: fromLocalInput(event.target.elements.at.value) });
-        announce(`${appt.title || "Appointment"} moved.`);
-        await refresh();
-      });
+  const move = live && moveForm({
+    id: appt.id, label: "New start", current: appt.starts_at,
+    what: appt.title || "the appointment", errorNode,
+    onMove: async (starts_at) => {
+      await api("PATCH", path(appt.id), { starts_at });
+      announce(`${appt.title || "Appointment"} moved.`);
+      await refresh();
     },
-  }, el("label", { for: inputId }, "New start"),
-  el("input", { id: inputId, name: "at", type: "datetime-local", step: "1", required: true,
-    value: appt.starts_at ? toLocalInput(appt.starts_at) : undefined }),
-  el("button", {
-    type: "submit", dataset: { focus: `move:${appt.id}` },
-    "aria-label": `Move ${appt.title || "the appointment"}`,
-  }, "Move"));
+  });
   const cancel = live && el("button", {
     type: "button", class: "danger", "aria-label": `Cancel appointment ${appt.title || ""}`.trim(),
     onclick: () => attempt(errorNode, async () => {
@@ -58,11 +42,14 @@ function appointmentItem(appt, refresh) {
     el("p", { class: "ops-line" }, badge(appt.status), " ", userText(appt.title, "strong"), " ",
       el("time", {}, when(appt.starts_at)), " → ", userText(appt.to)),
     el("p", { class: "hint" }, `${pending.length} reminder(s) pending of ${appt.reminders.length}`),
+    el("ul", { class: "ops-reminders", "aria-label": `Reminders of ${appt.title || "it"}` },
+      ...appt.reminders.map(reminderLine)),
     move || null, cancel || null, errorNode);
 }
 
-export function renderAppointments(items, refresh) {
+export function renderAppointments({ items, more }, refresh) {
   $("appointments-empty").hidden = items.length > 0;
+  $("appointments-more").hidden = !more;
   $("appointments-list").replaceChildren(...items.map((a) => appointmentItem(a, refresh)));
 }
 
@@ -78,4 +65,6 @@ export function bindAppointmentForm(refresh) {
     announce("Appointment created.");
     await refresh();
   }, "appointment-form-error");
+  $("appointments-status").addEventListener("change", () => { pages.reset(); refresh(); });
+  $("appointments-more").addEventListener("click", () => { pages.more(); refresh(); });
 }

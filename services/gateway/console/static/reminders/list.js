@@ -1,9 +1,11 @@
-// Reminders: listed by status, scheduled, cancelled, each with why it waits or failed.
-// (A plain reminder is not moved: cancel it and schedule it again; appointments move.)
+// Reminders: listed by status a page at a time, scheduled, moved, cancelled, each with why it
+// waits or failed. (An appointment's reminders move with their appointment.)
 
 import { api } from "../core/api.js";
 import { $, announce, attempt, badge, el, on, userText } from "../core/dom.js";
+import { pager } from "../core/pages.js";
 import { fromLocalInput, when } from "../core/time.js";
+import { moveForm } from "./move.js";
 
 const PENDING = new Set(["scheduled", "deferred", "retrying"]);
 const FAILURES = {
@@ -32,12 +34,25 @@ export function why(reminder) {
   }
 }
 
+const path = (id) => `/v1/reminders/${encodeURIComponent(id)}`;
+const pages = pager("/v1/reminders");
+
 function reminderItem(reminder, refresh) {
   const reason = why(reminder);
+  const errorNode = el("p", { class: "error", role: "alert" });
+  const move = PENDING.has(reminder.status) && !reminder.appointment_id && moveForm({
+    id: reminder.id, label: "New due time", current: reminder.due_at,
+    what: `the reminder to ${reminder.to}`, errorNode,
+    onMove: async (due_at) => {
+      await api("PATCH", path(reminder.id), { due_at });
+      announce("Reminder moved.");
+      await refresh();
+    },
+  });
   const cancel = PENDING.has(reminder.status) && el("button", {
     type: "button", class: "quiet", "aria-label": `Cancel the reminder to ${reminder.to}`,
     onclick: () => attempt("reminders-error", async () => {
-      await api("DELETE", `/v1/reminders/${encodeURIComponent(reminder.id)}`);
+      await api("DELETE", path(reminder.id));
       await refresh();
     }),
   }, "Cancel");
@@ -47,21 +62,17 @@ function reminderItem(reminder, refresh) {
     userText(reminder.text, "p"),
     reason && el("p", { class: "ops-why" }, reason),
     reminder.appointment_id && el("p", { class: "hint" }, "Part of an appointment"),
-    cancel || null);
+    move || null, cancel || null, errorNode);
 }
 
-export function renderReminders(items, refresh) {
+export function renderReminders({ items, more }, refresh) {
   $("reminders-empty").hidden = items.length > 0;
+  $("reminders-more").hidden = !more;
   $("reminders-list").replaceChildren(...items.map((r) => reminderItem(r, refresh)));
 }
 
-/** The reminders of the chosen status (``every``: of any status), due first. */
-export async function loadReminders(every = false) {
-  const status = every ? "" : $("reminders-status").value;
-  const query = new URLSearchParams({ limit: "100" });
-  if (status) query.set("status", status);
-  return (await api("GET", `/v1/reminders?${query}`)).items;
-}
+/** The reminders of the chosen status, due first, as many pages as "More" asked for. */
+export const loadReminders = () => pages.load({ status: $("reminders-status").value });
 
 export function bindReminderForm(refresh) {
   on("reminder-form", "submit", async () => {
@@ -75,5 +86,8 @@ export function bindReminderForm(refresh) {
     announce("Reminder scheduled.");
     await refresh();
   }, "reminder-form-error");
-  $("reminders-status").addEventListener("change", refresh);
+  $("reminders-status").addEventListener("change", () => { pages.reset(); refresh(); });
+  $("reminders-more").addEventListener("click", () => { pages.more(); refresh(); });
 }
+
+export const forgetReminderPages = () => pages.reset();

@@ -1,5 +1,6 @@
-// The reminders section: the tenant's reminders by status and its appointments (found through
-// their reminders), asked again every few seconds while shown (core/poll.js).
+// The reminders section: the tenant's reminders by status and its appointments by start (each
+// with its reminders), a page at a time, asked again every few seconds while shown
+// (core/poll.js).
 
 import { onSignOut } from "../core/api.js";
 import { $ } from "../core/dom.js";
@@ -9,15 +10,15 @@ import { onSessionsChanged } from "../sessions/state.js";
 import {
   bindAppointmentForm, forgetAppointments, loadAppointments, renderAppointments,
 } from "./appointments.js";
-import { bindReminderForm, loadReminders, renderReminders } from "./list.js";
+import { bindReminderForm, forgetReminderPages, loadReminders, renderReminders } from "./list.js";
 
 const draw = drawer();
+const NONE = { items: [], more: false };
 
 const refresh = poll("reminders", "reminders-error", async () => {
   const reminders = await loadReminders();
   draw("reminders", reminders, () => renderReminders(reminders, refresh));
-  const all = $("reminders-status").value ? await loadReminders(true) : reminders;
-  const appointments = await loadAppointments(all);
+  const appointments = await loadAppointments();
   draw("appointments", appointments, () => renderAppointments(appointments, refresh));
 });
 
@@ -28,9 +29,10 @@ onSessionsChanged(() => {
 
 onSignOut(() => { // nothing of the last tenant stays in the page
   draw.forget();
+  forgetReminderPages();
   forgetAppointments();
-  renderReminders([], refresh);
-  renderAppointments([], refresh);
+  renderReminders(NONE, refresh);
+  renderAppointments(NONE, refresh);
 });
 
 bindReminderForm(refresh);
