@@ -13,30 +13,17 @@ from collections.abc import AsyncIterable, AsyncIterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-import msgspec
 from nats.js import JetStreamContext, api
 from nats.js.errors import NotFoundError
 
 from contracts.media import MEDIA_BUCKET
+from runtime.media.objects import StoredObject, TooLarge
 
 __all__ = ["CHUNK_SIZE", "MediaStore", "StoredObject", "TooLarge", "plain_headers"]
 
 CHUNK_SIZE = 128 * 1024
 _STREAM = f"OBJ_{MEDIA_BUCKET}"
 _ROLLUP = {"Nats-Rollup": "sub"}  # the meta message replaces the previous one
-
-
-class TooLarge(Exception):
-    """The bytes went past the limit; nothing was kept."""
-
-
-class StoredObject(msgspec.Struct, frozen=True, kw_only=True):
-    name: str
-    nuid: str
-    size: int
-    chunks: int
-    sha256: str  # hex
-    headers: dict[str, str] = msgspec.field(default_factory=dict)
 
 
 def _meta_subject(name: str) -> str:

@@ -16,19 +16,12 @@ from nats.js.kv import KeyValue
 
 from contracts.media import USAGE_BUCKET
 from runtime.kv_keys import kv_keys
+from runtime.media.objects import QuotaExceeded
 from runtime.media.store import MediaStore
 
 __all__ = ["USAGE_BUCKET", "MediaUsage", "QuotaExceeded"]
 
 _ATTEMPTS = 50  # compare-and-set rounds before giving up (only under heavy contention)
-
-
-class QuotaExceeded(Exception):
-    """The tenant's files would pass its quota; nothing was counted."""
-
-    def __init__(self, quota: int, used: int, size: int) -> None:
-        super().__init__(f"{used} + {size} bytes would pass the quota of {quota}")
-        self.quota, self.used, self.size = quota, used, size
 
 
 class MediaUsage:

@@ -12,6 +12,7 @@ from runtime.media.store import MediaStore
 from runtime.media.sweeper import run_sweeper
 from runtime.media.usage import MediaUsage
 from runtime.nats_conn import client_credentials, connect
+from runtime.public_http.client import open_client
 from runtime.settings import Settings
 from services.gateway.adapters.backends import Backends
 from services.gateway.adapters.bus_credentials import BusCredentials
@@ -33,6 +34,7 @@ from services.gateway.http.keys import (
     LIMITER,
     LINKS,
     MEDIA,
+    MEDIA_FETCH,
     METRICS,
     OPENAPI,
     SETTINGS,
@@ -65,7 +67,6 @@ from services.gateway.routes import (
     webhook_ops,
 )
 from services.gateway.service_layer.figures import CachedFigures
-from services.gateway.service_layer.media_fetch import media_fetcher
 
 API: tuple[Operations, ...] = (
     health.ops,
@@ -115,6 +116,15 @@ async def _nats(app: web.Application) -> AsyncIterator[None]:
     await nc.drain()
 
 
+async def _media_fetcher(app: web.Application) -> AsyncIterator[None]:
+    """The client fetching a send's ``"url"``: public peers only, loopback when the setting
+    says (runtime.public_http)."""
+    loopback = app[SETTINGS].media_fetch_allow_loopback
+    async with open_client(allow_private=False, allow_loopback=loopback) as http:
+        app[MEDIA_FETCH] = http
+        yield
+
+
 async def _closing(app: web.Application) -> None:
     app[CLOSING].set()
 
@@ -140,7 +150,7 @@ def create_app(settings: Settings) -> web.Application:
     app[LINKS] = link_signer(settings)
     app.cleanup_ctx.append(_nats)
     app.cleanup_ctx.append(open_claims)  # after _nats: it needs the JetStream context
-    app.cleanup_ctx.append(media_fetcher)
+    app.cleanup_ctx.append(_media_fetcher)
     stream_guard.install(app)
     app.on_shutdown.append(_closing)
     app.on_response_prepare.append(echo_request_id)

@@ -11,18 +11,6 @@ ROOT = Path(__file__).resolve().parents[2]
 OURS = ("contracts", "runtime", "services", "cli")
 FORBIDDEN = frozenset({"sqlalchemy", "nats", "neonize"})
 LAYERS = sorted(p for p in ROOT.glob("services/*/service_layer/**/*.py"))
-NOT_YET: dict[str, str] = {  # path: why it still fails (issue 19); strict: drop it once it passes
-    "services/gateway/service_layer/conversation.py": "reads the store through the app's keys "
-    "(services.gateway.http.keys holds the NATS Backends and JetStream clients): needs a port",
-    "services/gateway/service_layer/created.py": "takes adapters.backends.Backends (NATS "
-    "request/reply): needs a port of the session service and the store",
-    "services/gateway/service_layer/media_fetch.py": "reaches the object store and the quota "
-    "through the app's keys: needs ports of runtime.media",
-    "services/gateway/service_layer/outgoing_media.py": "takes runtime.media.store.MediaStore "
-    "(a JetStream object store): needs an object-store port",
-    "services/gateway/service_layer/uploads.py": "takes MediaStore and MediaUsage (JetStream "
-    "object store and KV): needs ports of runtime.media",
-}
 
 
 def _module_file(name: str) -> Path | None:
@@ -66,12 +54,7 @@ def _reaches(path: Path) -> frozenset[str]:
 
 
 @pytest.mark.parametrize("path", LAYERS, ids=lambda p: str(p.relative_to(ROOT)))
-def test_a_service_layer_reaches_no_sqlalchemy_nats_or_neonize(
-    path: Path, request: pytest.FixtureRequest
-) -> None:
-    relative = str(path.relative_to(ROOT))
-    if relative in NOT_YET:
-        request.applymarker(pytest.mark.xfail(reason=NOT_YET[relative], strict=True))
+def test_a_service_layer_reaches_no_sqlalchemy_nats_or_neonize(path: Path) -> None:
     assert sorted(_reaches(path)) == []
 
 

@@ -1,36 +1,30 @@
-"""Where an uploaded file's bytes come from: a raw body, a multipart form's ``file`` field or
-a fetched URL, each read piece by piece (never whole)."""
+"""Where an uploaded file's bytes come from in a request: its raw body or a multipart form's
+``file`` field, each read piece by piece (never whole)."""
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
 from aiohttp import BodyPartReader, web
 from aiohttp.http_exceptions import HttpProcessingError
 
 from services.gateway.http.errors import ApiError
+from services.gateway.service_layer.uploads import IncomingFile, checked_filename
 
-__all__ = ["FORM_FIELD", "IncomingFile", "checked_filename", "form_file"]
+__all__ = ["FORM_FIELD", "form_file", "request_file"]
 
 FORM_FIELD = "file"
-MAX_FILENAME = 255
 
 
-@dataclass(frozen=True, kw_only=True)
-class IncomingFile:
-    """A file arriving: how to read it, and what it says about itself."""
-
-    read: Callable[[int], Awaitable[bytes]]  # up to n bytes; b"" at the end
-    claimed: str = ""  # the Content-Type it came with
-    declared: int | None = None  # its length, when told beforehand
-    filename: str | None = None
-
-
-def checked_filename(raw: str | None) -> str | None:
-    if raw is None or raw == "":
-        return None
-    if len(raw) > MAX_FILENAME or any(c in raw for c in "/\\\x00") or not raw.isprintable():
-        raise ApiError(422, "invalid_filename", "a filename is printable, without / or \\")
-    return raw
+async def request_file(request: web.Request) -> IncomingFile:
+    """The request's file: its raw body, or the ``file`` field of a multipart form."""
+    filename = checked_filename(request.query.get("filename"))
+    if request.content_type == "multipart/form-data":
+        incoming = await form_file(request, filename)
+    else:
+        incoming = IncomingFile(
+            read=request.content.read, claimed=request.headers.get("Content-Type", ""),
+            declared=request.content_length, filename=filename,
+        )  # fmt: skip
+    return incoming
 
 
 async def form_file(request: web.Request, filename: str | None) -> IncomingFile:

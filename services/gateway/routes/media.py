@@ -6,11 +6,11 @@ from contracts.media import Upload
 from services.gateway.bodies.requests import UploadParams, read_params
 from services.gateway.bodies.responses import json_response
 from services.gateway.http.auth import tenant_of
-from services.gateway.http.incoming_files import FORM_FIELD
+from services.gateway.http.incoming_files import FORM_FIELD, request_file
 from services.gateway.http.keys import MEDIA, SETTINGS, USAGE
 from services.gateway.http.operations import Operations
 from services.gateway.routes.webhook_checks import require_own_session
-from services.gateway.service_layer.uploads import keep_upload, request_file
+from services.gateway.service_layer.uploads import keep_upload
 
 ops = Operations("media")
 

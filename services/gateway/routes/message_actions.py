@@ -14,9 +14,10 @@ from services.gateway.bodies.requests import Reaction, TextEdit, read_body
 from services.gateway.bodies.responses import MessageAccepted
 from services.gateway.http.errors import ApiError
 from services.gateway.http.idempotency import keyed_id
+from services.gateway.http.keys import BACKENDS
 from services.gateway.http.middleware import request_id
 from services.gateway.http.operations import Operations
-from services.gateway.http.paths import owned_session
+from services.gateway.http.paths import owned_session, path_id
 from services.gateway.routes.messages import queued
 from services.gateway.service_layer.conversation import target_of
 
@@ -26,7 +27,8 @@ MESSAGE = "/v1/sessions/{session_id}/messages/{message_id}"
 
 async def _act(request: web.Request, action: MessageAction) -> web.Response:
     session = await owned_session(request)
-    target = await target_of(request, session)
+    message_id = path_id(request, "message_id", "message")
+    target = await target_of(request.app[BACKENDS], session, message_id)
     command = ActOnMessage(
         tenant=session.tenant, session=session.id, target=target, action=action,
         action_id=keyed_id(request) or new_id(), correlation_id=request_id(request),

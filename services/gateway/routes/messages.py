@@ -31,7 +31,7 @@ from services.gateway.bodies.responses import (
 )
 from services.gateway.http.errors import ApiError
 from services.gateway.http.idempotency import keyed_id
-from services.gateway.http.keys import BACKENDS, MEDIA, SETTINGS
+from services.gateway.http.keys import BACKENDS, MEDIA, MEDIA_FETCH, SETTINGS, USAGE
 from services.gateway.http.middleware import request_id
 from services.gateway.http.operations import Operations
 from services.gateway.http.paths import owned_session, path_id, path_session
@@ -56,7 +56,8 @@ async def send_message(request: web.Request) -> web.Response:
         raise ApiError(422, "validation_failed",
                        "a message has one of: a text, a media, a location, a contact")  # fmt: skip
     to, message_id = jid_of(request, body.to), keyed_id(request) or new_id()  # a retry: same id
-    reply_to = await quote_of(request, session, to, body.reply_to) if body.reply_to else None
+    quoting = body.reply_to
+    reply_to = await quote_of(request.app[BACKENDS], session, to, quoting) if quoting else None
     command: SendText | SendMedia | SendCard
     if body.location is not None or body.contact is not None:
         command = SendCard(
@@ -72,7 +73,9 @@ async def send_message(request: web.Request) -> web.Response:
         if ref.url is None:
             media = await media_to_send(request.app[MEDIA], settings, session.tenant, ref)
         else:  # fetched and kept as an upload, then sent as one
-            media = await fetched_media_to_send(request.app, session.tenant, ref, ref.url)
+            app = request.app
+            media = await fetched_media_to_send(app[MEDIA_FETCH], app[USAGE], app[MEDIA],
+                                                settings, session.tenant, ref, ref.url)  # fmt: skip
         command = SendMedia(
             tenant=session.tenant, session=session.id, to=to, media=media, reply_to=reply_to,
             message_id=message_id, correlation_id=request_id(request),

@@ -1,28 +1,23 @@
 """What a reply or an action needs to know of the message it is about, read from the store."""
 
-from aiohttp import web
-
 from contracts.conversation import MessageRef, Quote
 from contracts.queries import GetMessage, MessageView, SessionView
 from services.gateway.http.errors import ApiError
-from services.gateway.http.keys import BACKENDS
-from services.gateway.http.paths import path_id
+from services.gateway.service_layer.ports import StoreReads
 
 __all__ = ["quote_of", "target_of"]
 
 
-async def _message(request: web.Request, session: SessionView, message_id: str) -> MessageView:
+async def _message(store: StoreReads, session: SessionView, message_id: str) -> MessageView:
     query = GetMessage(tenant=session.tenant, session=session.id, message_id=message_id)
-    return await request.app[BACKENDS].read(query, MessageView)
+    return await store.read(query, MessageView)
 
 
-async def quote_of(
-    request: web.Request, session: SessionView, chat_jid: str, reply_to: str
-) -> Quote:
+async def quote_of(store: StoreReads, session: SessionView, chat_jid: str, reply_to: str) -> Quote:
     """The message ``reply_to`` of this session and chat; else 422 (a reply quotes a message
     of its own chat: WhatsApp would show nothing, or the wrong one)."""
     try:
-        quoted = await _message(request, session, reply_to)
+        quoted = await _message(store, session, reply_to)
     except ApiError as exc:
         if exc.status != 404:
             raise
@@ -36,9 +31,9 @@ async def quote_of(
     )  # fmt: skip
 
 
-async def target_of(request: web.Request, session: SessionView) -> MessageRef:
-    """The message named in the path (404 when it is not this session's)."""
-    view = await _message(request, session, path_id(request, "message_id", "message"))
+async def target_of(store: StoreReads, session: SessionView, message_id: str) -> MessageRef:
+    """The message ``message_id`` (404 when it is not this session's)."""
+    view = await _message(store, session, message_id)
     if view.revoked_at is not None:
         raise ApiError(409, "message_revoked", "the message was deleted for everyone")
     return MessageRef(

@@ -5,17 +5,17 @@ from typing import TypeVar
 
 from contracts.commands import Accepted, CreateSession, Refused
 from contracts.queries import Query
-from services.gateway.adapters.backends import Backends
 from services.gateway.http.errors import ApiError
+from services.gateway.service_layer.ports import SessionCommands, StoreReads
 
 __all__ = ["accept_session", "read_created"]
 
 V = TypeVar("V")
 
 
-async def accept_session(backends: Backends, cmd: CreateSession, *, keyed: bool) -> Accepted:
+async def accept_session(sessions: SessionCommands, cmd: CreateSession, *, keyed: bool) -> Accepted:
     """Create the session; with a keyed id, ``already_exists`` is an earlier run's work."""
-    reply = await backends.command(cmd)
+    reply = await sessions.command(cmd)
     if keyed and isinstance(reply, Refused) and reply.code == "already_exists":
         return Accepted(session=cmd.session)
     if isinstance(reply, Refused):
@@ -25,11 +25,11 @@ async def accept_session(backends: Backends, cmd: CreateSession, *, keyed: bool)
     return reply
 
 
-async def read_created(backends: Backends, query: Query, kind: type[V]) -> V:
+async def read_created(store: StoreReads, query: Query, kind: type[V]) -> V:
     """Read what a command just made. A repeated command brings no stream position to wait
     for, so the store may not have it yet: a 503 to retry, never a 404 to keep."""
     try:
-        return await backends.read(query, kind)
+        return await store.read(query, kind)
     except ApiError as exc:
         if exc.code != "not_found":
             raise

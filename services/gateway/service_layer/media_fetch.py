@@ -2,40 +2,33 @@
 (runtime.public_http), streamed into the object store as an upload (same sniffing, same
 limits), then sent as uploads are. Redirects are not followed: each hop would need judging."""
 
-from collections.abc import AsyncIterator
 from posixpath import basename
 from urllib.parse import unquote, urlsplit
 
 import aiohttp
 import msgspec
-from aiohttp import web
 
 from contracts.media import MediaDescriptor, Upload, upload_object
-from runtime.public_http.client import BLOCKED, open_client
+from runtime.public_http.client import BLOCKED
 from runtime.public_http.targets import BadTarget, check_target
+from runtime.settings import Settings
 from services.gateway.bodies.requests import MediaRef
 from services.gateway.http.errors import ApiError
-from services.gateway.http.incoming_files import IncomingFile, checked_filename
-from services.gateway.http.keys import MEDIA, MEDIA_FETCH, SETTINGS, USAGE
 from services.gateway.service_layer.outgoing_media import media_to_send
-from services.gateway.service_layer.uploads import keep_upload
+from services.gateway.service_layer.ports import MediaObjects, MediaQuota
+from services.gateway.service_layer.uploads import IncomingFile, checked_filename, keep_upload
 
-__all__ = ["fetch_upload", "fetched_media_to_send", "media_fetcher"]
+__all__ = ["fetch_upload", "fetched_media_to_send"]
 
 ALLOWED_BY = "WA_MEDIA_FETCH_ALLOW_LOOPBACK admits loopback hosts, never private ones"
 
 
-async def media_fetcher(app: web.Application) -> AsyncIterator[None]:
-    """The fetching client (cleanup_ctx): public peers only, loopback when the setting says."""
-    loopback = app[SETTINGS].media_fetch_allow_loopback
-    async with open_client(allow_private=False, allow_loopback=loopback) as http:
-        app[MEDIA_FETCH] = http
-        yield
-
-
-async def fetch_upload(app: web.Application, tenant: str, url: str) -> Upload:
-    """The file at ``url``, kept as a new upload of ``tenant``; refusals are 4xx."""
-    settings = app[SETTINGS]
+async def fetch_upload(
+    http: aiohttp.ClientSession, usage: MediaQuota, store: MediaObjects, settings: Settings,
+    tenant: str, url: str,
+) -> Upload:  # fmt: skip
+    """The file at ``url`` (fetched by ``http``, the client of runtime.public_http that
+    refuses private peers), kept as a new upload of ``tenant``; refusals are 4xx."""
     try:
         check_target(url, allow_loopback=settings.media_fetch_allow_loopback,
                      allowed_by=ALLOWED_BY)  # fmt: skip
@@ -43,7 +36,7 @@ async def fetch_upload(app: web.Application, tenant: str, url: str) -> Upload:
         raise _refused(exc.message, exc.reason) from exc
     timeout = aiohttp.ClientTimeout(total=settings.media_fetch_timeout_s)
     try:
-        async with app[MEDIA_FETCH].get(url, allow_redirects=False, timeout=timeout) as resp:
+        async with http.get(url, allow_redirects=False, timeout=timeout) as resp:
             if resp.status != 200:
                 raise ApiError(422, "media_fetch_failed", f"the URL answered HTTP {resp.status}",
                                {"status": resp.status})  # fmt: skip
@@ -51,7 +44,7 @@ async def fetch_upload(app: web.Application, tenant: str, url: str) -> Upload:
                 read=resp.content.read, claimed=resp.headers.get("Content-Type", ""),
                 declared=resp.content_length, filename=_filename_in(url),
             )  # fmt: skip
-            return await keep_upload(app[USAGE], app[MEDIA], settings, tenant, incoming)
+            return await keep_upload(usage, store, settings, tenant, incoming)
     except TimeoutError as exc:
         raise ApiError(422, "media_fetch_failed", "fetching the URL timed out") from exc
     except aiohttp.ClientError as exc:
@@ -62,15 +55,16 @@ async def fetch_upload(app: web.Application, tenant: str, url: str) -> Upload:
 
 
 async def fetched_media_to_send(
-    app: web.Application, tenant: str, ref: MediaRef, url: str
-) -> MediaDescriptor:
+    http: aiohttp.ClientSession, usage: MediaQuota, store: MediaObjects, settings: Settings,
+    tenant: str, ref: MediaRef, url: str,
+) -> MediaDescriptor:  # fmt: skip
     """The file at ``url`` as a send's media; one its kind cannot carry is not kept."""
-    upload = await fetch_upload(app, tenant, url)
+    upload = await fetch_upload(http, usage, store, settings, tenant, url)
     ref = msgspec.structs.replace(ref, id=upload.id, url=None)
     try:
-        return await media_to_send(app[MEDIA], app[SETTINGS], tenant, ref)
+        return await media_to_send(store, settings, tenant, ref)
     except ApiError:
-        await app[MEDIA].delete(upload_object(tenant, upload.id))
+        await store.delete(upload_object(tenant, upload.id))
         raise
 
 

@@ -4,17 +4,17 @@ from datetime import UTC, datetime
 
 from contracts.media import MediaDescriptor, upload_object
 from runtime.media.kinds import fits
-from runtime.media.store import MediaStore
 from runtime.settings import Settings
 from services.gateway.bodies.requests import MediaRef
 from services.gateway.http.errors import ApiError
+from services.gateway.service_layer.ports import MediaObjects
 from services.gateway.service_layer.uploads import upload_of
 
 __all__ = ["media_to_send"]
 
 
 async def media_to_send(
-    store: MediaStore, settings: Settings, tenant: str, ref: MediaRef
+    store: MediaObjects, settings: Settings, tenant: str, ref: MediaRef
 ) -> MediaDescriptor:
     upload_id = ref.id or ""
     name = upload_object(tenant, upload_id)

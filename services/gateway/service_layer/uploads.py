@@ -2,46 +2,51 @@
 from its first bytes, refused (413) as soon as it is known to be too large."""
 
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-
-from aiohttp import web
 
 from contracts.ids import new_id
 from contracts.media import Upload, upload_object
 from runtime.media.kinds import SNIFF_BYTES, base_mime, contradicts, sniff
-from runtime.media.store import MediaStore, StoredObject, TooLarge
-from runtime.media.usage import MediaUsage, QuotaExceeded
+from runtime.media.objects import QuotaExceeded, StoredObject, TooLarge
 from runtime.settings import Settings
 from services.gateway.http.errors import ApiError
-from services.gateway.http.incoming_files import IncomingFile, checked_filename, form_file
+from services.gateway.service_layer.ports import MediaObjects, MediaQuota
 
-__all__ = ["keep_upload", "request_file", "store_upload", "upload_of"]
+__all__ = ["IncomingFile", "checked_filename", "keep_upload", "store_upload", "upload_of"]
 
 READ_SIZE = 64 * 1024
+MAX_FILENAME = 255
 
 
-async def request_file(request: web.Request) -> IncomingFile:
-    """The request's file: its raw body, or the ``file`` field of a multipart form."""
-    filename = checked_filename(request.query.get("filename"))
-    if request.content_type == "multipart/form-data":
-        incoming = await form_file(request, filename)
-    else:
-        incoming = IncomingFile(
-            read=request.content.read, claimed=request.headers.get("Content-Type", ""),
-            declared=request.content_length, filename=filename,
-        )  # fmt: skip
-    return incoming
+@dataclass(frozen=True, kw_only=True)
+class IncomingFile:
+    """A file arriving (a raw body, a multipart form's field, a fetched URL): how to read it,
+    and what it says about itself."""
+
+    read: Callable[[int], Awaitable[bytes]]  # up to n bytes; b"" at the end
+    claimed: str = ""  # the Content-Type it came with
+    declared: int | None = None  # its length, when told beforehand
+    filename: str | None = None
+
+
+def checked_filename(raw: str | None) -> str | None:
+    if raw is None or raw == "":
+        return None
+    if len(raw) > MAX_FILENAME or any(c in raw for c in "/\\\x00") or not raw.isprintable():
+        raise ApiError(422, "invalid_filename", "a filename is printable, without / or \\")
+    return raw
 
 
 async def keep_upload(
-    usage: MediaUsage, store: MediaStore, settings: Settings, tenant: str,
+    usage: MediaQuota, store: MediaObjects, settings: Settings, tenant: str,
     incoming: IncomingFile, *, session: str | None = None,
 ) -> Upload:  # fmt: skip
     """A new upload of ``incoming``, within the tenant's quota (507 past it), and counted."""
     try:
         await usage.admit(tenant, incoming.declared or 0)
         upload = await store_upload(store, settings, tenant, new_id(), incoming, session=session)
-        await usage.count_stored(store, tenant, upload_object(tenant, upload.id), upload.size)
+        await _count(usage, store, tenant, upload)
     except QuotaExceeded as exc:
         raise ApiError(
             507, "media_quota_exceeded", "the tenant's media quota has no room for this file",
@@ -51,7 +56,7 @@ async def keep_upload(
 
 
 async def store_upload(
-    store: MediaStore, settings: Settings, tenant: str, upload_id: str, incoming: IncomingFile,
+    store: MediaObjects, settings: Settings, tenant: str, upload_id: str, incoming: IncomingFile,
     *, session: str | None = None,
 ) -> Upload:  # fmt: skip
     """Stream the file into the object store as upload ``upload_id``, checked on the way."""
@@ -87,6 +92,15 @@ async def store_upload(
     except ConnectionResetError as exc:
         raise ApiError(400, "malformed_request", "the request body ended early") from exc
     return upload_of(upload_id, stored)
+
+
+async def _count(usage: MediaQuota, store: MediaObjects, tenant: str, upload: Upload) -> None:
+    """Count a file just stored, or delete it again and raise QuotaExceeded."""
+    try:
+        await usage.add(tenant, upload.size)
+    except QuotaExceeded:
+        await store.delete(upload_object(tenant, upload.id))
+        raise
 
 
 def upload_of(upload_id: str, stored: StoredObject) -> Upload:
