@@ -15,7 +15,7 @@ from runtime.sql.outbox import SqlOutbox
 from runtime.sql.unit_of_work import SqlUnitOfWork
 from services.reminder.adapters.database import open_reminder_db
 from services.reminder.adapters.gate_db import GateDb
-from services.reminder.adapters.leases import SessionLeases
+from services.reminder.adapters.leases import open_session_leases
 from services.reminder.adapters.schedule_reads import SqlScheduleReads
 from services.reminder.adapters.session_client import SessionClient
 from services.reminder.adapters.sql_uow import SqlReminderWork
@@ -56,13 +56,12 @@ async def run(
     reads = SqlScheduleReads(engine, gate)
     work = SqlReminderWork(SqlUnitOfWork(engine, outbox=outbox), gate)
     recorder = Recorder(work, relay, clock, metrics)
-    leases = SessionLeases(bus.js, instance, options.lease_ttl_s, settings.stream_replicas)
-    await leases.open()
+    ttl = options.lease_ttl_s
+    leases = await open_session_leases(bus.js, instance, ttl, settings.stream_replicas)
     policy = options.policy()
     sender = SessionClient(NatsRequests(bus.nc), settings.request_timeout_s)
-    worker = SessionWorker(recorder, reads, policy, leases.leases, sender, stop)
-    ttl = options.lease_ttl_s
-    dispatcher = Dispatcher(recorder, reads, policy, leases.leases, ttl, worker, stop)
+    worker = SessionWorker(recorder, reads, policy, leases, sender, stop)
+    dispatcher = Dispatcher(recorder, reads, policy, leases, ttl, worker, stop)
     durable = f"reminder-{instance}"
     reactor = LogReactor(durable, recorder, policy, dispatcher.wake)
 
