@@ -1,6 +1,5 @@
 """Whether a consumer has caught up: with the log (JetStream: nothing pending, nothing
-unacknowledged, so its handler has applied every matching event published so far), or to a
-given sequence (its tracking record: works the same in memory)."""
+unacknowledged, so its handler has applied every matching event published so far)."""
 
 import asyncio
 from collections.abc import Awaitable, Callable
@@ -10,9 +9,8 @@ from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 
 from contracts.subjects import EVENTS_STREAM
-from runtime.tracking import Tracking
 
-__all__ = ["POLL_S", "Drained", "drained_on_jetstream", "reached", "wait_caught_up"]
+__all__ = ["POLL_S", "Drained", "drained_on_jetstream", "wait_caught_up"]
 
 POLL_S = 0.02
 Drained = Callable[[], Awaitable[bool]]
@@ -27,15 +25,6 @@ def drained_on_jetstream(js: JetStreamContext, durable: str) -> Drained:
         except NotFoundError:
             return False
         return bool(info.num_pending == 0 and info.num_ack_pending == 0)
-
-    return drained
-
-
-def reached(tracking: Tracking[Any], consumer: str, sequence: int) -> Drained:
-    """Whether ``consumer`` has recorded ``sequence`` or a later one."""
-
-    async def drained() -> bool:
-        return await tracking.position(consumer) >= sequence
 
     return drained
 

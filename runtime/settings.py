@@ -49,7 +49,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     default_region: str = "EG"
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: str = "info"
-    instance_id: str = ""  # empty: the session service keeps a generated one in data_dir
+    instance_id: str = ""  # empty: session and reminder keep a generated one in data_dir
     reconnect_base_s: float = 2.0  # first reconnect delay ceiling; doubles, full jitter
     reconnect_cap_s: float = 300.0
     reconnect_max_attempts: int = 8  # within reconnect_window_s, then needs_attention

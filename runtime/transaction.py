@@ -1,5 +1,5 @@
-"""What every transaction of the kit offers: callbacks run after it commits or rolls back,
-and (in memory) changes deferred until the commit."""
+"""What every transaction of the kit offers: callbacks run after it commits, and (in memory)
+changes deferred until the commit."""
 
 from collections.abc import Callable, Iterable
 from typing import Protocol
@@ -18,24 +18,17 @@ class Deferring(Protocol):
 
 
 class Hooks:
-    """``on_commit`` callbacks run in order after the commit, ``on_rollback`` ones in reverse
-    order after a rollback. A callback that fails is logged: the outcome stands."""
+    """``on_commit`` callbacks run in order after the commit (none after a rollback). A
+    callback that fails is logged: the commit stands."""
 
     def __init__(self) -> None:
         self._committed: list[Callable[[], object]] = []
-        self._rolled_back: list[Callable[[], object]] = []
 
     def on_commit(self, callback: Callable[[], object]) -> None:
         self._committed.append(callback)
 
-    def on_rollback(self, callback: Callable[[], object]) -> None:
-        self._rolled_back.append(callback)
-
     def run_commit_hooks(self) -> None:
         _run(self._committed)
-
-    def run_rollback_hooks(self) -> None:
-        _run(reversed(self._rolled_back))
 
 
 def _run(callbacks: Iterable[Callable[[], object]]) -> None:

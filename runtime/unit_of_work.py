@@ -30,8 +30,6 @@ class Transaction(Protocol):
 
     def on_commit(self, callback: Callable[[], object]) -> None: ...
 
-    def on_rollback(self, callback: Callable[[], object]) -> None: ...
-
 
 class UnitOfWork(Protocol[TxT_co]):
     """The port: ``async with uow.begin() as tx`` commits when the block ends, rolls back
@@ -51,7 +49,6 @@ class MemoryTransaction(Hooks):
         super().__init__()
         self._uow = uow
         self._deferred: list[Callable[[], None]] = []
-        self.staged = 0
 
     def defer(self, apply: Callable[[], None]) -> None:
         self._deferred.append(apply)
@@ -62,7 +59,6 @@ class MemoryTransaction(Hooks):
     async def stage(self, envelope: Envelope) -> OutboxMessage:
         message = outbox_message(envelope)
         await self._uow.outbox.stage(self, message)
-        self.staged += 1
         return message
 
     def commit(self) -> None:
@@ -71,33 +67,24 @@ class MemoryTransaction(Hooks):
 
 
 class MemoryUnitOfWork:
-    """One transaction at a time (as a SQLite writer); ``on_staged`` runs after a commit that
-    staged events (to wake a relay)."""
+    """One transaction at a time (as a SQLite writer)."""
 
     def __init__(
         self,
         tracking: MemoryTracking | None = None,
         outbox: MemoryOutbox | None = None,
-        on_staged: Callable[[], None] | None = None,
     ) -> None:
         self.tracking = tracking or MemoryTracking()
         self.outbox = outbox or MemoryOutbox()
-        self.on_staged = on_staged
         self._lock = asyncio.Lock()
 
     @asynccontextmanager
     async def begin(self) -> AsyncIterator[MemoryTransaction]:
         async with self._lock:
             tx = MemoryTransaction(self)
-            try:
-                yield tx
-            except BaseException:
-                tx.run_rollback_hooks()
-                raise
+            yield tx
             tx.commit()
         tx.run_commit_hooks()
-        if tx.staged and self.on_staged is not None:
-            self.on_staged()
 
     async def position(self, consumer: str) -> int:
         return await self.tracking.position(consumer)

@@ -5,6 +5,11 @@ import os
 # Tests import neonize's protobuf types directly (which loads its Go layer); as in the service,
 # the Go layer must see the bot tag off when it loads.
 os.environ["NEONIZE_BOT_TAG"] = "off"
+# bcrypt's cost guards a stolen users.conf, which a test's throwaway bus does not need: at the
+# minimum cost the service users of a stack this process (or a process it starts) runs are
+# hashed in milliseconds, not seconds (seven, at cost 10, on a loaded machine), and nats-server
+# checks every connection as fast. Set before runtime.nats_auth.users reads it (at import).
+os.environ.setdefault("WA_BCRYPT_ROUNDS", "4")
 
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -13,14 +18,7 @@ import pytest
 
 from runtime.bus import Bus, open_bus
 from runtime.embedded_nats import EmbeddedNats
-from runtime.nats_auth import users
 from runtime.settings import Settings, load_settings
-
-# bcrypt's cost guards a stolen users.conf, which a test's throwaway bus does not need: at the
-# minimum cost the service users of a stack this process starts are hashed in milliseconds, not
-# seconds (seven, at cost 10, on a loaded machine), and nats-server checks every connection as
-# fast. Same code, same $2a$ hashes; credentials a gateway issues keep the real cost.
-users.BCRYPT_ROUNDS = 4
 
 
 @pytest.fixture

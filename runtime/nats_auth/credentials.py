@@ -6,7 +6,13 @@ from pathlib import Path
 import msgspec
 
 from runtime.nats_auth.permissions import SERVICE_USERS, inbox_prefix, service_permissions
-from runtime.nats_auth.users import ServerUser, hash_password, new_password, write_private
+from runtime.nats_auth.users import (
+    SERVICE_ROUNDS,
+    ServerUser,
+    hash_password,
+    new_password,
+    write_private,
+)
 from runtime.settings import Settings
 
 __all__ = [
@@ -73,7 +79,7 @@ def service_server_users(credentials: dict[str, Credentials]) -> list[ServerUser
     return [
         ServerUser(
             user=name,
-            password_hash=hash_password(creds.password),
+            password_hash=hash_password(creds.password, SERVICE_ROUNDS),
             permissions=service_permissions(name),
         )
         for name, creds in credentials.items()

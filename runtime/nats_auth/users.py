@@ -5,7 +5,7 @@ NATS config is a superset of JSON, so the include is written as JSON: no quoting
 import os
 import secrets
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import bcrypt
@@ -13,9 +13,29 @@ import msgspec
 
 from runtime.nats_auth.permissions import Permissions
 
-__all__ = ["ServerUser", "hash_password", "new_password", "render_users", "write_private"]
+__all__ = [
+    "BCRYPT_ROUNDS", "ISSUED_ROUNDS", "SERVICE_ROUNDS", "ServerUser", "bcrypt_rounds",
+    "hash_password", "new_password", "render_users", "write_private",
+]  # fmt: skip
 
 BCRYPT_ROUNDS = 10  # the cost of a hash: nats-server pays it again on every connect
+
+
+def bcrypt_rounds(environ: Mapping[str, str]) -> int:
+    """``WA_BCRYPT_ROUNDS`` (bcrypt's 4 to 31), else ``BCRYPT_ROUNDS``."""
+    value = environ.get("WA_BCRYPT_ROUNDS", "").strip()
+    if not value:
+        return BCRYPT_ROUNDS
+    if not value.isdigit() or not 4 <= int(value) <= 31:
+        raise ValueError(f"WA_BCRYPT_ROUNDS must be a whole number from 4 to 31, not {value!r}")
+    return int(value)
+
+
+# Read once, at import. The service users' passwords are random and never leave their host: a
+# throwaway bus (the tests') may hash them at a lower cost. Credentials issued to tenants never
+# go below the default.
+SERVICE_ROUNDS = bcrypt_rounds(os.environ)
+ISSUED_ROUNDS = max(BCRYPT_ROUNDS, SERVICE_ROUNDS)
 
 
 class ServerUser(msgspec.Struct, frozen=True, kw_only=True):
@@ -28,10 +48,9 @@ def new_password() -> str:
     return "nats_" + secrets.token_urlsafe(32)
 
 
-def hash_password(password: str, rounds: int | None = None) -> str:
-    """bcrypt with the ``$2a$`` prefix, the form nats-server recognises as a hash; ``rounds``
-    is ``BCRYPT_ROUNDS`` unless given (read at the call: the tests lower it)."""
-    salt = bcrypt.gensalt(rounds=rounds or BCRYPT_ROUNDS, prefix=b"2a")
+def hash_password(password: str, rounds: int) -> str:
+    """bcrypt at cost ``rounds`` with the ``$2a$`` prefix, the form nats-server recognises."""
+    salt = bcrypt.gensalt(rounds=rounds, prefix=b"2a")
     return bcrypt.hashpw(password.encode(), salt).decode()
 
 

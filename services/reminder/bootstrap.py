@@ -3,19 +3,24 @@
 import asyncio
 import contextlib
 from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from runtime.bus import open_bus
 from runtime.caught_up import drained_on_jetstream, wait_caught_up
+from runtime.instance_id import instance_id
 from runtime.logging import get_logger
 from runtime.nats_messaging import NatsRequests
 from runtime.outbox_relay import OutboxRelay
 from runtime.rpc import serve_ping
 from runtime.settings import Settings
 from runtime.sql.outbox import SqlOutbox
+from runtime.sql.tracking import SqlTracking
 from runtime.sql.unit_of_work import SqlUnitOfWork
 from services.reminder.adapters.database import open_reminder_db
 from services.reminder.adapters.gate_db import GateDb
-from services.reminder.adapters.leases import SessionLeases
+from services.reminder.adapters.leases import open_session_leases
 from services.reminder.adapters.schedule_reads import SqlScheduleReads
 from services.reminder.adapters.session_client import SessionClient
 from services.reminder.adapters.sql_uow import SqlReminderWork
@@ -35,6 +40,19 @@ from services.reminder.service_layer.session_worker import SessionWorker
 log = get_logger(__name__)
 
 
+async def instance_of(settings: Settings, engine: AsyncEngine) -> str:
+    """WA_INSTANCE_ID, or one kept in the data folder: two replicas on two folders never share
+    leases (nor a pacer). A database that already followed the log as "main" (the default
+    before) keeps that id, so its consumer is not replayed from the start."""
+    was_main = await SqlTracking(engine).position("reminder-main") > 0
+    path = _id_file(settings.data_dir)
+    return instance_id(settings.instance_id, path, first="main" if was_main else None)
+
+
+def _id_file(data_dir: str) -> Path:
+    return Path(data_dir).resolve() / "reminder-instance-id"
+
+
 async def run(
     settings: Settings,
     stop: asyncio.Event,
@@ -46,9 +64,9 @@ async def run(
     options = options or load_reminder_settings()
     clock = clock or Clock()
     metrics = metrics or ReminderMetrics()
-    instance = settings.instance_id or "main"
     bus = await open_bus(settings, "reminder")
     engine = await open_reminder_db(settings.db_url("reminder"))
+    instance = await instance_of(settings, engine)
     outbox = SqlOutbox(engine, instance)
     relay = OutboxRelay(outbox, bus.publisher)
     await relay.flush()  # whatever a crash left staged goes out first
@@ -56,13 +74,12 @@ async def run(
     reads = SqlScheduleReads(engine, gate)
     work = SqlReminderWork(SqlUnitOfWork(engine, outbox=outbox), gate)
     recorder = Recorder(work, relay, clock, metrics)
-    leases = SessionLeases(bus.js, instance, options.lease_ttl_s, settings.stream_replicas)
-    await leases.open()
+    ttl = options.lease_ttl_s
+    leases = await open_session_leases(bus.js, instance, ttl, settings.stream_replicas)
     policy = options.policy()
     sender = SessionClient(NatsRequests(bus.nc), settings.request_timeout_s)
-    worker = SessionWorker(recorder, reads, policy, leases.leases, sender, stop)
-    ttl = options.lease_ttl_s
-    dispatcher = Dispatcher(recorder, reads, policy, leases.leases, ttl, worker, stop)
+    worker = SessionWorker(recorder, reads, policy, leases, sender, stop)
+    dispatcher = Dispatcher(recorder, reads, policy, leases, ttl, worker, stop)
     durable = f"reminder-{instance}"
     reactor = LogReactor(durable, recorder, policy, dispatcher.wake)
 

@@ -13,7 +13,7 @@ from contracts.bus import BusCredential, bus_user_name
 from contracts.ids import new_id
 from runtime.kv_keys import kv_keys
 from runtime.nats_auth.agent import open_bus_users
-from runtime.nats_auth.users import hash_password, new_password
+from runtime.nats_auth.users import ISSUED_ROUNDS, hash_password, new_password
 from services.gateway.adapters.tenants import guarded
 
 __all__ = ["BusCredentials"]
@@ -44,7 +44,7 @@ class BusCredentials:
             tenant=tenant,
             user=bus_user_name(credential_id),
             name=name,
-            password_hash=await asyncio.to_thread(hash_password, password),
+            password_hash=await asyncio.to_thread(hash_password, password, ISSUED_ROUNDS),
             created_at=datetime.now(UTC),
         )
         data = _encoder.encode(credential)

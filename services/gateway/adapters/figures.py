@@ -3,25 +3,20 @@ the webhooks service's delivery counts."""
 
 import asyncio
 
-import msgspec
 from nats.errors import ConnectionClosedError, NoRespondersError
 from nats.errors import TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
 from nats.js.errors import APIError
 
 from contracts.queries import GetStats, Stats
-from contracts.subjects import EVENTS_STREAM, webhooks_subject
-from contracts.webhooks import DeliveryCounts, GetDeliveryCounts, WebhookReply
+from contracts.subjects import EVENTS_STREAM
+from contracts.webhooks import DeliveryCounts, GetDeliveryCounts
 from runtime.rpc import BackendUnavailable
-from runtime.rpc import request as rpc_request
 from services.gateway.adapters.backends import Backends
 from services.gateway.http.errors import ApiError
 from services.gateway.service_layer.figures import Figures, FiguresSource
 
 __all__ = ["ServiceFigures"]
-
-_ASK_COUNTS = msgspec.json.encode(GetDeliveryCounts())
-_reply: msgspec.json.Decoder[WebhookReply] = msgspec.json.Decoder(WebhookReply)
 
 
 class ServiceFigures(FiguresSource):
@@ -50,10 +45,7 @@ class ServiceFigures(FiguresSource):
 
     async def _deliveries(self) -> dict[str, int] | None:
         try:
-            data = await rpc_request(
-                self._backends.nc, webhooks_subject(), _ASK_COUNTS, timeout=self._backends.timeout
-            )
-            reply = _reply.decode(data)
-        except (BackendUnavailable, ConnectionClosedError, msgspec.ValidationError):
+            counts = await self._backends.webhook(GetDeliveryCounts(), DeliveryCounts)
+        except (BackendUnavailable, ApiError, ConnectionClosedError):
             return None
-        return reply.by_status if isinstance(reply, DeliveryCounts) else None
+        return counts.by_status

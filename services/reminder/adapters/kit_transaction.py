@@ -22,6 +22,3 @@ class OnKitTransaction:
 
     def on_commit(self, callback: Callable[[], object]) -> None:
         self._tx.on_commit(callback)
-
-    def on_rollback(self, callback: Callable[[], object]) -> None:
-        self._tx.on_rollback(callback)

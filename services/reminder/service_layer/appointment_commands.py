@@ -1,7 +1,7 @@
 """Appointment commands: an appointment's reminders are made, moved and cancelled with it."""
 
 import json
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
 from contracts.commands import Refused
@@ -22,6 +22,7 @@ from services.reminder.service_layer.recorder import Recorder, Staged
 __all__ = ["AppointmentCommands"]
 
 Result = tuple[str, list[str], Sequence[Staged]]
+CHANGE_TRIES = 3  # an appointment changed under a move or cancel: decide again, this often
 
 
 class AppointmentCommands:
@@ -104,24 +105,44 @@ class AppointmentCommands:
             self.checks.leads(cmd.remind_before)
         if cmd.title is not None and not cmd.title.strip():
             raise invalid("title", "the title is empty")
-        async with self.recorder.uow.begin() as tx:
-            old = await self._load(tx, cmd.tenant, cmd.appointment_id)
+
+        async def attempt(tx: ReminderTx, old: AppointmentRow) -> Result | None:
             appt = decide.moved(old, title=cmd.title, starts_at=cmd.starts_at,
                                 remind_before=cmd.remind_before, now=now)  # fmt: skip
             current = await tx.of_appointment(appt.id)
             decision = decide.move(appt, current, self._plan(appt, now), now, self.new_ids)
-            await tx.save_appointment(appt, expect="scheduled")
+            if not await tx.save_appointment(appt, expect="scheduled"):
+                return None
             events, _ = await self._write(tx, decision)
-        return appt.id, list(decision.live), events
+            return appt.id, list(decision.live), events
+
+        return await self._changing(cmd.tenant, cmd.appointment_id, attempt)
 
     async def _cancel(self, cmd: CancelAppointment) -> Result:
         now = self.clock.now()
-        async with self.recorder.uow.begin() as tx:
-            appt = await self._load(tx, cmd.tenant, cmd.appointment_id)
+
+        async def attempt(tx: ReminderTx, appt: AppointmentRow) -> Result | None:
             decision = decide.cancel_appointment(appt, await tx.of_appointment(appt.id), now)
-            await tx.save_appointment(decision.appointment, expect="scheduled")
+            if not await tx.save_appointment(decision.appointment, expect="scheduled"):
+                return None
             events, written = await self._write(tx, decision)
-        return appt.id, written, events
+            return appt.id, written, events
+
+        return await self._changing(cmd.tenant, cmd.appointment_id, attempt)
+
+    async def _changing(
+        self, tenant: str, appointment_id: str,
+        attempt: Callable[[ReminderTx, AppointmentRow], Awaitable[Result | None]],
+    ) -> Result:  # fmt: skip
+        """``attempt`` on the appointment as stored; when it changed underneath (the save's
+        compare-and-set failed: nothing was written), decided again on what it is now."""
+        for _ in range(CHANGE_TRIES):
+            async with self.recorder.uow.begin() as tx:
+                result = await attempt(tx, await self._load(tx, tenant, appointment_id))
+            if result is not None:
+                return result
+        message = "the appointment keeps changing; try again"
+        raise Rejected(Refused(code="already_final", message=message))
 
     async def _write(
         self, tx: ReminderTx, decision: AppointmentDecision

@@ -8,6 +8,8 @@ tenants read. So the handle lives here, beside the leases, readable by the sessi
 bus user only; one key per file (``<tenant>.<session>.<message id, hex>``), written before
 the fetch starts and deleted when the file is kept or given up on."""
 
+import asyncio
+
 import msgspec
 from nats.js import JetStreamContext
 from nats.js.api import KeyValueConfig
@@ -17,9 +19,10 @@ from nats.js.kv import KeyValue
 from runtime.kv_keys import kv_keys
 from services.session.service_layer.pending_media import PendingMedia, PendingMediaStore
 
-__all__ = ["PENDING_MEDIA_BUCKET", "KvPendingMedia", "open_pending_media"]
+__all__ = ["PENDING_MEDIA_BUCKET", "READS_IN_FLIGHT", "KvPendingMedia", "open_pending_media"]
 
 PENDING_MEDIA_BUCKET = "wa_session_pending_media"
+READS_IN_FLIGHT = 32  # a reconnect reads its pending files this many at once
 _encoder = msgspec.msgpack.Encoder()
 _decoder = msgspec.msgpack.Decoder(PendingMedia)
 
@@ -42,16 +45,21 @@ class KvPendingMedia(PendingMediaStore):
     async def of_session(self, tenant: str, session: str) -> list[PendingMedia]:
         """Read through the stream's subjects, not a KV watcher: nats-py's watcher can signal
         "nothing stored" before it has processed what the server already sent (the race
-        runtime/kv_keys.py describes), and a restart would then resume no download."""
-        found: list[PendingMedia] = []
-        for key in await kv_keys(self._kv, f"{tenant}.{session}.>"):
-            try:
-                entry = await self._kv.get(key)
-            except KeyNotFoundError:  # purged or deleted: kept or given up on
-                continue
-            if entry.value:
-                found.append(_decoder.decode(entry.value))
-        return found
+        runtime/kv_keys.py describes), and a restart would then resume no download. The keys
+        of files already kept (purge markers, until the bucket's max age) are listed too, so the
+        reads go a few at once, not one round trip after another."""
+        slots = asyncio.Semaphore(READS_IN_FLIGHT)
+
+        async def read(key: str) -> PendingMedia | None:
+            async with slots:
+                try:
+                    entry = await self._kv.get(key)
+                except KeyNotFoundError:  # purged or deleted: kept or given up on
+                    return None
+            return _decoder.decode(entry.value) if entry.value else None
+
+        keys = await kv_keys(self._kv, f"{tenant}.{session}.>")
+        return [item for item in await asyncio.gather(*map(read, keys)) if item is not None]
 
 
 async def open_pending_media(

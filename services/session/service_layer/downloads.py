@@ -98,14 +98,24 @@ class MediaDownloads:
         await self.pending.remove(rt.tenant, rt.session, item.message_id)
 
     async def _attempt(self, rt: SessionRuntime, item: PendingMedia) -> KeptFile:
-        await rt.online.wait()
-        client = rt.client
-        if client is None:
-            raise DownloadFailed("no client")
-        async with self._slots:
-            data = await client.download_media(media_ref=item.media_ref)
-            files = self.core.deps.media
-            return await files.keep(rt.tenant, rt.session, item.message_id, data, item.mime)
+        """One attempt, on the client live when a slot is free: a session that went offline
+        while this waited (for a slot, or during the fetch) costs no attempt."""
+        while True:
+            await rt.online.wait()
+            async with self._slots:
+                if not rt.online.is_set():
+                    continue  # dropped while this waited for the slot: give it back, wait
+                client, generation = rt.client, rt.generation
+                if client is None:
+                    raise DownloadFailed("no client")
+                try:
+                    data = await client.download_media(media_ref=item.media_ref)
+                except Exception:
+                    if generation == rt.generation and rt.online.is_set():
+                        raise
+                    continue  # the client was stopped underneath: not the file's failure
+                files = self.core.deps.media
+                return await files.keep(rt.tenant, rt.session, item.message_id, data, item.mime)
 
     async def _record_failed(
         self, rt: SessionRuntime, item: PendingMedia, attempts: int, detail: str,

@@ -10,9 +10,8 @@ from contracts.envelope import make_event
 from contracts.events import SessionCreated
 from contracts.subjects import event_filter
 from runtime.bus import Bus
-from runtime.caught_up import drained_on_jetstream, reached, wait_caught_up
+from runtime.caught_up import drained_on_jetstream, wait_caught_up
 from runtime.consumer import Delivered, run_consumer
-from runtime.unit_of_work import MemoryUnitOfWork
 
 
 class Applied:
@@ -87,13 +86,3 @@ async def test_a_consumer_that_stopped_is_not_caught_up() -> None:
 
     consuming = asyncio.ensure_future(stopped())
     assert not await wait_caught_up(never, consuming=consuming, poll_s=0)
-
-
-async def test_caught_up_to_a_sequence_once_the_consumer_recorded_it() -> None:
-    uow = MemoryUnitOfWork()
-    up_to_5 = reached(uow.tracking, "c", 5)
-    for sequence in (3, 5):
-        assert not await up_to_5()
-        async with uow.begin() as tx:
-            await tx.save_position("c", sequence)
-    assert await wait_caught_up(up_to_5, timeout=0)

@@ -48,16 +48,12 @@ class Backend:
     effects: Callable[[], Awaitable[set[str]]]  # the committed changes
     outbox_of: Callable[[str], OutboxStore[Any]]  # another instance's outbox, same store
     reopen: Callable[[], Awaitable["Backend"]]  # a new process on the same store
-    woken: int = 0  # commits that staged messages (the unit of work's ``on_staged``)
-
-    def wake(self) -> None:
-        self.woken += 1
 
 
 def memory_backend() -> Backend:
     clock = FakeClock()
     outbox = MemoryOutbox("a", clock)
-    uow = MemoryUnitOfWork(MemoryTracking(), outbox, on_staged=lambda: backend.wake())
+    uow = MemoryUnitOfWork(MemoryTracking(), outbox)
     done: set[str] = set()
 
     async def effect(tx: MemoryTransaction, key: str) -> None:
@@ -94,7 +90,7 @@ async def sql_backend(url: str, engines: list[AsyncEngine], clock: FakeClock) ->
     engines.append(engine)
     await create_tables(engine, metadata)
     outbox = SqlOutbox(engine, "a", clock)
-    uow = SqlUnitOfWork(engine, outbox=outbox, on_staged=lambda: backend.wake())
+    uow = SqlUnitOfWork(engine, outbox=outbox)
 
     async def effect(tx: SqlTransaction, key: str) -> None:
         await tx.connection.execute(insert(effects_table).values(key=key))
