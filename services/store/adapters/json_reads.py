@@ -33,7 +33,6 @@ from runtime.sql.types import UtcDateTime
 from services.store.adapters.compiled import CompiledStatement
 from services.store.adapters.json_conversation import conversation_fields
 from services.store.adapters.json_rows import RowShape, media_json, row_time
-from services.store.adapters.json_sessions import session_fields
 from services.store.adapters.row_source import RowSource
 from services.store.adapters.statements import ZERO, P
 from services.store.adapters.tables import chats, contacts, messages, sessions
@@ -58,7 +57,7 @@ class JsonReads:
     def __init__(self, source: RowSource, dialect: Dialect) -> None:
         self._source, self._dialect, d = source, dialect, dialect.name
         own = {"session": "session_id"}
-        self.session = RowShape(SessionView, sessions, d, extra=("id",), special=session_fields())
+        self.session = RowShape(SessionView, sessions, d, extra=("id",))
         self.message = RowShape(
             MessageView, messages, d, renamed=own, extra=("sort_at", "message_id"),
             special={"media": media_json(messages, d), **conversation_fields(d)},

@@ -81,6 +81,10 @@ def build_statements(dialect: str) -> dict[Op, list[Executable]]:
     def session_update(**values: Any) -> Executable:
         return update(s).where(the_session).values(updated_at=AT, **values)
 
+    def session_status(status: Any, **values: Any) -> Executable:
+        """A move to ``status``: not down, so no reconnect attempts (a disconnect sets them)."""
+        return session_update(status=status, reconnect_attempts=ZERO, **values)
+
     def forward(**values: Any) -> Executable:
         moved = m.c.status_rank < P("rank")
         return (
@@ -198,13 +202,13 @@ def build_statements(dialect: str) -> dict[Op, list[Executable]]:
             )
             .on_conflict_do_nothing(index_elements=[s.c.tenant, s.c.id])
         ],
-        "session.pairing": [session_update(status=word("pairing"), pairing_failure=null())],
+        "session.pairing": [session_status(word("pairing"), pairing_failure=null())],
         "session.pairing_failed": [
-            session_update(status=word("pairing_failed"), pairing_failure=P("reason"))
+            session_status(word("pairing_failed"), pairing_failure=P("reason"))
         ],
         "session.connected": [
-            session_update(
-                status=word("connected"),
+            session_status(
+                word("connected"),
                 phone_number=P("phone_number"),
                 jid=P("jid"),
                 push_name=P("push_name"),
@@ -213,7 +217,10 @@ def build_statements(dialect: str) -> dict[Op, list[Executable]]:
         ],
         "session.disconnected": [
             session_update(
-                status=P("status"), last_disconnected_at=AT, last_disconnect_reason=P("reason")
+                status=P("status"),
+                last_disconnected_at=AT,
+                last_disconnect_reason=P("reason"),
+                reconnect_attempts=P("attempt"),
             )
         ],
         "session.disconnect_recorded": [
@@ -231,11 +238,9 @@ def build_statements(dialect: str) -> dict[Op, list[Executable]]:
             .on_conflict_do_nothing(index_elements=[session_disconnects.c.event_id])
         ],
         "session.logged_out": [
-            session_update(
-                status=P("status"), last_disconnected_at=AT, last_disconnect_reason=P("reason")
-            )
+            session_status(P("status"), last_disconnected_at=AT, last_disconnect_reason=P("reason"))
         ],
-        "session.deleted": [session_update(status=word("deleted"))],
+        "session.deleted": [session_status(word("deleted"))],
         "session.options": [session_update(typing_before_send=P("typing_before_send"))],
         **chat_statements(insert, greater, P),  # type: ignore[dict-item]
         "message.received": [

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Table,
     Text,
     false,
+    text,
 )
 
 from runtime.sql.tracking import add_tracking_table
@@ -65,6 +66,8 @@ sessions = Table(
     Column("last_disconnect_reason", String(64)),
     Column("pairing_failure", String(64)),
     Column("typing_before_send", Boolean, nullable=False, server_default=false()),
+    # while it is down (reconnecting, needs_attention): its latest disconnect's attempt; else 0
+    Column("reconnect_attempts", Integer, nullable=False, server_default=text("0")),
 )
 
 session_disconnects = Table(

@@ -115,17 +115,14 @@ def changes_for(sequence: int, env: Envelope) -> list[RowChange]:
             return [RowChange("session.connected", session_key, {**base, **values})]
         case SessionDisconnected() as ev:
             status = "reconnecting" if ev.will_retry else "needs_attention"
-            record = {**base, "event_id": env.id, "sequence": sequence, "reason": ev.reason}
+            drop = {**base, "reason": ev.reason, "attempt": ev.attempt}
+            record = {**drop, "event_id": env.id, "sequence": sequence}
             return [
-                RowChange(
-                    "session.disconnected",
-                    session_key,
-                    {**base, "status": status, "reason": ev.reason},
-                ),
+                RowChange("session.disconnected", session_key, {**drop, "status": status}),
                 RowChange(
                     "session.disconnect_recorded",
                     (("disconnect", env.id),),
-                    {**record, "will_retry": ev.will_retry, "attempt": ev.attempt},
+                    {**record, "will_retry": ev.will_retry},
                 ),
             ]
         case SessionLoggedOut() as ev:

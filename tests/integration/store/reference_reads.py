@@ -21,11 +21,12 @@ from contracts.queries import (
     SessionList,
     SessionView,
 )
-from services.store.adapters.json_sessions import DOWN
 from services.store.adapters.reads import message_view, view
 from services.store.adapters.tables import chats, contacts, messages, session_disconnects, sessions
 from services.store.domain.cursors import KeyCursor, TimeCursor, decode_cursor, encode_cursor
 from tests.integration.store.reference_conversation import with_conversation
+
+DOWN = ("reconnecting", "needs_attention")  # the statuses a disconnect leaves a session in
 
 __all__ = ["get_message", "get_session", "list_contacts", "list_messages", "list_sessions"]
 
