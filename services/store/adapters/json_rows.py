@@ -43,10 +43,11 @@ def row_time(value: datetime | str) -> datetime:
 
 
 def _sqlite_time(col: Expr) -> Expr:
-    """``YYYY-MM-DD HH:MM:SS.ffffff`` (``UtcDateTime`` on SQLite) -> RFC 3339: two
-    ``replace`` calls on the text (a CASE of three ``substr`` cost twice the instructions)."""
-    whole = func.replace(col.op("||")(sql_text("Z")), sql_text(".000000Z"), sql_text("Z"))
-    return func.replace(whole, sql_text(" "), sql_text("T"))
+    """``YYYY-MM-DD HH:MM:SS.ffffff`` (``UtcDateTime`` on SQLite) -> RFC 3339: the fraction cut
+    when it is zero, one ``replace`` (two ``replace`` of the whole text cost a page of 50
+    messages 10% more instructions, a CASE of three ``substr`` twice as many)."""
+    whole = case((col.op("GLOB")(sql_text("*.000000")), func.substr(col, _n(1), _n(19))), else_=col)
+    return func.replace(whole, sql_text(" "), sql_text("T")).op("||")(sql_text("Z"))
 
 
 def _postgres_time(col: Expr) -> Expr:
