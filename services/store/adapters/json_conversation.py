@@ -36,7 +36,7 @@ def _array(obj: Expr, where: list[Any], order: list[Any], dialect: str) -> Expr:
         return case((some, found), else_=func.json(sql_text("[]")))
     agg = func.json_agg(aggregate_order_by(obj, *order))
     empty = cast(sql_text("[]"), JSON)
-    return select(func.coalesce(agg, empty)).where(*where).scalar_subquery()
+    return select(func.coalesce(agg, empty)).where(*where).correlate(messages).scalar_subquery()
 
 
 def conversation_fields(dialect: str) -> dict[str, Expr]:

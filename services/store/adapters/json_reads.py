@@ -94,9 +94,7 @@ class JsonReads:
         s = sessions.c
 
         def stmt() -> Select[Any]:
-            return select(*self.session.columns).where(
-                s.tenant == P("tenant"), s.id == P("session")
-            )
+            return self.session.select().where(s.tenant == P("tenant"), s.id == P("session"))
 
         rows = await self._rows(("session",), stmt, tenant=q.tenant, session=q.session)
         if not rows:
@@ -107,7 +105,7 @@ class JsonReads:
         s, after = sessions.c, q.cursor is not None
 
         def stmt() -> Select[Any]:
-            found = select(*self.session.columns).where(s.tenant == P("tenant"))
+            found = self.session.select().where(s.tenant == P("tenant"))
             found = found.where(s.id > P("after")) if after else found
             return found.order_by(s.id).limit(P("limit", Integer())).offset(ZERO)
 
@@ -136,7 +134,7 @@ class JsonReads:
         chat = 0 if q.chat_jid is None else 1 if lid is None else 2  # filters: none, JID, both
 
         def stmt() -> Select[Any]:
-            found = select(*self.message.columns).where(
+            found = self.message.select().where(
                 m.tenant == P("tenant"), m.session_id == P("session")
             )
             if chat:  # the chat's messages under its phone JID (and its linked LID)
@@ -165,7 +163,7 @@ class JsonReads:
         m = messages.c
 
         def stmt() -> Select[Any]:
-            return select(*self.message.columns).where(
+            return self.message.select().where(
                 m.tenant == P("tenant"), m.session_id == P("session"), m.message_id == P("id")
             )
 
@@ -182,7 +180,7 @@ class JsonReads:
         c, after = contacts.c, q.cursor is not None
 
         def stmt() -> Select[Any]:
-            found = select(*self.contact.columns).where(
+            found = self.contact.select().where(
                 c.tenant == P("tenant"), c.session_id == P("session")
             )
             found = found.where(c.jid > P("after")) if after else found

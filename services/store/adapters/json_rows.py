@@ -1,11 +1,12 @@
 """Each row's reply object built by the database itself, as JSON text: no per-value Python.
 
-A ``RowShape`` is one SQL expression per view: ``json_object`` (SQLite) or
-``json_build_object`` (PostgreSQL) over the view's fields in the view's order, its tag
-first, so that the object decodes as the view. What msgspec would write is written by SQL:
+A ``RowShape`` is one SQL expression per view: ``json_object`` (SQLite) over the view's
+fields in the view's order, its tag first, so that the object decodes as the view (nested
+objects: ``json_build_object`` on PostgreSQL). What msgspec would write is written by SQL:
 a time as RFC 3339 UTC (``…T…Z``, no fraction when it is zero), booleans as ``true`` and
 ``false`` (SQLite stores 0 and 1). ``extra`` columns come back raw after the JSON, for
-cursors. PostgreSQL spaces its JSON (``{"a" : 1}``); a reader decoding it sees no difference.
+cursors. PostgreSQL: ``row_to_json`` of the fields (see ``_row_to_json``); it spaces nested
+objects (``{"a" : 1}``) and writes times its own way; a reader decoding it sees no difference.
 """
 
 from collections.abc import Sequence
@@ -13,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
-from sqlalchemy import JSON, Boolean, Table, Text, case, cast, func, literal_column
+from sqlalchemy import JSON, Boolean, Select, Table, Text, case, cast, func, literal_column, select
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -42,10 +43,11 @@ def row_time(value: datetime | str) -> datetime:
 
 
 def _sqlite_time(col: Expr) -> Expr:
-    """``YYYY-MM-DD HH:MM:SS.ffffff`` (``UtcDateTime`` on SQLite) -> RFC 3339: two
-    ``replace`` calls on the text (a CASE of three ``substr`` cost twice the instructions)."""
-    whole = func.replace(col.op("||")(sql_text("Z")), sql_text(".000000Z"), sql_text("Z"))
-    return func.replace(whole, sql_text(" "), sql_text("T"))
+    """``YYYY-MM-DD HH:MM:SS.ffffff`` (``UtcDateTime`` on SQLite) -> RFC 3339: the fraction cut
+    when it is zero, one ``replace`` (two ``replace`` of the whole text cost a page of 50
+    messages 10% more instructions, a CASE of three ``substr`` twice as many)."""
+    whole = case((col.op("GLOB")(sql_text("*.000000")), func.substr(col, _n(1), _n(19))), else_=col)
+    return func.replace(whole, sql_text(" "), sql_text("T")).op("||")(sql_text("Z"))
 
 
 def _postgres_time(col: Expr) -> Expr:
@@ -94,6 +96,35 @@ def media_json(table: Table, dialect: str) -> Expr:
     return cast(c.media, JSONB).op("||")(size_and_digest)  # NULL || … is NULL
 
 
+def _fields(
+    kind: type[msgspec.Struct],
+    table: Table,
+    dialect: str,
+    renamed: dict[str, str] | None,
+    special: dict[str, Expr] | None,
+    *,
+    times: bool = True,
+) -> list[tuple[str, Expr]]:
+    """(key, value) of each of ``kind``'s fields, its tag first; ``times``: as RFC 3339 text
+    (else the column itself)."""
+    renamed, special = renamed or {}, special or {}
+    config = kind.__struct_config__
+    pairs: list[tuple[str, Expr]] = []
+    if config.tag_field:
+        pairs.append((config.tag_field, sql_text(str(config.tag))))
+    for field in msgspec.structs.fields(kind):
+        name = renamed.get(field.name, field.name)
+        if field.name in special:
+            value = special[field.name]
+        elif name in table.c:
+            plain = not times and isinstance(table.c[name].type, UtcDateTime)
+            value = table.c[name] if plain else _value(table.c[name], dialect)
+        else:
+            value = _constant(_default(field), dialect)
+        pairs.append((field.encode_name, value))
+    return pairs
+
+
 def json_object_of(
     kind: type[msgspec.Struct],
     table: Table,
@@ -103,21 +134,26 @@ def json_object_of(
     special: dict[str, Expr] | None = None,
 ) -> Expr:
     """The JSON object of ``kind`` from a row of ``table`` (a JSON value, to nest or return)."""
-    renamed, special = renamed or {}, special or {}
-    config = kind.__struct_config__
-    args: list[Any] = []
-    if config.tag_field:
-        args += [sql_text(config.tag_field), sql_text(str(config.tag))]
-    for field in msgspec.structs.fields(kind):
-        name = renamed.get(field.name, field.name)
-        if field.name in special:
-            value = special[field.name]
-        elif name in table.c:
-            value = _value(table.c[name], dialect)
-        else:
-            value = _constant(_default(field), dialect)
-        args += [sql_text(field.encode_name), value]
+    pairs = _fields(kind, table, dialect, renamed, special)
+    args = [part for key, value in pairs for part in (sql_text(key), value)]
     return func.json_object(*args) if dialect == "sqlite" else func.json_build_object(*args)
+
+
+def _row_to_json(
+    kind: type[msgspec.Struct],
+    table: Table,
+    renamed: dict[str, str] | None,
+    special: dict[str, Expr] | None,
+) -> Expr:
+    """PostgreSQL: ``row_to_json`` of a LATERAL row of the fields, named as the view's keys.
+    Its backend spent ~40% less than on ``json_build_object`` of the same page of 50 messages
+    (measured from ``/proc``: 625 against 1,025 us), where each value costs an output-function
+    lookup, and more still on ``to_char``: times come as PostgreSQL writes a ``timestamptz``
+    in JSON (RFC 3339, ``+00:00`` in the pool's UTC session, trailing zeros of the fraction
+    dropped), which decodes to the same instant. The statement selects from ``table``."""
+    pairs = _fields(kind, table, "postgresql", renamed, special, times=False)
+    row = select(*(value.label(key) for key, value in pairs)).correlate(table).lateral("v")
+    return cast(func.row_to_json(row.table_valued()), Text)
 
 
 class RowShape:
@@ -134,11 +170,17 @@ class RowShape:
         special: dict[str, Expr] | None = None,
         extra: tuple[str, ...] = (),
     ) -> None:
-        built = json_object_of(kind, table, dialect, renamed=renamed, special=special)
-        if dialect != "sqlite":  # as text: SQLAlchemy's asyncpg connections decode json
-            built = cast(built, Text)
+        if dialect == "sqlite":
+            built = json_object_of(kind, table, dialect, renamed=renamed, special=special)
+        else:
+            built = _row_to_json(kind, table, renamed, special)
         self.columns: list[Any] = [built, *(table.c[name] for name in extra)]
         self.index = {name: place for place, name in enumerate(extra, start=1)}
+        self._table = table
+
+    def select(self) -> Select[Any]:
+        """The rows' objects and ``extra`` columns, from ``table``: add the filters."""
+        return select(*self.columns).select_from(self._table)
 
     @staticmethod
     def joined(rows: Sequence[Sequence[Any]]) -> str:

@@ -75,8 +75,9 @@ class PostgresRows(RowSource):
         async with self._opening:
             if self._pool is None:
                 self._pool = await asyncpg.create_pool(
-                    self._dsn, min_size=1, max_size=self._size, reset=_kept_as_is
-                )
+                    self._dsn, min_size=1, max_size=self._size, reset=_kept_as_is,
+                    server_settings={"timezone": "UTC"},  # times in JSON: +00:00 (json_rows.py)
+                )  # fmt: skip
         return self._pool
 
     async def rows(self, sql: str, params: Sequence[Any]) -> Sequence[Sequence[Any]]:
