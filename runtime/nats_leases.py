@@ -6,11 +6,13 @@ from contextlib import contextmanager
 
 from nats.errors import Error as NatsError
 from nats.js import JetStreamContext
-from nats.js.errors import APIError, BadRequestError, NotFoundError
+from nats.js.api import KeyValueConfig
+from nats.js.errors import BadRequestError, NotFoundError
 from nats.js.kv import KeyValue
 
 from runtime.leadership import KeyLeadership
 from runtime.leases import LeaseConflict, Leases, LeaseUnavailable
+from runtime.nats_buckets import open_kv
 
 __all__ = ["NatsLeaseBucket", "open_leadership", "open_lease_bucket", "open_leases"]
 
@@ -61,11 +63,8 @@ async def open_lease_bucket(
 ) -> NatsLeaseBucket:
     """Open ``bucket``, creating it with the lease TTL if it does not exist (one that exists
     with other settings is used as it is)."""
-    try:
-        kv = await js.create_key_value(bucket=bucket, ttl=ttl_s, history=1, replicas=replicas)
-    except APIError:  # it exists already
-        kv = await js.key_value(bucket)
-    return NatsLeaseBucket(kv)
+    config = KeyValueConfig(bucket=bucket, ttl=ttl_s, history=1, replicas=replicas)
+    return NatsLeaseBucket(await open_kv(js, config))
 
 
 async def open_leases(

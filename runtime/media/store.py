@@ -18,6 +18,7 @@ from nats.js.errors import NotFoundError
 
 from contracts.media import MEDIA_BUCKET
 from runtime.media.objects import StoredObject, TooLarge
+from runtime.nats_buckets import open_object_store
 
 __all__ = ["CHUNK_SIZE", "MediaStore", "StoredObject", "TooLarge", "plain_headers"]
 
@@ -40,13 +41,10 @@ class MediaStore:
 
     @classmethod
     async def open(cls, js: JetStreamContext, *, replicas: int, max_age_s: float) -> "MediaStore":
-        try:
-            await js.stream_info(_STREAM)
-        except NotFoundError:
-            config = api.ObjectStoreConfig(
-                bucket=MEDIA_BUCKET, replicas=replicas, ttl=max_age_s or None
-            )
-            await js.create_object_store(MEDIA_BUCKET, config=config)
+        config = api.ObjectStoreConfig(
+            bucket=MEDIA_BUCKET, replicas=replicas, ttl=max_age_s or None
+        )
+        await open_object_store(js, MEDIA_BUCKET, config)
         return cls(js)
 
     async def put(

@@ -7,17 +7,14 @@ from collections.abc import Mapping
 
 from nats.js import JetStreamContext
 from nats.js.api import KeyValueConfig
-from nats.js.errors import (
-    BucketNotFoundError,
-    KeyNotFoundError,
-    KeyWrongLastSequenceError,
-)
+from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError
 from nats.js.kv import KeyValue
 
 from contracts.media import USAGE_BUCKET
 from runtime.kv_keys import kv_keys
 from runtime.media.objects import QuotaExceeded
 from runtime.media.store import MediaStore
+from runtime.nats_buckets import open_kv
 
 __all__ = ["USAGE_BUCKET", "MediaUsage", "QuotaExceeded"]
 
@@ -33,12 +30,8 @@ class MediaUsage:
 
     @classmethod
     async def open(cls, js: JetStreamContext, *, replicas: int, quota: int) -> "MediaUsage":
-        try:
-            kv = await js.key_value(USAGE_BUCKET)
-        except BucketNotFoundError:
-            config = KeyValueConfig(bucket=USAGE_BUCKET, history=1, replicas=replicas)
-            kv = await js.create_key_value(config)
-        return cls(kv, quota)
+        config = KeyValueConfig(bucket=USAGE_BUCKET, history=1, replicas=replicas)
+        return cls(await open_kv(js, config), quota)
 
     async def read(self, tenant: str) -> tuple[int, int]:
         """``(bytes, revision)``; revision 0 when the tenant has no count yet."""

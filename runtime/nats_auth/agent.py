@@ -13,7 +13,8 @@ from typing import Protocol
 
 import msgspec
 from nats.js import JetStreamContext
-from nats.js.errors import BucketNotFoundError, NotFoundError
+from nats.js.api import KeyValueConfig
+from nats.js.errors import NotFoundError
 from nats.js.kv import KeyValue
 
 from contracts.bus import BUS_USERS_BUCKET, BusCredential
@@ -21,6 +22,7 @@ from contracts.subjects import EVENTS_STREAM
 from runtime.logging import get_logger
 from runtime.nats_auth.permissions import subscriber_permissions
 from runtime.nats_auth.users import ServerUser, render_users, write_private
+from runtime.nats_buckets import open_kv
 
 __all__ = ["Stopping", "UsersAgent", "open_bus_users"]
 
@@ -37,10 +39,7 @@ _decoder = msgspec.json.Decoder(BusCredential)
 
 
 async def open_bus_users(js: JetStreamContext, replicas: int = 1) -> KeyValue:
-    try:
-        return await js.key_value(BUS_USERS_BUCKET)
-    except BucketNotFoundError:
-        return await js.create_key_value(bucket=BUS_USERS_BUCKET, history=1, replicas=replicas)
+    return await open_kv(js, KeyValueConfig(bucket=BUS_USERS_BUCKET, history=1, replicas=replicas))
 
 
 def _server_user(credential: BusCredential) -> ServerUser:

@@ -5,9 +5,10 @@ import msgspec
 import nats.errors
 from nats.js import JetStreamContext
 from nats.js.api import KeyValueConfig
-from nats.js.errors import BucketNotFoundError, KeyNotFoundError, KeyWrongLastSequenceError
+from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError
 from nats.js.kv import KeyValue
 
+from runtime.nats_buckets import open_kv
 from runtime.rpc import BackendUnavailable
 from services.gateway.adapters.idempotency_records import IdempotencyRecords
 from services.gateway.domain.idempotency import RETAIN_S, Record
@@ -29,14 +30,10 @@ class KvIdempotencyRecords(IdempotencyRecords):
 
     @classmethod
     async def open(cls, js: JetStreamContext, *, replicas: int = 1) -> "KvIdempotencyRecords":
-        try:
-            kv = await js.key_value(IDEMPOTENCY_BUCKET)
-        except BucketNotFoundError:
-            config = KeyValueConfig(
-                bucket=IDEMPOTENCY_BUCKET, ttl=RETAIN_S, history=1, replicas=replicas
-            )
-            kv = await js.create_key_value(config)
-        return cls(kv)
+        config = KeyValueConfig(
+            bucket=IDEMPOTENCY_BUCKET, ttl=RETAIN_S, history=1, replicas=replicas
+        )
+        return cls(await open_kv(js, config))
 
     async def create(self, name: str, record: Record) -> int | None:
         try:

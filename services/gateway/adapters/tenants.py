@@ -11,8 +11,8 @@ import msgspec
 from nats.errors import ConnectionClosedError, NoRespondersError
 from nats.errors import TimeoutError as NatsTimeout
 from nats.js import JetStreamContext
+from nats.js.api import KeyValueConfig
 from nats.js.errors import (
-    BucketNotFoundError,
     KeyNotFoundError,
     KeyWrongLastSequenceError,
     NoStreamResponseError,
@@ -23,6 +23,7 @@ from nats.js.kv import KeyValue
 
 from contracts.ids import new_id
 from runtime.kv_keys import kv_keys
+from runtime.nats_buckets import open_kv
 from runtime.rpc import BackendUnavailable
 from services.gateway.domain.key_cache import KeyCache
 
@@ -85,10 +86,7 @@ async def guarded(call: Callable[[], Awaitable[T]]) -> T:
 
 
 async def _bucket(js: JetStreamContext, name: str, replicas: int) -> KeyValue:
-    try:
-        return await js.key_value(name)
-    except BucketNotFoundError:
-        return await js.create_key_value(bucket=name, history=1, replicas=replicas)
+    return await open_kv(js, KeyValueConfig(bucket=name, history=1, replicas=replicas))
 
 
 class TenantRegistry:

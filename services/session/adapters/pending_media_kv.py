@@ -13,10 +13,11 @@ import asyncio
 import msgspec
 from nats.js import JetStreamContext
 from nats.js.api import KeyValueConfig
-from nats.js.errors import BucketNotFoundError, KeyNotFoundError, NotFoundError
+from nats.js.errors import KeyNotFoundError
 from nats.js.kv import KeyValue
 
 from runtime.kv_keys import kv_keys
+from runtime.nats_buckets import open_kv
 from services.session.service_layer.pending_media import PendingMedia, PendingMediaStore
 
 __all__ = ["PENDING_MEDIA_BUCKET", "READS_IN_FLIGHT", "KvPendingMedia", "open_pending_media"]
@@ -65,11 +66,7 @@ class KvPendingMedia(PendingMediaStore):
 async def open_pending_media(
     js: JetStreamContext, *, replicas: int, max_age_s: float
 ) -> KvPendingMedia:
-    try:
-        kv = await js.key_value(PENDING_MEDIA_BUCKET)
-    except (BucketNotFoundError, NotFoundError):
-        config = KeyValueConfig(
-            bucket=PENDING_MEDIA_BUCKET, history=1, replicas=replicas, ttl=max_age_s or None
-        )
-        kv = await js.create_key_value(config)
-    return KvPendingMedia(kv)
+    config = KeyValueConfig(
+        bucket=PENDING_MEDIA_BUCKET, history=1, replicas=replicas, ttl=max_age_s or None
+    )
+    return KvPendingMedia(await open_kv(js, config))

@@ -13,6 +13,7 @@ from nats.js.api import KeyValueConfig
 from nats.js.errors import BadRequestError, KeyWrongLastSequenceError
 from nats.js.kv import KeyValue
 
+from runtime.nats_buckets import open_kv
 from services.session.service_layer.quota import TenantBusy
 
 __all__ = ["TENANT_LOCK_BUCKET", "KvTenantLocks", "TenantBusy", "open_tenant_locks"]
@@ -56,9 +57,5 @@ class KvTenantLocks:
 async def open_tenant_locks(
     js: JetStreamContext, instance: str, *, ttl_s: float, wait_s: float, replicas: int
 ) -> KvTenantLocks:
-    try:
-        kv = await js.key_value(TENANT_LOCK_BUCKET)
-    except Exception:  # the bucket does not exist yet
-        config = KeyValueConfig(bucket=TENANT_LOCK_BUCKET, ttl=ttl_s, history=1, replicas=replicas)
-        kv = await js.create_key_value(config)
-    return KvTenantLocks(kv, instance, wait_s)
+    config = KeyValueConfig(bucket=TENANT_LOCK_BUCKET, ttl=ttl_s, history=1, replicas=replicas)
+    return KvTenantLocks(await open_kv(js, config), instance, wait_s)

@@ -1,0 +1,67 @@
+"""Retrying a JetStream set-up call (the events stream, a KV bucket, an object store) while
+JetStream is not ready: a server still starting, a cluster still electing its meta leader, a
+server too loaded to answer in time, a stream its owner has not made yet.
+
+A request sent before a cluster's election gets no answer at all, so the first probes wait
+``READY_PROBE_S``, not the full request timeout, and the next follows soon; each probe after a
+timeout waits twice as long, up to the request timeout, so a server that is merely slow is
+still heard. Gives up after ``READY_DEADLINE_S``."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from nats.errors import NoRespondersError
+from nats.errors import TimeoutError as NatsTimeout
+from nats.js import JetStreamContext
+from nats.js.errors import NotFoundError, ServiceUnavailableError
+
+from runtime.logging import get_logger
+
+__all__ = ["NOT_READY", "READY_DEADLINE_S", "READY_PROBE_S", "when_ready"]
+
+log = get_logger(__name__)
+
+READY_PROBE_S = 1.0  # the timeout of the first readiness probes (not of the wait)
+READY_DEADLINE_S = 60.0
+NOT_READY = (NatsTimeout, ServiceUnavailableError, NoRespondersError, NotFoundError)
+_FIRST_PAUSE_S, _LONGEST_PAUSE_S = 0.05, 0.5
+T = TypeVar("T")
+
+
+def _probe(js: JetStreamContext, timeout: float) -> JetStreamContext:
+    """A context like ``js`` (same connection, same API prefix) with its own request timeout."""
+    return JetStreamContext(js._nc, prefix=js._prefix, timeout=timeout)
+
+
+async def when_ready(
+    js: JetStreamContext,
+    attempt: Callable[[JetStreamContext], Awaitable[T]],
+    *,
+    waiting_for: str,
+) -> T:
+    """``attempt(probe)`` until it returns, retried while it fails for want of JetStream.
+    ``probe`` is ``js`` with a shorter timeout: what the attempt returns must not keep it
+    (rebind it to ``js``). The attempt is repeated after a timeout, so it must be idempotent."""
+    loop = asyncio.get_running_loop()
+    give_up = loop.time() + READY_DEADLINE_S
+    longest = js._timeout  # the request timeout
+    timeout = min(longest, READY_PROBE_S)
+    pause = _FIRST_PAUSE_S
+    while True:
+        try:
+            return await attempt(_probe(js, timeout))
+        except NOT_READY as exc:
+            if loop.time() > give_up:
+                raise
+            log.info(
+                "bus.jetstream_not_ready",
+                waiting_for=waiting_for,
+                error=repr(exc),
+                probe_s=timeout,
+                retry_in=pause,
+            )
+            if isinstance(exc, NatsTimeout):  # no answer in time: maybe only a slow one
+                timeout = min(timeout * 2, longest)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, _LONGEST_PAUSE_S)
