@@ -26,6 +26,7 @@ from contracts.codec import DecodeError, decode_logged
 from contracts.subjects import EVENTS_STREAM
 from runtime.logging import get_logger
 from runtime.messaging import Delivered, EventHandler, PreparingHandler
+from runtime.nats_private import connection_of
 from runtime.nats_tap import TappedPuller
 from runtime.pull import Puller, PullInterrupted
 
@@ -104,7 +105,7 @@ async def _consume(
 ) -> None:
     position = await handler.position()
     first = await _bind(js, durable, filters, position)
-    puller = pulling(js._nc, durable, batch_size, first)
+    puller = pulling(connection_of(js), durable, batch_size, first)
     await puller.start()
     quiet = 0  # pulls in a row that brought nothing
     prepare = handler.prepare if isinstance(handler, PreparingHandler) else None

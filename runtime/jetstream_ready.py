@@ -17,6 +17,7 @@ from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError, ServiceUnavailableError
 
 from runtime.logging import get_logger
+from runtime.nats_private import request_timeout, with_timeout
 
 __all__ = ["NOT_READY", "READY_DEADLINE_S", "READY_PROBE_S", "when_ready"]
 
@@ -27,11 +28,6 @@ READY_DEADLINE_S = 60.0
 NOT_READY = (NatsTimeout, ServiceUnavailableError, NoRespondersError, NotFoundError)
 _FIRST_PAUSE_S, _LONGEST_PAUSE_S = 0.05, 0.5
 T = TypeVar("T")
-
-
-def _probe(js: JetStreamContext, timeout: float) -> JetStreamContext:
-    """A context like ``js`` (same connection, same API prefix) with its own request timeout."""
-    return JetStreamContext(js._nc, prefix=js._prefix, timeout=timeout)
 
 
 async def when_ready(
@@ -45,12 +41,12 @@ async def when_ready(
     (rebind it to ``js``). The attempt is repeated after a timeout, so it must be idempotent."""
     loop = asyncio.get_running_loop()
     give_up = loop.time() + READY_DEADLINE_S
-    longest = js._timeout  # the request timeout
+    longest = request_timeout(js)
     timeout = min(longest, READY_PROBE_S)
     pause = _FIRST_PAUSE_S
     while True:
         try:
-            return await attempt(_probe(js, timeout))
+            return await attempt(with_timeout(js, timeout))
         except NOT_READY as exc:
             if loop.time() > give_up:
                 raise

@@ -16,6 +16,7 @@ from nats.js.kv import KeyValue
 from nats.js.object_store import ObjectStore
 
 from runtime.jetstream_ready import when_ready
+from runtime.nats_private import rebind
 
 __all__ = ["open_kv", "open_object_store"]
 
@@ -43,7 +44,7 @@ async def open_kv(js: JetStreamContext, config: KeyValueConfig) -> KeyValue:
         kv = await _get_or_create(
             lambda: probe.key_value(config.bucket), lambda: probe.create_key_value(config)
         )
-        kv._js = js  # its requests use the caller's timeout, not the probe's
+        rebind(kv, js)  # its requests use the caller's timeout, not the probe's
         return kv
 
     return await when_ready(js, attempt, waiting_for=f"kv {config.bucket}")
@@ -59,7 +60,7 @@ async def open_object_store(
             lambda: probe.object_store(name),
             lambda: probe.create_object_store(name, config=config),
         )
-        store._js = js
+        rebind(store, js)
         return store
 
     return await when_ready(js, attempt, waiting_for=f"object store {name}")

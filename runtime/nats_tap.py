@@ -4,27 +4,23 @@ message, every other subscription of the connection as before.
 
 This leans on nats-py internals (``Client._process_msg`` and its parameters, ``stats``,
 ``Subscription._id``), so it is checked against the nats-py versions it was written for:
-``CHECKED`` lists them, and a test fails on any other (tests/unit/test_nats_tap.py).
+``CHECKED`` (runtime/nats_private.py) lists them, and a test fails on any other
+(tests/unit/test_nats_tap.py).
 """
 
 import inspect
 from collections.abc import Awaitable, Callable
 
 from nats.aio.client import Client
-from nats.aio.client import __version__ as nats_py_version
 from nats.aio.subscription import Subscription
 
+from runtime.nats_private import CHECKED, checked
 from runtime.pull import Puller, Status
 
 __all__ = ["CHECKED", "TappedPuller", "checked"]
 
-CHECKED = ("2.16.0",)  # nats-py versions whose internals this module was read against
 _Tap = Callable[[bytes, bytes, bytes | None], None]
 _HOOK_PARAMETERS = ["sid", "subject", "reply", "data", "headers"]
-
-
-def checked(version: str = nats_py_version) -> bool:
-    return version in CHECKED
 
 
 def _tap(nc: Client, sid: int, tap: _Tap | None) -> None:

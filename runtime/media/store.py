@@ -19,6 +19,7 @@ from nats.js.errors import NotFoundError
 from contracts.media import MEDIA_BUCKET
 from runtime.media.objects import StoredObject, TooLarge
 from runtime.nats_buckets import open_object_store
+from runtime.nats_private import new_nuid
 
 __all__ = ["CHUNK_SIZE", "MediaStore", "StoredObject", "TooLarge", "plain_headers"]
 
@@ -56,7 +57,7 @@ class MediaStore:
         limit: int | None = None,
     ) -> StoredObject:
         """Store the bytes as ``name``; past ``limit`` bytes raise TooLarge and keep nothing."""
-        nuid = self.js._nc._nuid.next().decode()
+        nuid = new_nuid(self.js)
         subject, digest, size, count = _chunk_subject(nuid), hashlib.sha256(), 0, 0
         try:
             async for chunk in _rechunked(chunks):
