@@ -45,6 +45,9 @@ FAST = {
     "WA_REMINDER_PER_MINUTE": "6000",
     "WA_REMINDER_BACKOFF_BASE_S": "0.3",
     "WA_REMINDER_BACKOFF_MAX_S": "1",
+    # Retries that outlast a killed session service's restart even on a loaded machine (it
+    # took 6 s there, and five quick attempts gave up in about 3): about 30 s of them.
+    "WA_REMINDER_MAX_ATTEMPTS": "40",
     "WA_REMINDER_LEASE_TTL_S": "3",
 }
 _encoder = msgspec.json.Encoder()
