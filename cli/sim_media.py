@@ -9,7 +9,6 @@ import msgspec
 from nats.aio.client import Client
 
 from contracts.simulator import SimIncoming, SimIncomingMedia
-from runtime.media.store import CHUNK_SIZE, MediaStore
 
 __all__ = ["INLINE_LIMIT", "with_media"]
 
@@ -24,6 +23,8 @@ async def with_media(nc: Client, request: SimIncoming, args: argparse.Namespace)
     if len(data) <= INLINE_LIMIT:
         media = msgspec.structs.replace(media, data=data)
     else:
+        from runtime.media.store import MediaStore  # only a large file needs it (and its logging)
+
         name = f"sim.{request.session}.{secrets.token_hex(8)}"
         await MediaStore(nc.jetstream()).put(name, _chunks(data), headers={})
         media = msgspec.structs.replace(media, object=name)
@@ -31,5 +32,4 @@ async def with_media(nc: Client, request: SimIncoming, args: argparse.Namespace)
 
 
 async def _chunks(data: bytes) -> AsyncIterator[bytes]:
-    for start in range(0, len(data), CHUNK_SIZE):
-        yield data[start : start + CHUNK_SIZE]
+    yield data  # the store cuts it into its own chunks
