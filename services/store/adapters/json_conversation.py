@@ -1,6 +1,6 @@
-"""What a message's JSON takes from the conversation tables, built by the database in the
-same statement as the message: its cards (stored JSON, embedded as it is), its reactions
-(oldest first) and its earlier texts (oldest first) as arrays of correlated subqueries.
+"""What a message's JSON takes from the conversation tables: its cards (stored JSON, embedded
+as it is), its reactions (oldest first) and its earlier texts (oldest first), the arrays as
+correlated subqueries over ``messages``.
 
 SQLite (3.40 has no ``ORDER BY`` inside an aggregate) aggregates an ordered subquery, whose
 order ``json_group_array`` keeps; its values lose their JSON subtype on the way out of a
@@ -16,7 +16,11 @@ from contracts.queries import EarlierText, ReactionView
 from services.store.adapters.json_rows import Expr, json_object_of, sql_text
 from services.store.adapters.tables import message_edits, message_reactions, messages
 
-__all__ = ["conversation_fields"]
+__all__ = ["card_fields", "conversation_arrays", "empty_array", "has_reactions"]
+
+_m, _r, _e = messages.c, message_reactions.c, message_edits.c
+_REACTED = [_r.tenant == _m.tenant, _r.session_id == _m.session_id, _r.message_id == _m.message_id]
+_EDITED = [_e.tenant == _m.tenant, _e.session_id == _m.session_id, _e.message_id == _m.message_id]
 
 
 def _stored(col: Any, dialect: str) -> Expr:
@@ -24,33 +28,39 @@ def _stored(col: Any, dialect: str) -> Expr:
     return func.json(col) if dialect == "sqlite" else cast(col, JSON)
 
 
+def empty_array(dialect: str) -> Expr:
+    """``[]`` as a JSON value (SQLite evaluates ``json('[]')`` once per statement)."""
+    return _stored(sql_text("[]"), dialect)
+
+
 def _array(obj: Expr, where: list[Any], order: list[Any], dialect: str) -> Expr:
     """The JSON array of ``obj`` over the rows matching ``where``, in ``order``; ``[]``: none."""
     if dialect == "sqlite":
         rows = select(obj.label("o")).where(*where).order_by(*order).correlate(messages)
         inner = rows.subquery()
-        found = func.json(select(func.json_group_array(func.json(inner.c.o))).scalar_subquery())
-        # Most messages have none: one index probe then, not a subquery and its aggregate
-        # (a tenth of a page's instructions); json('[]') is evaluated once per statement.
-        some = exists(select(literal_column("1")).where(*where).correlate(messages))
-        return case((some, found), else_=func.json(sql_text("[]")))
+        return func.json(select(func.json_group_array(func.json(inner.c.o))).scalar_subquery())
     agg = func.json_agg(aggregate_order_by(obj, *order))
     empty = cast(sql_text("[]"), JSON)
     return select(func.coalesce(agg, empty)).where(*where).correlate(messages).scalar_subquery()
 
 
-def conversation_fields(dialect: str) -> dict[str, Expr]:
-    """MessageView's fields that are not plain columns of ``messages`` (besides media)."""
-    m, r, e = messages.c, message_reactions.c, message_edits.c
-    reacted = [r.tenant == m.tenant, r.session_id == m.session_id, r.message_id == m.message_id]
-    edited = [e.tenant == m.tenant, e.session_id == m.session_id, e.message_id == m.message_id]
+def has_reactions() -> Expr:
+    """Whether the message has a reaction: one probe of the reactions' primary key."""
+    return exists(select(literal_column("1")).where(*_REACTED).correlate(messages))
+
+
+def card_fields(dialect: str) -> dict[str, Expr]:
+    """MessageView's location and contact card: stored JSON, embedded as it is."""
+    return {"location": _stored(_m.location, dialect), "contact": _stored(_m.contact, dialect)}
+
+
+def conversation_arrays(dialect: str) -> dict[str, Expr]:
+    """MessageView's ``reactions`` and ``earlier_texts`` (looked up for an edited message
+    only; a revoke deletes them)."""
     reactions = json_object_of(ReactionView, message_reactions, dialect)
     texts = json_object_of(EarlierText, message_edits, dialect)
-    earlier = _array(texts, edited, [e.sequence], dialect)
-    none = _stored(sql_text("[]"), dialect)
+    earlier = _array(texts, _EDITED, [_e.sequence], dialect)
     return {
-        "location": _stored(m.location, dialect),
-        "contact": _stored(m.contact, dialect),
-        "reactions": _array(reactions, reacted, [r.at, r.sender_jid], dialect),
-        "earlier_texts": case((m.edited_at.is_(None), none), else_=earlier),  # as read before
+        "reactions": _array(reactions, _REACTED, [_r.at, _r.sender_jid], dialect),
+        "earlier_texts": case((_m.edited_at.is_(None), empty_array(dialect)), else_=earlier),
     }

@@ -31,8 +31,8 @@ from contracts.queries import (
 )
 from runtime.sql.types import UtcDateTime
 from services.store.adapters.compiled import CompiledStatement
-from services.store.adapters.json_conversation import conversation_fields
-from services.store.adapters.json_rows import RowShape, media_json, row_time
+from services.store.adapters.json_rows import RowShape, row_time
+from services.store.adapters.message_view import read_expression
 from services.store.adapters.row_source import RowSource
 from services.store.adapters.statements import ZERO, P
 from services.store.adapters.tables import chats, contacts, messages, sessions
@@ -59,9 +59,8 @@ class JsonReads:
         own = {"session": "session_id"}
         self.session = RowShape(SessionView, sessions, d, extra=("id",))
         self.message = RowShape(
-            MessageView, messages, d, renamed=own, extra=("sort_at", "message_id"),
-            special={"media": media_json(messages, d), **conversation_fields(d)},
-        )  # fmt: skip
+            MessageView, messages, d, extra=("sort_at", "message_id"), stored=read_expression(d)
+        )
         self.contact = RowShape(ContactView, contacts, d, renamed=own, extra=("jid",))
         self._compiled: dict[tuple[object, ...], CompiledStatement] = {}
 

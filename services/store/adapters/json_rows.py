@@ -158,7 +158,8 @@ def _row_to_json(
 
 class RowShape:
     """The JSON of ``kind`` from rows of ``table``; ``renamed``: field -> column;
-    ``special``: field -> its own expression."""
+    ``special``: field -> its own expression; ``stored``: the object's own expression, when
+    the table keeps it."""
 
     def __init__(
         self,
@@ -169,8 +170,11 @@ class RowShape:
         renamed: dict[str, str] | None = None,
         special: dict[str, Expr] | None = None,
         extra: tuple[str, ...] = (),
+        stored: Expr | None = None,
     ) -> None:
-        if dialect == "sqlite":
+        if stored is not None:  # the table keeps each row's object (see message_view.py)
+            built = stored
+        elif dialect == "sqlite":
             built = json_object_of(kind, table, dialect, renamed=renamed, special=special)
         else:
             built = _row_to_json(kind, table, renamed, special)

@@ -146,6 +146,8 @@ messages = Table(
     Column("contact", Text),  # JSON
     Column("edited_at", UtcDateTime),
     Column("revoked_at", UtcDateTime),
+    # its MessageView's JSON, written by the database itself, never by us (message_view.py)
+    Column("view", Text),
     Index("ix_messages_newest", "tenant", "session_id", "sort_at", "message_id"),
     Index("ix_messages_chat_newest", "tenant", "session_id", "chat_jid", "sort_at", "message_id"),
 )
