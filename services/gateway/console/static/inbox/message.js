@@ -21,14 +21,17 @@ export const preview = (m) => {
 };
 
 /** The <li> of `m`; `quoted` the message it replies to (if loaded); `actions` its buttons;
- * `peer` the chat's name (a direct chat's messages from the store carry no push name). */
+ * `peer` the chat's name (a direct chat's messages from the store carry no push name); in a
+ * group each incoming message names its sender. */
 export function messageItem(m, quoted, actions, peer = "") {
   const who = author(m, peer);
+  const group = !m.from_me && isGroup(m.chat_jid); // many people write here: say who
   return el("li", {
     class: `msg ${m.from_me ? "out" : "in"}${m.revoked_at ? " revoked" : ""}`,
     "data-message": m.message_id, "data-status": m.status, tabindex: "-1",
     "aria-label": `${who}, ${clock(m.sent_at || m.recorded_at)}`,
   },
+  group ? el("p", { class: "author", dir: "auto", text: who }) : null,
   m.reply_to ? quote(quoted, peer) : null,
   body(m),
   reactions(m),
@@ -91,6 +94,16 @@ function ticks(m) {
     m.status === "failed" || m.last_error ? el("span", { class: "why", text: said }) : null);
 }
 
-const author = (m, peer) => (m.from_me ? "You" : m.push_name || peer || phoneOf(m.sender_jid));
+// A sender's name as their live messages carried it, for their messages the store gave (which
+// carry none); this tab's only, forgotten at sign-out.
+const names = new Map();
+export const forgetNames = () => names.clear();
+/** Keep the name a live message carried (any chat, open or not). */
+export function rememberName(m) {
+  if (m.push_name && m.sender_jid) names.set(m.sender_jid, m.push_name);
+}
+const isGroup = (jid) => Boolean(jid?.endsWith("@g.us"));
+const author = (m, peer) => (m.from_me ? "You"
+  : m.push_name || names.get(m.sender_jid) || peer || phoneOf(m.sender_jid));
 const earlier = (m) => (m.earlier_texts || []).map((e) => `Was: ${e.text ?? ""}`).join("\n");
 export const phoneOf = (jid) => (jid ? `+${jid.split("@")[0].split(":")[0]}` : "");

@@ -11,6 +11,7 @@ import { chatName, renderChats } from "./chats.js";
 import { aimComposer } from "./composer.js";
 import { followNewest, forgetDrawn, renderConversation } from "./conversation.js";
 import { forgetMedia, onKeptSent } from "./media.js";
+import { forgetNames, rememberName } from "./message.js";
 import { changedMessage, chatWith, isMessageEvent, messageFrom } from "./model.js";
 import { markRead, stopReading } from "./read.js";
 
@@ -103,6 +104,7 @@ function applyEvent(envelope) {
   const p = envelope.payload || {};
   if (envelope.type === "message.received" || envelope.type === "message.queued") {
     const m = { ...messageFrom(envelope), live: true };
+    rememberName(m);
     const open = p.chat_jid === inbox.chat;
     if (open && !inbox.messages.has(m.message_id)) inbox.messages.set(m.message_id, m);
     if (open && m.from_me) followNewest();
@@ -141,6 +143,7 @@ onSignOut(() => {
   stopReading();
   forgetDrawn();
   forgetMedia();
+  forgetNames();
   Object.assign(inbox, { session: null, chat: null, shown: false });
   inbox.chats.clear();
   inbox.messages.clear();
