@@ -32,6 +32,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     gateway_sse_heartbeat_s: float = 15.0  # a comment line on idle event streams
     gateway_auth_failures_per_s: float = 0.2  # per client address, then 429 (0: no limit)
     gateway_auth_failures_burst: int = 20
+    # reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For names the
+    # client of a request, for the failed-authentication limit; empty: the TCP peer is
+    gateway_trusted_proxies: str = ""
     max_schedule_ahead_s: float = 366 * 86400.0  # due_at / starts_at at most this far ahead
     gateway_metrics_ttl_s: float = 10.0  # /metrics platform gauges: computed at most this often
     admin_token: str = ""

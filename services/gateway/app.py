@@ -21,6 +21,7 @@ from services.gateway.adapters.tenants import TenantRegistry
 from services.gateway.console import routes as console
 from services.gateway.domain.open_streams import OpenStreams
 from services.gateway.domain.rate_limit import RateLimiter
+from services.gateway.domain.trusted_proxies import TrustedProxies
 from services.gateway.http import stream_guard
 from services.gateway.http.errors import error_middleware
 from services.gateway.http.idempotency import open_claims
@@ -37,6 +38,7 @@ from services.gateway.http.keys import (
     MEDIA_FETCH,
     METRICS,
     OPENAPI,
+    PROXIES,
     SETTINGS,
     STREAMS,
     TENANTS,
@@ -144,6 +146,7 @@ def create_app(settings: Settings) -> web.Application:
         settings.gateway_auth_failures_burst,
         clock=time.monotonic,
     )
+    app[PROXIES] = TrustedProxies.from_setting(settings.gateway_trusted_proxies)
     app[CLOSING] = asyncio.Event()
     app[OPENAPI] = msgspec.json.encode(build_openapi([op for ops in API for op in ops.items]))
     app[STREAMS] = OpenStreams()

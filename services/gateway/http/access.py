@@ -4,7 +4,8 @@ the credential checked, then the rate limit of whoever it authenticated as.
 The rate limit is keyed on the principal (the admin, or the tenant), not on the header's
 spelling, so ``bearer  <key>`` and ``Bearer <key>`` share one bucket. Unknown keys cannot
 each get a fresh burst either: every failed authentication spends a token of the client
-address, and once those are spent the address gets 429 before its key is even looked up."""
+address, and once those are spent the address gets 429 before its key is even looked up.
+Behind trusted reverse proxies the address is the one they forwarded (domain/trusted_proxies.py)."""
 
 import functools
 import ipaddress
@@ -15,7 +16,7 @@ from aiohttp import web
 
 from services.gateway.http.auth import require_admin, require_tenant
 from services.gateway.http.errors import ApiError
-from services.gateway.http.keys import AUTH_FAILURES, LIMITER, SETTINGS, TENANTS
+from services.gateway.http.keys import AUTH_FAILURES, LIMITER, PROXIES, SETTINGS, TENANTS
 
 __all__ = ["admit", "client_address"]
 
@@ -23,7 +24,9 @@ __all__ = ["admit", "client_address"]
 async def admit(request: web.Request, auth: Literal["admin", "tenant"]) -> None:
     """Authenticate the request as ``auth`` and spend a token of its principal; ApiError
     401/400 when the credential fails, 429 (with Retry-After) when a bucket is empty."""
-    failures, address = request.app[AUTH_FAILURES], client_address(request.remote)
+    failures = request.app[AUTH_FAILURES]
+    forwarded = request.headers.getall("X-Forwarded-For", ())
+    address = client_address(request.app[PROXIES].client(request.remote, forwarded))
     wait = failures.wait(address)
     if wait > 0:
         raise _too_many(wait, "too many failed authentications from this address")

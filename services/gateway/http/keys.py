@@ -14,6 +14,7 @@ from services.gateway.adapters.bus_credentials import BusCredentials
 from services.gateway.adapters.tenants import TenantRegistry
 from services.gateway.domain.open_streams import OpenStreams
 from services.gateway.domain.rate_limit import RateLimiter
+from services.gateway.domain.trusted_proxies import TrustedProxies
 from services.gateway.http.metrics import GatewayMetrics
 from services.gateway.service_layer.figures import CachedFigures
 
@@ -24,6 +25,7 @@ BUS_CREDENTIALS = web.AppKey("bus_credentials", BusCredentials)
 JETSTREAM = web.AppKey("jetstream", JetStreamContext)
 LIMITER = web.AppKey("limiter", RateLimiter)  # requests, by principal
 AUTH_FAILURES = web.AppKey("auth_failures", RateLimiter)  # failed authentications, by address
+PROXIES = web.AppKey("proxies", TrustedProxies)  # whose X-Forwarded-For names the client
 METRICS = web.AppKey("metrics", GatewayMetrics)
 CLOSING = web.AppKey("closing", asyncio.Event)  # set on shutdown: long-lived streams end
 OPENAPI = web.AppKey("openapi", bytes)  # the generated document, encoded once
