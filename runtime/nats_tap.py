@@ -1,6 +1,7 @@
-"""The puller's deliveries taken where nats-py's parser hands a message over
+"""A subscription's messages taken where nats-py's parser hands a message over
 (``Client._process_msg``), as they are: no ``Msg``, no header parsing, no queue and task per
-message, every other subscription of the connection as before.
+message, every other subscription of the connection as before. The puller's deliveries come
+this way, and the requester's replies (runtime/requester.py).
 
 This leans on nats-py internals (``Client._process_msg`` and its parameters, ``stats``,
 ``Subscription._id``), so it is checked against the nats-py versions it was written for:
@@ -17,15 +18,16 @@ from nats.aio.subscription import Subscription
 from runtime.nats_private import CHECKED, checked
 from runtime.pull import Puller, Status
 
-__all__ = ["CHECKED", "TappedPuller", "checked"]
+__all__ = ["CHECKED", "Tap", "TappedPuller", "checked", "status_of", "tap"]
 
-_Tap = Callable[[bytes, bytes, bytes | None], None]
+Tap = Callable[[bytes, bytes, bytes, bytes | None], None]  # (subject, reply, data, headers)
 _HOOK_PARAMETERS = ["sid", "subject", "reply", "data", "headers"]
 
 
-def _tap(nc: Client, sid: int, tap: _Tap | None) -> None:
-    """Take the messages of subscription ``sid`` straight from nats-py's parser (None: stop)."""
-    taps: dict[int, _Tap] | None = getattr(nc, "_wa_taps", None)
+def tap(nc: Client, sid: int, taken: Tap | None) -> None:
+    """Hand the messages of subscription ``sid`` to ``taken`` straight from nats-py's parser
+    (None: stop)."""
+    taps: dict[int, Tap] | None = getattr(nc, "_wa_taps", None)
     if taps is None:
         original: Callable[..., Awaitable[None]] = nc._process_msg
         if list(inspect.signature(original).parameters) != _HOOK_PARAMETERS:
@@ -45,17 +47,17 @@ def _tap(nc: Client, sid: int, tap: _Tap | None) -> None:
                 return
             stats["in_msgs"] += 1
             stats["in_bytes"] += len(data)
-            tapped(reply, data, headers)
+            tapped(subject, reply, data, headers)
 
         nc._process_msg = process_msg  # type: ignore[method-assign]
         nc._wa_taps = taps  # type: ignore[attr-defined]
-    if tap is None:
+    if taken is None:
         taps.pop(sid, None)
     else:
-        taps[sid] = tap
+        taps[sid] = taken
 
 
-def _status(headers: bytes) -> Status:
+def status_of(headers: bytes) -> Status:
     """The code and description of a status message (``NATS/1.0 408 Request Timeout``)."""
     line = headers.split(b"\r\n", 1)[0].decode(errors="replace")
     _, _, rest = line.partition(" ")
@@ -67,9 +69,9 @@ class TappedPuller(Puller):
     """``Puller`` with its inbox tapped at nats-py's parser. Headers are read only for
     status messages (no payload)."""
 
-    def _tapped(self, reply: bytes, data: bytes, headers: bytes | None) -> None:
+    def _tapped(self, _: bytes, reply: bytes, data: bytes, headers: bytes | None) -> None:
         if headers and not data:
-            status = _status(headers)
+            status = status_of(headers)
             if status[0]:
                 self._take(reply, data, status)
                 return
@@ -77,10 +79,10 @@ class TappedPuller(Puller):
 
     async def _subscribe(self) -> Subscription:
         sub = await self._nc.subscribe(self._inbox)
-        _tap(self._nc, sub._id, self._tapped)
+        tap(self._nc, sub._id, self._tapped)
         return sub
 
     async def close(self) -> None:
         if self._sub is not None:
-            _tap(self._nc, self._sub._id, None)
+            tap(self._nc, self._sub._id, None)
         await super().close()

@@ -11,7 +11,7 @@ from contracts.events import SessionCreated
 from contracts.subjects import event_filter
 from runtime.bus import Bus
 from runtime.consumer import _bind
-from runtime.nats_tap import TappedPuller, _status
+from runtime.nats_tap import TappedPuller, status_of
 from runtime.pull import Puller, _sequences
 from tests.support.waiting import eventually
 
@@ -65,12 +65,12 @@ def test_ack_subjects_of_both_forms_give_the_sequences() -> None:
 
 
 def test_status_lines_give_code_and_description() -> None:
-    assert _status(b"NATS/1.0 408 Request Timeout\r\nNats-Pending-Messages: 2\r\n\r\n") == (
+    assert status_of(b"NATS/1.0 408 Request Timeout\r\nNats-Pending-Messages: 2\r\n\r\n") == (
         "408",
         "Request Timeout",
     )
-    assert _status(b"NATS/1.0 409 Consumer Deleted\r\n\r\n") == ("409", "Consumer Deleted")
-    assert _status(b"NATS/1.0\r\nNats-Msg-Id: x\r\n\r\n") == ("", "")
+    assert status_of(b"NATS/1.0 409 Consumer Deleted\r\n\r\n") == ("409", "Consumer Deleted")
+    assert status_of(b"NATS/1.0\r\nNats-Msg-Id: x\r\n\r\n") == ("", "")
 
 
 @pytest.mark.parametrize("pulling", [TappedPuller, Puller])
