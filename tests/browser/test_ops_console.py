@@ -5,7 +5,8 @@ an appointment is created, moved and cancelled; all of it usable at 360 px and b
 
 import re
 from collections.abc import AsyncIterator
-from datetime import datetime
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,20 @@ ARABIC = "موعدك غدا الساعة العاشرة"  # "your appointment is
 @pytest_asyncio.fixture(loop_scope="package")
 async def page(chromium: Browser, stack: LocalStack, tenant: Api) -> AsyncIterator[Page]:
     """Signed in as the test's tenant, 360 px wide (a small phone), on the reminders section."""
+    async with reminders_console(chromium, stack, tenant) as page:
+        yield page
+
+
+@asynccontextmanager
+async def reminders_console(
+    chromium: Browser, stack: LocalStack, tenant: Api, *, still: bool = False
+) -> AsyncIterator[Page]:
+    """The ``page`` fixture's page; ``still``: the page's clock is paused, so no timer of the
+    page ever fires (no poll tick): only what the page is told (an event) can redraw it."""
     context = await chromium.new_context(viewport={"width": 360, "height": 740})
+    if still:
+        await context.clock.install()
+        await context.clock.pause_at(datetime.now(UTC) + timedelta(seconds=1))
     page = await context.new_page()
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(str(error)))

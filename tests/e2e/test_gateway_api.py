@@ -397,6 +397,28 @@ def _at(**delta: float) -> str:
     return (datetime.now(UTC) + timedelta(**delta)).isoformat()
 
 
+async def test_a_list_read_after_an_event_includes_what_it_changed(admin: Api) -> None:
+    """What the console does with each reminder or appointment event: read after_event its id
+    (the store waits for its projection to pass it, else 503)."""
+    api = await new_tenant(admin)
+    session = await new_session(api)
+    async with _events(api, "?types=reminder.cancelled") as resp:
+        later = {"session_id": session, "to": PEER, "text": "see you", "due_at": _at(hours=1)}
+        _, reminder = await api.call("POST", "/v1/reminders", json=later)
+        assert (await api.call("DELETE", f"/v1/reminders/{reminder['id']}"))[0] == 200
+        cancelled = await SseReader(resp).next_event()
+    query = f"status=cancelled&after_event={cancelled.id}"
+    status, listed = await api.call("GET", f"/v1/reminders?{query}")
+    assert status == 200 and [r["id"] for r in listed["items"]] == [reminder["id"]]
+    for path in ("/v1/reminders", "/v1/appointments"):
+        assert (await api.call("GET", f"{path}?after_event={cancelled.id}"))[0] == 200
+        status, body = await api.call("GET", f"{path}?after_event={2**62}")  # not in the log
+        assert (status, code(body)) == (503, "not_caught_up"), body
+        for bad in ("0", "x"):
+            status, body = await api.call("GET", f"{path}?after_event={bad}")
+            assert (status, code(body)) == (422, "validation_failed"), body
+
+
 async def test_reminders_and_appointments(admin: Api, sim: Client) -> None:
     api = await new_tenant(admin)
     intruder = await new_tenant(admin, "intruder")

@@ -139,14 +139,21 @@ class MessageParams(Page, frozen=True, kw_only=True):
     chat: AsciiAddress | None = None  # a JID or phone number: only that chat
 
 
+# The ``id:`` of an event from /v1/events: the answer includes what that event changed (the
+# store is given up to two seconds to apply it, else 503 not_caught_up).
+EventId = Annotated[int, msgspec.Meta(ge=1, le=2**63 - 1)]
+
+
 class ReminderParams(Page, frozen=True, kw_only=True):
     session_id: Id | None = None
     status: ReminderStatusName | None = None
+    after_event: EventId | None = None
 
 
 class AppointmentParams(Page, frozen=True, kw_only=True):
     session_id: Id | None = None
     status: AppointmentStatusName | None = None
+    after_event: EventId | None = None
 
 
 class UploadParams(Params, frozen=True, kw_only=True):

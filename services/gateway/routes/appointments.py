@@ -79,6 +79,7 @@ async def list_appointments(request: web.Request) -> web.Response:
         status=params.status,
         cursor=params.cursor,
         limit=params.limit,
+        min_sequence=params.after_event or 0,
     )
     page = await request.app[BACKENDS].read(query, AppointmentList)
     return json_response(AppointmentPage(items=page.items, next_cursor=page.next_cursor))

@@ -64,6 +64,7 @@ async def list_reminders(request: web.Request) -> web.Response:
         status=params.status,
         cursor=params.cursor,
         limit=params.limit,
+        min_sequence=params.after_event or 0,
     )
     page = await request.app[BACKENDS].read(query, ReminderList)
     return json_response(ReminderPage(items=page.items, next_cursor=page.next_cursor))

@@ -9,9 +9,12 @@ const BACKOFF_MS = [1000, 2000, 5000, 10000, 30000];
 const listeners = []; // (envelope) => void
 const openers = []; // () => void: the stream opened afresh (not a resume): load snapshots
 let stream = null; // AbortController
+let seen = ""; // the id of the last event received (its stream sequence), "" before any
 
 export const onEvent = (listener) => listeners.push(listener);
 export const onFreshStream = (opener) => openers.push(opener);
+/** The last event's id: a list read `after_event` it includes what that event changed. */
+export const lastEventId = () => seen;
 
 export function startEvents() {
   stopEvents();
@@ -22,23 +25,23 @@ export function startEvents() {
 export function stopEvents() {
   stream?.abort();
   stream = null;
+  seen = "";
   setLive("offline", "Offline");
 }
 
 async function follow(signal) {
-  let lastEventId = null;
   for (let attempt = 0; !signal.aborted; attempt++) {
     try {
       const headers = { Authorization: `Bearer ${auth.key}`, Accept: "text/event-stream" };
-      if (lastEventId) headers["Last-Event-ID"] = lastEventId;
+      if (seen) headers["Last-Event-ID"] = seen;
       const resp = await fetch("/v1/events", { headers, signal, cache: "no-store" });
       if (resp.status === 401) return signOut("The key was not accepted. Sign in again.");
       if (!resp.ok || !resp.body) throw new Error(`events: HTTP ${resp.status}`);
       attempt = 0;
       setLive("live", "Live");
-      if (!lastEventId) for (const opener of openers) opener(); // after it opened: no gap
+      if (!seen) for (const opener of openers) opener(); // after it opened: no gap
       await readEvents(resp.body, (ev) => {
-        if (ev.id) lastEventId = ev.id;
+        if (ev.id) seen = ev.id;
         const envelope = JSON.parse(ev.data);
         for (const listener of listeners) listener(envelope);
       });

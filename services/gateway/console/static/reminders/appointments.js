@@ -3,6 +3,7 @@
 
 import { api } from "../core/api.js";
 import { $, announce, attempt, badge, el, on, userText } from "../core/dom.js";
+import { lastEventId } from "../core/events.js";
 import { pager } from "../core/pages.js";
 import { fromLocalInput, when } from "../core/time.js";
 import { moveForm } from "./move.js";
@@ -11,7 +12,9 @@ const path = (id) => `/v1/appointments/${encodeURIComponent(id)}`;
 const pages = pager("/v1/appointments");
 
 /** The appointments of the chosen status, by start, as many pages as "More" asked for. */
-export const loadAppointments = () => pages.load({ status: $("appointments-status").value });
+export const loadAppointments = () => pages.load({
+  status: $("appointments-status").value, after_event: lastEventId(),
+});
 
 export const forgetAppointments = () => pages.reset();
 

@@ -3,6 +3,7 @@
 
 import { api } from "../core/api.js";
 import { $, announce, attempt, badge, el, on, userText } from "../core/dom.js";
+import { lastEventId } from "../core/events.js";
 import { pager } from "../core/pages.js";
 import { fromLocalInput, when } from "../core/time.js";
 import { moveForm } from "./move.js";
@@ -72,7 +73,9 @@ export function renderReminders({ items, more }, refresh) {
 }
 
 /** The reminders of the chosen status, due first, as many pages as "More" asked for. */
-export const loadReminders = () => pages.load({ status: $("reminders-status").value });
+export const loadReminders = () => pages.load({
+  status: $("reminders-status").value, after_event: lastEventId(),
+});
 
 export function bindReminderForm(refresh) {
   on("reminder-form", "submit", async () => {
