@@ -140,7 +140,8 @@ class MessageParams(Page, frozen=True, kw_only=True):
 
 
 # The ``id:`` of an event from /v1/events: the answer includes what that event changed (the
-# store is given up to two seconds to apply it, else 503 not_caught_up).
+# store is given up to two seconds to apply it, else 503 not_caught_up; an id the log has
+# not reached is 422 unknown_event, see http/positions.py).
 EventId = Annotated[int, msgspec.Meta(ge=1, le=2**63 - 1)]
 
 

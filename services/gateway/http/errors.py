@@ -25,6 +25,7 @@ STATUS_OF_CODE: Mapping[str, int] = {
     "validation_failed": 422,
     "due_in_past": 422,
     "too_far_ahead": 422,
+    "unknown_event": 422,  # after_event: an id the log has not reached
     "bad_query": 422,
     "invalid_phone": 422,
     "invalid_text": 422,

@@ -21,6 +21,7 @@ from services.gateway.http.keys import BACKENDS
 from services.gateway.http.middleware import request_id
 from services.gateway.http.operations import Operations
 from services.gateway.http.paths import path_id
+from services.gateway.http.positions import min_sequence
 from services.gateway.service_layer.created import read_created
 
 ops = Operations("reminders")
@@ -64,7 +65,7 @@ async def list_reminders(request: web.Request) -> web.Response:
         status=params.status,
         cursor=params.cursor,
         limit=params.limit,
-        min_sequence=params.after_event or 0,
+        min_sequence=await min_sequence(request, params.after_event),
     )
     page = await request.app[BACKENDS].read(query, ReminderList)
     return json_response(ReminderPage(items=page.items, next_cursor=page.next_cursor))
