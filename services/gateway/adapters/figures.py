@@ -3,16 +3,14 @@ the webhooks service's delivery counts."""
 
 import asyncio
 
-from nats.errors import ConnectionClosedError, NoRespondersError
-from nats.errors import TimeoutError as NatsTimeout
+from nats.errors import ConnectionClosedError
 from nats.js import JetStreamContext
-from nats.js.errors import APIError
 
 from contracts.queries import GetStats, Stats
-from contracts.subjects import EVENTS_STREAM
 from contracts.webhooks import DeliveryCounts, GetDeliveryCounts
 from runtime.rpc import BackendUnavailable
 from services.gateway.adapters.backends import Backends
+from services.gateway.adapters.log_position import last_sequence
 from services.gateway.http.errors import ApiError
 from services.gateway.service_layer.figures import Figures, FiguresSource
 
@@ -39,8 +37,8 @@ class ServiceFigures(FiguresSource):
 
     async def _last_sequence(self) -> int | None:
         try:
-            return int((await self._js.stream_info(EVENTS_STREAM)).state.last_seq)
-        except (NatsTimeout, NoRespondersError, ConnectionClosedError, APIError):
+            return await last_sequence(self._js)
+        except BackendUnavailable:
             return None
 
     async def _deliveries(self) -> dict[str, int] | None:

@@ -21,6 +21,10 @@ class TrustedProxies:
         self._networks = tuple(networks)
         self._trusted = functools.lru_cache(maxsize=1024)(self._is_trusted)
 
+    def __bool__(self) -> bool:
+        """Whether any proxy is trusted (else the header is never read)."""
+        return bool(self._networks)
+
     @classmethod
     def from_setting(cls, text: str) -> "TrustedProxies":
         """``"10.0.0.0/8, 192.0.2.7"``; ValueError naming the entry that is neither an address
@@ -40,7 +44,7 @@ class TrustedProxies:
     def client(self, peer: str | None, forwarded_for: Iterable[str]) -> str | None:
         """The client's address, given the TCP ``peer`` and the ``X-Forwarded-For`` headers
         (each may list several addresses, the nearest proxy's last)."""
-        if not self._networks or not self._trusted(peer or ""):
+        if not self or not self._trusted(peer or ""):
             return peer
         hops = [hop.strip() for header in forwarded_for for hop in header.split(",")]
         hops = [hop for hop in hops if hop]

@@ -24,9 +24,10 @@ __all__ = ["admit", "client_address"]
 async def admit(request: web.Request, auth: Literal["admin", "tenant"]) -> None:
     """Authenticate the request as ``auth`` and spend a token of its principal; ApiError
     401/400 when the credential fails, 429 (with Retry-After) when a bucket is empty."""
-    failures = request.app[AUTH_FAILURES]
-    forwarded = request.headers.getall("X-Forwarded-For", ())
-    address = client_address(request.app[PROXIES].client(request.remote, forwarded))
+    failures, peer, proxies = request.app[AUTH_FAILURES], request.remote, request.app[PROXIES]
+    if proxies:  # behind proxies of ours: the client they forwarded
+        peer = proxies.client(peer, request.headers.getall("X-Forwarded-For", ()))
+    address = client_address(peer)
     wait = failures.wait(address)
     if wait > 0:
         raise _too_many(wait, "too many failed authentications from this address")

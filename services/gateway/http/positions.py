@@ -2,13 +2,13 @@
 
 The store waits (up to two seconds) to have applied the event, else 503 ``not_caught_up``.
 An id the log has not reached is the caller's mistake, not a lagging store: 422
-``unknown_event`` at once, checked against the events stream's last sequence (one JetStream
-request, made only for reads that name an event).
+``unknown_event`` at once, checked against the log's last sequence (one JetStream request,
+made only for reads that name an event; 503 when JetStream cannot say).
 """
 
 from aiohttp import web
 
-from contracts.subjects import EVENTS_STREAM
+from services.gateway.adapters.log_position import last_sequence
 from services.gateway.http.errors import ApiError
 from services.gateway.http.keys import JETSTREAM
 
@@ -19,8 +19,7 @@ async def min_sequence(request: web.Request, after_event: int | None) -> int:
     """The ``min_sequence`` of the read; ApiError 422 for an event the log does not hold."""
     if not after_event:
         return 0
-    last = int((await request.app[JETSTREAM].stream_info(EVENTS_STREAM)).state.last_seq)
-    if after_event > last:
+    if after_event > await last_sequence(request.app[JETSTREAM]):
         raise ApiError(
             422, "unknown_event", "no event has that id yet", {"after_event": after_event}
         )

@@ -9,6 +9,7 @@ PROXIES = TrustedProxies.from_setting(" 10.0.0.0/8, 192.0.2.7,2001:db8::/32 ,")
 
 def test_with_no_proxy_trusted_the_header_is_ignored() -> None:
     nobody = TrustedProxies.from_setting("")
+    assert not nobody and PROXIES
     assert nobody.client("203.0.113.9", ["198.51.100.1"]) == "203.0.113.9"
 
 
