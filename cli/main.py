@@ -16,7 +16,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sim": ("cli.sim", "drive the WhatsApp simulator"),
     "store": ("cli.store", "rebuild the store's tables"),
     "nats-node": ("cli.nats_node", "run one locked NATS server"),
-    "bus-secrets": ("cli.nats_node", "print new NATS passwords as KEY=value lines"),
+    "bus-secrets": ("cli.nats_node", "print new passwords for compose as KEY=value lines"),
 }
 
 

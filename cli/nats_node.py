@@ -1,5 +1,6 @@
 """``wa nats-node``: one locked NATS server as compose runs it (a cluster node, or the single
-server), with its users agent; ``wa bus-secrets``: the passwords it and the services take.
+server), with its users agent; ``wa bus-secrets``: the passwords it, the services and
+compose's PostgreSQL and Grafana take.
 
 Each service user's password comes from ``WA_NATS_PASSWORD_<USER>`` (compose passes them from
 its environment or secrets); the routes' from ``WA_NATS_ROUTE_PASSWORD``."""
@@ -8,6 +9,7 @@ import argparse
 import asyncio
 import contextlib
 import os
+import secrets
 import signal
 import sys
 from pathlib import Path
@@ -19,9 +21,11 @@ from runtime.nats_auth.node import Cluster, LockedNats
 from runtime.nats_auth.permissions import SERVICE_USERS
 from runtime.nats_auth.users import new_password
 
-__all__ = ["password_variable", "register"]
+__all__ = ["DEPLOYMENT_SECRETS", "password_variable", "print_secrets", "register"]
 
 ROUTE_PASSWORD = "WA_NATS_ROUTE_PASSWORD"
+SECRETS_HELP = "print new passwords (NATS, media links, PostgreSQL, Grafana) as KEY=value lines"
+DEPLOYMENT_SECRETS = ("POSTGRES_PASSWORD", "GRAFANA_ADMIN_PASSWORD")
 
 
 def password_variable(user: str) -> str:
@@ -40,14 +44,16 @@ def register(sub: Any) -> None:
     )
     node.add_argument("--replicas", type=int, default=1, help="copies of the credentials bucket")
     node.set_defaults(func=run)
-    secrets = sub.add_parser("bus-secrets", help="print new NATS passwords as KEY=value lines")
-    secrets.set_defaults(func=print_secrets)
+    made = sub.add_parser("bus-secrets", help=SECRETS_HELP)
+    made.set_defaults(func=print_secrets)
 
 
 def print_secrets(_: argparse.Namespace) -> int:
     for name in (*(password_variable(user) for user in SERVICE_USERS), ROUTE_PASSWORD):
         print(f"{name}={new_password()}")
     print(f"WA_MEDIA_LINK_KEY={new_password()}")  # the gateway's and webhooks' shared key
+    for name in DEPLOYMENT_SECRETS:  # compose's own: no default password to forget
+        print(f"{name}={secrets.token_urlsafe(32)}")  # URL-safe: it goes into database URLs
     return 0
 
 
