@@ -24,7 +24,7 @@ from runtime.nats_auth.users import new_password
 __all__ = ["DEPLOYMENT_SECRETS", "password_variable", "print_secrets", "register"]
 
 ROUTE_PASSWORD = "WA_NATS_ROUTE_PASSWORD"
-SECRETS_HELP = "print new passwords (NATS, media links, PostgreSQL, Grafana) as KEY=value lines"
+SECRETS_HELP = "print new passwords for compose as KEY=value lines"
 DEPLOYMENT_SECRETS = ("POSTGRES_PASSWORD", "GRAFANA_ADMIN_PASSWORD")
 
 
