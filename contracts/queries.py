@@ -78,7 +78,9 @@ SessionStatusName = Literal[
 ]  # fmt: skip
 # received: an incoming message. Outgoing: queued → sent → delivered → read (→ played), or failed.
 MessageStatusName = Literal["received", "queued", "sent", "delivered", "read", "played", "failed"]
-ReminderStatusName = Literal["scheduled", "deferred", "dispatched", "sent", "failed", "cancelled"]
+ReminderStatusName = Literal[
+    "scheduled", "deferred", "dispatched", "retrying", "sent", "failed", "cancelled"
+]
 AppointmentStatusName = Literal["scheduled", "cancelled"]
 
 

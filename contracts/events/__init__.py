@@ -37,6 +37,7 @@ from contracts.events.reminder import (
     ReminderDispatched,
     ReminderFailed,
     ReminderRescheduled,
+    ReminderRetrying,
     ReminderScheduled,
     ReminderSent,
 )
@@ -87,6 +88,7 @@ __all__ = [
     "ReminderDispatched",
     "ReminderFailed",
     "ReminderRescheduled",
+    "ReminderRetrying",
     "ReminderScheduled",
     "ReminderSent",
     "SessionConnected",
@@ -129,6 +131,7 @@ Event = (
     | ReminderScheduled
     | ReminderDeferred
     | ReminderDispatched
+    | ReminderRetrying
     | ReminderSent
     | ReminderFailed
     | ReminderCancelled

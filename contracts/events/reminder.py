@@ -14,6 +14,7 @@ __all__ = [
     "ReminderDispatched",
     "ReminderFailed",
     "ReminderRescheduled",
+    "ReminderRetrying",
     "ReminderScheduled",
     "ReminderSent",
 ]
@@ -44,6 +45,18 @@ class ReminderDispatched(Struct, frozen=True, kw_only=True, tag="reminder.dispat
     reminder_id: str
     message_id: str
     attempt: int = 1
+
+
+class ReminderRetrying(Struct, frozen=True, kw_only=True, tag="reminder.retrying"):
+    """An attempt failed; the next, with the same message id, is due at ``retry_at``.
+
+    ``reason``: why (the session service did not answer, no outcome came in time…). After the
+    last attempt comes ``reminder.failed`` instead."""
+
+    reminder_id: str
+    attempt: int
+    reason: str
+    retry_at: datetime
 
 
 class ReminderSent(Struct, frozen=True, kw_only=True, tag="reminder.sent"):

@@ -17,6 +17,7 @@ from contracts.events import (
     ReminderDispatched,
     ReminderFailed,
     ReminderRescheduled,
+    ReminderRetrying,
     ReminderScheduled,
     ReminderSent,
 )
@@ -102,8 +103,10 @@ def attempt_failed(
     """Retry later with exponential backoff, or give up after ``max_attempts``."""
     if row.attempts >= policy.max_attempts:
         return fail(row, "send_failed", now, detail=error, expect=["dispatched"])
-    delay = policy.backoff(row.attempts, rng)
-    return _change(row, ["dispatched"], status="retrying", wake_at=now + delay,
+    retry_at = now + policy.backoff(row.attempts, rng)
+    event = ReminderRetrying(reminder_id=row.id, attempt=row.attempts, reason=error,
+                             retry_at=retry_at)  # fmt: skip
+    return _change(row, ["dispatched"], [event], status="retrying", wake_at=retry_at,
                    last_reason=error, updated_at=now)  # fmt: skip
 
 

@@ -10,6 +10,7 @@ from contracts.events import (
     ReminderDispatched,
     ReminderFailed,
     ReminderRescheduled,
+    ReminderRetrying,
     ReminderScheduled,
     ReminderSent,
 )
@@ -49,6 +50,8 @@ def reminder_changes(sequence: int, env: Envelope) -> list[RowChange]:
             change = {"status": "deferred", "reason": ev.reason}
         case ReminderDispatched() as ev:
             change = {"status": "dispatched", "attempts": ev.attempt, "message_id": ev.message_id}
+        case ReminderRetrying() as ev:
+            change = {"status": "retrying", "reason": ev.reason, "attempts": ev.attempt}
         case ReminderSent() as ev:
             change = {"status": "sent", "message_id": ev.message_id}
         case ReminderFailed() as ev:
@@ -60,6 +63,8 @@ def reminder_changes(sequence: int, env: Envelope) -> list[RowChange]:
     reminder_id: str = env.payload.reminder_id
     params = {"reason": None, "attempts": 0, "message_id": None, **change}
     detail = params["reason"] or params["message_id"]
+    if isinstance(env.payload, ReminderRetrying):
+        detail = f"{detail}; next attempt at {env.payload.retry_at.isoformat()}"
     return [
         RowChange(
             "reminder.changed",

@@ -8,7 +8,7 @@ import msgspec
 
 from contracts.commands import Accepted
 from contracts.envelope import Envelope
-from contracts.events import ReminderDispatched, ReminderFailed
+from contracts.events import ReminderDispatched, ReminderFailed, ReminderRetrying
 from contracts.reminders import ScheduleReminder
 from runtime.bus import Bus
 from runtime.embedded_nats import free_port
@@ -78,6 +78,10 @@ async def test_after_max_attempts_the_reminder_fails_visibly(
     assert isinstance(event.payload, ReminderFailed)
     assert event.payload.reason.startswith("send_failed") and event.payload.attempts == 3
     assert len(standin.sends()) == 3 and await events(bus, "reminder.sent") == []
+    retries = [e.payload for e in await events(bus, "reminder.retrying")]
+    retried = [r for r in retries if isinstance(r, ReminderRetrying)]
+    assert [r.attempt for r in retried] == [1, 2]  # each failed attempt but the last, logged
+    assert all(r.reason.startswith("session_service_unavailable") for r in retried)
     value = metrics.registry.get_sample_value(
         "wa_reminders_failed_total", {"reason": "send_failed"}
     )

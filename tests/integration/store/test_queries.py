@@ -15,7 +15,9 @@ from contracts.events import (
     ContactUpdated,
     MessageReceived,
     ReminderDeferred,
+    ReminderDispatched,
     ReminderRescheduled,
+    ReminderRetrying,
     ReminderScheduled,
     SessionCreated,
 )
@@ -164,6 +166,38 @@ async def test_a_deferred_reminder_moved_later_is_scheduled_again(store: Store) 
     assert isinstance(reminder, ReminderView)
     assert (reminder.status, reminder.due_at, reminder.text) == ("scheduled", later, "later")
     assert [h.event for h in reminder.history][-1] == "reminder.rescheduled"
+
+
+async def test_a_reminder_waiting_to_retry_is_listed_as_retrying(store: Store) -> None:
+    """Between a failed attempt and the next, the reminder is ``retrying`` (still pending: it
+    can be cancelled), with why and when; the next dispatch makes it ``dispatched`` again."""
+    await store.feed(*tenant_events("ta", "sa", 0))
+    retry_at = T0 + timedelta(minutes=2)
+    events = [
+        ReminderDispatched(reminder_id="ta-r", message_id="ta-rm", attempt=1),
+        ReminderRetrying(reminder_id="ta-r", attempt=1, reason="no_outcome", retry_at=retry_at),
+    ]
+    await store.feed(*(ev(e, 7 + n, session="sa", tenant="ta") for n, e in enumerate(events)))
+    reminder = await store.ask(GetReminder(tenant="ta", reminder_id="ta-r"))
+    assert isinstance(reminder, ReminderView)
+    assert (reminder.status, reminder.attempts, reminder.last_reason) == (
+        "retrying",
+        1,
+        "no_outcome",
+    )
+    assert reminder.history[-1].event == "reminder.retrying"
+    assert reminder.history[-1].detail == f"no_outcome; next attempt at {retry_at.isoformat()}"
+    listed = await store.ask(ListReminders(tenant="ta", status="retrying"))
+    assert isinstance(listed, ReminderList) and [r.id for r in listed.items] == ["ta-r"]
+    again = ReminderDispatched(reminder_id="ta-r", message_id="ta-rm", attempt=2)
+    await store.feed(ev(again, 9, session="sa", tenant="ta"))
+    listed = await store.ask(ListReminders(tenant="ta", status="retrying"))
+    assert isinstance(listed, ReminderList) and listed.items == []
+    reminder = await store.ask(GetReminder(tenant="ta", reminder_id="ta-r"))
+    assert isinstance(reminder, ReminderView) and (reminder.status, reminder.attempts) == (
+        "dispatched",
+        2,
+    )
 
 
 async def test_messages_page_newest_first_with_a_chat_filter(store: Store) -> None:

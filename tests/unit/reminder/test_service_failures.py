@@ -4,7 +4,13 @@ send failure and a deleted session fail the reminder visibly."""
 
 from datetime import timedelta
 
-from contracts.events import ReminderDeferred, ReminderDispatched, ReminderFailed, SessionDeleted
+from contracts.events import (
+    ReminderDeferred,
+    ReminderDispatched,
+    ReminderFailed,
+    ReminderRetrying,
+    SessionDeleted,
+)
 from contracts.reminders import ScheduleReminder
 from tests.unit.reminder.world import POLICY, World, world_with_session
 
@@ -22,12 +28,18 @@ async def test_no_answer_is_retried_with_backoff_then_fails_after_max_attempts()
     world, standin = await world_with_session()
     await standin.stop()  # the session service is gone: no responders
     await one(world)
+    retry_times = []
     for _ in range(POLICY.max_attempts):
         await world.tick()
         row = world.work.state.reminders["r1"]
         if row.status == "retrying":
             assert row.wake_at is not None and row.wake_at > world.clock.now()  # backoff
+            retry_times.append(row.wake_at)
             world.clock.at = row.wake_at
+    retrying = [p for p in world.payloads("reminder.retrying") if isinstance(p, ReminderRetrying)]
+    assert [p.attempt for p in retrying] == [1, 2]  # each failed attempt but the last, visibly
+    assert [p.retry_at for p in retrying] == retry_times
+    assert all(p.reason.startswith("session_service_unavailable") for p in retrying)
     attempts = [p.attempt for p in world.payloads("reminder.dispatched")
                 if isinstance(p, ReminderDispatched)]  # fmt: skip
     assert attempts == [1, 2, 3]
@@ -50,6 +62,9 @@ async def test_an_outcome_that_never_comes_is_an_attempt_failed() -> None:
     await world.tick()
     row = world.work.state.reminders["r1"]
     assert (row.status, row.last_reason) == ("retrying", "no_outcome")
+    [retrying] = world.payloads("reminder.retrying")
+    assert isinstance(retrying, ReminderRetrying)
+    assert (retrying.attempt, retrying.reason, retrying.retry_at) == (1, "no_outcome", row.wake_at)
 
 
 async def test_a_final_send_failure_fails_the_reminder_without_resending() -> None:

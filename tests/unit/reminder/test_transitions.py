@@ -11,6 +11,7 @@ from contracts.events import (
     ReminderDispatched,
     ReminderFailed,
     ReminderRescheduled,
+    ReminderRetrying,
     ReminderScheduled,
     ReminderSent,
 )
@@ -93,9 +94,13 @@ def test_a_retry_of_the_session_service_moves_the_outcome_deadline_past_it() -> 
 def test_a_failed_attempt_retries_with_backoff_then_fails_after_max_attempts() -> None:
     rng = random.Random(1)
     retry = t.attempt_failed(row(status="dispatched", attempts=1), "boom", NOW, POLICY, rng)
-    assert retry is not None and retry.events == ()
+    assert retry is not None
     assert retry.after.status == "retrying" and retry.after.last_reason == "boom"
     assert retry.after.wake_at is not None and NOW + 5 * S <= retry.after.wake_at <= NOW + 10 * S
+    wake_at = retry.after.wake_at
+    assert retry.events == (
+        ReminderRetrying(reminder_id="r1", attempt=1, reason="boom", retry_at=wake_at),
+    )
     spent = row(status="dispatched", attempts=3)
     final = t.attempt_failed(spent, "boom", NOW, POLICY, rng)
     assert final is not None and final.after.status == "failed"

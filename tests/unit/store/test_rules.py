@@ -12,6 +12,7 @@ from contracts.events import (
     MessageSendFailed,
     MessageStatus,
     ReminderDeferred,
+    ReminderRetrying,
     SessionDisconnected,
     SessionLoggedOut,
 )
@@ -95,6 +96,17 @@ def test_a_reminder_change_adds_a_history_entry() -> None:
     assert [c.op for c in ops] == ["reminder.changed", "reminder.history"]
     assert ops[1].params["detail"] == "not_connected"
     assert ops[1].params["event"] == "reminder.deferred" and ops[0].params["status"] == "deferred"
+
+
+def test_a_retry_shows_as_retrying_with_its_reason_and_next_attempt() -> None:
+    at = datetime(2026, 1, 1, 9, 30, tzinfo=UTC)
+    ev = ReminderRetrying(reminder_id="r1", attempt=2, reason="no_outcome", retry_at=at)
+    changed, history = changes_for(9, env(ev))
+    assert changed.op == "reminder.changed"
+    assert (changed.params["status"], changed.params["attempts"]) == ("retrying", 2)
+    assert changed.params["reason"] == "no_outcome"
+    assert history.params["event"] == "reminder.retrying"
+    assert history.params["detail"] == "no_outcome; next attempt at 2026-01-01T09:30:00+00:00"
 
 
 def change(op: str, *keys: str, n: int = 0) -> RowChange:

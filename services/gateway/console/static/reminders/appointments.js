@@ -40,7 +40,7 @@ function appointmentItem(appt, refresh) {
       await refresh();
     }),
   }, "Cancel appointment");
-  const pending = appt.reminders.filter((r) => ["scheduled", "deferred"].includes(r.status));
+  const pending = appt.reminders.filter((r) => ["scheduled", "deferred", "retrying"].includes(r.status));
   return el("li", { class: "ops-item", dataset: { appointment: appt.id, status: appt.status } },
     el("p", { class: "ops-line" }, badge(appt.status), " ", userText(appt.title, "strong"), " ",
       el("time", {}, when(appt.starts_at)), " → ", userText(appt.to)),
