@@ -79,14 +79,18 @@ async def record_change(core: OwnedSessions, rt: SessionRuntime, change: GroupCh
         [change.kind, change.group_jid, change.at.isoformat(), change.action or "",
          ",".join(change.participants), change.subject or "", change.by_jid or ""]
     )  # fmt: skip
-    for index, event in enumerate(change_events(change, rt.state.jid)):
+    events = change_events(change, rt.state.jid)
+    for index, event in enumerate(events):
         event_id = stable_event_id(rt.tenant, rt.session, "group", fact, str(index))
         await core.publish_fact(rt, event, event_id)
     core.groups.changed(rt.tenant, rt.session, change.group_jid)
+    core.groups.logged(rt.tenant, rt.session, events)
 
 
 async def sync_groups(core: OwnedSessions, rt: SessionRuntime) -> None:
-    """Once connected: log each group the number is in whose snapshot is not the last logged."""
+    """Once connected: log each group the number is in whose snapshot is not the last logged,
+    and as left each group it was known to be in and no longer is (left, or removed, while the
+    session was offline: WhatsApp does not replay that)."""
     client, generation = rt.client, rt.generation
     if not isinstance(client, GroupClient):
         return
@@ -103,4 +107,12 @@ async def sync_groups(core: OwnedSessions, rt: SessionRuntime) -> None:
                 continue
             event_id = stable_event_id(rt.tenant, rt.session, "sync", info.jid, fingerprint(info))
             await core.publish_fact(rt, snapshot(GroupSynced, info), event_id)
-    log.info("groups.synced", tenant=rt.tenant, session=rt.session, groups=len(groups))
+        gone = sorted(core.groups.members(rt.tenant, rt.session) - {g.jid for g in groups})
+        for jid in gone:
+            event_id = stable_event_id(rt.tenant, rt.session, "sync-left", jid, str(generation))
+            left = GroupLeft(group_jid=jid)
+            await core.publish_fact(rt, left, event_id)
+            core.groups.changed(rt.tenant, rt.session, jid)
+            core.groups.logged(rt.tenant, rt.session, [left])
+    log.info("groups.synced", tenant=rt.tenant, session=rt.session, groups=len(groups),
+             left=len(gone))  # fmt: skip

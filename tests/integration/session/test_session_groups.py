@@ -9,13 +9,14 @@ import pytest
 
 from cli.main import main
 from contracts.commands import Accepted, ReconnectSession, Refused
+from contracts.events import GroupLeft
 from contracts.groups import CreateGroup, UpdateGroupParticipants
 from contracts.simulator import SimDrop
 from contracts.simulator_groups import SimGroup
 from runtime.bus import Bus
 from runtime.settings import Settings
 from services.session.adapters.whatsapp.simulator.group_store import SimGroupStore
-from tests.integration.session.harness import Driver, fast, running_service
+from tests.integration.session.harness import PHONE, Driver, fast, running_service
 
 PEER = "+201000000001"
 
@@ -93,6 +94,33 @@ async def test_groups_are_synced_on_connect_only_when_they_changed(
             await d.wait_for(session, "group.synced", count=round)
         synced = [e.payload for e in await d.events(session) if e.type == "group.synced"]
         assert [s.subject for s in synced] == ["Family", "Work"]  # type: ignore[union-attr]
+
+
+async def test_a_group_left_while_offline_is_logged_as_left_on_connect(
+    settings: Settings, bus: Bus
+) -> None:
+    """Removed from a group while the session was offline: WhatsApp does not replay that, so
+    the next connection's joined-groups list, which lacks the group, makes it group.left."""
+    async with running_service(fast(settings, reconnect_max_attempts=0), bus):
+        d = Driver(bus)
+        session = await d.connected_session()
+        made = SimGroup(session=session, action="create", subject="Team", participants=[PEER])
+        created = await d._sim("group", made, dict)
+        assert created["ok"] and created["error"] is None, created
+        [made_event] = await d.wait_for(session, "group.created")
+        group = created["group_jid"]
+        assert made_event.payload.group_jid == group  # type: ignore[union-attr]
+        await d.sim("drop", SimDrop(session=session, reason="network"))
+        await d.wait_for(session, "session.disconnected")
+        removal = SimGroup(session=session, action="remove", group=group,
+                           participants=[PHONE], by=PEER)  # fmt: skip
+        removed = await d._sim("group", removal, dict)
+        assert removed["ok"] and removed["error"] == "offline", removed
+        reconnect = await d.command(ReconnectSession(tenant="t1", session=session))
+        assert isinstance(reconnect, Accepted), reconnect
+        [left] = await d.wait_for(session, "group.left")
+        assert left.payload == GroupLeft(group_jid=group)
+        assert [e.type for e in await d.events(session)].count("group.synced") == 0
 
 
 async def test_wa_sim_group_drives_the_phone(
