@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-_VARIABLE = re.compile(r"\$\{(\w+)(?:(:?[-?])([^}]*))?\}")
+VARIABLE = re.compile(r"\$\{(\w+)(?:(:?[-?])([^}]*))?\}")
 
 
 def interpolate(value: str) -> str:
@@ -21,7 +21,7 @@ def interpolate(value: str) -> str:
         op, arg = match.group(2) or "", match.group(3) or ""
         return "set-by-operator" if op.endswith("?") else arg
 
-    return _VARIABLE.sub(one, value)
+    return VARIABLE.sub(one, value)
 
 
 @dataclass(frozen=True)

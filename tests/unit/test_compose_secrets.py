@@ -9,11 +9,10 @@ import string
 import pytest
 
 from cli.nats_node import print_secrets
-from tests.support.compose import ROOT
+from tests.support.compose import ROOT, VARIABLE
 
 COMPOSE_FILES = ("docker-compose.yml", "docker-compose.single.yml")
 SECRET_NAME = re.compile(r"PASSWORD|TOKEN|SECRET|_KEY\b")
-VARIABLE = re.compile(r"\$\{(\w+)(:?[-?])?([^}]*)\}")
 CHOSEN_BY_OPERATOR = {"WA_ADMIN_TOKEN"}
 URL_SAFE = set(string.ascii_letters + string.digits + "-_")
 

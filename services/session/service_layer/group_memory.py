@@ -38,7 +38,6 @@ class GroupMemory:
     def unchanged(self, tenant: str, session: str, info: GroupInfo) -> bool:
         """True when this very snapshot was the last logged; else remembers it as logged."""
         known = self._logged.setdefault((tenant, session), {})
-        self._members.setdefault((tenant, session), set()).add(info.jid)
         digest = fingerprint(info)
         if known.get(info.jid) == digest:
             return True

@@ -94,6 +94,7 @@ async def sync_groups(core: OwnedSessions, rt: SessionRuntime) -> None:
     client, generation = rt.client, rt.generation
     if not isinstance(client, GroupClient):
         return
+    known = core.groups.members(rt.tenant, rt.session)  # a group joined during the call: not in it
     try:
         groups = await client.get_joined_groups()
     except Exception as exc:
@@ -106,8 +107,11 @@ async def sync_groups(core: OwnedSessions, rt: SessionRuntime) -> None:
             if core.groups.unchanged(rt.tenant, rt.session, info):
                 continue
             event_id = stable_event_id(rt.tenant, rt.session, "sync", info.jid, fingerprint(info))
-            await core.publish_fact(rt, snapshot(GroupSynced, info), event_id)
-        gone = sorted(core.groups.members(rt.tenant, rt.session) - {g.jid for g in groups})
+            synced = snapshot(GroupSynced, info)
+            await core.publish_fact(rt, synced, event_id)
+            core.groups.logged(rt.tenant, rt.session, [synced])
+        still = core.groups.members(rt.tenant, rt.session)  # less any left during the call
+        gone = sorted((known & still) - {g.jid for g in groups})
         for jid in gone:
             event_id = stable_event_id(rt.tenant, rt.session, "sync-left", jid, str(generation))
             left = GroupLeft(group_jid=jid)
