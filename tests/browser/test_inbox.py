@@ -105,6 +105,8 @@ async def test_a_conversation_arrives_live_and_is_answered(
     assert await page.locator(img).evaluate("(i) => i.decode().then(() => i.naturalWidth)") == 160
     await expect(page.locator(audio)).to_have_attribute("src", re.compile("^blob:"))
     await expect(page.locator(audio)).to_have_attribute("aria-label", "Voice note")
+    files = watch.made("GET", "/media")  # each after the event that said the file is kept:
+    assert files and all("after_event=" in url for url in files), files  # not a 409 by a race
     arabic_text = page.locator(f'li[data-message="{arabic}"] .text')
     await expect(arabic_text).to_have_text(ARABIC)
     assert await arabic_text.evaluate("(t) => getComputedStyle(t).direction") == "rtl"

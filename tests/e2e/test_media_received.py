@@ -12,6 +12,7 @@ import pytest
 from nats.aio.client import Client
 
 from contracts.simulator import SimFailDownloads, SimIncoming, SimIncomingMedia
+from tests.integration.gateway.sse_client import SseReader
 from tests.support.http import Api
 from tests.support.media_files import sample
 from tests.support.sessions import connected_session, drive, new_tenant
@@ -51,9 +52,9 @@ async def settled(api: Api, session: str, message_id: str) -> dict[str, Any]:
 
 
 async def fetch(
-    api: Api, session: str, message_id: str, headers: dict[str, str] | None = None
+    api: Api, session: str, message_id: str, headers: dict[str, str] | None = None, query: str = ""
 ) -> tuple[int, Mapping[str, str], bytes]:
-    url = f"{api.base}/v1/sessions/{session}/messages/{message_id}/media"
+    url = f"{api.base}/v1/sessions/{session}/messages/{message_id}/media{query}"
     sent = {"Authorization": f"Bearer {api.key}", **(headers or {})}
     async with api.http.get(url, headers=sent) as resp:
         return resp.status, resp.headers.copy(), await resp.read()
@@ -97,6 +98,32 @@ async def test_ranges_are_served_and_outside_ones_refused(admin: Api, sim: Clien
     status, headers, body = await fetch(api, session, message_id, {"Range": "bytes=300000-"})
     assert status == 416 and headers["Content-Range"] == f"bytes */{len(data)}"
     assert msgspec.json.decode(body)["error"]["code"] == "range_not_satisfiable"
+
+
+async def test_a_file_announced_by_an_event_is_served_after_that_event(
+    admin: Api, sim: Client
+) -> None:
+    """What the console does with message.media_stored: fetch the file after_event its id. The
+    event reaches a client before the store applies it; the read waits for that, so the file
+    comes, not a 409. An id the log has not reached is refused at once."""
+    api = await new_tenant(admin)
+    session = await connected_session(api, sim)
+    url = f"{api.base}/v1/events?session_id={session}&types=message.media_stored"
+    data = sample("image/jpeg", 3000)
+    async with api.http.get(url, headers={"Authorization": f"Bearer {api.key}"}) as resp:
+        reader = SseReader(resp)
+        await reader.until_comment("connected")  # open before the file comes
+        media = SimIncomingMedia(kind="image", data=data)
+        message_id = await phone_sends(sim, session, media, "")
+        stored = await reader.next_event(timeout=30)
+    assert stored.data["payload"]["message_id"] == message_id
+    status, _, body = await fetch(api, session, message_id, query=f"?after_event={stored.id}")
+    assert status == 200 and body == data
+    status, _, body = await fetch(api, session, message_id, query=f"?after_event={2**62}")
+    assert (status, msgspec.json.decode(body)["error"]["code"]) == (422, "unknown_event")
+    for bad in ("0", "x"):
+        status, _, body = await fetch(api, session, message_id, query=f"?after_event={bad}")
+        assert (status, msgspec.json.decode(body)["error"]["code"]) == (422, "validation_failed")
 
 
 async def test_failed_downloads_keep_the_message_and_answer_410(admin: Api, sim: Client) -> None:

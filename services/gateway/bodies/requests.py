@@ -157,6 +157,10 @@ class AppointmentParams(Page, frozen=True, kw_only=True):
     after_event: EventId | None = None
 
 
+class MediaParams(Params, frozen=True, kw_only=True):
+    after_event: EventId | None = None  # the event that told of the file (message.media_stored)
+
+
 class UploadParams(Params, frozen=True, kw_only=True):
     filename: Annotated[str, msgspec.Meta(max_length=255)] | None = None  # kept with the file
     session_id: Id | None = None  # deleted with this session (else it is the tenant's)

@@ -39,7 +39,9 @@ async def write_events(
     ended = asyncio.create_task(live.ended.wait())
     try:
         await response.prepare(request)
-        await response.write(b": connected\nretry: 2000\n\n")
+        # The position it starts after, as an id without data: a client whose stream drops
+        # before any event resumes from here (EventSource keeps the id; no event is fired).
+        await response.write(b": connected\nretry: 2000\nid: %d\n\n" % tail.position)
         quiet_since = time.monotonic()
         while not live.ended.is_set():
             due = heartbeat - (time.monotonic() - quiet_since)

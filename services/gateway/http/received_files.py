@@ -15,9 +15,13 @@ __all__ = ["serve_received"]
 
 
 async def serve_received(
-    request: web.Request, tenant: str, session: str, message_id: str
+    request: web.Request, tenant: str, session: str, message_id: str, min_sequence: int = 0
 ) -> web.StreamResponse:
-    query = GetMessage(tenant=tenant, session=session, message_id=message_id)
+    """``min_sequence``: the store answers once it has applied that event (read-your-writes:
+    a client told by ``message.media_stored`` that the file is kept gets it, not a 409)."""
+    query = GetMessage(
+        tenant=tenant, session=session, message_id=message_id, min_sequence=min_sequence
+    )
     message = await request.app[BACKENDS].read(query, MessageView)
     if message.media is None:
         raise ApiError(404, "not_found", "this message has no file")

@@ -21,10 +21,24 @@ class SseEvent:
 
 @dataclass
 class SseReader:
-    """Parses a response body as SSE; ``comments`` collects ``: …`` lines."""
+    """Parses a response body as SSE; ``comments`` collects ``: …`` lines; ``last_id`` is the
+    last ``id:`` read, as an EventSource keeps it (also from a frame without data)."""
 
     response: aiohttp.ClientResponse
     comments: list[str] = field(default_factory=list)
+    last_id: str | None = None
+
+    async def opening(self, timeout: float = 10.0) -> str | None:
+        """Read the stream's first frame (it carries no event); answers ``last_id``."""
+
+        async def first_frame() -> None:
+            while line := await self._line():
+                name, _, value = line.partition(":")
+                if name == "id":
+                    self.last_id = value.removeprefix(" ")
+
+        await asyncio.wait_for(first_frame(), timeout)
+        return self.last_id
 
     async def next_event(self, timeout: float = 10.0) -> SseEvent:
         return await asyncio.wait_for(self._next_event(), timeout)
@@ -60,7 +74,7 @@ class SseReader:
             name, _, value = line.partition(":")
             value = value[1:] if value.startswith(" ") else value
             if name == "id":
-                current.id = value
+                current.id = self.last_id = value
             elif name == "event":
                 current.event = value
             elif name == "data":

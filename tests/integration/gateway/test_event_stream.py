@@ -101,6 +101,24 @@ async def test_last_event_id_resumes_exactly_after_that_event(gateway: Gateway) 
     assert int(live.id or 0) == later and live.data["payload"]["name"] == "live"
 
 
+async def test_a_stream_dropped_before_any_event_resumes_from_where_it_began(
+    gateway: Gateway,
+) -> None:
+    """The stream opens with an id alone, the position it starts after: a client that loses
+    it before the first event (its network drops) reconnects with that id and misses nothing."""
+    tenant, key = await gateway.tenant_key("a")
+    before = await gateway.publish(tenant, "s1", SessionCreated(name="before"))
+    async with gateway.stream(key) as resp:
+        begun = await SseReader(resp).opening()
+    assert begun == str(before)  # nothing of the tenant's came yet: no event carried an id
+    missed = await gateway.publish(tenant, "s1", SessionCreated(name="while away"))
+    async with gateway.stream(key, last_event_id=int(begun)) as resp:
+        reader = SseReader(resp)
+        assert await reader.opening() == begun  # it starts exactly there again
+        event = await reader.next_event()
+    assert int(event.id or 0) == missed and event.data["payload"]["name"] == "while away"
+
+
 async def test_types_and_session_filters(gateway: Gateway) -> None:
     tenant, key = await gateway.tenant_key("a")
     async with gateway.stream(key, "?types=session.connected") as resp:

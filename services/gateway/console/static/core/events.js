@@ -41,7 +41,8 @@ async function follow(signal) {
       setLive("live", "Live");
       if (!seen) for (const opener of openers) opener(); // after it opened: no gap
       await readEvents(resp.body, (ev) => {
-        if (ev.id) seen = ev.id;
+        if (ev.id) seen = ev.id; // also an id alone: where the stream began, so a drop
+        if (ev.data === null) return; // before the first event resumes from there
         const envelope = JSON.parse(ev.data);
         for (const listener of listeners) listener(envelope);
       });
@@ -69,6 +70,7 @@ async function readEvents(body, dispatch) {
       const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
       if (line === "") {
         if (event.data.length) dispatch({ id: event.id, data: event.data.join("\n") });
+        else if (event.id) dispatch({ id: event.id, data: null });
         event = { id: null, data: [] };
       } else if (!line.startsWith(":")) {
         const colon = line.indexOf(":");

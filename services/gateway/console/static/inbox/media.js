@@ -4,6 +4,7 @@
 
 import { apiBlob, sessionPath } from "../core/api.js";
 import { el, errorText } from "../core/dom.js";
+import { lastEventId } from "../core/events.js";
 
 const nodes = new Map(); // message id -> {key, node}
 const urls = new Set();
@@ -58,7 +59,11 @@ async function load(box, message) {
   box.append(el("p", { class: "hint", text: "Loading…" }));
   try {
     const id = encodeURIComponent(message.message_id);
-    const path = sessionPath(message.session, `/messages/${id}/media`);
+    // The page may know the file is kept (message.media_stored) before the store has applied
+    // that event: the read waits for it, so it answers with the file rather than a 409.
+    const seen = lastEventId();
+    const query = seen ? `?after_event=${seen}` : "";
+    const path = sessionPath(message.session, `/messages/${id}/media${query}`);
     const url = URL.createObjectURL(await apiBlob(path));
     urls.add(url);
     show(box, message.media, url);
