@@ -98,7 +98,9 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         response = error_response(exc.status, exc.code, exc.message, exc.details)
         response.headers.update(exc.headers)
         return response
-    except BackendUnavailable as exc:
+    except BackendUnavailable as exc:  # the operator's to see: which route, what did not answer
+        log.warning("gateway.backend_unavailable", method=request.method,
+                    route=route_of(request), error=str(exc))  # fmt: skip
         return error_response(503, "backend_unavailable", str(exc), {})
     except web.HTTPRequestEntityTooLarge:
         return error_response(413, "body_too_large", "the request body is too large", {})
@@ -108,3 +110,11 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     except Exception:
         log.exception("gateway.unhandled_error", path=request.path)
         return error_response(500, "internal", "internal error", {})
+
+
+def route_of(request: web.Request) -> str:
+    """The route's pattern (``/v1/sessions/{session_id}``), never a path's ids or a query."""
+    info = request.match_info
+    if info.http_exception is not None or info.route.resource is None:
+        return "unmatched"
+    return info.route.resource.canonical

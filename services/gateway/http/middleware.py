@@ -7,17 +7,10 @@ import time
 from aiohttp import web
 
 from contracts.ids import is_valid_id
-from services.gateway.http.errors import Handler
+from services.gateway.http.errors import Handler, route_of
 from services.gateway.http.keys import METRICS
 
 __all__ = ["echo_request_id", "metrics_middleware", "request_id"]
-
-
-def _route(request: web.Request) -> str:
-    info = request.match_info
-    if info.http_exception is not None or info.route.resource is None:
-        return "unmatched"
-    return info.route.resource.canonical
 
 
 @web.middleware
@@ -30,7 +23,7 @@ async def metrics_middleware(request: web.Request, handler: Handler) -> web.Stre
         return response
     finally:
         elapsed = time.perf_counter() - started
-        request.app[METRICS].observe(request.method, _route(request), status, elapsed)
+        request.app[METRICS].observe(request.method, route_of(request), status, elapsed)
 
 
 REQUEST_ID = web.RequestKey("request_id", str)

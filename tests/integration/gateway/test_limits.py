@@ -10,6 +10,7 @@ import aiohttp
 import msgspec
 import pytest
 from aiohttp.test_utils import TestServer
+from structlog.testing import capture_logs
 
 from runtime.bus import Bus
 from runtime.settings import Settings
@@ -74,9 +75,12 @@ async def test_services_that_do_not_answer_are_a_503(gateway: Client) -> None:
         ("POST", "/v1/sessions"),
         ("GET", "/v1/reminders"),
     ]:
-        status, body, _ = await gateway.call(method, path, key, json={"name": "x"})
+        with capture_logs() as logs:
+            status, body, _ = await gateway.call(method, path, key, json={"name": "x"})
         assert status == 503, (method, path, body)
         assert body["error"]["code"] == "backend_unavailable"
+        seen = [e for e in logs if e["event"] == "gateway.backend_unavailable"]  # for operators
+        assert [(e["method"], e["route"]) for e in seen] == [(method, path)], logs
     status, ready, _ = await gateway.call("GET", "/readyz", key)
     assert status == 503 and ready["checks"] == {
         "nats": "ok",
