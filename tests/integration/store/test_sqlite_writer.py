@@ -9,11 +9,13 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from sqlalchemy.dialects import sqlite
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.store_events import event_stream
 from runtime.consumer import Delivered
@@ -46,12 +48,40 @@ def writer_pids() -> set[int]:
     return pids
 
 
-async def fresh(tmp_path: Path, name: str) -> tuple[str, SqlProjection]:
+class Engines:
+    """The test's projections, each on an engine of its own, every one disposed at its end
+    (an engine left to the garbage collector warns later, in whichever test runs then)."""
+
+    def __init__(self) -> None:
+        self.opened: list[AsyncEngine] = []
+
+    def projection(self, url: str) -> SqlProjection:
+        self.opened.append(engine := open_engine(url))
+        return SqlProjection(engine)
+
+
+@pytest.fixture
+async def engines() -> AsyncIterator[Engines]:
+    kept = Engines()
+    yield kept
+    for engine in kept.opened:
+        await engine.dispose()
+
+
+async def fresh(tmp_path: Path, name: str, engines: Engines) -> tuple[str, SqlProjection]:
     url = f"sqlite+aiosqlite:///{tmp_path / name}.db"
     engine = open_engine(url)
     await upgrade(engine)
     await engine.dispose()
-    return url, SqlProjection(open_engine(url))
+    return url, engines.projection(url)
+
+
+async def position(url: str) -> int:
+    engine = open_engine(url)
+    try:
+        return await SqlProjection(engine).position()
+    finally:
+        await engine.dispose()
 
 
 async def checksums(url: str) -> dict[str, tuple[int, str]]:
@@ -62,29 +92,31 @@ async def checksums(url: str) -> dict[str, tuple[int, str]]:
         await engine.dispose()
 
 
-async def reference(tmp_path: Path) -> dict[str, tuple[int, str]]:
-    url, projection = await fresh(tmp_path, "reference")
+async def reference(tmp_path: Path, engines: Engines) -> dict[str, tuple[int, str]]:
+    url, projection = await fresh(tmp_path, "reference", engines)
     await projection.apply(ITEMS)
     await projection.close()
     return await checksums(url)
 
 
-async def test_an_overlapping_batch_applies_only_what_the_database_lacks(tmp_path: Path) -> None:
-    url, first = await fresh(tmp_path, "live")
-    second = SqlProjection(open_engine(url))  # another writer process on the same file
+async def test_an_overlapping_batch_applies_only_what_the_database_lacks(
+    tmp_path: Path, engines: Engines
+) -> None:
+    url, first = await fresh(tmp_path, "live", engines)
+    second = engines.projection(url)  # another writer process on the same file
     await first.apply(ITEMS[:400])
     await second.apply(ITEMS[200:])  # 201..400 already there: refused, 401..600 applied
     await second.apply(ITEMS[100:300])  # all there: changes nothing
     assert await second.position() == 600
     for projection in (first, second):
         await projection.close()
-    assert await checksums(url) == await reference(tmp_path)
+    assert await checksums(url) == await reference(tmp_path, engines)
 
 
 async def test_a_killed_writer_fails_the_batch_and_the_next_writer_takes_over(
-    tmp_path: Path,
+    tmp_path: Path, engines: Engines
 ) -> None:
-    url, projection = await fresh(tmp_path, "live")
+    url, projection = await fresh(tmp_path, "live", engines)
     others = writer_pids()
     await projection.apply(ITEMS[:300])
     (pid,) = writer_pids() - others
@@ -96,12 +128,14 @@ async def test_a_killed_writer_fails_the_batch_and_the_next_writer_takes_over(
     assert writer_pids() - others - {pid}
     await projection.close()
     assert not writer_pids() - others  # closing waits for the writer to exit
-    assert await checksums(url) == await reference(tmp_path)
+    assert await checksums(url) == await reference(tmp_path, engines)
 
 
-async def test_a_cancelled_apply_neither_loses_nor_doubles(tmp_path: Path) -> None:
+async def test_a_cancelled_apply_neither_loses_nor_doubles(
+    tmp_path: Path, engines: Engines
+) -> None:
     items = [Delivered(i + 1, e) for i, e in enumerate(event_stream(5000, seed=12))]
-    url, projection = await fresh(tmp_path, "live")
+    url, projection = await fresh(tmp_path, "live", engines)
     await projection.apply(items[:200])  # the writer process is up
     cancelled = 0
     for delay in (0.0, 0.002, 0.01, 0.03):
@@ -119,7 +153,7 @@ async def test_a_cancelled_apply_neither_loses_nor_doubles(tmp_path: Path) -> No
     await projection.apply(items[await projection.position() :])
     await projection.close()
     assert await projection.position() == len(items)
-    ref_url, ref = await fresh(tmp_path, "reference")
+    ref_url, ref = await fresh(tmp_path, "reference", engines)
     await ref.apply(items)
     await ref.close()
     assert await checksums(url) == await checksums(ref_url)
@@ -132,10 +166,12 @@ SAVE = (
 )
 
 
-async def test_a_batch_sent_behind_a_failed_one_is_refused(tmp_path: Path) -> None:
+async def test_a_batch_sent_behind_a_failed_one_is_refused(
+    tmp_path: Path, engines: Engines
+) -> None:
     """Two transactions on their way at once; the first fails: the second must not be
     applied over the gap, though it was already in the pipe when the first failed."""
-    url, projection = await fresh(tmp_path, "live")  # a migrated, empty database
+    url, projection = await fresh(tmp_path, "live", engines)  # a migrated, empty database
     await projection.close()
     writer = await SqliteWriter.start(tmp_path / "live.db", POSITION)
     failing = SqliteWriter.encode(
@@ -149,7 +185,7 @@ async def test_a_batch_sent_behind_a_failed_one_is_refused(tmp_path: Path) -> No
     with pytest.raises(WriterFailed, match="a batch is missing"):
         await second
     await writer.aclose()
-    assert await SqlProjection(open_engine(url)).position() == 0
+    assert await position(url) == 0
 
 
 def test_a_time_not_bound_as_text_is_refused() -> None:
@@ -162,8 +198,10 @@ def test_a_time_not_bound_as_text_is_refused() -> None:
         )
 
 
-async def test_batches_on_their_way_together_commit_in_order(tmp_path: Path) -> None:
-    url, projection = await fresh(tmp_path, "live")
+async def test_batches_on_their_way_together_commit_in_order(
+    tmp_path: Path, engines: Engines
+) -> None:
+    url, projection = await fresh(tmp_path, "live", engines)
     await projection.close()
     writer = await SqliteWriter.start(tmp_path / "live.db", POSITION)
     sends = [
@@ -172,7 +210,7 @@ async def test_batches_on_their_way_together_commit_in_order(tmp_path: Path) -> 
     ]
     await asyncio.gather(*sends)
     await writer.aclose()
-    assert await SqlProjection(open_engine(url)).position() == 50
+    assert await position(url) == 50
 
 
 WRITER_THEN_SLEEP = """
@@ -214,6 +252,8 @@ def test_the_writer_exits_when_the_store_is_killed(tmp_path: Path) -> None:
     finally:
         store.kill()
         store.wait()
+        if store.stdout is not None:
+            store.stdout.close()
 
 
 def _cmdline(pid: int) -> bytes:
