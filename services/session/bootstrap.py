@@ -50,7 +50,8 @@ FILTERS = [
     event_filter(event_type="message.revoked"),
     event_filter(event_type="chat.read_queued"),  # our read receipts, and their fact
     event_filter(event_type="chat.read"),
-]
+    *(event_filter(event_type=f"group.{kind}") for kind in ("created", "joined", "synced", "left")),
+]  # the groups a session is in (Session.groups): what a connect finds missing was left
 
 
 def _data_dir(settings: Settings) -> Path:

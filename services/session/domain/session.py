@@ -11,6 +11,10 @@ from contracts.events import (
     ChatRead,
     ChatReadQueued,
     Event,
+    GroupCreated,
+    GroupJoined,
+    GroupLeft,
+    GroupSynced,
     MessageActionQueued,
     MessageEdited,
     MessageQueued,
@@ -98,6 +102,9 @@ class Session(Struct, kw_only=True):
     pairing_failure: str | None = None  # why the last pairing ended without a connection
     pending: dict[str, PendingSend] = field(default_factory=dict)
     finished: list[str] = field(default_factory=list)  # recent sends that reached a final state
+    # The groups the number was last known to be in: one missing from the next connection's
+    # joined groups was left (or the number removed) while the session was offline.
+    groups: set[str] = field(default_factory=set)
 
     def knows_message(self, message_id: str) -> bool:
         return message_id in self.pending or message_id in self.finished
@@ -143,6 +150,10 @@ class Session(Struct, kw_only=True):
                 self.typing_before_send = event.typing_before_send
             case SessionDeleted():
                 self.status, self.pending = "deleted", {}
+            case GroupCreated() | GroupJoined() | GroupSynced():
+                self.groups.add(event.group_jid)
+            case GroupLeft():
+                self.groups.discard(event.group_jid)
             case MessageQueued():
                 self.pending[event.message_id] = PendingSend(
                     message_id=event.message_id,

@@ -1,10 +1,9 @@
 """What the service remembers about groups between calls: the snapshot last logged for each
-group (so a reconnect logs only what changed), the groups each session was last known to be
-in (so one left while the session was offline is logged as left when it connects again), and
-the answers of recent group operations (so a retried operation is answered again, not run
-again). In memory: after a restart a snapshot is logged once more (the projection is
-unchanged by it), the gateway's Idempotency-Key record answers retries, and a group left
-while the service itself was down is not noticed (it knows the groups from the next sync)."""
+group (so a reconnect logs only what changed), and the answers of recent group operations
+(so a retried operation is answered again, not run again). In memory: after a restart a
+snapshot is logged once more (the projection is unchanged by it) and the gateway's
+Idempotency-Key record answers retries. The groups a session is in are its state's
+(``Session.groups``, rebuilt from its events), so they outlive a restart."""
 
 import hashlib
 from collections import OrderedDict
@@ -12,7 +11,6 @@ from collections import OrderedDict
 import msgspec
 
 from contracts.commands import CommandReply
-from contracts.events import Event, GroupCreated, GroupJoined, GroupLeft, GroupSynced
 from services.session.adapters.whatsapp.groups import GroupInfo
 
 __all__ = ["GroupMemory", "fingerprint"]
@@ -33,7 +31,6 @@ class GroupMemory:
     def __init__(self) -> None:
         self._logged: dict[tuple[str, str], dict[str, str]] = {}
         self._answers: OrderedDict[tuple[str, str, str], CommandReply] = OrderedDict()
-        self._members: dict[tuple[str, str], set[str]] = {}
 
     def unchanged(self, tenant: str, session: str, info: GroupInfo) -> bool:
         """True when this very snapshot was the last logged; else remembers it as logged."""
@@ -47,19 +44,6 @@ class GroupMemory:
     def changed(self, tenant: str, session: str, group_jid: str) -> None:
         """A change was logged: the next snapshot of the group is logged again."""
         self._logged.get((tenant, session), {}).pop(group_jid, None)
-
-    def logged(self, tenant: str, session: str, events: list[Event]) -> None:
-        """Events were logged: the groups the session is in follow its joins and leaves."""
-        members = self._members.setdefault((tenant, session), set())
-        for event in events:
-            if isinstance(event, GroupCreated | GroupJoined | GroupSynced):
-                members.add(event.group_jid)
-            elif isinstance(event, GroupLeft):
-                members.discard(event.group_jid)
-
-    def members(self, tenant: str, session: str) -> set[str]:
-        """The groups the session was last known to be in."""
-        return set(self._members.get((tenant, session), ()))
 
     def answer(self, tenant: str, session: str, operation_id: str) -> CommandReply | None:
         return self._answers.get((tenant, session, operation_id))

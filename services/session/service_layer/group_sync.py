@@ -82,9 +82,14 @@ async def record_change(core: OwnedSessions, rt: SessionRuntime, change: GroupCh
     events = change_events(change, rt.state.jid)
     for index, event in enumerate(events):
         event_id = stable_event_id(rt.tenant, rt.session, "group", fact, str(index))
-        await core.publish_fact(rt, event, event_id)
+        await _log(core, rt, event, event_id)
     core.groups.changed(rt.tenant, rt.session, change.group_jid)
-    core.groups.logged(rt.tenant, rt.session, events)
+
+
+async def _log(core: OwnedSessions, rt: SessionRuntime, event: Event, event_id: str) -> None:
+    """Append a group fact; the session's groups follow it (a join, a snapshot, a leave)."""
+    await core.publish_fact(rt, event, event_id)
+    rt.state.apply(event, core.deps.now())
 
 
 async def sync_groups(core: OwnedSessions, rt: SessionRuntime) -> None:
@@ -94,7 +99,7 @@ async def sync_groups(core: OwnedSessions, rt: SessionRuntime) -> None:
     client, generation = rt.client, rt.generation
     if not isinstance(client, GroupClient):
         return
-    known = core.groups.members(rt.tenant, rt.session)  # a group joined during the call: not in it
+    known = set(rt.state.groups)  # a group joined during the call: not in it
     try:
         groups = await client.get_joined_groups()
     except Exception as exc:
@@ -108,15 +113,13 @@ async def sync_groups(core: OwnedSessions, rt: SessionRuntime) -> None:
                 continue
             event_id = stable_event_id(rt.tenant, rt.session, "sync", info.jid, fingerprint(info))
             synced = snapshot(GroupSynced, info)
-            await core.publish_fact(rt, synced, event_id)
-            core.groups.logged(rt.tenant, rt.session, [synced])
-        still = core.groups.members(rt.tenant, rt.session)  # less any left during the call
+            await _log(core, rt, synced, event_id)
+        still = set(rt.state.groups)  # less any left during the call
         gone = sorted((known & still) - {g.jid for g in groups})
         for jid in gone:
             event_id = stable_event_id(rt.tenant, rt.session, "sync-left", jid, str(generation))
             left = GroupLeft(group_jid=jid)
-            await core.publish_fact(rt, left, event_id)
+            await _log(core, rt, left, event_id)
             core.groups.changed(rt.tenant, rt.session, jid)
-            core.groups.logged(rt.tenant, rt.session, [left])
     log.info("groups.synced", tenant=rt.tenant, session=rt.session, groups=len(groups),
              left=len(gone))  # fmt: skip

@@ -84,7 +84,6 @@ class GroupHandlers:
             await self.core.append(rt, events, cmd.correlation_id)
             if result.group_jid:
                 self.core.groups.changed(rt.tenant, rt.session, result.group_jid)
-            self.core.groups.logged(rt.tenant, rt.session, events)
             return Accepted(session=rt.session, sequence=rt.last_sequence, group=result)
 
     @staticmethod

@@ -123,6 +123,32 @@ async def test_a_group_left_while_offline_is_logged_as_left_on_connect(
         assert [e.type for e in await d.events(session)].count("group.synced") == 0
 
 
+async def test_a_group_left_while_the_service_was_down_is_logged_as_left_on_connect(
+    settings: Settings, bus: Bus
+) -> None:
+    """The groups a session is in are its state, rebuilt from its events: a restart of the
+    service itself forgets none, so a removal made while no service ran is found on connect."""
+    tuned = fast(settings)
+    d = Driver(bus)
+    async with running_service(tuned, bus):
+        session = await d.connected_session()
+        made = SimGroup(session=session, action="create", subject="Team", participants=[PEER])
+        created = await d._sim("group", made, dict)
+        assert created["ok"], created
+        group = created["group_jid"]
+        await d.wait_for(session, "group.created")
+    phone_side = SimGroupStore(Path(settings.data_dir) / "simulator")  # WhatsApp's side
+    kept = phone_side.get(session, group)
+    assert kept is not None
+    others = [p for p in kept.info.participants if p.jid != kept.info.owner_jid]  # not us
+    info = msgspec.structs.replace(kept.info, participants=others)
+    phone_side.put(session, msgspec.structs.replace(kept, info=info))
+    async with running_service(tuned, bus):  # a new service resumes the session
+        [left] = await d.wait_for(session, "group.left", timeout=30)
+        assert left.payload == GroupLeft(group_jid=group)
+        assert [e.type for e in await d.events(session)].count("session.connected") == 2
+
+
 async def test_wa_sim_group_drives_the_phone(
     settings: Settings,
     bus: Bus,

@@ -2,9 +2,15 @@
 
 from datetime import UTC, datetime, timedelta
 
+import msgspec
 import pytest
 
 from contracts.events import (
+    GroupCreated,
+    GroupJoined,
+    GroupLeft,
+    GroupParticipantsChanged,
+    GroupSynced,
     MessageQueued,
     MessageSendFailed,
     MessageSent,
@@ -144,3 +150,17 @@ def test_a_reconnected_session_emits_connected_again() -> None:
 def test_a_flapping_network_gets_a_bounded_number_of_attempts() -> None:
     attempts, status = count_connection_attempts(flap_every_s=5, duration_s=3600)
     assert attempts == 1 + ReconnectPolicy().max_attempts and status == "needs_attention"
+
+
+def test_the_groups_follow_joins_snapshots_and_leaves_and_survive_encoding() -> None:
+    """Kept in the state (rebuilt from the events), so a restart knows them."""
+    s = connected_session()
+    applied(s, [GroupCreated(group_jid="a@g.us", subject="A"), GroupJoined(group_jid="b@g.us",
+            subject="B"), GroupSynced(group_jid="c@g.us", subject="C")])  # fmt: skip
+    applied(s, [GroupLeft(group_jid="b@g.us"), GroupParticipantsChanged(
+        group_jid="a@g.us", action="remove", participants=["x@s.whatsapp.net"])])  # fmt: skip
+    assert s.groups == {"a@g.us", "c@g.us"}  # another's removal is not ours
+    again = msgspec.json.decode(msgspec.json.encode(s), type=Session)
+    assert again.groups == s.groups
+    old = msgspec.json.decode(b'{"tenant":"t","session":"s"}', type=Session)  # a stored state
+    assert old.groups == set()  # from before groups were kept: filled by the next sync
