@@ -1,8 +1,8 @@
 """Live events as Server-Sent Events: ``id:`` the stream sequence, ``event:`` the type,
 ``data:`` the envelope. ``Last-Event-ID`` resumes exactly after that event. The stream opens
 with an ``id:`` alone, the position it starts after, so a drop before the first event loses
-nothing either. A stream ends when
-its client goes, when its key is rotated or revoked (on any gateway), and on shutdown."""
+nothing either. A stream ends when its client goes, when its key is rotated or revoked (on
+any gateway), and on shutdown."""
 
 from aiohttp import web
 
