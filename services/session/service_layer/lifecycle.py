@@ -80,13 +80,17 @@ class Lifecycle:
             await client.disconnect()
 
     async def release(self, rt: SessionRuntime) -> None:
-        """Stop everything of a session this instance no longer holds."""
-        async with rt.lock:
-            await self.stop_client(rt)
+        """Stop everything of a session this instance no longer holds. A send under way is
+        abandoned first: it holds the session's lock for as long as WhatsApp takes (a large
+        file's upload), and a fence that waited for it could see the lease expire with this
+        client still connected. The message stays queued in the log for the next owner, as
+        after a crash."""
         if rt.outbox_task is not None:
             rt.outbox_task.cancel()
         if rt.chat is not None:
             rt.chat.stop()
+        async with rt.lock:
+            await self.stop_client(rt)
         self.core.runtimes.pop(rt.session, None)
 
     async def qr(self, rt: SessionRuntime, gen: int, code: str, expires_at: datetime) -> None:
