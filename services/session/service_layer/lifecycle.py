@@ -81,10 +81,9 @@ class Lifecycle:
 
     async def release(self, rt: SessionRuntime) -> None:
         """Stop everything of a session this instance no longer holds. A send under way is
-        abandoned first: it holds the session's lock for as long as WhatsApp takes (a large
-        file's upload), and a fence that waited for it could see the lease expire with this
-        client still connected. The message stays queued in the log for the next owner, as
-        after a crash."""
+        abandoned first, so that nothing is recorded for it from here once the session is
+        not ours and the client stops at once, not after a large file's upload. The message
+        stays queued in the log for the next owner, as after a crash."""
         if rt.outbox_task is not None:
             rt.outbox_task.cancel()
         if rt.chat is not None:

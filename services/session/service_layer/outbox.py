@@ -6,6 +6,7 @@ import contextlib
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from contracts.events import Event
 from runtime.logging import get_logger
 from services.session.adapters.whatsapp.port import OutgoingMedia, SendFailed, WhatsAppClient
 from services.session.domain import transitions
@@ -68,24 +69,41 @@ async def _one(core: "OwnedSessions", rt: SessionRuntime) -> None:
             return
         if rt.state.status != "connected":
             return
-        deps, fact_id = core.deps, None
-        try:
-            await _send(core, rt, client, current)
-        except Exception as exc:  # SendFailed, or anything the library raised: recorded
-            events = transitions.send_failed(
-                rt.state,
-                current.message_id,
-                error=str(exc) or type(exc).__name__,
-                retryable=exc.retryable if isinstance(exc, SendFailed) else True,
-                now=deps.now(),
-                policy=deps.send_retry,
-                rand=deps.rand,
-            )
-        else:
-            events = transitions.send_succeeded(rt.state, current.message_id, deps.now())
-            if current.reads is not None:  # chat.read: its id from the receipt's, kept once
-                fact_id = stable_event_id(rt.tenant, rt.session, "read", current.message_id)
+    # WhatsApp takes its time (a large file's upload): the session's lock is free meanwhile,
+    # so its commands (a mark-read, a new send, a logout) are answered. This task alone sends,
+    # one message at a time; a client stopped meanwhile fails the call, recorded below.
+    failure: Exception | None = None
+    try:
+        await _send(core, rt, client, current)
+    except Exception as exc:  # SendFailed, or anything the library raised: recorded
+        failure = exc
+    async with rt.lock:
+        if current.message_id not in rt.state.pending:
+            return  # the session was deleted meanwhile: nothing is left to record
+        events, fact_id = _outcome(core, rt, current, failure)
         await core.append(rt, events, event_id=fact_id)
+
+
+def _outcome(
+    core: "OwnedSessions", rt: SessionRuntime, item: PendingSend, failure: Exception | None
+) -> tuple[list[Event], str | None]:
+    """The events of one attempt, and the id of a lone fact (a receipt's chat.read)."""
+    deps = core.deps
+    if failure is not None:
+        events = transitions.send_failed(
+            rt.state,
+            item.message_id,
+            error=str(failure) or type(failure).__name__,
+            retryable=failure.retryable if isinstance(failure, SendFailed) else True,
+            now=deps.now(),
+            policy=deps.send_retry,
+            rand=deps.rand,
+        )
+        return events, None
+    events = transitions.send_succeeded(rt.state, item.message_id, deps.now())
+    if item.reads is not None:  # chat.read: its id from the receipt's, kept once
+        return events, stable_event_id(rt.tenant, rt.session, "read", item.message_id)
+    return events, None
 
 
 async def _show_typing(rt: SessionRuntime, chat_jid: str) -> None:
