@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from contracts.envelope import Envelope, make_event
+from contracts.envelope import make_event
 from contracts.events import Event, SessionConnected, SessionCreated, SessionPairingStarted
 from contracts.events.session import SendPacing
 from runtime.consumer import Delivered
@@ -23,20 +23,10 @@ from services.session.service_layer.lifecycle import Lifecycle
 from services.session.service_layer.owned_sessions import Deps, OwnedSessions
 from services.session.service_layer.ownership import Ownership
 from services.session.service_layer.session_runtime import SessionRuntime
+from tests.support.memory_log import MemoryLog
 from tests.support.waiting import eventually
 
 TTL = 0.8
-
-
-class MemoryLog:
-    """An in-memory event log (a real Publisher: it keeps what it is given, in order)."""
-
-    def __init__(self) -> None:
-        self.events: list[Envelope] = []
-
-    async def publish(self, envelope: Envelope) -> int:
-        self.events.append(envelope)
-        return len(self.events)
 
 
 @dataclass

@@ -20,7 +20,7 @@ from services.session.domain.policies import ReconnectPolicy, SendRetryPolicy
 from services.session.service_layer.lifecycle import Lifecycle
 from services.session.service_layer.owned_sessions import Deps, OwnedSessions
 from services.session.service_layer.ownership import TAKE_CONCURRENCY, Ownership
-from tests.integration.session.taken import MemoryLog
+from tests.support.memory_log import MemoryLog
 from tests.support.waiting import eventually
 
 SESSIONS = [f"s{n:02d}" for n in range(20)]

@@ -23,7 +23,7 @@ from services.session.domain.session import Session
 from services.session.service_layer.lifecycle import Lifecycle
 from services.session.service_layer.owned_sessions import Deps, OwnedSessions
 from services.session.service_layer.sink import ClientSink
-from tests.integration.session.test_session_fencing import MemoryLog
+from tests.support.memory_log import MemoryLog
 from tests.unit.neonize.test_receiver import Harness
 
 NOW = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
