@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 
 from contracts.envelope import make_event
-from contracts.events import Event, SessionConnected, SessionCreated, SessionPairingStarted
+from contracts.events import (
+    Event,
+    MessageQueued,
+    SessionConnected,
+    SessionCreated,
+    SessionPairingStarted,
+)
 from contracts.events.session import SendPacing
 from runtime.consumer import Delivered
 from runtime.leases import Leases
@@ -27,6 +33,7 @@ from tests.support.memory_log import MemoryLog
 from tests.support.waiting import eventually
 
 TTL = 0.8
+PEER = "201000000001@s.whatsapp.net"
 
 
 @dataclass
@@ -39,6 +46,24 @@ class Taken:
     bucket: MemoryLeaseBucket
     log: MemoryLog
     rt: SessionRuntime
+
+    def slow_sends(self) -> tuple[asyncio.Event, asyncio.Event]:
+        """Each send of the client waits for ``done`` (a long upload); ``started`` is set once
+        one is out."""
+        started, done = asyncio.Event(), asyncio.Event()
+
+        async def uploading(**_: object) -> None:
+            started.set()
+            await done.wait()
+
+        self.port.clients["s1"].send_text = uploading  # type: ignore[method-assign]
+        return started, done
+
+    async def queue(self, message_id: str) -> None:
+        """What a send command does: under the session's lock, append the message queued."""
+        queued = MessageQueued(message_id=message_id, chat_jid=PEER, text=message_id)
+        async with self.rt.lock:
+            await self.core.append(self.rt, [queued])
 
     async def sending(self, started: asyncio.Event) -> None:
         """Until the outbox is in the WhatsApp call (``started`` is set there)."""

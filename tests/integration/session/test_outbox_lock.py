@@ -4,31 +4,11 @@ returns, in the order of the sends, and not at all for a session deleted meanwhi
 
 import asyncio
 
-from contracts.events import MessageQueued, SessionDeleted
+from contracts.events import SessionDeleted
 from tests.integration.session.taken import Taken, taken
 from tests.support.waiting import eventually
 
 __all__ = ["taken"]  # the fixture
-PEER = "201000000001@s.whatsapp.net"
-
-
-def slow_sends(taken: Taken) -> tuple[asyncio.Event, asyncio.Event]:
-    """Each send waits for ``done`` (a long upload); ``started`` is set once one is out."""
-    started, done = asyncio.Event(), asyncio.Event()
-
-    async def uploading(**_: object) -> None:
-        started.set()
-        await done.wait()
-
-    taken.port.clients["s1"].send_text = uploading  # type: ignore[method-assign]
-    return started, done
-
-
-async def queue(taken: Taken, message_id: str) -> None:
-    """What a send command does: under the session's lock, append the message queued."""
-    async with taken.rt.lock:
-        queued = MessageQueued(message_id=message_id, chat_jid=PEER, text=message_id)
-        await taken.core.append(taken.rt, [queued])
 
 
 def logged(taken: Taken) -> list[tuple[str, str]]:
@@ -40,11 +20,11 @@ def logged(taken: Taken) -> list[tuple[str, str]]:
 
 
 async def test_commands_are_answered_while_whatsapp_takes_a_send(taken: Taken) -> None:
-    started, done = slow_sends(taken)
-    await queue(taken, "m1")
+    started, done = taken.slow_sends()
+    await taken.queue("m1")
     await taken.sending(started)
     async with asyncio.timeout(5):  # a deadline, so the old behaviour fails instead of hanging
-        await queue(taken, "m2")  # it needs the lock: free while m1 is out
+        await taken.queue("m2")  # it needs the lock: free while m1 is out
     done.set()
 
     async def both_sent() -> bool:
@@ -62,8 +42,8 @@ async def test_commands_are_answered_while_whatsapp_takes_a_send(taken: Taken) -
 async def test_a_send_that_returns_after_the_session_was_deleted_records_nothing(
     taken: Taken,
 ) -> None:
-    started, done = slow_sends(taken)
-    await queue(taken, "m1")
+    started, done = taken.slow_sends()
+    await taken.queue("m1")
     await taken.sending(started)
     async with taken.rt.lock:
         await taken.core.append(taken.rt, [SessionDeleted()])

@@ -1,9 +1,6 @@
 """An instance that cannot renew a session's lease stops its client before the lease can
 expire (so no other instance can ever run a second client for it)."""
 
-import asyncio
-
-from contracts.events import MessageQueued
 from tests.integration.session.taken import Taken, taken
 
 __all__ = ["taken"]  # the fixture
@@ -19,18 +16,9 @@ async def test_the_fence_abandons_a_send_under_way_rather_than_wait_for_it(
     """A send can take long (a large file's upload); the fence does not wait for it, or the
     lease could expire with this client connected. The message stays queued in the log (no
     outcome from here) for the next owner."""
-    sending = asyncio.Event()
-
-    async def uploading_for_ever(**_: object) -> None:
-        sending.set()
-        await asyncio.Event().wait()
-
-    client = taken.port.clients["s1"]
-    client.send_text = uploading_for_ever  # type: ignore[method-assign]
-    queued = MessageQueued(message_id="m1", chat_jid="201000000001@s.whatsapp.net", text="hi")
-    async with taken.rt.lock:
-        await taken.core.append(taken.rt, [queued])
-    await taken.sending(sending)
+    started, _ = taken.slow_sends()  # never done
+    await taken.queue("m1")
+    await taken.sending(started)
     await taken.fenced()
     logged = [e.type for e in taken.log.events]
     assert logged[-1] == "message.queued", logged  # no outcome from here, nothing after
