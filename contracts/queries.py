@@ -346,6 +346,9 @@ class ChatView(Struct, frozen=True, kw_only=True, tag="chat"):
     unread_count: int = 0
     last_activity_at: datetime
     last_read_at: datetime | None = None
+    # The id (stream sequence) of the last event that changed the chat (its newest message,
+    # its unread count, a read): merging /v1/events into it, skip the events up to this id.
+    sequence: int = 0
 
 
 class ChatList(Struct, frozen=True, kw_only=True, tag="chat_list"):

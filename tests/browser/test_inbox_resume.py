@@ -11,6 +11,7 @@ from tests.browser.inbox_support import Watch
 from tests.browser.test_inbox import PEER, sign_in
 from tests.support.http import Api
 from tests.support.sessions import connected_session, drive
+from tests.support.waiting import eventually
 
 pytestmark = LOOP
 TEXT = "Are you open tonight?"
@@ -39,4 +40,45 @@ async def test_a_stream_dropped_before_any_event_resumes_where_it_began(
     first, *again = [await r.all_headers() for r in streams]
     assert "last-event-id" not in first and again
     assert all(h["last-event-id"].isdigit() for h in again), again  # the opening id
+    assert watch.problems == []
+
+
+async def test_a_message_the_chats_list_showed_counts_once_when_the_stream_brings_it_again(
+    page: Page, stack: LocalStack, tenant: Api, sim: Client
+) -> None:
+    """The list is read while the stream is down; the resumed stream then brings the message
+    the list already counted. Each chat says the last event it shows: the page skips it."""
+    front = await connected_session(tenant, sim, "Front desk")
+    back = await connected_session(tenant, sim, "Back office")
+    await page.clock.install()  # the reconnect waits for the test's clock
+    watch = Watch(page)
+    await sign_in(page, stack, tenant.key)
+    picker = page.locator("#inbox").get_by_label("Session", exact=True)
+    await page.goto(f"{stack.url}/#inbox/{front}")
+    await expect(page.locator("#live")).to_have_text("Live")
+    await expect(page.locator("#no-chats")).to_be_visible()
+
+    stack.kill("gateway")  # the stream drops; the page waits for its clock to try again
+    await expect(page.locator("#live")).to_have_text("Reconnecting…")
+    stack.start_service("gateway")
+    await stack.wait_gateway(60)
+    await drive(sim, "incoming", SimIncoming(session=front, sender=PEER, text=TEXT))
+
+    async def listed() -> bool:
+        status, page_ = await tenant.call("GET", f"/v1/sessions/{front}/chats")
+        return status == 200 and [c["unread_count"] for c in page_["items"]] == [1]
+
+    await eventually(listed)
+    await picker.select_option(back)  # and back: the chats are read while the stream is down
+    await expect(page.locator("#no-chats")).to_be_visible()
+    await picker.select_option(front)
+    chat = page.locator("#chats li")
+    await expect(chat.locator(".unread")).to_have_text("1")
+
+    await page.clock.run_for(30_000)  # the stream resumes before the message: it comes again
+    await expect(page.locator("#live")).to_have_text("Live")
+    later = "And on Saturday?"
+    await drive(sim, "incoming", SimIncoming(session=front, sender=PEER, text=later))
+    await expect(chat).to_contain_text(later)  # the stream's order: the first one came before
+    assert await chat.locator(".unread").text_content() == "2"
     assert watch.problems == []

@@ -145,6 +145,10 @@ class MessageParams(Page, frozen=True, kw_only=True):
 EventId = Annotated[int, msgspec.Meta(ge=1, le=2**63 - 1)]
 
 
+class ChatParams(Page, frozen=True, kw_only=True):
+    after_event: EventId | None = None
+
+
 class ReminderParams(Page, frozen=True, kw_only=True):
     session_id: Id | None = None
     status: ReminderStatusName | None = None

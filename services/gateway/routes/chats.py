@@ -24,27 +24,32 @@ from services.gateway.bodies.chats import (
     ReadAccepted,
     SessionOptions,
 )
-from services.gateway.bodies.requests import Page, read_body, read_params
+from services.gateway.bodies.requests import ChatParams, read_body, read_params
 from services.gateway.bodies.responses import json_response
 from services.gateway.http.errors import ApiError
 from services.gateway.http.keys import BACKENDS
 from services.gateway.http.middleware import request_id
 from services.gateway.http.operations import Operations
 from services.gateway.http.paths import owned_session
+from services.gateway.http.positions import min_sequence
 
 ops = Operations("chats")
 
 
 @ops(
     "GET", "/v1/sessions/{session_id}/chats",
-    summary="The session's chats, most recent first, with unread counts", params=Page,
+    summary="The session's chats, most recent first, with unread counts", params=ChatParams,
     returns=ChatPage,
 )  # fmt: skip
 async def list_chats(request: web.Request) -> web.Response:
     session = await owned_session(request)
-    params = read_params(request, Page)
+    params = read_params(request, ChatParams)
     query = ListChats(
-        tenant=session.tenant, session=session.id, cursor=params.cursor, limit=params.limit
+        tenant=session.tenant,
+        session=session.id,
+        cursor=params.cursor,
+        limit=params.limit,
+        min_sequence=await min_sequence(request, params.after_event),
     )
     page = await request.app[BACKENDS].read(query, ChatList)
     return json_response(ChatPage(items=page.items, next_cursor=page.next_cursor))

@@ -67,6 +67,7 @@ async def _views(conn: AsyncConnection, rows: list[RowMapping]) -> list[ChatView
             unread_count=int(r["unread"] or 0),
             last_activity_at=r["last_activity_at"],
             last_read_at=r["last_read_at"],
+            sequence=r["sequence"],
         )
         for r in rows
     ]

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Executable,
     String,
     and_,
@@ -31,6 +32,7 @@ def chat_statements(
     """``P(name, type)``: the bind parameter of a row change's parameter (statements.P)."""
     ch, c = chats, contacts
     AT = P("at", UtcDateTime())
+    SEQ = P("sequence", BigInteger())  # the event's: see services.store.domain.chats
     same = and_(ch.c.tenant == P("tenant"), ch.c.session_id == P("session_id"))
     # Only for a chat known by @lid: the phone JID linked to it. min() of an expression, not of
     # the column: of the column, SQLite walks the primary key for it instead of ix_contacts_lid.
@@ -60,6 +62,7 @@ def chat_statements(
             "last_message_id": case((later, ex.last_message_id), else_=ch.c.last_message_id),
             "last_activity_at": case((later, ex.last_activity_at), else_=ch.c.last_activity_at),
             "lid": func.coalesce(ex.lid, ch.c.lid),
+            "sequence": ex.sequence,
             "updated_at": ex.updated_at,
         }
 
@@ -74,6 +77,7 @@ def chat_statements(
                 lid=P("lid"),
                 last_message_id=P("message_id"),
                 last_activity_at=P("sort_at", UtcDateTime()),
+                sequence=SEQ,
                 updated_at=AT,
             )
         )
@@ -84,14 +88,14 @@ def chat_statements(
     lid_chat = ch.alias("lid_chat")
     moved = select(
         lid_chat.c.tenant, lid_chat.c.session_id, P("jid"), P("lid"), lid_chat.c.name,
-        lid_chat.c.last_message_id, lid_chat.c.last_activity_at, lid_chat.c.last_read_at, AT,
+        lid_chat.c.last_message_id, lid_chat.c.last_activity_at, lid_chat.c.last_read_at, SEQ, AT,
     ).where(
         lid_chat.c.tenant == P("tenant"),
         lid_chat.c.session_id == P("session_id"),
         lid_chat.c.jid == P("lid"),
     )  # fmt: skip
     columns = ["tenant", "session_id", "jid", "lid", "name", "last_message_id",
-               "last_activity_at", "last_read_at", "updated_at"]  # fmt: skip
+               "last_activity_at", "last_read_at", "sequence", "updated_at"]  # fmt: skip
     merge = insert(ch).from_select(columns, moved)
     read_both = func.coalesce(merge.excluded.last_read_at, ch.c.last_read_at)
     read_either = func.coalesce(ch.c.last_read_at, merge.excluded.last_read_at)
@@ -111,13 +115,14 @@ def chat_statements(
             delete(ch).where(same, ch.c.jid == P("lid")),
             update(ch)
             .where(same, ch.c.jid == P("jid"), or_(ch.c.lid.is_(None), ch.c.lid != P("lid")))
-            .values(lid=P("lid"), updated_at=AT),
+            .values(lid=P("lid"), sequence=SEQ, updated_at=AT),
         ],
         "chat.read": [
             update(ch)
             .where(same, or_(ch.c.jid == P("chat_jid"), ch.c.lid == P("chat_jid")))
             .values(
                 last_read_at=greater(func.coalesce(ch.c.last_read_at, up_to), up_to),
+                sequence=SEQ,
                 updated_at=AT,
             )
         ],

@@ -109,6 +109,7 @@ chats = Table(
     Column("last_message_id", ID, nullable=False),
     Column("last_activity_at", UtcDateTime, nullable=False),  # the newest message's sort_at
     Column("last_read_at", UtcDateTime),  # our read receipts covered messages up to this
+    Column("sequence", BigInteger, nullable=False, server_default="0"),  # its last event's
     Column("updated_at", UtcDateTime, nullable=False),
     Index("ix_chats_recent", "tenant", "session_id", "last_activity_at", "jid"),
     Index("ix_chats_lid", "tenant", "session_id", "lid"),

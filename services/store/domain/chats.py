@@ -1,5 +1,9 @@
 """Chats: one row per chat, keyed by the phone JID once known (a chat first seen by @lid is
 merged into it when the two are linked); its newest message and our last read receipt. Pure.
+
+Every change of a chat's row records the event's stream sequence: every event that changes
+what a chat shows (its newest message, its unread count) touches its row, so a client that
+merges /v1/events into a chat it read skips the events up to that sequence.
 """
 
 from datetime import datetime
@@ -18,12 +22,13 @@ def _keys(tenant: str, session: str, chat: str) -> tuple[tuple[str, ...], ...]:
 
 
 def _message(
-    env: Envelope, chat: str, lid: str | None, message_id: str, sort_at: datetime
+    sequence: int, env: Envelope, chat: str, lid: str | None, message_id: str, sort_at: datetime
 ) -> RowChange:
     params = {
         "tenant": env.tenant,
         "session_id": env.session,
         "at": env.occurred_at,
+        "sequence": sequence,
         "chat_key": chat,
         "lid": lid,
         "message_id": message_id,
@@ -33,31 +38,37 @@ def _message(
     return RowChange(op, _keys(env.tenant, env.session, chat), params)
 
 
-def chat_of_received(env: Envelope, ev: MessageReceived) -> RowChange:
+def chat_of_received(sequence: int, env: Envelope, ev: MessageReceived) -> RowChange:
     chat, lid = ev.chat_jid, ev.chat_jid if ev.chat_jid.endswith("@lid") else None
     if not ev.is_group and not ev.from_me:  # a person's own chat: their identities are its
         lid = lid or ev.sender_lid
         chat = ev.sender_phone_jid or chat
-    return _message(env, chat, lid, ev.message_id, ev.sent_at)
+    return _message(sequence, env, chat, lid, ev.message_id, ev.sent_at)
 
 
-def chat_of_queued(env: Envelope, ev: MessageQueued) -> RowChange:
+def chat_of_queued(sequence: int, env: Envelope, ev: MessageQueued) -> RowChange:
     lid = ev.chat_jid if ev.chat_jid.endswith("@lid") else None
-    return _message(env, ev.chat_jid, lid, ev.message_id, env.occurred_at)
+    return _message(sequence, env, ev.chat_jid, lid, ev.message_id, env.occurred_at)
 
 
-def chat_linked(tenant: str, session: str, at: datetime, jid: str, lid: str) -> RowChange:
+def chat_linked(
+    sequence: int, tenant: str, session: str, at: datetime, jid: str, lid: str
+) -> RowChange:
     """The chat known by ``lid`` (if any) becomes part of the chat of ``jid``."""
-    params = {"tenant": tenant, "session_id": session, "at": at, "jid": jid, "lid": lid}
+    params = {
+        "tenant": tenant, "session_id": session, "at": at, "sequence": sequence,
+        "jid": jid, "lid": lid,
+    }  # fmt: skip
     keys = (("chat", tenant, session, jid), ("chat", tenant, session, lid))
     return RowChange("chat.linked", keys, params)
 
 
-def chat_read(env: Envelope, ev: ChatRead) -> RowChange:
+def chat_read(sequence: int, env: Envelope, ev: ChatRead) -> RowChange:
     params = {
         "tenant": env.tenant,
         "session_id": env.session,
         "at": env.occurred_at,
+        "sequence": sequence,
         "chat_jid": ev.chat_jid,
         "up_to": ev.up_to,
     }

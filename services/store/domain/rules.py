@@ -46,7 +46,7 @@ def changes_for(sequence: int, env: Envelope) -> list[RowChange]:
     """The row changes of one event, in the order they must be applied."""
     payload = env.payload
     if type(payload) is MessageReceived:  # most of any stream: no match, no shared dicts
-        return _received(env, payload)
+        return _received(sequence, env, payload)
     session_key = (("session", env.tenant, env.session),)
     base = {"tenant": env.tenant, "session_id": env.session, "at": env.occurred_at}
     match payload:  # the most frequent events first: each case is one isinstance check
@@ -79,7 +79,7 @@ def changes_for(sequence: int, env: Envelope) -> list[RowChange]:
                 **card_params(ev.location, ev.contact),
             }
             queued = RowChange("message.queued", _message_key(env, ev.message_id), params)
-            return [queued, chat_of_queued(env, ev)]
+            return [queued, chat_of_queued(sequence, env, ev)]
         case MessageSendFailed() as ev:
             return _send_failed(sequence, env, ev)
         case MessageMediaStored() as ev:
@@ -93,10 +93,10 @@ def changes_for(sequence: int, env: Envelope) -> list[RowChange]:
             names = (ev.push_name, ev.saved_name)
             changes = contact_changes(tenant, session, at, ev.jid, ev.lid, ev.phone_number, *names)
             if ev.lid and not ev.jid.endswith("@lid"):
-                changes.append(chat_linked(tenant, session, at, ev.jid, ev.lid))
+                changes.append(chat_linked(sequence, tenant, session, at, ev.jid, ev.lid))
             return changes
         case ChatRead() as ev:
-            return [chat_read(env, ev)]
+            return [chat_read(sequence, env, ev)]
         case SessionOptionsChanged() as ev:
             params = {**base, "typing_before_send": ev.typing_before_send}
             return [RowChange("session.options", session_key, params)]
@@ -149,7 +149,7 @@ def _message_key(env: Envelope, message_id: str) -> tuple[tuple[str, ...], ...]:
     return (("message", env.tenant, env.session, message_id),)
 
 
-def _received(env: Envelope, ev: MessageReceived) -> list[RowChange]:
+def _received(sequence: int, env: Envelope, ev: MessageReceived) -> list[RowChange]:
     from_me = ev.from_me
     tenant, session, at = env.tenant, env.session, env.occurred_at
     params = {
@@ -172,7 +172,7 @@ def _received(env: Envelope, ev: MessageReceived) -> list[RowChange]:
         **card_params(ev.location, ev.contact),
     }
     message = RowChange("message.received", _message_key(env, ev.message_id), params)
-    chat = chat_of_received(env, ev)
+    chat = chat_of_received(sequence, env, ev)
     if from_me:
         return [message, chat]
     by_lid = ev.sender_jid.endswith("@lid")

@@ -62,6 +62,8 @@ async def test_chats_merge_identities_count_unread_and_survive_batching(
         assert laila.last_message is not None and laila.last_message.message_id == "in6"
         assert laila.unread_count == 1  # in6 only: the receipts covered up to in5
         assert group.kind == "group" and group.unread_count == 0
+        # each chat's last event: our send to Omar (11), the receipts of Laila (12), group (13)
+        assert [c.sequence for c in chats] == [11, 12, 13]
 
         async with batched.connect() as conn:
             by_lid = await reads_chats.get_chat(conn, GetChat(tenant="tc", session="sc",

@@ -67,7 +67,18 @@ async def test_a_store_made_before_the_tracking_table_keeps_its_position(
     await once.apply(items)
     await once.close()
     try:
-        assert await table_checksums(engine) == await table_checksums(reference)
+        sequence = {"chats": {"sequence"}}  # 0011 gives the rows it finds the position:
+        assert await table_checksums(engine, sequence) == await table_checksums(reference, sequence)
+        upgraded, applied = await _chat_sequences(engine), await _chat_sequences(reference)
+        assert upgraded.keys() == applied.keys()
+        assert all(upgraded[k] == (s if s > 200 else 200) for k, s in applied.items())
     finally:
         await engine.dispose()
         await reference.dispose()
+
+
+async def _chat_sequences(engine: AsyncEngine) -> dict[tuple[str, str, str], int]:
+    """Each chat's sequence: every event up to it shows in the chat's row."""
+    async with engine.connect() as conn:
+        rows = await conn.execute(text("SELECT tenant, session_id, jid, sequence FROM chats"))
+        return {(t, s, j): n for t, s, j, n in rows}

@@ -39,12 +39,15 @@ async function follow(signal) {
       if (!resp.ok || !resp.body) throw new Error(`events: HTTP ${resp.status}`);
       attempt = 0;
       setLive("live", "Live");
-      if (!seen) for (const opener of openers) opener(); // after it opened: no gap
       await readEvents(resp.body, (ev) => {
+        const fresh = !seen;
         if (ev.id) seen = ev.id; // also an id alone: where the stream began, so a drop
+        // Opened afresh: the snapshots are read after_event its first id (no gap, no overlap
+        // left unmerged: each listener skips what a snapshot already showed).
+        if (fresh && seen) for (const opener of openers) opener();
         if (ev.data === null) return; // before the first event resumes from there
         const envelope = JSON.parse(ev.data);
-        for (const listener of listeners) listener(envelope);
+        for (const listener of listeners) listener(envelope, Number(ev.id));
       });
     } catch (err) {
       if (signal.aborted) return;

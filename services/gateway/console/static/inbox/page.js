@@ -3,7 +3,7 @@
 
 import { api, onSignOut, sessionPath } from "../core/api.js";
 import { $, announce, errorText } from "../core/dom.js";
-import { onEvent } from "../core/events.js";
+import { lastEventId, onEvent, onFreshStream } from "../core/events.js";
 import { onShow } from "../core/sections.js";
 import { fillSessions } from "../sessions/picker.js";
 import { isConnected, onSessionsChanged, sessions } from "../sessions/state.js";
@@ -17,6 +17,9 @@ import { markRead, stopReading } from "./read.js";
 
 const PAGE = 200; // the API's largest page
 const inbox = { session: null, chat: null, chats: new Map(), messages: new Map(), shown: false };
+// The chat events that arrived while the chats were being read: applied again to what the read
+// answered (each chat says the last event it shows, so none counts twice).
+let arriving = null; // [[envelope, id], …] while a read is on its way
 
 const connected = () => isConnected(inbox.session);
 
@@ -53,18 +56,23 @@ function pickSession() {
   return (all.find((s) => s.status === "connected") || all[0])?.id || null;
 }
 
+const afterEvent = () => (lastEventId() ? `&after_event=${lastEventId()}` : "");
+
 async function loadChats(session) {
+  const since = [];
+  arriving = since; // a later read supersedes this one
   try {
-    const page = await api("GET", sessionPath(session, `/chats?limit=${PAGE}`));
-    if (session !== inbox.session) return;
-    for (const chat of page.items) {
-      const known = inbox.chats.get(chat.jid);
-      if (!known?.live) inbox.chats.set(chat.jid, chat); // a live update is newer
-    }
+    const page = await api("GET", sessionPath(session, `/chats?limit=${PAGE}${afterEvent()}`));
+    if (session !== inbox.session || arriving !== since) return;
+    for (const chat of page.items) inbox.chats.set(chat.jid, chat); // it shows all seen so far
+    for (const [envelope, id] of since) changeChat(envelope, id); // and what came meanwhile
+    $("chats-error").textContent = "";
     if (inbox.chat) readOpenChat();
     render();
   } catch (err) {
     $("chats-error").textContent = `Could not list the chats: ${errorText(err)}`;
+  } finally {
+    if (arriving === since) arriving = null;
   }
 }
 
@@ -87,7 +95,7 @@ function readOpenChat() {
 
 async function loadMessages(session, jid) {
   try {
-    const query = `?chat=${encodeURIComponent(jid)}&limit=${PAGE}`;
+    const query = `?chat=${encodeURIComponent(jid)}&limit=${PAGE}${afterEvent()}`;
     const page = await api("GET", sessionPath(session, `/messages${query}`));
     if (session !== inbox.session || jid !== inbox.chat) return;
     for (const m of page.items) {
@@ -99,18 +107,36 @@ async function loadMessages(session, jid) {
   }
 }
 
-function applyEvent(envelope) {
+const isNew = (type) => type === "message.received" || type === "message.queued";
+
+/** The chat after event `id` (a new message, a read), unless it already shows that event. */
+function changeChat(envelope, id) {
+  const p = envelope.payload || {};
+  const known = inbox.chats.get(p.chat_jid);
+  if (known && id <= (known.sequence || 0)) return;
+  if (isNew(envelope.type)) {
+    const chat = known || { jid: p.chat_jid, kind: p.is_group ? "group" : "direct",
+      name: p.is_group ? null : p.push_name || null };
+    const m = messageFrom(envelope);
+    inbox.chats.set(p.chat_jid, { ...chatWith(chat, m, p.chat_jid === inbox.chat), sequence: id });
+  } else if (known) { // chat.read
+    inbox.chats.set(p.chat_jid, { ...known, unread_count: 0, sequence: id });
+  }
+}
+
+function applyEvent(envelope, id) {
   if (envelope.session !== inbox.session) return;
   const p = envelope.payload || {};
-  if (envelope.type === "message.received" || envelope.type === "message.queued") {
+  if (isNew(envelope.type) || envelope.type === "chat.read") {
+    arriving?.push([envelope, id]);
+    changeChat(envelope, id);
+  }
+  if (isNew(envelope.type)) {
     const m = { ...messageFrom(envelope), live: true };
     rememberName(m);
     const open = p.chat_jid === inbox.chat;
     if (open && !inbox.messages.has(m.message_id)) inbox.messages.set(m.message_id, m);
     if (open && m.from_me) followNewest();
-    const chat = inbox.chats.get(p.chat_jid) || { jid: p.chat_jid, kind: p.is_group ? "group" : "direct",
-      name: p.is_group ? null : p.push_name || null };
-    inbox.chats.set(p.chat_jid, { ...chatWith(chat, m, open), live: true });
     if (!m.from_me) announce(`New message from ${chatName(inbox.chats.get(p.chat_jid))}.`);
     if (open && !m.from_me) markRead(inbox.session, p.chat_jid, 1);
   } else if (isMessageEvent(envelope.type)) {
@@ -120,9 +146,7 @@ function applyEvent(envelope) {
     if (chat?.last_message?.message_id === p.message_id) {
       inbox.chats.set(chat.jid, { ...chat, last_message: changedMessage(chat.last_message, envelope) });
     }
-  } else if (envelope.type === "chat.read" && inbox.chats.has(p.chat_jid)) {
-    inbox.chats.set(p.chat_jid, { ...inbox.chats.get(p.chat_jid), unread_count: 0 });
-  } else {
+  } else if (envelope.type !== "chat.read") {
     return;
   }
   render();
@@ -131,6 +155,9 @@ function applyEvent(envelope) {
 onShow("inbox", show);
 onKeptSent(() => render());
 onEvent(applyEvent);
+onFreshStream(() => { // what happened while the stream was down
+  if (inbox.shown && inbox.session) loadChats(inbox.session);
+});
 onSessionsChanged(() => {
   if (inbox.shown && !inbox.session && sessions.size) show([]);
   else render();
