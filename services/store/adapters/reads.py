@@ -1,12 +1,11 @@
-"""Views built from SQLAlchemy rows (the reads of reminders and appointments use it; sessions,
-messages and contacts are read by json_reads.py)."""
+"""Views built from SQLAlchemy rows (the reads of reminders, appointments and chats use
+them; sessions, messages and contacts are read by json_reads.py)."""
 
 from typing import TypeVar
 
 import msgspec
 from sqlalchemy.engine import RowMapping
 
-from contracts.media import MediaDescriptor
 from contracts.queries import MessageView
 
 __all__ = ["message_view", "view"]
@@ -20,14 +19,10 @@ def view(kind: type[V], row: RowMapping, **renamed: str) -> V:
     return kind(**{f: row[renamed.get(f, f)] for f in fields if renamed.get(f, f) in row})
 
 
-_media = msgspec.json.Decoder(MediaDescriptor)
+_message = msgspec.json.Decoder(MessageView)
 
 
 def message_view(row: RowMapping) -> MessageView:
-    """A message row as its view without the conversation tables (chats show their newest)."""
-    message = view(MessageView, row, session="session_id")
-    if row["media"] is None:
-        return message
-    media = _media.decode(row["media"])
-    media = msgspec.structs.replace(media, size=row["media_size"], sha256=row["media_sha256"])
-    return msgspec.structs.replace(message, media=media)
+    """A message row as its view, the JSON the database keeps with it (message_view.py):
+    without its reactions and earlier texts (a chat shows its newest message so)."""
+    return _message.decode(row["view"])
