@@ -137,6 +137,7 @@ async def test_a_conversation_arrives_live_and_is_answered(
         "image/png",
     )
     assert (sent.reply_to, sent.text) == (hello, "Yes, until 6 pm. The way in:")
+    await watch.settled(page)  # the simulator may answer before the page's request is seen
     [send] = [r for r in watch.all if r.method == "POST" and r.url.endswith("/messages")]
     assert re.fullmatch(r"[0-9a-f-]{36}", (await send.all_headers())["idempotency-key"])
     mine = page.locator(f'li[data-message="{sent.message_id}"]')
