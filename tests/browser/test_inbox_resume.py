@@ -1,11 +1,13 @@
-"""The page's event stream dropped before it brought a single event: it resumes from where
-it began (the stream's opening id), so what happened meanwhile still shows."""
+"""The page's event stream dropped and resumed: it resumes from where it began (the stream's
+opening id), so what happened meanwhile still shows, and what a read made while it was down
+already showed is not applied twice."""
 
 from nats.aio.client import Client
 from playwright.async_api import Page, expect
 
 from cli.stack import LocalStack
 from contracts.simulator import SimIncoming
+from contracts.simulator_conversation import SimEdit
 from tests.browser.conftest import LOOP
 from tests.browser.inbox_support import Watch
 from tests.browser.test_inbox import PEER, sign_in
@@ -15,6 +17,7 @@ from tests.support.waiting import eventually
 
 pytestmark = LOOP
 TEXT = "Are you open tonight?"
+EDITED = "Are you open tomorrow night?"
 
 
 async def test_a_stream_dropped_before_any_event_resumes_where_it_began(
@@ -43,11 +46,12 @@ async def test_a_stream_dropped_before_any_event_resumes_where_it_began(
     assert watch.problems == []
 
 
-async def test_a_message_the_chats_list_showed_counts_once_when_the_stream_brings_it_again(
+async def test_what_a_read_showed_is_not_applied_again_when_the_resumed_stream_brings_it(
     page: Page, stack: LocalStack, tenant: Api, sim: Client
 ) -> None:
-    """The list is read while the stream is down; the resumed stream then brings the message
-    the list already counted. Each chat says the last event it shows: the page skips it."""
+    """The chats are read while the stream is down; the resumed stream then brings the message
+    the list already counted (each chat says the last event it shows: the page skips it).
+    Then the same for an edit the conversation's read already showed."""
     front = await connected_session(tenant, sim, "Front desk")
     back = await connected_session(tenant, sim, "Back office")
     await page.clock.install()  # the reconnect waits for the test's clock
@@ -62,7 +66,7 @@ async def test_a_message_the_chats_list_showed_counts_once_when_the_stream_bring
     await expect(page.locator("#live")).to_have_text("Reconnecting…")
     stack.start_service("gateway")
     await stack.wait_gateway(60)
-    await drive(sim, "incoming", SimIncoming(session=front, sender=PEER, text=TEXT))
+    first = await drive(sim, "incoming", SimIncoming(session=front, sender=PEER, text=TEXT))
 
     async def listed() -> bool:
         status, page_ = await tenant.call("GET", f"/v1/sessions/{front}/chats")
@@ -81,4 +85,30 @@ async def test_a_message_the_chats_list_showed_counts_once_when_the_stream_bring
     await drive(sim, "incoming", SimIncoming(session=front, sender=PEER, text=later))
     await expect(chat).to_contain_text(later)  # the stream's order: the first one came before
     assert await chat.locator(".unread").text_content() == "2"
+
+    # The same for an edit: the conversation is read (after the stream dropped) with the edit
+    # the resumed stream then brings again; the earlier text is kept once.
+    await chat.get_by_role("link").click()
+    await expect(page.locator("#messages li.msg")).to_have_count(2)
+    stack.kill("gateway")
+    await expect(page.locator("#live")).to_have_text("Reconnecting…")
+    stack.start_service("gateway")
+    await stack.wait_gateway(60)
+    edit = SimEdit(session=front, sender=PEER, message_id=first.message_id or "", text=EDITED)
+    await drive(sim, "edit", edit)
+
+    async def edited() -> bool:
+        status, listed = await tenant.call("GET", f"/v1/sessions/{front}/messages")
+        return status == 200 and EDITED in [m["text"] for m in listed["items"]]
+
+    await eventually(edited)
+    await page.goto(f"{stack.url}/#inbox/{front}")  # and open it again: read after the edit
+    await chat.get_by_role("link").click()
+    item = page.locator(f'li[data-message="{first.message_id}"]')
+    await expect(item.locator(".text")).to_have_text(EDITED)
+    await page.clock.run_for(30_000)
+    await expect(page.locator("#live")).to_have_text("Live")
+    last = await drive(sim, "incoming", SimIncoming(session=front, sender=PEER, text="Thanks"))
+    await expect(page.locator(f'li[data-message="{last.message_id}"]')).to_be_visible()
+    await expect(item.locator(".edited")).to_have_attribute("title", f"Was: {TEXT}")
     assert watch.problems == []

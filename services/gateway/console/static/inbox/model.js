@@ -45,7 +45,8 @@ const CHANGES = {
     const mine = p.emoji ? [reaction] : []; // "": the sender took theirs back
     return { reactions: [...others, ...mine] };
   },
-  "message.edited": (m, p) => (m.revoked_at ? {} : {
+  // An edit the message already shows (read in a snapshot after it) is not applied again.
+  "message.edited": (m, p) => (m.revoked_at || time(p.edited_at) <= time(m.edited_at) ? {} : {
     earlier_texts: [...(m.earlier_texts || []), { text: m.text, replaced_at: p.edited_at }],
     text: p.text, edited_at: p.edited_at,
   }),
