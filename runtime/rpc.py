@@ -18,6 +18,7 @@ from runtime.messaging import BackendUnavailable
 __all__ = [
     "BackendUnavailable",
     "ping_subject",
+    "refusing_failures",
     "request",
     "serve",
     "serve_decoded",
@@ -29,6 +30,24 @@ log = get_logger(__name__)
 
 Handler = Callable[[bytes], Awaitable[bytes]]
 _encoder = msgspec.json.Encoder()
+# What a typed handler that raised answers: every reply union holds ``Refused`` (a 500).
+_FAILED = _encoder.encode(
+    Refused(code="internal", message="the service failed on this request; its log says why")
+)
+
+
+def refusing_failures(subject: str, handler: Handler) -> Handler:
+    """``handler``, answering ``Refused`` ``internal`` at once when it raises: its asker
+    knows at once instead of waiting out its timeout (``serve`` itself sends no answer)."""
+
+    async def answered(data: bytes) -> bytes:
+        try:
+            return await handler(data)
+        except Exception:
+            log.exception("rpc.handler_failed", subject=subject)
+            return _FAILED
+
+    return answered
 
 
 async def serve(
@@ -104,7 +123,7 @@ async def serve_decoded(
             return _encoder.encode(Refused(code=malformed, message=str(exc)))
         return await handle(value)
 
-    return await serve(nc, subject, on_request, queue=queue)
+    return await serve(nc, subject, refusing_failures(subject, on_request), queue=queue)
 
 
 async def serve_typed(

@@ -36,6 +36,7 @@ STATUS_OF_CODE: Mapping[str, int] = {
     "media_gone": 410,
     "media_not_ready": 409,
     "range_not_satisfiable": 416,
+    "internal": 500,  # the service behind failed on the request (runtime/rpc.py)
     "unavailable": 503,
     "not_caught_up": 503,
     "not_implemented": 501,

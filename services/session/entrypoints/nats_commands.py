@@ -8,7 +8,7 @@ from nats.aio.subscription import Subscription
 from contracts.commands import CommandReply, CreateSession, Refused, SessionCommand
 from contracts.subjects import instance_command_subject
 from runtime.logging import get_logger
-from runtime.rpc import BackendUnavailable, request, serve
+from runtime.rpc import BackendUnavailable, refusing_failures, request, serve
 from services.session.service_layer.commands import NOT_FOUND, CommandHandlers
 from services.session.service_layer.ownership import Ownership
 
@@ -66,7 +66,11 @@ async def serve_commands(
 
         return on_request
 
+    mine = instance_command_subject(me, "*", "*")
     return [
-        await serve(nc, "wa.cmd.session.>", make_handler(False), queue="session"),
-        await serve(nc, instance_command_subject(me, "*", "*"), make_handler(True), queue=me),
-    ]
+        await serve(
+            nc, "wa.cmd.session.>", refusing_failures("wa.cmd.session", make_handler(False)),
+            queue="session",
+        ),
+        await serve(nc, mine, refusing_failures(mine, make_handler(True)), queue=me),
+    ]  # fmt: skip

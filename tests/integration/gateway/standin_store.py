@@ -5,17 +5,17 @@ shows every session as connected, and can stay quiet for the next N read-your-wr
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import msgspec
+from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
 
 from contracts.commands import Refused
 from contracts.queries import GetSession, Query, SessionView
 from contracts.subjects import query_subject
 from runtime.bus import Bus
-from runtime.rpc import serve_typed
 
-
-class NoAnswer(Exception):
-    """Raised by the responder so that the query gets no reply (rpc.serve logs it)."""
+_queries: msgspec.json.Decoder[Query] = msgspec.json.Decoder(Query)
+_encoder = msgspec.json.Encoder()
 
 
 @dataclass
@@ -26,22 +26,27 @@ class StandInStore:
     _sub: Subscription | None = None
 
     async def start(self) -> None:
-        self._sub = await serve_typed(
-            self.bus.nc, query_subject("store"), Query, self._on, queue="store", malformed="bad"
-        )
+        nc = self.bus.nc
+        self._sub = await nc.subscribe(query_subject("store"), queue="store", cb=self._on)
+        await nc.flush()
 
     async def stop(self) -> None:
         if self._sub is not None:
             await self._sub.unsubscribe()
 
-    async def _on(self, query: Query) -> SessionView | Refused:
+    async def _on(self, msg: Msg) -> None:
+        reply = self._answer(_queries.decode(msg.data))
+        if reply is not None:  # None: no reply at all, the asker waits out its timeout
+            await msg.respond(_encoder.encode(reply))
+
+    def _answer(self, query: Query) -> SessionView | Refused | None:
         if not isinstance(query, GetSession):
             return Refused(code="bad_query", message="the stand-in answers GetSession only")
         if query.min_sequence:
             self.waits_seen += 1
             if self.quiet_waits > 0:
                 self.quiet_waits -= 1
-                raise NoAnswer(query.session)
+                return None
         return SessionView(
             id=query.session, tenant=query.tenant, name="Sales", status="connected",
             created_at=datetime.now(UTC),

@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, field
 
 import msgspec
+from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
 
 from contracts.commands import Accepted, CommandReply, Refused, SendText, SessionCommand
@@ -23,13 +24,8 @@ from contracts.events import (
     SessionLoggedOut,
 )
 from runtime.bus import Bus
-from runtime.rpc import serve
 
 _decoder = msgspec.json.Decoder(SessionCommand)
-
-
-class NoAnswer(Exception):
-    """Raised by the responder so that the request gets no reply (rpc.serve logs it)."""
 
 
 _encoder = msgspec.json.Encoder()
@@ -53,7 +49,9 @@ class StandInSession:
     _sub: Subscription | None = None
 
     async def start(self) -> None:
-        self._sub = await serve(self.bus.nc, "wa.cmd.session.>", self._on, queue="session")
+        nc = self.bus.nc
+        self._sub = await nc.subscribe("wa.cmd.session.>", queue="session", cb=self._answer)
+        await nc.flush()
 
     async def stop(self) -> None:
         if self._sub is not None:
@@ -86,19 +84,20 @@ class StandInSession:
     def calls_while_down(self) -> int:
         return sum(1 for c in self.calls if not c.connected)
 
-    async def _on(self, data: bytes) -> bytes:
-        command = _decoder.decode(data)
-        reply: CommandReply = Refused(code="not_implemented", message="stand-in")
+    async def _answer(self, msg: Msg) -> None:
+        command = _decoder.decode(msg.data)
+        reply: CommandReply | None = Refused(code="not_implemented", message="stand-in")
         if isinstance(command, SendText):
             reply = await self._send(command)
-        return _encoder.encode(reply)
+        if reply is not None:  # None: no reply at all, the asker waits out its timeout
+            await msg.respond(_encoder.encode(reply))
 
-    async def _send(self, cmd: SendText) -> CommandReply:
+    async def _send(self, cmd: SendText) -> CommandReply | None:
         up = self.connected.get(cmd.session, False)
         self.calls.append(Call(time.monotonic(), cmd, up))
         if self.silent_next > 0:
             self.silent_next -= 1
-            raise NoAnswer(cmd.message_id)
+            return None
         if not up:
             return Refused(code="not_connected", message="the session is not connected")
         assert cmd.message_id is not None
