@@ -320,7 +320,7 @@ class ContactView(Struct, frozen=True, kw_only=True, tag="contact"):
     phone_number: str | None = None
     saved_name: str | None = None
     push_name: str | None = None
-    updated_at: datetime
+    updated_at: datetime  # when what is known of it last changed
 
 
 class ContactList(Struct, frozen=True, kw_only=True, tag="contact_list"):

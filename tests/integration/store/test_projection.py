@@ -138,7 +138,8 @@ async def test_a_message_by_phone_alone_keeps_what_is_known_of_the_contact(
     engine: AsyncEngine,
 ) -> None:
     """Later messages name the sender by phone JID only: the LID and the saved name stay,
-    the push name and the time move on."""
+    the push name and the time move on; a message that brings nothing new leaves the row as
+    it was (its time too: the contact's last change, and no write)."""
     lid, phone = "99887766@lid", "201000000002@s.whatsapp.net"
 
     def received(n: int, push_name: str) -> MessageReceived:
@@ -150,6 +151,7 @@ async def test_a_message_by_phone_alone_keeps_what_is_known_of_the_contact(
         ev(ContactUpdated(jid=phone, lid=lid, saved_name="Mona S."), 1),
         ev(received(2, "Mona"), 2),
         ev(received(3, "Mona M"), 3),
+        ev(received(4, "Mona M"), 4),
     ]
     await project(engine, delivered(events), batch=1)
     async with engine.connect() as conn:
