@@ -112,11 +112,11 @@ def build_statements(dialect: str) -> dict[Op, list[Executable]]:
     def contact_upsert(keyed_by: dict[str, Any], merge: tuple[str, ...]) -> Executable:
         """Insert a contact keyed by ``keyed_by["jid"]``, or merge into it what is known now:
         each column of ``merge`` keeps its value unless a new one comes, and a row to which
-        nothing new comes is not written at all (most messages: the same push name again;
-        ~3 us less per event in the writer, bench.store_events' mix, with fewer pages to commit). A column left out of
-        ``merge`` is not assigned: SQLite rewrites the index entry of any column it assigns,
-        even to the same value (the LID of a contact seen by phone JID alone: 1.4 us less per
-        incoming message)."""
+        nothing new comes is not written at all (most messages bring the same push name
+        again: ~3 us less per event in the SQLite writer, with fewer pages to commit). A
+        column left out of ``merge`` is not assigned: SQLite rewrites the index entry of any
+        column it assigns, even to the same value (the LID of a contact seen by phone JID
+        alone: 1.4 us less per incoming message)."""
         stmt = insert(c).values(
             tenant=P("tenant"),
             session_id=P("session_id"),
