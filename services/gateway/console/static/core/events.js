@@ -13,8 +13,9 @@ let seen = ""; // the id of the last event received (its stream sequence), "" be
 
 export const onEvent = (listener) => listeners.push(listener);
 export const onFreshStream = (opener) => openers.push(opener);
-/** The last event's id: a list read `after_event` it includes what that event changed. */
-export const lastEventId = () => seen;
+/** The last event's id: a list read `after_event` it includes what that event changed ("" for
+ * none, also for a stream that opened on an empty log: its id 0 names no event). */
+export const lastEventId = () => (seen === "0" ? "" : seen);
 
 export function startEvents() {
   stopEvents();
