@@ -119,8 +119,10 @@ class SimSent(Struct, frozen=True, kw_only=True):
 
 class SimReply(Struct, frozen=True, kw_only=True):
     ok: bool
-    error: str | None = None
+    error: str | None = None  # why it was not done (ok false)
     message_id: str | None = None
+    # a message to the session: delivered now, or queued until its client is next online
+    delivery: Literal["delivered", "queued"] | None = None
 
 
 class SimSentMessage(Struct, frozen=True, kw_only=True):

@@ -85,6 +85,11 @@ async def test_chats_list_and_paced_read_receipts_across_both_identities(
         return [c["unread_count"] for c in await chats(api, session)][2] == 0
 
     await eventually(read)
+    now = (await chats(api, session))[2]  # the read is the chat's last event now
+    assert now["sequence"] > laila["sequence"] and now["last_read_at"] is not None
+    status, body = await api.call("GET", f"/v1/sessions/{session}/chats?after_event=" +
+                                  str(now["sequence"]))  # fmt: skip
+    assert status == 200 and body["items"][2] == now
     (receipt,) = await actions(sim, session, "read")
     assert receipt.chat_jid == PHONE_JID and set(receipt.message_ids) == {first, second}
     status, body = await api.call("POST", path)  # again: nothing is unread, nothing is sent

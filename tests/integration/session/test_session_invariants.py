@@ -253,7 +253,7 @@ async def test_old_messages_are_kept_and_flagged(settings: Settings, bus: Bus) -
         queued = await d.sim(
             "incoming", SimIncoming(session=session, sender=sender, text="offline")
         )
-        assert queued.ok and queued.error == "queued"
+        assert queued.ok and queued.delivery == "queued"
         assert isinstance(await d.command(ReconnectSession(tenant="t1", session=session)), Accepted)
         received = await d.wait_for(session, "message.received", count=2)
         flags = [

@@ -87,7 +87,7 @@ class SimControl:
         client = self._client(session)
         delivered = client is not None and await client.deliver(message)
         return SimReply(
-            ok=True, message_id=message.message_id, error=None if delivered else "queued"
+            ok=True, message_id=message.message_id, delivery="delivered" if delivered else "queued"
         )
 
     async def act(self, req: PhoneAction) -> SimReply:
