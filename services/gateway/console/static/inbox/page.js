@@ -12,7 +12,8 @@ import { aimComposer } from "./composer.js";
 import { followNewest, forgetDrawn, renderConversation } from "./conversation.js";
 import { forgetMedia, onKeptSent } from "./media.js";
 import { forgetNames, rememberName } from "./message.js";
-import { changedMessage, chatWith, isMessageEvent, messageFrom } from "./model.js";
+import { changeChat, chatJidOf, isNew } from "./live_chats.js";
+import { changedMessage, isMessageEvent, messageFrom } from "./model.js";
 import { markRead, stopReading } from "./read.js";
 
 const PAGE = 200; // the API's largest page
@@ -65,7 +66,7 @@ async function loadChats(session) {
     const page = await api("GET", sessionPath(session, `/chats?limit=${PAGE}${afterEvent()}`));
     if (session !== inbox.session || arriving !== since) return;
     for (const chat of page.items) inbox.chats.set(chat.jid, chat); // it shows all seen so far
-    for (const [envelope, id] of since) changeChat(envelope, id); // and what came meanwhile
+    for (const [envelope, id] of since) changeChat(inbox.chats, envelope, id, inbox.chat); // after
     $("chats-error").textContent = "";
     if (inbox.chat) readOpenChat();
     render();
@@ -107,42 +108,26 @@ async function loadMessages(session, jid) {
   }
 }
 
-const isNew = (type) => type === "message.received" || type === "message.queued";
-
-/** The chat after event `id` (a new message, a read), unless it already shows that event. */
-function changeChat(envelope, id) {
-  const p = envelope.payload || {};
-  const known = inbox.chats.get(p.chat_jid);
-  if (known && id <= (known.sequence || 0)) return;
-  if (isNew(envelope.type)) {
-    const chat = known || { jid: p.chat_jid, kind: p.is_group ? "group" : "direct",
-      name: p.is_group ? null : p.push_name || null };
-    const m = messageFrom(envelope);
-    inbox.chats.set(p.chat_jid, { ...chatWith(chat, m, p.chat_jid === inbox.chat), sequence: id });
-  } else if (known) { // chat.read
-    inbox.chats.set(p.chat_jid, { ...known, unread_count: 0, sequence: id });
-  }
-}
-
 function applyEvent(envelope, id) {
   if (envelope.session !== inbox.session) return;
   const p = envelope.payload || {};
   if (isNew(envelope.type) || envelope.type === "chat.read") {
     arriving?.push([envelope, id]);
-    changeChat(envelope, id);
+    changeChat(inbox.chats, envelope, id, inbox.chat);
   }
+  const jid = chatJidOf(inbox.chats, p);
   if (isNew(envelope.type)) {
     const m = { ...messageFrom(envelope), live: true };
     rememberName(m);
-    const open = p.chat_jid === inbox.chat;
+    const open = jid === inbox.chat;
     if (open && !inbox.messages.has(m.message_id)) inbox.messages.set(m.message_id, m);
     if (open && m.from_me) followNewest();
-    if (!m.from_me) announce(`New message from ${chatName(inbox.chats.get(p.chat_jid))}.`);
-    if (open && !m.from_me) markRead(inbox.session, p.chat_jid, 1);
+    if (!m.from_me) announce(`New message from ${chatName(inbox.chats.get(jid))}.`);
+    if (open && !m.from_me) markRead(inbox.session, jid, 1);
   } else if (isMessageEvent(envelope.type)) {
     const m = inbox.messages.get(p.message_id);
     if (m) inbox.messages.set(m.message_id, { ...changedMessage(m, envelope), live: true });
-    const chat = inbox.chats.get(p.chat_jid);
+    const chat = inbox.chats.get(jid);
     if (chat?.last_message?.message_id === p.message_id) {
       inbox.chats.set(chat.jid, { ...chat, last_message: changedMessage(chat.last_message, envelope) });
     }
