@@ -1,6 +1,6 @@
 """The page's event stream dropped and resumed: it resumes from where it began (the stream's
 opening id), so what happened meanwhile still shows, and what a read made while it was down
-already showed is not applied twice."""
+already showed is not applied twice; and chats the store could not answer are read again."""
 
 from nats.aio.client import Client
 from playwright.async_api import Page, expect
@@ -112,3 +112,27 @@ async def test_what_a_read_showed_is_not_applied_again_when_the_resumed_stream_b
     await expect(page.locator(f'li[data-message="{last.message_id}"]')).to_be_visible()
     await expect(item.locator(".edited")).to_have_attribute("title", f"Was: {TEXT}")
     assert watch.problems == []
+
+
+async def test_chats_the_store_could_not_answer_are_read_again_once_it_is_back(
+    page: Page, stack: LocalStack, tenant: Api, sim: Client
+) -> None:
+    front = await connected_session(tenant, sim, "Front desk")
+    back = await connected_session(tenant, sim, "Back office")
+    await drive(sim, "incoming", SimIncoming(session=back, sender=PEER, text=TEXT))
+    await sign_in(page, stack, tenant.key)
+    await page.goto(f"{stack.url}/#inbox/{front}")
+    await expect(page.locator("#no-chats")).to_be_visible()
+
+    stack.kill("store")
+    await page.locator("#inbox").get_by_label("Session", exact=True).select_option(back)
+    await expect(page.locator("#chats-error")).to_contain_text("Could not list the chats")
+    stack.start_service("store")
+
+    async def store_ready() -> bool:
+        status, body = await tenant.call("GET", "/readyz")
+        return status == 200 and body["checks"]["store"] == "ok"
+
+    await eventually(store_ready, timeout=60)
+    await expect(page.locator("#chats li")).to_contain_text(TEXT)  # read again, unasked
+    await expect(page.locator("#chats-error")).to_be_empty()

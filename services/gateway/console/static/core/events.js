@@ -43,8 +43,8 @@ async function follow(signal) {
       await readEvents(resp.body, (ev) => {
         const fresh = !seen;
         if (ev.id) seen = ev.id; // also an id alone: where the stream began, so a drop
-        // Opened afresh: the snapshots are read after_event its first id (no gap, no overlap
-        // left unmerged: each listener skips what a snapshot already showed).
+        // Opened afresh: the snapshots are read now, after_event its opening id, so they show
+        // everything before what the stream brings (no gap).
         if (fresh && seen) for (const opener of openers) opener();
         if (ev.data === null) return; // before the first event resumes from there
         const envelope = JSON.parse(ev.data);

@@ -17,6 +17,8 @@ import { changedMessage, isMessageEvent, messageFrom } from "./model.js";
 import { markRead, stopReading } from "./read.js";
 
 const PAGE = 200; // the API's largest page
+const RETRY_MS = 2000;
+const LOAD_FAILED = "Could not load the messages";
 const inbox = { session: null, chat: null, chats: new Map(), messages: new Map(), shown: false };
 // The chat events that arrived while the chats were being read: applied again to what the read
 // answered (each chat says the last event it shows, so none counts twice).
@@ -72,9 +74,16 @@ async function loadChats(session) {
     render();
   } catch (err) {
     $("chats-error").textContent = `Could not list the chats: ${errorText(err)}`;
+    soonAgain(err, () => inbox.session === session && arriving === null && loadChats(session));
   } finally {
     if (arriving === since) arriving = null;
   }
+}
+
+/** A read the API could not answer now (503: the store is behind or away): again in a while,
+ * if it is still wanted then. */
+function soonAgain(err, again) {
+  if (err.status === 503) setTimeout(() => inbox.shown && again(), RETRY_MS);
 }
 
 function openChat(jid) {
@@ -102,9 +111,13 @@ async function loadMessages(session, jid) {
     for (const m of page.items) {
       if (!inbox.messages.get(m.message_id)?.live) inbox.messages.set(m.message_id, m); // live: newer
     }
+    const error = $("reply-error");
+    if (error.textContent.startsWith(LOAD_FAILED)) error.textContent = "";
     render();
   } catch (err) {
-    $("reply-error").textContent = `Could not load the messages: ${errorText(err)}`;
+    $("reply-error").textContent = `${LOAD_FAILED}: ${errorText(err)}`;
+    const still = () => inbox.session === session && inbox.chat === jid;
+    soonAgain(err, () => still() && loadMessages(session, jid));
   }
 }
 
