@@ -55,9 +55,13 @@ async def list_chats(request: web.Request) -> web.Response:
     return json_response(ChatPage(items=page.items, next_cursor=page.next_cursor))
 
 
-async def _unread(request: web.Request, session: SessionView, chat_jid: str) -> list[ReadRef]:
+async def _unread(
+    request: web.Request, session: SessionView, chat_jid: str
+) -> dict[str, list[ReadRef]]:
     """The chat's unread incoming messages among its newest 200, as the store shows them (the
-    page holds our own messages too, so it is never cut to the unread count)."""
+    page holds our own messages too, so it is never cut to the unread count), by the JID each
+    came in on: a person's chat holds what came by their phone JID and by their @lid, and a
+    receipt names the chat of its messages (WhatsApp ignores one for the other)."""
     backends = request.app[BACKENDS]
     try:
         chat = await backends.read(
@@ -65,10 +69,10 @@ async def _unread(request: web.Request, session: SessionView, chat_jid: str) -> 
         )
     except ApiError as exc:
         if exc.code == "not_found":
-            return []
+            return {}
         raise
     if chat.unread_count == 0:
-        return []
+        return {}
     query = ListMessages(
         tenant=session.tenant,
         session=session.id,
@@ -76,7 +80,11 @@ async def _unread(request: web.Request, session: SessionView, chat_jid: str) -> 
         limit=MAX_PAGE_SIZE,
     )
     page = await backends.read(query, MessageList)
-    return [_ref(chat, m) for m in page.items if _unread_in(chat, m)]
+    by_chat: dict[str, list[ReadRef]] = {}
+    for m in page.items:
+        if _unread_in(chat, m):
+            by_chat.setdefault(m.chat_jid, []).append(_ref(chat, m))
+    return by_chat
 
 
 def _unread_in(chat: ChatView, m: MessageView) -> bool:
@@ -99,19 +107,23 @@ def _ref(chat: ChatView, m: MessageView) -> ReadRef:
 async def mark_read(request: web.Request) -> web.Response:
     session = await owned_session(request)
     chat_jid = jid_of(request, request.match_info["chat"])
-    refs = await _unread(request, session, chat_jid)
+    unread = await _unread(request, session, chat_jid) or {chat_jid: []}  # none: still asked
     backends = request.app[BACKENDS]
-    accepted = await backends.accept(
-        MarkChatRead(
-            tenant=session.tenant,
-            session=session.id,
-            chat_jid=chat_jid,
-            messages=refs,
-            correlation_id=request_id(request),
+    statuses = set()
+    for jid, refs in unread.items():  # a retry queues nothing twice (the session knows)
+        accepted = await backends.accept(
+            MarkChatRead(
+                tenant=session.tenant,
+                session=session.id,
+                chat_jid=jid,
+                messages=refs,
+                correlation_id=request_id(request),
+            )
         )
-    )
-    status = accepted.status or "queued"
-    return json_response(ReadAccepted(chat=chat_jid, status=status, messages=len(refs)), 202)
+        statuses.add(accepted.status or "queued")
+    status = "queued" if "queued" in statuses else statuses.pop()
+    count = sum(len(refs) for refs in unread.values())
+    return json_response(ReadAccepted(chat=chat_jid, status=status, messages=count), 202)
 
 
 @ops(
