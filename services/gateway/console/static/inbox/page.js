@@ -122,14 +122,16 @@ async function loadMessages(session, jid) {
 }
 
 function applyEvent(envelope, id) {
-  if (envelope.session !== inbox.session) return;
+  const { type } = envelope;
+  const chatEvent = isNew(type) || type === "chat.read";
+  if (envelope.session !== inbox.session || !(chatEvent || isMessageEvent(type))) return;
   const p = envelope.payload || {};
-  if (isNew(envelope.type) || envelope.type === "chat.read") {
+  const jid = chatJidOf(inbox.chats, p);
+  if (chatEvent) {
     arriving?.push([envelope, id]);
     changeChat(inbox.chats, envelope, id, inbox.chat);
   }
-  const jid = chatJidOf(inbox.chats, p);
-  if (isNew(envelope.type)) {
+  if (isNew(type)) {
     const m = { ...messageFrom(envelope), live: true };
     rememberName(m);
     const open = jid === inbox.chat;
@@ -137,15 +139,13 @@ function applyEvent(envelope, id) {
     if (open && m.from_me) followNewest();
     if (!m.from_me) announce(`New message from ${chatName(inbox.chats.get(jid))}.`);
     if (open && !m.from_me) markRead(inbox.session, jid, 1);
-  } else if (isMessageEvent(envelope.type)) {
+  } else if (isMessageEvent(type)) {
     const m = inbox.messages.get(p.message_id);
     if (m) inbox.messages.set(m.message_id, { ...changedMessage(m, envelope), live: true });
     const chat = inbox.chats.get(jid);
     if (chat?.last_message?.message_id === p.message_id) {
       inbox.chats.set(chat.jid, { ...chat, last_message: changedMessage(chat.last_message, envelope) });
     }
-  } else if (envelope.type !== "chat.read") {
-    return;
   }
   render();
 }
