@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from runtime.sql.pragmas import SQLITE_PRAGMAS  # the standard library only, as all here
+from services.store.adapters.sqlite_library import quicken_sqlite
 
 __all__ = [
     "AlreadyApplied",
@@ -190,6 +191,7 @@ def _widen(stream: asyncio.StreamWriter | None) -> None:
 
 def _serve(path: str, position_sql: str, requests: BinaryIO, replies: BinaryIO) -> None:
     """The child: one connection, one transaction per request, until the parent hangs up."""
+    quicken_sqlite()  # this process's one thread and one connection; nothing opened yet
     db = sqlite3.connect(path, isolation_level=None)
     for pragma in SQLITE_PRAGMAS:
         db.execute(pragma)
