@@ -56,17 +56,20 @@ def chat_statements(
             ),
         )
 
-    def merged(ex: Any) -> dict[str, Any]:
+    def merged(ex: Any, lid: bool = True) -> dict[str, Any]:
+        """``lid``: whether the new row may bring a LID. Without one the column is left out:
+        SQLite rewrites an index entry of every column the SET names (ix_chats_lid), even to
+        the same value; 4% of the projection's SQLite instructions on the bench's stream."""
         later = newest(ex)
         return {
             "last_message_id": case((later, ex.last_message_id), else_=ch.c.last_message_id),
             "last_activity_at": case((later, ex.last_activity_at), else_=ch.c.last_activity_at),
-            "lid": func.coalesce(ex.lid, ch.c.lid),
+            **({"lid": func.coalesce(ex.lid, ch.c.lid)} if lid else {}),
             "sequence": ex.sequence,
             "updated_at": ex.updated_at,
         }
 
-    def message(jid: Any) -> Any:
+    def message(jid: Any, lid: bool = True) -> Any:
         stmt = (
             insert(ch)
             .inline()
@@ -82,7 +85,8 @@ def chat_statements(
             )
         )
         return stmt.on_conflict_do_update(
-            index_elements=[ch.c.tenant, ch.c.session_id, ch.c.jid], set_=merged(stmt.excluded)
+            index_elements=[ch.c.tenant, ch.c.session_id, ch.c.jid],
+            set_=merged(stmt.excluded, lid),
         )
 
     lid_chat = ch.alias("lid_chat")
@@ -101,7 +105,8 @@ def chat_statements(
     read_either = func.coalesce(ch.c.last_read_at, merge.excluded.last_read_at)
     up_to = P("up_to", UtcDateTime())
     return {
-        "chat.message": [message(P("chat_key"))],
+        "chat.message": [message(P("chat_key"), lid=False)],  # its lid parameter is None
+        "chat.message_with_lid": [message(P("chat_key"))],
         "chat.message_lid": [message(func.coalesce(linked_phone, P("chat_key")))],
         "chat.linked": [
             merge.on_conflict_do_update(

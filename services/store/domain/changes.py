@@ -31,6 +31,7 @@ Op = Literal[
     "contact.linked",
     "contact.by_lid",
     "chat.message",
+    "chat.message_with_lid",
     "chat.message_lid",
     "chat.linked",
     "chat.read",

@@ -34,7 +34,13 @@ def _message(
         "message_id": message_id,
         "sort_at": sort_at,
     }
-    op: Op = "chat.message_lid" if chat.endswith("@lid") else "chat.message"  # via contacts
+    op: Op
+    if chat.endswith("@lid"):
+        op = "chat.message_lid"  # its phone JID's chat if linked: resolved through contacts
+    elif lid is None:
+        op = "chat.message"  # the row keeps the LID it has
+    else:
+        op = "chat.message_with_lid"
     return RowChange(op, _keys(env.tenant, env.session, chat), params)
 
 

@@ -3,6 +3,8 @@
 
 from datetime import UTC, datetime
 
+from sqlalchemy.dialects import postgresql, sqlite
+
 from contracts.envelope import Envelope, make_event
 from contracts.events import (
     ChatRead,
@@ -12,11 +14,13 @@ from contracts.events import (
     MessageReceived,
     SessionOptionsChanged,
 )
+from services.store.adapters.statements import build_statements
 from services.store.domain.batching import plan_runs
 from services.store.domain.rules import changes_for
 
 T0 = datetime(2026, 5, 1, tzinfo=UTC)
 LID, PHONE = "77@lid", "201000000007@s.whatsapp.net"
+DIALECTS = {"sqlite": sqlite.dialect(), "postgresql": postgresql.dialect()}
 
 
 def env(payload: Event) -> Envelope:
@@ -31,8 +35,21 @@ def received(**fields: object) -> MessageReceived:
 
 def test_a_lid_chat_with_a_known_phone_is_the_phones_chat() -> None:
     changes = changes_for(1, env(received(sender_phone_jid=PHONE, sender_lid=LID)))
-    chat = next(c for c in changes if c.op == "chat.message")
+    chat = next(c for c in changes if c.op == "chat.message_with_lid")
     assert (chat.params["chat_key"], chat.params["lid"]) == (PHONE, LID)
+
+
+def test_a_message_without_a_lid_leaves_the_chats_lid_unnamed() -> None:
+    """Its upsert does not assign the column at all (SQLite would rewrite ix_chats_lid)."""
+    ev = received(chat_jid=PHONE, sender_jid=PHONE, sender_phone_jid=PHONE)
+    (chat,) = [c for c in changes_for(1, env(ev)) if c.op.startswith("chat.")]
+    assert (chat.op, chat.params["lid"]) == ("chat.message", None)
+    for dialect in ("sqlite", "postgresql"):
+        (plain,) = build_statements(dialect)["chat.message"]
+        (with_lid,) = build_statements(dialect)["chat.message_with_lid"]
+        updates = [str(s.compile(dialect=DIALECTS[dialect])).split("DO UPDATE SET")[1]
+                   for s in (plain, with_lid)]  # fmt: skip
+        assert " lid = " not in updates[0] and " lid = " in updates[1], dialect
 
 
 def test_a_lid_only_chat_is_resolved_after_the_links_before_it() -> None:

@@ -62,7 +62,7 @@ def test_an_old_message_from_a_lid_sender_is_kept_flagged_and_makes_a_linked_con
     )
     stored, chat, contact = changes_for(1, env(message))
     assert stored.op == "message.received" and stored.params["is_old"] is True
-    assert chat.op == "chat.message" and (chat.params["chat_key"], chat.params["lid"]) == (
+    assert chat.op == "chat.message_with_lid" and (chat.params["chat_key"], chat.params["lid"]) == (
         phone,
         lid,
     )
