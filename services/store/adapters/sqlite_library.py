@@ -12,11 +12,13 @@ transactions of 50,000 benchmark events:
   values bound: ``None`` stays NULL, ``True``/``False`` become 1/0 as before.
 - **Mutexes and memory statistics.** Debian's libsqlite3 is built serialized, with memory
   statistics on: every allocation takes a global mutex, every API call the connection's.
-  The writer is one thread with one connection, so it configures the library single-thread
-  and without statistics (``sqlite3_config``, before anything is opened): 12% fewer.
+  Each of the writer's threads has a connection of its own (the writer's, the checkpoints'),
+  so it configures the library multi-thread (no connection mutexes) and without statistics
+  (``sqlite3_config``, before anything is opened): 12% fewer. Single-thread mode (no mutex
+  at all) counted the same to within 0.1%.
 
 Together: 7.33 G instructions before, 5.79 G after (-21%). Everything here is process-wide,
-so only the writer process calls it, before it opens its connection; the service's own
+so only the writer process calls it, before it opens its connections; the service's own
 process (aiosqlite's threads) keeps the library as it is.
 """
 
@@ -27,7 +29,7 @@ import sqlite3
 __all__ = ["quicken_sqlite"]
 
 _SQLITE_OK = 0
-_CONFIG_SINGLETHREAD = 1
+_CONFIG_MULTITHREAD = 2
 _CONFIG_MEMSTATUS = 9
 
 
@@ -40,7 +42,7 @@ def quicken_sqlite() -> list[str]:
     sqlite3.register_adapter(bool, int)
     applied = ["adapters"]
     if _configure_library():
-        applied.append("single-thread library, no memory statistics")
+        applied.append("no connection mutexes, no memory statistics")
     return applied
 
 
@@ -58,7 +60,7 @@ def _configure_library() -> bool:
     if library.sqlite3_shutdown() != _SQLITE_OK:
         return False
     configured = (
-        library.sqlite3_config(_CONFIG_SINGLETHREAD) == _SQLITE_OK
+        library.sqlite3_config(_CONFIG_MULTITHREAD) == _SQLITE_OK
         and library.sqlite3_config(_CONFIG_MEMSTATUS, ctypes.c_int(0)) == _SQLITE_OK
     )
     return bool(library.sqlite3_initialize() == _SQLITE_OK and configured)

@@ -28,6 +28,11 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from runtime.sql.pragmas import SQLITE_PRAGMAS  # the standard library only, as all here
+from services.store.adapters.sqlite_checkpoints import (
+    BACKSTOP_PAGES,
+    ROWS_PER_CHECKPOINT,
+    Checkpoints,
+)
 from services.store.adapters.sqlite_library import quicken_sqlite
 
 __all__ = [
@@ -89,13 +94,17 @@ class SqliteWriter:
         self._reader = asyncio.ensure_future(self._read_replies())
 
     @classmethod
-    async def start(cls, path: Path, position_sql: str) -> "SqliteWriter":
+    async def start(
+        cls, path: Path, position_sql: str, checkpoint_rows: int = ROWS_PER_CHECKPOINT
+    ) -> "SqliteWriter":
+        """``checkpoint_rows``: changed rows between two checkpoints (sqlite_checkpoints.py)."""
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
             __name__,
             str(path),
             position_sql,
+            str(checkpoint_rows),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
         )
@@ -189,12 +198,17 @@ def _widen(stream: asyncio.StreamWriter | None) -> None:
             fcntl.fcntl(pipe.fileno(), F_SETPIPE_SZ, PIPE_SIZE)
 
 
-def _serve(path: str, position_sql: str, requests: BinaryIO, replies: BinaryIO) -> None:
-    """The child: one connection, one transaction per request, until the parent hangs up."""
-    quicken_sqlite()  # this process's one thread and one connection; nothing opened yet
+def _serve(
+    path: str, position_sql: str, checkpoint_rows: int, requests: BinaryIO, replies: BinaryIO
+) -> None:
+    """The child: one connection, one transaction per request, until the parent hangs up;
+    checkpoints in a thread beside it."""
+    quicken_sqlite()  # a connection per thread, and nothing opened yet
     db = sqlite3.connect(path, isolation_level=None)
     for pragma in SQLITE_PRAGMAS:
         db.execute(pragma)
+    db.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
+    checkpoints = Checkpoints(path, SQLITE_PRAGMAS, checkpoint_rows)
     try:
         while True:
             header = requests.read(_HEADER.size)
@@ -202,12 +216,15 @@ def _serve(path: str, position_sql: str, requests: BinaryIO, replies: BinaryIO) 
                 return  # the parent hung up (or died)
             size, after = _HEADER.unpack(header)
             request: _Request = marshal.loads(requests.read(size - _AFTER.size))
+            outcome = _run(db, position_sql, after, request)
             try:
-                replies.write(_frame(_run(db, position_sql, after, request)))
+                replies.write(_frame(outcome))
                 replies.flush()
             except OSError:
                 return
+            checkpoints.committed(db)
     finally:
+        checkpoints.stop()
         db.close()
 
 
@@ -239,4 +256,4 @@ if __name__ == "__main__":
     # stdout carries replies only: anything printed by accident goes to stderr instead.
     replies = sys.stdout.buffer
     sys.stdout = sys.stderr
-    _serve(sys.argv[1], sys.argv[2], sys.stdin.buffer, replies)
+    _serve(sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.stdin.buffer, replies)

@@ -26,6 +26,7 @@ from services.store.adapters.compiled import sqlite_time
 from services.store.adapters.migrate import upgrade
 from services.store.adapters.projection import SqlProjection
 from services.store.adapters.sqlite_writer import SqliteWriter, WriterFailed
+from tests.support.waiting import eventually
 
 ROOT = Path(__file__).resolve().parents[3]
 ITEMS = [Delivered(i + 1, e) for i, e in enumerate(event_stream(600, seed=11))]
@@ -286,3 +287,38 @@ def test_rows_bind_times_as_sqlalchemy_stores_them(value: datetime) -> None:
     process = UtcDateTime().dialect_impl(dialect).bind_processor(dialect)
     assert process is not None
     assert sqlite_time(value) == process(value)
+
+
+def pages_in_file(path: Path) -> int:
+    """The database file's own page count (its header): what checkpoints copied into it, not
+    what the WAL holds."""
+    with path.open("rb") as file:
+        return int.from_bytes(file.read(32)[28:32], "big")
+
+
+async def test_checkpoints_run_beside_the_writer_not_in_its_commits(
+    tmp_path: Path, engines: Engines
+) -> None:
+    """Asked for after every ``checkpoint_rows`` changed rows, a checkpoint copies the WAL into
+    the file while the writer waits for nothing; the writer's own backstop is far away."""
+    grown: dict[int, bool] = {}
+    for rows in (10**9, 300):  # never asked for, then asked for every 300 rows
+        url, projection = await fresh(tmp_path, f"rows{rows}", engines)
+        await projection.close()
+        path = tmp_path / f"rows{rows}.db"
+        before = pages_in_file(path)
+        writer = await SqliteWriter.start(path, POSITION, checkpoint_rows=rows)
+        for n in range(10):
+            tenants = [(f"t{n}-{i}", "2026-01-01 00:00:00.000000") for i in range(100)]
+            writes = [("INSERT INTO tenants (id, first_seen_at) VALUES (?, ?)", tenants)]
+            await writer.transaction(SqliteWriter.encode(n + 1, [*writes, (SAVE, [(n + 1,)])]))
+        if rows < 10**9:  # the thread runs when it runs
+
+            async def copied(path: Path = path, before: int = before) -> bool:
+                return pages_in_file(path) > before
+
+            await eventually(copied, timeout=30)
+        grown[rows] = pages_in_file(path) > before
+        await writer.aclose()
+        assert await position(url) == 10
+    assert grown == {10**9: False, 300: True}

@@ -48,7 +48,7 @@ def test_the_writer_settings_store_the_same_values_as_the_module_does_by_default
             [None, "null", None, "null", None, None, None, None],
         ]
     )
-    assert quick["applied"] == ["adapters", "single-thread library, no memory statistics"]
+    assert quick["applied"] == ["adapters", "no connection mutexes, no memory statistics"]
 
 
 def test_the_library_keeps_no_memory_statistics_once_configured(tmp_path: Path) -> None:

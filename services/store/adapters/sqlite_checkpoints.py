@@ -1,0 +1,66 @@
+"""WAL checkpoints beside the store's writer, not inside its commits (standard library only).
+
+SQLite checkpoints when a commit leaves the WAL past ``wal_autocheckpoint`` pages, inside that
+commit: it copies the WAL's pages into the database and fsyncs it while the writer waits.
+The writer process hands that to a thread of its own connection instead: after a set
+number of changed rows the thread runs a PASSIVE checkpoint (it copies what is committed
+and waits for no one), while the writer goes on with the next transaction. The writer's own
+autocheckpoint stays as a backstop, at twice the usual size, for a thread that falls behind.
+
+Replaying the bench's 50,000-event stream three times over (132 transactions) on this
+machine's disk: 0.69-0.79 s spent in COMMIT with the checkpoints inline, 0.46-0.47 s with
+this thread (a scratch script, two runs each).
+"""
+
+import sqlite3
+import sys
+import threading
+from collections.abc import Sequence
+
+__all__ = ["BACKSTOP_PAGES", "Checkpoints"]
+
+BACKSTOP_PAGES = 16_000  # the writer's own autocheckpoint: 125 MiB of 8 KiB pages
+ROWS_PER_CHECKPOINT = 20_000  # the bench stream's ~8 batches: some 36 MiB of WAL
+
+
+class Checkpoints:
+    """The checkpointing thread of one database file; ``committed`` after each commit."""
+
+    def __init__(self, path: str, pragmas: Sequence[str], rows: int = ROWS_PER_CHECKPOINT) -> None:
+        self._path = path
+        self._pragmas = pragmas
+        self._rows = rows
+        self._changed_at = 0  # the writer's total_changes at the last request
+        self._due = threading.Event()
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="checkpoints", daemon=True)
+        self._thread.start()
+
+    def committed(self, writer: sqlite3.Connection) -> None:
+        """Ask for a checkpoint once enough rows changed since the last one was asked for."""
+        if writer.total_changes - self._changed_at >= self._rows:
+            self._changed_at = writer.total_changes
+            self._due.set()
+
+    def stop(self) -> None:
+        """Let a running checkpoint end, then the thread."""
+        self._stopping = True
+        self._due.set()
+        self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        db = sqlite3.connect(self._path, isolation_level=None)  # this thread's own
+        try:
+            for pragma in self._pragmas:
+                db.execute(pragma)
+            while True:
+                self._due.wait()
+                self._due.clear()
+                if self._stopping:
+                    return
+                try:
+                    db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                except sqlite3.Error as exc:  # the writer's backstop checkpoints meanwhile
+                    print(f"sqlite_writer: checkpoint failed: {exc!r}", file=sys.stderr)
+        finally:
+            db.close()
