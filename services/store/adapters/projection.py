@@ -60,9 +60,10 @@ class SqlProjection:
         self._writer: SqliteWriter | None = None
         self._starting = asyncio.Lock()
         self._sent: int | None = None  # the last sequence sent to the writer: the next's "after"
-        # On SQLite the next two batches may wait in the writer's pipe while this one commits
-        # (a commit that checkpoints takes several times longer: the event loop goes on).
-        self.in_flight = 3 if self._sqlite is not None else 1
+        # On SQLite the next three batches may wait while this one commits (in the writer's
+        # pipe, or in their send once its 1 MiB is full): the event loop goes on preparing
+        # through the writer's slower commits and the scheduler's pauses on a busy machine.
+        self.in_flight = 4 if self._sqlite is not None else 1
 
     async def position(self) -> int:
         async with self._engine.connect() as conn:
