@@ -31,6 +31,7 @@ from contracts.queries import (
 )
 from runtime.sql.types import UtcDateTime
 from services.store.adapters.compiled import CompiledStatement
+from services.store.adapters.json_pages import OnePage, Order, one_row_page
 from services.store.adapters.json_rows import RowShape, row_time
 from services.store.adapters.message_view import read_expression
 from services.store.adapters.row_source import RowSource
@@ -42,6 +43,7 @@ from services.store.service_layer.ports import Missing
 __all__ = ["JsonReads", "Missing"]
 
 Rows = Sequence[Sequence[Any]]
+NEWEST_FIRST = (("sort_at", True), ("message_id", True))  # a page of messages' order
 
 
 def _list(kind: type[msgspec.Struct], items: str, cursor: str | None) -> bytes:
@@ -89,6 +91,31 @@ class JsonReads:
         rows = await self._rows(("lid",), stmt, tenant=tenant, session=session, jid=jid)
         return rows[0][0] if rows else None
 
+    async def _page(
+        self,
+        kind: type[msgspec.Struct],
+        shape: RowShape,
+        key: tuple[object, ...],
+        build: Callable[[], Select[Any]],
+        order: Order,
+        cursor_of: Callable[[Sequence[Any]], TimeCursor | KeyCursor],
+        limit: int,
+        /,
+        **params: Any,
+    ) -> tuple[bytes, bool]:
+        """The list reply of a page statement (``build``: ``limit + 1`` rows in ``order``),
+        and whether it found no row. ``cursor_of``: a cursor from a row (``shape.index``)."""
+        if self._dialect.name == "sqlite":
+            rows = await self._rows(key, build, limit=limit + 1, **params)
+            more, rows = len(rows) > limit, rows[:limit]
+            cursor = encode_cursor(cursor_of(rows[-1])) if more else None
+            return _list(kind, shape.joined(rows), cursor), not rows
+        one = lambda: one_row_page(build(), shape.extra, order)  # noqa: E731 (json_pages.py)
+        (row,) = await self._rows(("one row", *key), one, limit=limit + 1, shown=limit, **params)
+        page = OnePage.of(row)
+        cursor = encode_cursor(cursor_of((None, *page.last))) if page.found > limit else None
+        return _list(kind, page.items or "", cursor), not page.found
+
     async def get_session(self, q: GetSession) -> bytes:
         s = sessions.c
 
@@ -109,23 +136,12 @@ class JsonReads:
             return found.order_by(s.id).limit(P("limit", Integer())).offset(ZERO)
 
         key = None if q.cursor is None else decode_cursor(q.cursor, KeyCursor).key
-        rows = await self._rows(
-            ("sessions", after), stmt, tenant=q.tenant, after=key, limit=q.limit + 1
-        )
         at = self.session.index["id"]
-        return self._page(SessionList, self.session, rows, q.limit, lambda r: KeyCursor(r[at]))
-
-    def _page(
-        self,
-        kind: type[msgspec.Struct],
-        shape: RowShape,
-        rows: Rows,
-        limit: int,
-        cursor_of: Callable[[Sequence[Any]], TimeCursor | KeyCursor],
-    ) -> bytes:
-        more, rows = len(rows) > limit, rows[:limit]
-        cursor = encode_cursor(cursor_of(rows[-1])) if more else None
-        return _list(kind, shape.joined(rows), cursor)
+        page, _ = await self._page(
+            SessionList, self.session, ("sessions", after), stmt, (("id", False),),
+            lambda r: KeyCursor(r[at]), q.limit, tenant=q.tenant, after=key,
+        )  # fmt: skip
+        return page
 
     async def list_messages(self, q: ListMessages) -> bytes:
         m, after = messages.c, q.cursor is not None
@@ -146,17 +162,16 @@ class JsonReads:
             return found.order_by(*order).limit(P("limit", Integer())).offset(ZERO)
 
         cursor = None if q.cursor is None else decode_cursor(q.cursor, TimeCursor)
-        rows = await self._rows(
-            ("messages", chat, after), stmt, tenant=q.tenant, session=q.session,
-            chat=q.chat_jid, lid=lid, at=cursor and cursor.at, key=cursor and cursor.key,
-            limit=q.limit + 1,
-        )  # fmt: skip
-        if not rows and q.require_session and not await self._session_exists(q.tenant, q.session):
-            raise Missing("session")
         at, key = self.message.index["sort_at"], self.message.index["message_id"]
-        return self._page(
-            MessageList, self.message, rows, q.limit, lambda r: TimeCursor(row_time(r[at]), r[key])
-        )
+        page, empty = await self._page(
+            MessageList, self.message, ("messages", chat, after), stmt, NEWEST_FIRST,
+            lambda r: TimeCursor(row_time(r[at]), r[key]), q.limit, tenant=q.tenant,
+            session=q.session, chat=q.chat_jid, lid=lid, at=cursor and cursor.at,
+            key=cursor and cursor.key,
+        )  # fmt: skip
+        if empty and q.require_session and not await self._session_exists(q.tenant, q.session):
+            raise Missing("session")
+        return page
 
     async def get_message(self, q: GetMessage) -> bytes:
         m = messages.c
@@ -186,11 +201,11 @@ class JsonReads:
             return found.order_by(c.jid).limit(P("limit", Integer())).offset(ZERO)
 
         key = None if q.cursor is None else decode_cursor(q.cursor, KeyCursor).key
-        rows = await self._rows(
-            ("contacts", after), stmt, tenant=q.tenant, session=q.session, after=key,
-            limit=q.limit + 1,
-        )  # fmt: skip
-        if not rows and q.require_session and not await self._session_exists(q.tenant, q.session):
-            raise Missing("session")
         at = self.contact.index["jid"]
-        return self._page(ContactList, self.contact, rows, q.limit, lambda r: KeyCursor(r[at]))
+        page, empty = await self._page(
+            ContactList, self.contact, ("contacts", after), stmt, (("jid", False),),
+            lambda r: KeyCursor(r[at]), q.limit, tenant=q.tenant, session=q.session, after=key,
+        )  # fmt: skip
+        if empty and q.require_session and not await self._session_exists(q.tenant, q.session):
+            raise Missing("session")
+        return page

@@ -180,6 +180,7 @@ class RowShape:
             built = _row_to_json(kind, table, renamed, special)
         self.columns: list[Any] = [built, *(table.c[name] for name in extra)]
         self.index = {name: place for place, name in enumerate(extra, start=1)}
+        self.extra = extra
         self._table = table
 
     def select(self) -> Select[Any]:
