@@ -61,7 +61,7 @@ class Checkpoints:
         starts the WAL over (see the module's text)."""
         if self._copied.is_set():
             self._copied.clear()
-            writer.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            _checkpoint(writer)  # it fails only as the thread's would: the next one catches up
         self._commits += 1
         if (
             writer.total_changes - self._changed_at >= self._rows
@@ -86,11 +86,19 @@ class Checkpoints:
                 self._due.clear()
                 if self._stopping:
                     return
-                try:
-                    db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                if _checkpoint(db):
                     self._copied.set()
                     self.ended += 1
-                except sqlite3.Error as exc:  # the writer's backstop checkpoints meanwhile
-                    print(f"sqlite_writer: checkpoint failed: {exc!r}", file=sys.stderr)
         finally:
             db.close()
+
+
+def _checkpoint(db: sqlite3.Connection) -> bool:
+    """A PASSIVE checkpoint on ``db``; a failure is reported, not raised (the writer's
+    backstop checkpoints meanwhile)."""
+    try:
+        db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+    except sqlite3.Error as exc:
+        print(f"sqlite_writer: checkpoint failed: {exc!r}", file=sys.stderr)
+        return False
+    return True
