@@ -11,13 +11,6 @@ batch when the database already holds its first sequence (another writer got the
 writer of a previous life committed after its parent died), so nothing is applied twice. A
 child outlives a killed parent only until its current transaction ends: it then reads EOF
 and exits.
-
-Requests that queued up in the pipe while the child was busy are committed together, each
-guarded as if alone (group commit): a page that several of them change is written to the
-WAL once, not once per request. Replaying the bench stream's 49 batches four to a
-transaction took 0.08-0.11 s of system time instead of 0.21-0.24 s, user time unchanged
-(a scratch script, three runs each). A busy projection sends up to four at a time; a quiet
-one sends one, which then commits alone as soon as it arrives.
 """
 
 import asyncio
@@ -25,7 +18,6 @@ import contextlib
 import fcntl
 import marshal
 import pickle
-import select
 import sqlite3
 import struct
 import sys
@@ -58,7 +50,6 @@ PIPE_SIZE = 1 << 20  # Linux's default ceiling (/proc/sys/fs/pipe-max-size)
 _LENGTH = struct.Struct(">Q")  # every message on the pipes: its length, then its bytes
 _AFTER = struct.Struct(">q")  # a request: the position it expects (-1: any), then marshal
 _HEADER = struct.Struct(">Qq")
-GROUP = 8  # requests committed together at most (the projection sends up to 4 at a time)
 
 
 class AlreadyApplied(Exception):
@@ -129,12 +120,10 @@ class SqliteWriter:
         same interpreter, and it is twice as fast both ways for such rows."""
         return marshal.dumps((first_sequence, writes))
 
-    async def transaction(self, request: bytes, after: int | None = None) -> int:
+    async def transaction(self, request: bytes, after: int | None = None) -> None:
         """Apply an encoded request in one transaction, once the database is at ``after``
-        (any position if None); returns how many requests that transaction committed (more
-        than one when requests queued up meanwhile). Raises ``AlreadyApplied`` when the
-        database holds the request's first sequence, ``WriterFailed`` otherwise; failed or
-        cancelled, the writer closes."""
+        (any position if None). Raises ``AlreadyApplied`` when it holds the request's first
+        sequence, ``WriterFailed`` otherwise; failed or cancelled, the writer closes."""
         if self._closed:
             raise WriterFailed("the writer is closed")
         reply = asyncio.get_running_loop().create_future()
@@ -154,7 +143,7 @@ class SqliteWriter:
             self.close()
             raise
         if outcome == "ok":
-            return int(detail)
+            return
         if outcome == "stale":
             raise AlreadyApplied(detail)
         self.close()
@@ -212,8 +201,8 @@ def _widen(stream: asyncio.StreamWriter | None) -> None:
 def _serve(
     path: str, position_sql: str, checkpoint_rows: int, requests: BinaryIO, replies: BinaryIO
 ) -> None:
-    """The child: one connection, one transaction per group of requests (see ``_run_group``),
-    until the parent hangs up; checkpoints in a thread beside it."""
+    """The child: one connection, one transaction per request, until the parent hangs up;
+    checkpoints in a thread beside it."""
     quicken_sqlite()  # a connection per thread, and nothing opened yet
     db = sqlite3.connect(path, isolation_level=None)
     for pragma in SQLITE_PRAGMAS:
@@ -221,10 +210,15 @@ def _serve(
     db.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
     checkpoints = Checkpoints(path, SQLITE_PRAGMAS, checkpoint_rows)
     try:
-        while group := _waiting_requests(requests):
-            outcomes = _run_group(db, position_sql, group)
+        while True:
+            header = requests.read(_HEADER.size)
+            if len(header) < _HEADER.size:
+                return  # the parent hung up (or died)
+            size, after = _HEADER.unpack(header)
+            request: _Request = marshal.loads(requests.read(size - _AFTER.size))
+            outcome = _run(db, position_sql, after, request)
             try:
-                replies.write(b"".join(_frame(outcome) for outcome in outcomes))
+                replies.write(_frame(outcome))
                 replies.flush()
             except OSError:
                 return
@@ -234,91 +228,24 @@ def _serve(
         db.close()
 
 
-def _waiting_requests(requests: BinaryIO) -> list[tuple[int, _Request]]:
-    """The next request (waiting for it), and those already behind it in the pipe, up to
-    ``GROUP``; none when the parent has hung up (or died)."""
-    group: list[tuple[int, _Request]] = []
-    while len(group) < GROUP and (not group or _readable(requests)):
-        header = _read_exactly(requests, _HEADER.size)
-        if len(header) < _HEADER.size:
-            break  # the parent hung up: run what came before it
-        size, after = _HEADER.unpack(header)
-        group.append((after, marshal.loads(_read_exactly(requests, size - _AFTER.size))))
-    return group
-
-
-def _readable(requests: BinaryIO) -> bool:
-    return bool(select.select([requests], [], [], 0)[0])
-
-
-def _read_exactly(requests: BinaryIO, size: int) -> bytes:
-    """``size`` bytes from the unbuffered pipe, or fewer at its end."""
-    parts, missing = [], size
-    while missing:
-        part = requests.read(missing)
-        if not part:
-            break
-        parts.append(part)
-        missing -= len(part)
-    return b"".join(parts)
-
-
-def _run_group(
-    db: sqlite3.Connection, position_sql: str, group: list[tuple[int, _Request]]
-) -> list[tuple[str, Any]]:
-    """Requests that queued up while the writer was busy, committed together: one commit
-    writes a page that several of them changed once, not once each (group commit). Each is
-    still guarded as if alone (the position it expects, read after the ones before it).
-    If any of them would be refused or fails, the group is undone and run again one request
-    per transaction, so its outcomes are exactly those of running them one by one."""
-    if len(group) == 1:
-        return [_run(db, position_sql, *group[0])]
-    try:
-        db.execute("BEGIN IMMEDIATE")
-        for after, (first_sequence, writes) in group:
-            if _refusal(db, position_sql, after, first_sequence) is not None:
-                raise _Separately
-            for sql, rows in writes:
-                db.executemany(sql, rows)
-        db.execute("COMMIT")
-        return [("ok", len(group))] * len(group)
-    except Exception:
-        if db.in_transaction:
-            db.execute("ROLLBACK")
-        return [_run(db, position_sql, *request) for request in group]
-
-
-class _Separately(Exception):
-    """A request of a group would be refused: the group runs one request at a time."""
-
-
-def _refusal(
-    db: sqlite3.Connection, position_sql: str, after: int, first_sequence: int
-) -> tuple[str, int] | None:
-    """Why the database, inside the transaction, must not take the request (None: it may)."""
-    row = db.execute(position_sql).fetchone()
-    done = int(row[0]) if row and row[0] is not None else 0
-    if done >= first_sequence:
-        return ("stale", done)
-    if after >= 0 and done != after:
-        return ("gap", done)
-    return None
-
-
 def _run(
     db: sqlite3.Connection, position_sql: str, after: int, request: _Request
 ) -> tuple[str, Any]:
     first_sequence, writes = request
     try:
         db.execute("BEGIN IMMEDIATE")
-        refusal = _refusal(db, position_sql, after, first_sequence)
-        if refusal is not None:
+        row = db.execute(position_sql).fetchone()
+        done = int(row[0]) if row and row[0] is not None else 0
+        if done >= first_sequence:
             db.execute("ROLLBACK")
-            return refusal
+            return ("stale", done)
+        if after >= 0 and done != after:
+            db.execute("ROLLBACK")
+            return ("gap", done)
         for sql, rows in writes:
             db.executemany(sql, rows)
         db.execute("COMMIT")
-        return ("ok", 1)
+        return ("ok", None)
     except Exception:
         if db.in_transaction:
             db.execute("ROLLBACK")
@@ -329,6 +256,4 @@ if __name__ == "__main__":
     # stdout carries replies only: anything printed by accident goes to stderr instead.
     replies = sys.stdout.buffer
     sys.stdout = sys.stderr
-    # unbuffered: whether a request is waiting is the pipe's to say (select), not a buffer's
-    stdin = open(sys.stdin.fileno(), "rb", buffering=0, closefd=False)  # noqa: SIM115
-    _serve(sys.argv[1], sys.argv[2], int(sys.argv[3]), stdin, replies)
+    _serve(sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.stdin.buffer, replies)
