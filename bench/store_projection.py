@@ -10,6 +10,11 @@ The target is judged against (1), the fastest way nats-py reads a stream: each r
 the stream raw and then projects it, and the verdict is the median of the rounds' ratios
 (this machine's speed drifts by a third within a minute; a ratio measured back to back is
 steadier than the best raw round over the best store round, which is printed as well).
+
+Last, the CPU each reader spent per event in this process, its children (the store's SQLite
+writer) and nats-server, and the rates those counts allow: on this machine's cores, and with
+a core for each process. The raw read needs one thread and nats-server; the store three
+processes, so on two cores it is bound by their sum, on a bigger machine by the slowest.
 """
 
 import argparse
@@ -19,7 +24,7 @@ import resource
 import statistics
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -48,6 +53,38 @@ class Rate(NamedTuple):
 
     wall: float
     cpu: float
+
+
+class Split(NamedTuple):
+    """CPU-microseconds per event: this process (all its threads), its children (the SQLite
+    writer), and the NATS server."""
+
+    own: float
+    children: float
+    server: float
+
+
+class Meter:
+    """The CPU each of the three spent over a read (``/proc`` for the server)."""
+
+    def __init__(self, server_pid: int | None) -> None:
+        self._pid = server_pid
+
+    def _now(self) -> tuple[float, float, float]:
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return time.process_time(), children.ru_utime + children.ru_stime, self._server()
+
+    def _server(self) -> float:
+        if self._pid is None:
+            return 0.0
+        fields = Path(f"/proc/{self._pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    async def around(self, read: Awaitable[Rate], events: int) -> tuple[Rate, Split]:
+        before = self._now()
+        rate = await read
+        spent = [(b - a) * 1e6 / events for a, b in zip(before, self._now(), strict=True)]
+        return rate, Split(*spent)
 
 
 def _cpu() -> float:
@@ -157,6 +194,8 @@ async def main(events: int, naive_events: int, rounds: int) -> None:
     raws: list[Rate] = []
     stores: list[Rate] = []
     pulled: Rate | None = None
+    raw_splits: list[Split] = []
+    store_splits: list[Split] = []
     with tempfile.TemporaryDirectory() as tmp:
         server = EmbeddedNats(Path(tmp) / "nats")
         await server.start()
@@ -164,10 +203,16 @@ async def main(events: int, naive_events: int, rounds: int) -> None:
             bus = await open_bus(load_settings({}, nats_url=server.url), "bench")
             last = await publish_fast(bus.js, encoded_stream(events))
             assert last == events, (last, events)
+            meter = Meter(server.pid)
             for n in range(rounds):  # each round: both readers, back to back
-                raws.append(await raw_read(bus.js, events))
+                rate, split = await meter.around(raw_read(bus.js, events), events)
+                raws.append(rate)
+                raw_splits.append(split)
                 url = f"sqlite+aiosqlite:///{tmp}/store{n}.db"
-                stores.append(await project(bus.js, url, events, False, f"store{n}"))
+                store_read = project(bus.js, url, events, False, f"store{n}")
+                rate, split = await meter.around(store_read, events)
+                stores.append(rate)
+                store_splits.append(split)
                 pulled = best(pulled, await fetch_read(bus.js, events, f"fetch{n}"))
             naive_url = f"sqlite+aiosqlite:///{tmp}/naive.db"
             naive = await project(bus.js, naive_url, naive_events, True, "naive")
@@ -203,6 +248,37 @@ async def main(events: int, naive_events: int, rounds: int) -> None:
     )
     print(f"best store / best raw = {store.wall / raw.wall:.2f} (the table's rows)")
     print(f"store / nats-py durable pull read = {store.wall / pulled.wall:.2f} (context only)")
+    _print_bounds(_median_split(raw_splits), _median_split(store_splits))
+
+
+def _median_split(splits: list[Split]) -> Split:
+    return Split(*(statistics.median(part) for part in zip(*splits, strict=True)))
+
+
+def _bound(split: Split, cores: float) -> float:
+    """Events/s that ``split`` allows on ``cores``: all the CPU it needs, spread over them, but
+    no process faster than one core (each reads or writes in one thread)."""
+    return 1e6 * min(cores / sum(split), 1 / max(split))
+
+
+def _print_bounds(raw: Split, store: Split) -> None:
+    """Where each reader's CPU goes, and the rate that bounds it at: on this machine's cores,
+    and on one with a core for each process (the slowest then sets the pace). Estimates from
+    CPU counts, not measurements: they tell why the ratio is what it is here, and what a
+    bigger machine would give."""
+    cores = os.cpu_count() or 1
+    print("\nCPU per event, us (median of the rounds)  process  writer  nats-server   all")
+    for label, split in (("raw read", raw), ("store projection", store)):
+        print(
+            f"{label:<42}{split.own:>8.1f}{split.children:>8.1f}{split.server:>13.1f}"
+            f"{sum(split):>6.1f}"
+        )
+    for where, n in ((f"{cores} cores", float(cores)), ("a core for each process", 3.0)):
+        bounds = _bound(raw, n), _bound(store, n)
+        print(
+            f"bound on {where}: raw read {bounds[0]:,.0f} ev/s, store {bounds[1]:,.0f} ev/s, "
+            f"store / raw {bounds[1] / bounds[0]:.2f}"
+        )
 
 
 def _best(rates: list[Rate]) -> Rate:
