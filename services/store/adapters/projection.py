@@ -60,10 +60,12 @@ class SqlProjection:
         self._writer: SqliteWriter | None = None
         self._starting = asyncio.Lock()
         self._sent: int | None = None  # the last sequence sent to the writer: the next's "after"
-        # On SQLite the next three batches may wait while this one commits (in the writer's
+        # On SQLite the next seven batches may wait while this one commits (in the writer's
         # pipe, or in their send once its 1 MiB is full): the event loop goes on preparing
-        # through the writer's slower commits and the scheduler's pauses on a busy machine.
-        self.in_flight = 4 if self._sqlite is not None else 1
+        # through the writer's slower commits and the scheduler's pauses on a busy machine,
+        # and while the writer commits a group of those that waited (sqlite_writer.py), the
+        # next ones are prepared (with four, the event loop stalled behind a group of four).
+        self.in_flight = 8 if self._sqlite is not None else 1
 
     async def position(self) -> int:
         async with self._engine.connect() as conn:

@@ -6,10 +6,11 @@ SQLite only (PostgreSQL transactions run in the store's own process).
 import asyncio
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from services.store.adapters.checksum import table_checksums
 from services.store.adapters.compiled import sqlite_time
 from services.store.adapters.migrate import upgrade
 from services.store.adapters.projection import SqlProjection
-from services.store.adapters.sqlite_writer import SqliteWriter, WriterFailed
+from services.store.adapters.sqlite_writer import AlreadyApplied, SqliteWriter, WriterFailed
 from tests.support.waiting import eventually
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -322,3 +323,95 @@ async def test_checkpoints_run_beside_the_writer_not_in_its_commits(
         await writer.aclose()
         assert await position(url) == 10
     assert grown == {10**9: False, 300: True}
+
+
+def _tenants(n: int) -> list[tuple[str, str]]:
+    return [(f"t{n}-{i}", "2026-01-01 00:00:00.000000") for i in range(3)]
+
+
+def _batch(n: int, *, failing: bool = False, first: int | None = None) -> bytes:
+    """Batch ``n``: sequences n*10+1 .. n*10+10, three tenants (or a statement that fails)."""
+    insert = (
+        "INSERT INTO no_such_table VALUES (?, ?)"
+        if failing
+        else "INSERT INTO tenants (id, first_seen_at) VALUES (?, ?)"
+    )
+    start = n * 10 + 1 if first is None else first
+    return SqliteWriter.encode(start, [(insert, _tenants(n)), (SAVE, [(n * 10 + 10,)])])
+
+
+async def _queued_behind_a_lock(
+    path: Path, requests: Sequence[tuple[bytes, int | None]]
+) -> list[int | BaseException]:
+    """Send ``requests`` while another connection holds the write lock, so that they queue up
+    in the pipe behind the first; then let the writer go, and return each one's outcome."""
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    writer = await SqliteWriter.start(path, POSITION)
+    try:
+        sends = [asyncio.ensure_future(writer.transaction(r, after)) for r, after in requests]
+
+        async def all_in_the_pipe() -> bool:
+            transport = writer._requests.transport
+            return len(writer._waiting) == len(sends) and transport.get_write_buffer_size() == 0
+
+        await eventually(all_in_the_pipe, timeout=10)
+        blocker.execute("ROLLBACK")
+        return await asyncio.gather(*sends, return_exceptions=True)
+    finally:
+        blocker.close()
+        await writer.aclose()
+
+
+async def tenant_ids(url: str) -> set[str]:
+    engine = open_engine(url)
+    try:
+        async with engine.connect() as conn:
+            return {row[0] for row in await conn.exec_driver_sql("SELECT id FROM tenants")}
+    finally:
+        await engine.dispose()
+
+
+async def test_batches_queued_while_the_writer_was_busy_commit_together(
+    tmp_path: Path, engines: Engines
+) -> None:
+    """Group commit: what waited in the pipe goes in one transaction (each page written once
+    for all of them); without it, four batches would be four commits."""
+    url, projection = await fresh(tmp_path, "live", engines)
+    await projection.close()
+    outcomes = await _queued_behind_a_lock(
+        tmp_path / "live.db", [(_batch(n), n * 10 if n else None) for n in range(4)]
+    )
+    assert all(isinstance(size, int) for size in outcomes), outcomes
+    sizes = [size for size in outcomes if isinstance(size, int)]
+    assert sum(1 / size for size in sizes) <= 2  # at most the first alone, then the rest
+    assert await position(url) == 40
+    assert await tenant_ids(url) == {t for n in range(4) for t, _ in _tenants(n)}
+
+
+async def test_a_failure_in_a_group_ends_where_it_would_have_alone(
+    tmp_path: Path, engines: Engines
+) -> None:
+    """The batches before the failing one commit, it fails, the one behind it is refused."""
+    url, projection = await fresh(tmp_path, "live", engines)
+    await projection.close()
+    requests = [(_batch(n, failing=n == 2), n * 10 if n else None) for n in range(4)]
+    outcomes = await _queued_behind_a_lock(tmp_path / "live.db", requests)
+    assert [isinstance(o, int) for o in outcomes[:2]] == [True, True], outcomes
+    assert isinstance(outcomes[2], WriterFailed) and "no such table" in str(outcomes[2])
+    assert isinstance(outcomes[3], WriterFailed) and "a batch is missing" in str(outcomes[3])
+    assert await position(url) == 20
+    assert await tenant_ids(url) == {t for n in range(2) for t, _ in _tenants(n)}
+
+
+async def test_a_redelivered_batch_in_a_group_is_refused_and_the_others_commit(
+    tmp_path: Path, engines: Engines
+) -> None:
+    url, projection = await fresh(tmp_path, "live", engines)
+    await projection.close()
+    requests = [(_batch(0), None), (_batch(1), None), (_batch(5, first=5), None), (_batch(2), None)]
+    outcomes = await _queued_behind_a_lock(tmp_path / "live.db", requests)
+    assert isinstance(outcomes[2], AlreadyApplied) and outcomes[2].position == 20, outcomes
+    assert [isinstance(outcomes[n], int) for n in (0, 1, 3)] == [True] * 3, outcomes
+    assert await position(url) == 30
+    assert await tenant_ids(url) == {t for n in range(3) for t, _ in _tenants(n)}
