@@ -58,13 +58,25 @@ class UsersAgent:
         self._file = users_file
         self._reload = reload
         self._issued: dict[str, BusCredential] = {}
+        self._loaded = b""  # the users file as the server last read it
+        self.checked = 0  # how many times it caught up with the bucket and compared
         self.applied = 0  # how many times the file was written and the server told to reload
 
+    def _render(self) -> bytes:
+        return render_users([*self._fixed, *(_server_user(c) for c in self._issued.values())])
+
     def write(self) -> None:
-        users = [*self._fixed, *(_server_user(c) for c in self._issued.values())]
-        write_private(self._file, render_users(users))
+        """Write the users file; the server must then read it (it starts, or reloads)."""
+        self._loaded = self._render()
+        write_private(self._file, self._loaded)
 
     def apply(self) -> None:
+        """Reload the server if its users have changed. A reload re-checks every connection,
+        and one still between INFO and CONNECT fails it and is cut off: catching up after a
+        start or a reconnect, which usually changes nothing, must not cost clients that."""
+        self.checked += 1
+        if self._render() == self._loaded:
+            return
         self.write()
         self._reload()
         self.applied += 1

@@ -22,7 +22,7 @@ from tests.integration.bus.support import (
     read_own_events,
     subscriber_creds,
 )
-from tests.support.nats_refusal import connect_answer, refused
+from tests.support.nats_refusal import Handshake, connect_answer, refused
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.timeout(120)
@@ -69,6 +69,35 @@ async def test_anonymous_and_wrong_password_are_refused(
         assert await refused(server.url, user="gateway", password="guess")
         gateway = creds["gateway"]  # and the same way, a known user is let in
         assert await connect_answer(server.url, gateway.user, gateway.password) == "+OK"
+
+
+async def test_catching_up_with_nothing_new_does_not_reload(
+    locked: LockedNats, creds: dict[str, Credentials]
+) -> None:
+    """A reload cuts off every client between INFO and CONNECT (the server re-checks it, and
+    it has no user yet): the agent's catch-up at start, which finds the bucket empty, must
+    not reload. A credential issued afterwards does."""
+    handshake = await Handshake.open(locked.url)  # likely before the agent catches up
+    try:
+
+        async def caught_up() -> bool:
+            return locked.agent.checked >= 1
+
+        await eventually(caught_up, timeout=30)
+        assert locked.agent.applied == 0
+        gateway = creds["gateway"]
+        assert await handshake.connect(gateway.user, gateway.password) == "+OK"
+    finally:
+        await handshake.close()
+    nc = (await _as([locked], creds["gateway"])).nc
+    assert nc is not None
+    bucket = await BusCredentials.open(nc.jetstream(timeout=10))
+    await bucket.issue("t1", "crm team")
+
+    async def reloaded() -> bool:
+        return locked.agent.applied == 1
+
+    await eventually(reloaded, timeout=30)
 
 
 async def test_only_the_gateway_can_write_api_keys(
