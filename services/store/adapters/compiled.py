@@ -4,8 +4,8 @@ The projection's hot path: ``executemany`` straight to the driver with positiona
 Constants live in the SQL itself (see statements.py), so every placeholder is a parameter of
 the row change. Timestamps are bound the way ``UtcDateTime`` would bind them: aware for
 PostgreSQL, and for SQLite as its text here already, so that rows reach the SQLite writer
-process as plain strings (marshal carries them, and the module binds text directly; None and
-bool take the writer's registered adapters, see sqlite_library.py).
+process as plain strings (marshal carries them, and the writer's APSW binds them, None and
+bool included, directly: sqlite_library.py).
 """
 
 from collections.abc import Callable, Sequence

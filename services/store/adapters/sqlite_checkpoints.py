@@ -1,4 +1,4 @@
-"""WAL checkpoints beside the store's writer, not inside its commits (standard library only).
+"""WAL checkpoints beside the store's writer, not inside its commits (on the writer's SQLite).
 
 SQLite checkpoints when a commit leaves the WAL past ``wal_autocheckpoint`` pages, inside that
 commit: it copies the WAL's pages into the database and fsyncs it while the writer waits.
@@ -21,10 +21,10 @@ machine's disk: 0.69-0.79 s spent in COMMIT with the checkpoints inline, 0.46-0.
 this thread (a scratch script, two runs each).
 """
 
-import sqlite3
 import sys
 import threading
-from collections.abc import Sequence
+
+from services.store.adapters.sqlite_library import Connection, Error, open_connection
 
 __all__ = ["BACKSTOP_PAGES", "COMMITS", "Checkpoints"]
 
@@ -39,12 +39,10 @@ class Checkpoints:
     def __init__(
         self,
         path: str,
-        pragmas: Sequence[str],
         rows: int = ROWS_PER_CHECKPOINT,
         commits: int = COMMITS,
     ) -> None:
         self._path = path
-        self._pragmas = pragmas
         self._rows, self._commits_each = rows, commits
         self._changed_at = 0  # the writer's total_changes at the last request
         self._commits = 0  # since the last request
@@ -55,7 +53,7 @@ class Checkpoints:
         self._thread = threading.Thread(target=self._run, name="checkpoints", daemon=True)
         self._thread.start()
 
-    def committed(self, writer: sqlite3.Connection) -> None:
+    def committed(self, writer: Connection) -> None:
         """Ask for a checkpoint once enough rows changed since the last one was asked for;
         after one has ended, copy what was committed meanwhile, so that the next transaction
         starts the WAL over (see the module's text)."""
@@ -64,10 +62,10 @@ class Checkpoints:
             _checkpoint(writer)  # it fails only as the thread's would: the next one catches up
         self._commits += 1
         if (
-            writer.total_changes - self._changed_at >= self._rows
+            writer.total_changes() - self._changed_at >= self._rows
             or self._commits >= self._commits_each
         ):
-            self._changed_at, self._commits = writer.total_changes, 0
+            self._changed_at, self._commits = writer.total_changes(), 0
             self._due.set()
 
     def stop(self) -> None:
@@ -77,10 +75,8 @@ class Checkpoints:
         self._thread.join(timeout=30)
 
     def _run(self) -> None:
-        db = sqlite3.connect(self._path, isolation_level=None)  # this thread's own
+        db = open_connection(self._path)  # this thread's own
         try:
-            for pragma in self._pragmas:
-                db.execute(pragma)
             while True:
                 self._due.wait()
                 self._due.clear()
@@ -93,12 +89,12 @@ class Checkpoints:
             db.close()
 
 
-def _checkpoint(db: sqlite3.Connection) -> bool:
+def _checkpoint(db: Connection) -> bool:
     """A PASSIVE checkpoint on ``db``; a failure is reported, not raised (the writer's
     backstop checkpoints meanwhile)."""
     try:
         db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-    except sqlite3.Error as exc:
+    except Error as exc:
         print(f"sqlite_writer: checkpoint failed: {exc!r}", file=sys.stderr)
         return False
     return True

@@ -1,66 +1,66 @@
-"""Two costs of the standard ``sqlite3`` module that the store's writer process opts out of.
+"""The SQLite of the store's writer process: APSW's, not the standard module's.
 
-Counted with valgrind (callgrind, the instructions inside ``executemany``) replaying the
-transactions of 50,000 benchmark events:
+Counted with valgrind (callgrind), the writer process replaying the requests of the bench
+stream's first 20,000 events (``python -m services.store.adapters.sqlite_writer`` on a framed
+request file), the same database written in each case, row for row:
 
-- **Binding None and bool.** Python 3.11's module binds int, float, str and bytearray
-  directly; any other value goes through its adapter lookup. With no adapter registered,
-  that lookup asks the ``PrepareProtocol`` type for ``__adapt__``, and the type formats an
-  AttributeError message to say it has none: about 3,300 instructions per value. Projection
-  rows carry many NULLs (a message's optional fields), so this was 15% of the writer's
-  instructions. Registered adapters make it one dict lookup and one C call, with the same
-  values bound: ``None`` stays NULL, ``True``/``False`` become 1/0 as before.
-- **Mutexes and memory statistics.** Debian's libsqlite3 is built serialized, with memory
-  statistics on: every allocation takes a global mutex, every API call the connection's.
-  Each of the writer's threads has a connection of its own (the writer's, the checkpoints'),
-  so it configures the library multi-thread (no connection mutexes) and without statistics
-  (``sqlite3_config``, before anything is opened): 12% fewer. Single-thread mode (no mutex
-  at all) counted the same to within 0.1%.
+- the standard ``sqlite3`` module on Debian's libsqlite3 3.40.1, with the opt-outs below
+  done by hand (adapters registered for None and bool, the shared library configured
+  through ctypes): 2.64 G instructions;
+- the same module code on SQLite 3.51.1 (``pysqlite3-binary``): 2.44 G. The JSON functions
+  were rewritten in 3.45: ``json_object``, which builds ``messages.view`` on every write of
+  a message row, costs a third of what it did;
+- APSW 3.54.1.0 (its own SQLite, 3.54.1): **2.24 G, -15%**. Besides the newer SQLite it
+  binds None and bool itself: the standard module sends every value that is not an exact
+  int, float or str through its adapter protocol (a tuple key and a dict lookup per NULL,
+  even with an adapter registered: 7% of the writer), and its ``sqlite3_step`` counted
+  14% fewer instructions than 3.51.1's.
 
-Together: 7.33 G instructions before, 5.79 G after (-21%). Everything here is process-wide,
-so only the writer process calls it, before it opens its connections; the service's own
-process (aiosqlite's threads) keeps the library as it is.
+APSW (Roger Binns; a release with each SQLite release) exposes SQLite's own API, which the
+writer needs no more of than ``execute``, ``executemany`` and ``in_transaction``. Only the
+writer process loads it: the service's own process (aiosqlite, the lean reads) keeps the
+standard module. Both read and write the same WAL file; its format is SQLite 3's, the same
+across these versions.
+
+The library is also configured multi-thread (no connection mutexes: each of the writer's
+threads has a connection of its own, the writer's and the checkpoints') and without memory
+statistics (no global mutex around every allocation). That is process-wide, before any
+connection is opened; single-thread mode counted the same to within 0.1% (on the standard
+module).
 """
 
-import ctypes
-import ctypes.util
-import sqlite3
+import apsw
 
-__all__ = ["quicken_sqlite"]
+from runtime.sql.pragmas import SQLITE_PRAGMAS
 
-_SQLITE_OK = 0
-_CONFIG_MULTITHREAD = 2
-_CONFIG_MEMSTATUS = 9
+__all__ = ["Connection", "Error", "configure_library", "open_connection", "sqlite_version"]
 
-
-def quicken_sqlite() -> list[str]:
-    """Apply both opt-outs in this process, before it opens any connection; returns the ones
-    that took effect (the library settings need the shared libsqlite3 the module uses)."""
-    # ``{}.get(value)`` is None: a C call that hands the module its NULL without the lookup.
-    nothing: dict[None, None] = {}
-    sqlite3.register_adapter(type(None), nothing.get)
-    sqlite3.register_adapter(bool, int)
-    applied = ["adapters"]
-    if _configure_library():
-        applied.append("no connection mutexes, no memory statistics")
-    return applied
+Connection = apsw.Connection
+Error = apsw.Error
+_configured = False
 
 
-def _configure_library() -> bool:
-    name = ctypes.util.find_library("sqlite3")
-    if name is None:
-        return False
-    try:
-        library = ctypes.CDLL(name)
-    except OSError:
-        return False
-    major, minor, patch = sqlite3.sqlite_version_info
-    if library.sqlite3_libversion_number() != major * 1_000_000 + minor * 1_000 + patch:
-        return False  # not the copy the module uses: configuring it would change nothing
-    if library.sqlite3_shutdown() != _SQLITE_OK:
-        return False
-    configured = (
-        library.sqlite3_config(_CONFIG_MULTITHREAD) == _SQLITE_OK
-        and library.sqlite3_config(_CONFIG_MEMSTATUS, ctypes.c_int(0)) == _SQLITE_OK
-    )
-    return bool(library.sqlite3_initialize() == _SQLITE_OK and configured)
+def sqlite_version() -> str:
+    return apsw.sqlite_lib_version()
+
+
+def configure_library() -> None:
+    """Multi-thread, no memory statistics: once per process, before any connection."""
+    global _configured
+    if _configured:
+        return
+    apsw.shutdown()  # importing apsw initialised the library; configuring needs it shut
+    apsw.config(apsw.SQLITE_CONFIG_MULTITHREAD)
+    apsw.config(apsw.SQLITE_CONFIG_MEMSTATUS, 0)
+    apsw.initialize()
+    _configured = True
+
+
+def open_connection(path: str) -> apsw.Connection:
+    """A connection to ``path`` with every service's pragmas (runtime/sql/pragmas.py). APSW
+    runs no implicit transactions: the writer says BEGIN and COMMIT itself."""
+    configure_library()
+    db = apsw.Connection(path)
+    for pragma in SQLITE_PRAGMAS:
+        db.execute(pragma).fetchall()
+    return db

@@ -4,7 +4,8 @@ The store's event loop reads the stream, decodes and computes row changes: Pytho
 holds the GIL. SQLite's own work (b-tree inserts, the WAL) would contend with it in a thread:
 every row hands the GIL back and waits for it. So a child process owns the write connection
 and runs whole transactions, sent to it as (driver SQL, rows) lists; the event loop goes on
-with the next batch meanwhile. The child imports only the standard library (23 MiB).
+with the next batch meanwhile. The child imports the standard library and APSW only (its
+SQLite: sqlite_library.py).
 
 Each transaction is guarded: the child reads the recorded position first and refuses the
 batch when the database already holds its first sequence (another writer got there, or a
@@ -28,7 +29,6 @@ import contextlib
 import fcntl
 import marshal
 import pickle
-import sqlite3
 import struct
 import sys
 import termios
@@ -38,13 +38,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from runtime.sql.pragmas import SQLITE_PRAGMAS  # the standard library only, as all here
 from services.store.adapters.sqlite_checkpoints import (
     BACKSTOP_PAGES,
     ROWS_PER_CHECKPOINT,
     Checkpoints,
 )
-from services.store.adapters.sqlite_library import quicken_sqlite
+from services.store.adapters.sqlite_library import Connection, open_connection
 
 __all__ = [
     "AlreadyApplied",
@@ -218,12 +217,9 @@ def _serve(
 ) -> None:
     """The child: one connection, one transaction per group of requests (see ``_run_group``),
     until the parent hangs up; checkpoints in a thread beside it."""
-    quicken_sqlite()  # a connection per thread, and nothing opened yet
-    db = sqlite3.connect(path, isolation_level=None)
-    for pragma in SQLITE_PRAGMAS:
-        db.execute(pragma)
-    db.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
-    checkpoints = Checkpoints(path, SQLITE_PRAGMAS, checkpoint_rows)
+    db = open_connection(path)
+    db.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}").fetchall()
+    checkpoints = Checkpoints(path, checkpoint_rows)
     try:
         waiting = _Requests(requests)
         while group := waiting.next_group():
@@ -285,7 +281,7 @@ def _read_exactly(requests: BinaryIO, size: int) -> bytes:
 
 
 def _run_group(
-    db: sqlite3.Connection, position_sql: str, group: list[tuple[int, _Request]]
+    db: Connection, position_sql: str, group: list[tuple[int, _Request]]
 ) -> list[tuple[str, Any]]:
     """Requests that queued up while the writer was busy, committed together: one commit
     writes a page that several of them changed once, not once each (group commit). Each is
@@ -314,7 +310,7 @@ class _Separately(Exception):
 
 
 def _refusal(
-    db: sqlite3.Connection, position_sql: str, after: int, first_sequence: int
+    db: Connection, position_sql: str, after: int, first_sequence: int
 ) -> tuple[str, int] | None:
     """Why the database, inside the transaction, must not take the request (None: it may)."""
     row = db.execute(position_sql).fetchone()
@@ -326,9 +322,7 @@ def _refusal(
     return None
 
 
-def _run(
-    db: sqlite3.Connection, position_sql: str, after: int, request: _Request
-) -> tuple[str, Any]:
+def _run(db: Connection, position_sql: str, after: int, request: _Request) -> tuple[str, Any]:
     first_sequence, writes = request
     try:
         db.execute("BEGIN IMMEDIATE")

@@ -1,12 +1,12 @@
 """The checkpoint thread beside the SQLite writer lets the WAL start over although commits
 went on while it copied: a real file, a writer connection committing one small transaction
-at a time, as a live session does."""
+at a time, as a live session does. Every connection is the writer's SQLite (APSW): two
+copies of SQLite in one process do not see each other's POSIX locks."""
 
-import sqlite3
 from pathlib import Path
 
-from runtime.sql.pragmas import SQLITE_PRAGMAS
 from services.store.adapters.sqlite_checkpoints import Checkpoints
+from services.store.adapters.sqlite_library import open_connection
 from tests.support.waiting import eventually
 
 
@@ -20,13 +20,12 @@ async def test_the_wal_starts_over_after_a_checkpoint_that_could_not_copy_it_all
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "store.db"
-    db = sqlite3.connect(path, isolation_level=None)
-    for pragma in SQLITE_PRAGMAS:
-        db.execute(pragma)
-    db.execute("PRAGMA wal_autocheckpoint=0")  # no backstop: only the thread's doing counts
+    db = open_connection(str(path))
+    # no backstop: only the thread's doing counts
+    db.execute("PRAGMA wal_autocheckpoint=0").fetchall()
     db.execute("CREATE TABLE t (n INTEGER PRIMARY KEY, v TEXT)")
     wal = path.with_name("store.db-wal")
-    checkpoints = Checkpoints(str(path), SQLITE_PRAGMAS, rows=10**9, commits=20)
+    checkpoints = Checkpoints(str(path), rows=10**9, commits=20)
     written = 0
 
     def commit() -> None:
@@ -40,7 +39,7 @@ async def test_the_wal_starts_over_after_a_checkpoint_that_could_not_copy_it_all
     try:
         for _ in range(10):
             commit()
-        reader = sqlite3.connect(path, isolation_level=None)
+        reader = open_connection(str(path))
         reader.execute("BEGIN")
         assert reader.execute("SELECT count(*) FROM t").fetchone() == (10,)  # holds frame 10
         for _ in range(10):

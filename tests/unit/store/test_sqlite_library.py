@@ -1,31 +1,33 @@
-"""The writer process's SQLite opt-outs (services/store/adapters/sqlite_library.py): the same
-values stored, the library's memory statistics off. Each check runs in a process of its
-own: the settings are process-wide, and this one's SQLite is already in use."""
+"""The writer process's SQLite (services/store/adapters/sqlite_library.py): APSW's, storing
+what the standard module stores, configured without memory statistics. Each check runs in a
+process of its own: the configuration is process-wide."""
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
+ROWS = [(None, True, False, 7, "text", 1.5), (None, None, None, None, None, None)]
+SELECT = "SELECT a, typeof(a), b, typeof(b), c, d, e, f FROM t"
 
-PROBE = """
-import ctypes, json, sqlite3, sys
-from services.store.adapters.sqlite_library import quicken_sqlite
-applied = quicken_sqlite() if sys.argv[2] == "quick" else []
-db = sqlite3.connect(sys.argv[1], isolation_level=None)
+PROBE = f"""
+import json, sys
+import apsw
+from services.store.adapters.sqlite_library import open_connection, sqlite_version
+db = open_connection(sys.argv[1]) if sys.argv[2] == "writer" else apsw.Connection(sys.argv[1])
 db.execute("CREATE TABLE t (a, b, c, d, e, f)")
-db.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)", [
-    (None, True, False, 7, "text", 1.5),
-    (None, None, None, None, None, None),
-])
-rows = db.execute("SELECT a, typeof(a), b, typeof(b), c, d, e, f FROM t").fetchall()
-used = ctypes.CDLL("libsqlite3.so.0").sqlite3_memory_used()
-print(json.dumps({"applied": applied, "rows": rows, "memory_used": used}))
+db.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)", {ROWS!r})
+rows = db.execute({SELECT!r}).fetchall()
+after = apsw.status(apsw.SQLITE_STATUS_MEMORY_USED)[0]
+mode = db.execute("PRAGMA journal_mode").fetchall()
+print(json.dumps({{"rows": rows, "memory_used": after, "mode": mode,
+                  "version": sqlite_version()}}))
 """
 
 
-def probe(tmp_path: Path, mode: str) -> dict[str, object]:
+def probe(tmp_path: Path, mode: str = "writer") -> dict[str, object]:
     out = subprocess.run(
         [sys.executable, "-c", PROBE, str(tmp_path / f"{mode}.db"), mode],
         cwd=ROOT,
@@ -36,21 +38,23 @@ def probe(tmp_path: Path, mode: str) -> dict[str, object]:
     return json.loads(out.stdout)
 
 
-def test_the_writer_settings_store_the_same_values_as_the_module_does_by_default(
-    tmp_path: Path,
-) -> None:
-    plain, quick = probe(tmp_path, "plain"), probe(tmp_path, "quick")
-    assert (
-        quick["rows"]
-        == plain["rows"]
-        == [
-            [None, "null", 1, "integer", 0, 7, "text", 1.5],
-            [None, "null", None, "null", None, None, None, None],
-        ]
-    )
-    assert quick["applied"] == ["adapters", "no connection mutexes, no memory statistics"]
+def test_the_writer_stores_what_the_standard_module_stores(tmp_path: Path) -> None:
+    plain = sqlite3.connect(tmp_path / "plain.db")
+    plain.execute("CREATE TABLE t (a, b, c, d, e, f)")
+    plain.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)", ROWS)
+    expected = [list(row) for row in plain.execute(SELECT).fetchall()]
+    plain.close()
+    assert expected == [
+        [None, "null", 1, "integer", 0, 7, "text", 1.5],
+        [None, "null", None, "null", None, None, None, None],
+    ]
+    assert probe(tmp_path)["rows"] == expected
 
 
-def test_the_library_keeps_no_memory_statistics_once_configured(tmp_path: Path) -> None:
-    assert probe(tmp_path, "plain")["memory_used"] > 0  # Debian's build counts by default
-    assert probe(tmp_path, "quick")["memory_used"] == 0
+def test_the_writer_library_is_configured_and_current(tmp_path: Path) -> None:
+    assert probe(tmp_path, "unconfigured")["memory_used"] > 0  # as the library comes
+    found = probe(tmp_path)
+    assert found["memory_used"] == 0  # none once configured: no global mutex per allocation
+    assert found["mode"] == [["wal"]]  # every service's pragmas
+    major, minor, *_ = (int(part) for part in str(found["version"]).split("."))
+    assert (major, minor) >= (3, 45)  # the JSON functions' rewrite (messages.view)
