@@ -56,8 +56,13 @@ Op = Literal[
 
 
 class RowChange(NamedTuple):
-    """One parametrised row operation. ``keys`` name every row it may touch (for batching)."""
+    """One parametrised row operation, and what batching needs to keep the outcome of one by
+    one: ``keys`` name every row it may touch; ``follows``, keys it only has to stay after
+    (and before) the changes touching them, without being ordered against the others that
+    follow them too. A change reaching rows it cannot name (found through a LID) touches a
+    session-wide key that the changes of those rows follow."""
 
     op: Op
     keys: tuple[tuple[str, ...], ...]
     params: dict[str, Any]
+    follows: tuple[tuple[str, ...], ...] = ()

@@ -178,3 +178,38 @@ async def test_a_failed_pairing_is_a_status_with_its_reason_until_the_next_pairi
     async with engine.connect() as conn:
         row = (await conn.execute(select(sessions))).mappings().one()
     assert (row["status"], row["pairing_failure"]) == ("pairing", None)
+
+
+async def test_a_batch_orders_a_message_by_lid_alone_before_the_phone_messages_after_it(
+    new_db_url: DbFactory,
+) -> None:
+    """A message naming its sender by LID alone renames the contact linked to that LID (a row
+    keyed by the phone JID, which the change does not name): a message by phone JID after it
+    in the same batch must still be applied after it, as one by one."""
+    lid, phone = "99887766@lid", "201000000002@s.whatsapp.net"
+
+    def received(n: int, sender: str, push_name: str) -> MessageReceived:
+        return MessageReceived(
+            message_id=f"in{n}", chat_jid=sender, sender_jid=sender, push_name=push_name, sent_at=T0
+        )
+
+    events = [
+        ev(ContactUpdated(jid=phone, lid=lid), 1),
+        ev(received(2, phone, "Mona"), 2),
+        ev(received(3, lid, "Mona by LID"), 3),
+        ev(received(4, phone, "Mona again"), 4),
+    ]
+    batched, single = open_engine(await new_db_url()), open_engine(await new_db_url())
+    try:
+        for engine in (batched, single):
+            await upgrade(engine)
+        await project(batched, delivered(events), batch=10)
+        await project(single, delivered(events), batch=1)
+        for engine in (batched, single):
+            async with engine.connect() as conn:
+                rows = list((await conn.execute(select(contacts))).mappings())
+            assert [(r["jid"], r["push_name"]) for r in rows] == [(phone, "Mona again")]
+        assert await table_checksums(batched) == await table_checksums(single)
+    finally:
+        await batched.dispose()
+        await single.dispose()

@@ -129,6 +129,29 @@ def test_batching_groups_independent_rows_and_keeps_order_per_row() -> None:
     ]
 
 
+def test_changes_following_a_key_share_runs_yet_stay_on_their_side_of_one_touching_it() -> None:
+    def follower(op: str, key: str, n: int) -> RowChange:
+        return RowChange(op, ((key,),), {"n": n}, (("all",),))  # type: ignore[arg-type]
+
+    runs = plan_runs(
+        [
+            follower("contact.by_phone", "a", 1),
+            follower("contact.linked", "b", 2),
+            follower("contact.by_phone", "c", 3),  # joins run 0: only followers since
+            change("contact.by_lid", "l", "all", n=4),  # after every follower
+            follower("contact.by_phone", "a", 5),  # after the change it follows
+            follower("contact.linked", "d", 6),  # after it too, though run 1 is free of d
+        ]
+    )
+    assert [(r.op, [p["n"] for p in r.params]) for r in runs] == [
+        ("contact.by_phone", [1, 3]),
+        ("contact.linked", [2]),
+        ("contact.by_lid", [4]),
+        ("contact.by_phone", [5]),
+        ("contact.linked", [6]),
+    ]
+
+
 def test_phone_of_reads_user_jids_only() -> None:
     assert phone_of("201234567890:12@s.whatsapp.net") == "201234567890"
     assert phone_of("1203630@g.us") is None and phone_of("55@lid") is None
