@@ -104,6 +104,15 @@ def chat_statements(
     read_both = func.coalesce(merge.excluded.last_read_at, ch.c.last_read_at)
     read_either = func.coalesce(ch.c.last_read_at, merge.excluded.last_read_at)
     up_to = P("up_to", UtcDateTime())
+    read = [
+        update(ch)
+        .where(same, or_(ch.c.jid == P("chat_jid"), ch.c.lid == P("chat_jid")))
+        .values(
+            last_read_at=greater(func.coalesce(ch.c.last_read_at, up_to), up_to),
+            sequence=SEQ,
+            updated_at=AT,
+        )
+    ]
     return {
         "chat.message": [message(P("chat_key"), lid=False)],  # its lid parameter is None
         "chat.message_with_lid": [message(P("chat_key"))],
@@ -122,13 +131,6 @@ def chat_statements(
             .where(same, ch.c.jid == P("jid"), or_(ch.c.lid.is_(None), ch.c.lid != P("lid")))
             .values(lid=P("lid"), sequence=SEQ, updated_at=AT),
         ],
-        "chat.read": [
-            update(ch)
-            .where(same, or_(ch.c.jid == P("chat_jid"), ch.c.lid == P("chat_jid")))
-            .values(
-                last_read_at=greater(func.coalesce(ch.c.last_read_at, up_to), up_to),
-                sequence=SEQ,
-                updated_at=AT,
-            )
-        ],
+        "chat.read": read,
+        "chat.read_lid": read,  # the same statement; by LID, a change batching orders apart
     }

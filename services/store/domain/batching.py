@@ -1,15 +1,15 @@
 """Groups a batch's row changes into runs of one operation each, without changing the outcome.
 
-A change joins the last run of its operation when no later run touches any row it touches
-(nor any key it follows); otherwise it opens a new run. Runs execute in order, each as one
-``executemany``. A key a change follows is not one it touches: changes that follow the same
-key share runs, while a change touching that key later is still ordered after them.
+A change joins the last run of its operation when no later run touches any row it touches;
+otherwise it opens a new run. Runs execute in order, each as one ``executemany``. A wide
+change (changes.py: one by LID, reaching a row it cannot name) stays after every change
+before it and before every change after it: it splits the batch's runs, and is rare.
 """
 
 from collections.abc import Iterable
 from typing import Any
 
-from services.store.domain.changes import Op, RowChange
+from services.store.domain.changes import WIDE, Op, RowChange
 
 __all__ = ["Run", "plan_runs"]
 
@@ -27,16 +27,19 @@ class Run:
 def plan_runs(changes: Iterable[RowChange]) -> list[Run]:
     runs: list[Run] = []
     last_run_of_op: dict[Op, int] = {}
-    last_run_reaching: dict[tuple[str, ...], int] = {}  # touching a key, or following it
-    last_run_touching: dict[tuple[str, ...], int] = {}  # of a followed key: touching it
-    reaching = last_run_reaching.get
-    for op, keys, params, follows in changes:  # unpacked: a field costs a call each
+    last_run_touching: dict[tuple[str, ...], int] = {}
+    touching = last_run_touching.get
+    floor = -1  # the run of the last wide change: nothing after it goes before it
+    for op, keys, params in changes:  # unpacked: a NamedTuple's fields cost a call each
         if len(keys) == 1:  # the common case, without a generator
-            barrier = reaching(keys[0], -1)
+            barrier = touching(keys[0], -1)
         else:
-            barrier = max([reaching(k, -1) for k in keys], default=-1)
-        for key in follows:
-            barrier = max(barrier, last_run_touching.get(key, -1))
+            barrier = max([touching(k, -1) for k in keys], default=-1)
+        wide = op in WIDE
+        if wide:
+            barrier = len(runs) - 1  # after every change before it
+        elif barrier < floor:
+            barrier = floor
         index = last_run_of_op.get(op, -1)
         if index < barrier or index < 0:
             runs.append(Run(op))
@@ -44,7 +47,7 @@ def plan_runs(changes: Iterable[RowChange]) -> list[Run]:
             last_run_of_op[op] = index
         runs[index].params.append(params)
         for key in keys:
-            last_run_reaching[key] = last_run_touching[key] = index
-        for key in follows:
-            last_run_reaching[key] = max(index, reaching(key, -1))
+            last_run_touching[key] = index
+        if wide:
+            floor = index
     return runs

@@ -2,7 +2,7 @@
 
 from typing import Any, Literal, NamedTuple
 
-__all__ = ["Op", "RowChange"]
+__all__ = ["WIDE", "Op", "RowChange"]
 
 Op = Literal[
     "tenant.seen",
@@ -35,6 +35,7 @@ Op = Literal[
     "chat.message_lid",
     "chat.linked",
     "chat.read",
+    "chat.read_lid",
     "session.options",
     "reminder.scheduled",
     "reminder.rescheduled",
@@ -55,14 +56,15 @@ Op = Literal[
 ]
 
 
+# Changes by LID that reach a row keyed by a phone JID they cannot name: a message by LID
+# alone renames the contact linked to that LID; a chat change by LID lands in the chat of
+# its phone JID. A batch keeps every other change on its side of them (batching.py).
+WIDE: frozenset[Op] = frozenset({"contact.by_lid", "chat.message_lid", "chat.read_lid"})
+
+
 class RowChange(NamedTuple):
-    """One parametrised row operation, and what batching needs to keep the outcome of one by
-    one: ``keys`` name every row it may touch; ``follows``, keys it only has to stay after
-    (and before) the changes touching them, without being ordered against the others that
-    follow them too. A change reaching rows it cannot name (found through a LID) touches a
-    session-wide key that the changes of those rows follow."""
+    """One parametrised row operation. ``keys`` name every row it may touch (for batching)."""
 
     op: Op
     keys: tuple[tuple[str, ...], ...]
     params: dict[str, Any]
-    follows: tuple[tuple[str, ...], ...] = ()

@@ -15,15 +15,10 @@ from services.store.domain.changes import Op, RowChange
 __all__ = ["chat_linked", "chat_of_queued", "chat_of_received", "chat_read"]
 
 
-def _change(op: Op, tenant: str, session: str, chat: str, params: dict[str, object]) -> RowChange:
-    """A change of the chat ``chat`` names: by LID, it is resolved through the contacts table
-    (ordered after the links of that LID) and may reach the row of a phone JID it does not
-    name, so it touches the session's chats, which every change by phone JID follows."""
-    chats = (("chats", tenant, session),)
-    if chat.endswith("@lid"):
-        keys = (("chat", tenant, session, chat), ("contact", tenant, session, chat), *chats)
-        return RowChange(op, keys, params)
-    return RowChange(op, (("chat", tenant, session, chat),), params, chats)
+def _keys(tenant: str, session: str, chat: str) -> tuple[tuple[str, ...], ...]:
+    if chat.endswith("@lid"):  # resolved through the contacts table: ordered after its links
+        return (("chat", tenant, session, chat), ("contact", tenant, session, chat))
+    return (("chat", tenant, session, chat),)
 
 
 def _message(
@@ -46,7 +41,7 @@ def _message(
         op = "chat.message"  # the row keeps the LID it has
     else:
         op = "chat.message_with_lid"
-    return _change(op, env.tenant, env.session, chat, params)
+    return RowChange(op, _keys(env.tenant, env.session, chat), params)
 
 
 def chat_of_received(sequence: int, env: Envelope, ev: MessageReceived) -> RowChange:
@@ -71,7 +66,7 @@ def chat_linked(
         "jid": jid, "lid": lid,
     }  # fmt: skip
     keys = (("chat", tenant, session, jid), ("chat", tenant, session, lid))
-    return RowChange("chat.linked", keys, params, (("chats", tenant, session),))
+    return RowChange("chat.linked", keys, params)
 
 
 def chat_read(sequence: int, env: Envelope, ev: ChatRead) -> RowChange:
@@ -83,4 +78,5 @@ def chat_read(sequence: int, env: Envelope, ev: ChatRead) -> RowChange:
         "chat_jid": ev.chat_jid,
         "up_to": ev.up_to,
     }
-    return _change("chat.read", env.tenant, env.session, ev.chat_jid, params)
+    op: Op = "chat.read_lid" if ev.chat_jid.endswith("@lid") else "chat.read"
+    return RowChange(op, _keys(env.tenant, env.session, ev.chat_jid), params)

@@ -33,17 +33,12 @@ def contact_changes(
         "push_name": push_name,
         "saved_name": saved_name,
     }
-    # A change by LID alone also renames the row linked to that LID, keyed by a phone JID it
-    # does not know: it touches the session's contacts, which every other contact change
-    # follows, so that a batch applies them in their order, as one by one.
-    everyone = (("contacts", tenant, session),)
     if jid.endswith("@lid"):
         params["lid"] = jid
-        by_lid = (("contact", tenant, session, jid), *everyone)
-        return [RowChange("contact.by_lid", by_lid, params)]
+        return [RowChange("contact.by_lid", (("contact", tenant, session, jid),), params)]
     params["jid"], params["lid"] = jid, lid
     params["phone_number"] = phone_number or phone_of(jid)
     if lid:
         keys = (("contact", tenant, session, jid), ("contact", tenant, session, lid))
-        return [RowChange("contact.linked", keys, params, everyone)]
-    return [RowChange("contact.by_phone", (("contact", tenant, session, jid),), params, everyone)]
+        return [RowChange("contact.linked", keys, params)]
+    return [RowChange("contact.by_phone", (("contact", tenant, session, jid),), params)]

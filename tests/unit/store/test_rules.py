@@ -129,26 +129,24 @@ def test_batching_groups_independent_rows_and_keeps_order_per_row() -> None:
     ]
 
 
-def test_changes_following_a_key_share_runs_yet_stay_on_their_side_of_one_touching_it() -> None:
-    def follower(op: str, key: str, n: int) -> RowChange:
-        return RowChange(op, ((key,),), {"n": n}, (("all",),))  # type: ignore[arg-type]
-
+def test_a_wide_change_keeps_every_other_on_its_side() -> None:
     runs = plan_runs(
         [
-            follower("contact.by_phone", "a", 1),
-            follower("contact.linked", "b", 2),
-            follower("contact.by_phone", "c", 3),  # joins run 0: only followers since
-            change("contact.by_lid", "l", "all", n=4),  # after every follower
-            follower("contact.by_phone", "a", 5),  # after the change it follows
-            follower("contact.linked", "d", 6),  # after it too, though run 1 is free of d
+            change("contact.by_phone", "a", n=1),
+            change("chat.message", "b", n=2),
+            change("contact.by_phone", "c", n=3),  # joins run 0
+            change("contact.by_lid", "l", n=4),  # after all before it, though it names none
+            change("contact.by_phone", "a", n=5),  # after it, though it names no row of it
+            change("chat.message", "d", n=6),  # after it too, though run 1 is free of d
+            change("contact.by_phone", "e", n=7),  # joins run 3
         ]
     )
     assert [(r.op, [p["n"] for p in r.params]) for r in runs] == [
         ("contact.by_phone", [1, 3]),
-        ("contact.linked", [2]),
+        ("chat.message", [2]),
         ("contact.by_lid", [4]),
-        ("contact.by_phone", [5]),
-        ("contact.linked", [6]),
+        ("contact.by_phone", [5, 7]),
+        ("chat.message", [6]),
     ]
 
 
