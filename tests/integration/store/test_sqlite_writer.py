@@ -133,6 +133,30 @@ async def test_a_killed_writer_fails_the_batch_and_the_next_writer_takes_over(
     assert await checksums(url) == await reference(tmp_path, engines)
 
 
+async def test_after_a_failed_batch_a_later_one_waits_for_the_position_to_be_read(
+    tmp_path: Path, engines: Engines
+) -> None:
+    """A batch begun before the consumer saw the failure of the one before it (batches are
+    applied several at once) must not go to the next writer over the gap: every batch is
+    refused until the consumer starts over from the recorded position."""
+    url, projection = await fresh(tmp_path, "live", engines)
+    others = writer_pids()
+    later = projection.prepare(ITEMS[400:])
+    await projection.apply(ITEMS[:300])
+    (pid,) = writer_pids() - others
+    os.kill(pid, signal.SIGKILL)
+    with pytest.raises(WriterFailed, match="died"):
+        await projection.apply(ITEMS[300:400])
+    for batch in (later, ITEMS[400:]):  # prepared before the failure, or not
+        with pytest.raises(WriterFailed, match="before it failed"):
+            await projection.apply(batch)
+    assert await projection.position() == 300  # the consumer starts over from here
+    await projection.apply(projection.prepare(ITEMS[300:400]))
+    await projection.apply(later)  # prepared before the failure: computed again
+    await projection.close()
+    assert await checksums(url) == await reference(tmp_path, engines)
+
+
 async def test_a_cancelled_apply_neither_loses_nor_doubles(
     tmp_path: Path, engines: Engines
 ) -> None:
