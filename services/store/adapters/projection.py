@@ -177,11 +177,9 @@ class SqlProjection:
         """(driver SQL, rows) in the order to execute them: the events' row changes, batched,
         then the position."""
         changes = [c for item in fresh for c in changes_for(item.sequence, item.event)]
-        if self._known is not None:
-            changes = self._known.left_out(changes)
         writes: list[Write] = [
             (statement.sql, statement.bind(run.params))
-            for run in plan_runs(changes)
+            for run in plan_runs(changes, self._known)
             for statement in self._statements[run.op]
         ]
         position = {"consumer": PROJECTION, "position": fresh[-1].sequence}

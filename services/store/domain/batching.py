@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from services.store.domain.changes import WIDE, Op, RowChange
+from services.store.domain.known_contacts import KnownContacts
 
 __all__ = ["Run", "plan_runs"]
 
@@ -24,13 +25,18 @@ class Run:
         self.params: list[dict[str, Any]] = []
 
 
-def plan_runs(changes: Iterable[RowChange]) -> list[Run]:
+def plan_runs(changes: Iterable[RowChange], known: KnownContacts | None = None) -> list[Run]:
+    """``known``: contact changes that would change nothing are left out (known_contacts.py;
+    shown every change it watches, here where each is unpacked anyway)."""
+    watched = known.watched if known is not None else ()
     runs: list[Run] = []
     last_run_of_op: dict[Op, int] = {}
     last_run_touching: dict[tuple[str, ...], int] = {}
     touching = last_run_touching.get
     floor = -1  # the run of the last wide change: nothing after it goes before it
     for op, keys, params in changes:  # unpacked: a NamedTuple's fields cost a call each
+        if op in watched and known.leaves_out(op, params):  # type: ignore[union-attr]
+            continue
         if len(keys) == 1:  # the common case, without a generator
             barrier = touching(keys[0], -1)
         else:

@@ -30,7 +30,7 @@ class KnownContacts:
 
     def __init__(self, writing_contacts: Collection[str], capacity: int = CAPACITY) -> None:
         """``writing_contacts``: every operation whose statements write the contacts table."""
-        self._others = frozenset(writing_contacts) - _REMEMBERED
+        self.watched = frozenset(writing_contacts) | _REMEMBERED  # the changes to show it
         self._capacity = capacity
         self._tenants: dict[str, dict[str, dict[str, tuple[Any, ...]]]] = {}
         self._count = 0
@@ -41,24 +41,26 @@ class KnownContacts:
 
     def left_out(self, changes: Iterable[RowChange]) -> list[RowChange]:
         """``changes`` (in the order they apply) without those that would change nothing."""
-        kept = []
-        for change in changes:
-            op, _, params = change
-            if op in _REMEMBERED:
-                rows = self._rows(params["tenant"], params["session_id"])
-                jid = params["jid"]
-                names = (params["push_name"], params["saved_name"])
-                applied = (op, params["lid"], params["phone_number"], *names)
-                last = rows.get(jid)
-                if last == applied:
-                    continue
-                if last is None:
-                    self._count += 1
-                rows[jid] = applied
-            elif op in self._others:
-                self._tenants.get(params["tenant"], {}).pop(params["session_id"], None)
-            kept.append(change)
-        return kept
+        watched = self.watched
+        return [c for c in changes if c.op not in watched or not self.leaves_out(c.op, c.params)]
+
+    def leaves_out(self, op: str, params: dict[str, Any]) -> bool:
+        """Whether a change of ``watched`` would change nothing, the changes before it shown
+        in order (batching.py shows them, unpacked, as it plans the runs)."""
+        if op not in _REMEMBERED:  # reaching rows it does not name: the session is unknown
+            self._tenants.get(params["tenant"], {}).pop(params["session_id"], None)
+            return False
+        rows = self._rows(params["tenant"], params["session_id"])
+        jid = params["jid"]
+        names = (params["push_name"], params["saved_name"])
+        applied = (op, params["lid"], params["phone_number"], *names)
+        last = rows.get(jid)
+        if last == applied:
+            return True
+        if last is None:
+            self._count += 1
+        rows[jid] = applied
+        return False
 
     def _rows(self, tenant: str, session: str) -> dict[str, tuple[Any, ...]]:
         if self._count >= self._capacity:
