@@ -18,7 +18,7 @@ from contracts.events import (
 )
 from runtime.logging import get_logger
 from services.reminder.domain.gate import GateState, gate_after
-from services.reminder.domain.outcomes import logged_outcome
+from services.reminder.domain.outcomes import Outcome, logged_outcome
 from services.reminder.domain.policy import ReminderPolicy
 from services.reminder.domain.transitions import fail
 from services.reminder.service_layer.ports import Delivery, ReminderTx
@@ -28,6 +28,7 @@ __all__ = ["LogReactor"]
 
 log = get_logger(__name__)
 LAZY_POSITION = 1000
+OUTCOME_READS = 3  # a write that does not hold: the row changed; the next read is current
 
 
 class LogReactor:
@@ -81,13 +82,27 @@ class LogReactor:
             return await self._gate(tx, state, env)
         match env.payload:
             case MessageSent() | MessageStatus() | MessageSendFailed() as outcome:
-                row = await tx.by_message(env.tenant, outcome.message_id)
-                if row is None or row.session != env.session:
-                    return False
-                change = logged_outcome(row, outcome, self.recorder.clock.now(), self.policy)
-                done = await self.recorder.write(tx, change) is not None
-                return done and isinstance(outcome, MessageSendFailed) and outcome.will_retry
+                return await self._outcome(tx, env, outcome)
         return True  # reminder.* from another instance, session.*: a reason to look again
+
+    async def _outcome(self, tx: ReminderTx, env: Envelope, outcome: Outcome) -> bool:
+        """A send's outcome, decided on the row as the write finds it. The row may change
+        between the read and the write: an attempt nobody answered is dispatched again while
+        its first command, answered late, was sent after all (seen after a NATS restart).
+        The write does not hold then; the row is read again and the outcome decided again,
+        or the reminder would wait for an outcome that already came."""
+        for _ in range(OUTCOME_READS):
+            row = await tx.by_message(env.tenant, outcome.message_id)
+            if row is None or row.session != env.session:
+                return False
+            change = logged_outcome(row, outcome, self.recorder.clock.now(), self.policy)
+            if change is None:
+                return False
+            if await self.recorder.write(tx, change) is not None:
+                return isinstance(outcome, MessageSendFailed) and outcome.will_retry
+        log.warning("reminder.outcome_not_recorded", tenant=env.tenant, session=env.session,
+                    message_id=outcome.message_id, type=env.type)  # fmt: skip
+        return False
 
     async def _gate(self, tx: ReminderTx, state: GateState, env: Envelope) -> bool:
         changed = await tx.record_gate(state)
