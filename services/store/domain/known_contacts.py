@@ -8,16 +8,15 @@ applied to each contact row: the same change again, with nothing else written to
 in between, changes nothing (each value it brings is already the row's), and is not sent.
 
 What it remembers holds only while every change it saw is committed, in order, by the one
-projection it belongs to: the projection forgets it all whenever a transaction fails or is
-refused (sql projection's ``_start_over``). A change of the contacts table that reaches
-rows it does not name (``contact.by_lid`` renames the row linked to its LID, and may give
-the LID a row of its own, which ``contact.linked`` deletes) makes it forget that session.
+projection it belongs to: the projection forgets it all whenever it starts over (a failed,
+refused or cancelled transaction, the position read again: ``SqlProjection._start_over``).
+A change of the contacts table that reaches rows it does not name (``contact.by_lid``
+renames the row linked to its LID, and may give the LID a row of its own, which
+``contact.linked`` deletes) makes it forget that session.
 """
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from typing import Any
-
-from services.store.domain.changes import RowChange
 
 __all__ = ["CAPACITY", "KnownContacts"]
 
@@ -38,11 +37,6 @@ class KnownContacts:
     def forget(self) -> None:
         self._tenants.clear()
         self._count = 0
-
-    def left_out(self, changes: Iterable[RowChange]) -> list[RowChange]:
-        """``changes`` (in the order they apply) without those that would change nothing."""
-        watched = self.watched
-        return [c for c in changes if c.op not in watched or not self.leaves_out(c.op, c.params)]
 
     def leaves_out(self, op: str, params: dict[str, Any]) -> bool:
         """Whether a change of ``watched`` would change nothing, the changes before it shown

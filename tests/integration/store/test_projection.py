@@ -4,6 +4,7 @@ import random
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -296,11 +297,11 @@ async def test_a_projection_that_resumes_after_another_wrote_forgets_what_it_kne
         first, second = SqlProjection(engine), SqlProjection(engine)
         await first.apply([received(1, "Mona")])
         await second.apply([received(2, "Mona M")])
-        try:
-            await first.apply([received(3, "Mona")])
-        except WriterFailed:  # SQLite: its writer refuses a batch behind one it did not send
+        if engine.dialect.name == "sqlite":  # its writer refuses a batch behind one not its own
+            with pytest.raises(WriterFailed, match="a batch is missing"):
+                await first.apply([received(3, "Mona")])
             assert await first.position() == 2  # the consumer starts over from here
-            await first.apply([received(3, "Mona")])
+        await first.apply([received(3, "Mona")])  # PostgreSQL: its position is not this one's
         for projection in (first, second):
             await projection.close()
         async with engine.connect() as conn:

@@ -3,6 +3,7 @@ whenever it may no longer hold."""
 
 from datetime import UTC, datetime
 
+from services.store.domain.batching import plan_runs
 from services.store.domain.changes import RowChange
 from services.store.domain.contacts import contact_changes
 from services.store.domain.known_contacts import KnownContacts
@@ -20,7 +21,8 @@ def contact(
 
 
 def kept(known: KnownContacts, *changes: RowChange) -> list[str | None]:
-    return [c.params["push_name"] for c in known.left_out(changes)]
+    """The push names of the changes batching keeps, in the order they run."""
+    return [params["push_name"] for run in plan_runs(changes, known) for params in run.params]
 
 
 def test_the_same_change_again_is_left_out_and_a_new_value_is_not() -> None:
@@ -61,4 +63,5 @@ def test_forgetting_and_overflowing_send_everything_again() -> None:
 def test_changes_of_other_tables_pass_unseen() -> None:
     known = KnownContacts(WRITING)
     change = RowChange("chat.message", (("chat", "t1", "s1", PHONE),), {"tenant": "t1"})
-    assert known.left_out([change, change]) == [change, change]
+    (run,) = plan_runs([change, change], known)
+    assert run.params == [change.params, change.params]
