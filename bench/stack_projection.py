@@ -19,6 +19,7 @@ from contracts.events import MessageReceived, SessionCreated
 from contracts.subjects import event_subject
 from runtime.bus import open_bus
 from runtime.embedded_nats import EmbeddedNats
+from runtime.service import tune_gc
 from runtime.settings import load_settings
 from services.store.adapters.rebuild import rebuild_into
 
@@ -61,6 +62,7 @@ async def publish(js: object, events: Iterator[Envelope]) -> int:
 
 
 async def projection_rows(events: int, naive_events: int) -> list[Row]:
+    tune_gc()  # as the store service's process does (bench.store_projection does the same)
     with tempfile.TemporaryDirectory() as tmp:
         server = EmbeddedNats(Path(tmp) / "nats")
         await server.start()
@@ -94,6 +96,7 @@ def _quiet(position: int, target: int, rate: float) -> None:
 
 
 async def rebuild_row(events: int) -> list[Row]:
+    tune_gc()  # as ``wa store rebuild`` does
     with tempfile.TemporaryDirectory() as tmp:
         server = EmbeddedNats(Path(tmp) / "nats")
         await server.start()

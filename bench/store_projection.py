@@ -43,7 +43,7 @@ from runtime.settings import load_settings
 from runtime.sql.engine import open_engine
 from services.store.adapters.migrate import upgrade
 from services.store.adapters.projection import SqlProjection
-from services.store.bootstrap import BATCH_SIZE, WatchedProjection
+from services.store.bootstrap import WatchedProjection
 from services.store.service_layer.position import PositionWatch
 
 
@@ -166,7 +166,7 @@ async def project(
             durable=name,
             filters=[event_filter()],
             stop=stop,
-            batch_size=BATCH_SIZE,
+            batch_size=sql.batch_size,
             pulling=pulling,
         )
     )
@@ -226,7 +226,7 @@ async def main(events: int, naive_events: int, rounds: int) -> None:
     print(f"{'reader':<46}{'events/s':>10}{'x raw':>8}{'events/CPU-s':>14}{'x raw':>8}")
     rows = [
         ("raw stream read (nats-py ordered consumer)", raw),
-        (f"store projection, SQLite, pulls of {BATCH_SIZE}", store),
+        ("store projection, SQLite, batched", store),
         ("naive projection, one event per transaction", naive),
         ("durable pull read (nats-py fetch of 1000)", pulled),
     ]

@@ -28,10 +28,9 @@ from services.store.service_layer.following import POLL_S, PositionFollower
 from services.store.service_layer.position import PositionWatch
 from services.store.service_layer.queries import QueryHandlers
 
-__all__ = ["BATCH_SIZE", "DURABLE", "WatchedProjection", "run"]
+__all__ = ["DURABLE", "WatchedProjection", "run"]
 
 DURABLE = "store"
-BATCH_SIZE = 1000
 log = get_logger("store")
 
 
@@ -147,7 +146,7 @@ def _projecting(settings: Settings, bus: Bus, watch: PositionWatch) -> Work:
                 durable=DURABLE,
                 filters=[event_filter()],
                 stop=term,
-                batch_size=BATCH_SIZE,
+                batch_size=sql.batch_size,
             )
         finally:
             ending.cancel()

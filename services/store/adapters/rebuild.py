@@ -32,7 +32,10 @@ async def rebuild_into(js: JetStreamContext, url: str, progress: Progress) -> in
     durable = f"store-rebuild-{new_id()}"
     try:
         await upgrade(engine)
-        return await project_until(NatsEventFeed(js), durable, projection, target, progress)
+        feed = NatsEventFeed(js)
+        return await project_until(
+            feed, durable, projection, target, progress, projection.batch_size
+        )
     finally:
         await projection.close()
         await engine.dispose()

@@ -27,6 +27,7 @@ store / raw 0.35, 0.38, 0.40 before and 0.41, 0.43, 0.40 after.
 import asyncio
 import contextlib
 import fcntl
+import gc
 import marshal
 import pickle
 import struct
@@ -341,6 +342,11 @@ def _run(db: Connection, position_sql: str, after: int, request: _Request) -> tu
 
 
 if __name__ == "__main__":
+    # The rows unmarshalled hold no cycles and are freed by reference counting; collected
+    # young every 700 tuples, they were traced for nothing: 2% of the writer's instructions
+    # (callgrind, 100,000 message.received). Frozen what is loaded, young collections rare.
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 50)
     # stdout carries replies only: anything printed by accident goes to stderr instead.
     replies = sys.stdout.buffer
     sys.stdout = sys.stderr

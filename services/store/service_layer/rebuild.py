@@ -56,11 +56,19 @@ class _UntilTarget:
 
 
 async def project_until(
-    feed: EventFeed, durable: str, projection: Projection, target: int, progress: Progress
+    feed: EventFeed,
+    durable: str,
+    projection: Projection,
+    target: int,
+    progress: Progress,
+    batch_size: int = 1000,
 ) -> int:
     """Feed ``projection`` every event up to ``target`` (a partly built one resumes where it
-    stopped) through the fresh consumer ``durable``; returns the position reached."""
+    stopped) through the fresh consumer ``durable``, ``batch_size`` events a pull; returns
+    the position reached."""
     stop = asyncio.Event()
     handler = _UntilTarget(projection, target, stop, progress)
-    await feed.run(handler, durable=durable, filters=[event_filter()], stop=stop, batch_size=1000)
+    await feed.run(
+        handler, durable=durable, filters=[event_filter()], stop=stop, batch_size=batch_size
+    )
     return await projection.position()
