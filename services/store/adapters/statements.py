@@ -156,18 +156,21 @@ def build_statements(dialect: str) -> dict[Op, list[Executable]]:
         "attempts": ZERO,
     }
     cards = {"reply_to": P("reply_to"), "location": P("location"), "contact": P("contact")}
-    received = insert(m).values(
+    received_text = {
         **message_row,
-        sender_jid=P("sender_jid"),
-        sender_lid=P("sender_lid"),
-        from_me=P("from_me"),
-        text=P("text"),
+        "sender_jid": P("sender_jid"),
+        "sender_lid": P("sender_lid"),
+        "from_me": P("from_me"),
+        "text": P("text"),
+        "sent_at": SENT_AT,
+        "sort_at": SENT_AT,
+        "is_old": P("is_old"),
+        "status": P("status"),
+        "status_rank": P("rank"),
+    }
+    received = insert(m).values(
+        **received_text,
         media_kind=P("media_kind"),
-        sent_at=SENT_AT,
-        sort_at=SENT_AT,
-        is_old=P("is_old"),
-        status=P("status"),
-        status_rank=P("rank"),
         media=P("media"),
         media_status=P("media_status"),
         media_size=P("media_size"),
@@ -252,6 +255,13 @@ def build_statements(dialect: str) -> dict[Op, list[Executable]]:
             received.on_conflict_do_nothing(
                 index_elements=[m.c.tenant, m.c.session_id, m.c.message_id]
             )
+        ],
+        # Text alone (no media, card or quote): the columns left out stay NULL, as the full
+        # statement would set them; fewer values to bind and ship to the SQLite writer.
+        "message.received_text": [
+            insert(m)
+            .values(**received_text)
+            .on_conflict_do_nothing(index_elements=[m.c.tenant, m.c.session_id, m.c.message_id])
         ],
         "message.queued": [
             queued.on_conflict_do_nothing(

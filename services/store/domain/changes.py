@@ -15,6 +15,7 @@ Op = Literal[
     "session.logged_out",
     "session.deleted",
     "message.received",
+    "message.received_text",
     "message.queued",
     "message.sent",
     "message.send_failed",

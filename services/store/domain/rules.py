@@ -26,7 +26,7 @@ from contracts.events import (
     SessionPairingStarted,
 )
 from contracts.media import MediaDescriptor
-from services.store.domain.changes import RowChange
+from services.store.domain.changes import Op, RowChange
 from services.store.domain.chats import chat_linked, chat_of_queued, chat_of_received, chat_read
 from services.store.domain.contacts import contact_changes
 from services.store.domain.conversation import card_params, conversation_changes
@@ -162,16 +162,19 @@ def _received(sequence: int, env: Envelope, ev: MessageReceived) -> list[RowChan
         "sender_lid": ev.sender_lid,
         "from_me": from_me,
         "text": ev.text,
-        "media_kind": ev.media_kind,
         "sent_at": ev.sent_at,
         "is_old": ev.is_old,
         "status": "sent" if from_me else "received",
         "rank": SENT_RANK if from_me else RECEIVED_RANK,
-        **_media_params(ev.media),
-        "reply_to": ev.reply_to,
-        **card_params(ev.location, ev.contact),
     }
-    message = RowChange("message.received", _message_key(env, ev.message_id), params)
+    op: Op = "message.received_text"  # most messages: their statement sets fewer columns
+    if ev.media_kind or ev.media or ev.reply_to or ev.location or ev.contact:
+        op = "message.received"
+        params["media_kind"] = ev.media_kind
+        params.update(_media_params(ev.media))
+        params["reply_to"] = ev.reply_to
+        params.update(card_params(ev.location, ev.contact))
+    message = RowChange(op, _message_key(env, ev.message_id), params)
     chat = chat_of_received(sequence, env, ev)
     if from_me:
         return [message, chat]

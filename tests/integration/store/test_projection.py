@@ -4,6 +4,7 @@ import random
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
+import msgspec
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -309,3 +310,32 @@ async def test_a_projection_that_resumes_after_another_wrote_forgets_what_it_kne
         assert row["push_name"] == "Mona"
     finally:
         await engine.dispose()
+
+
+async def test_a_text_message_leaves_the_row_the_full_statement_would(
+    engine: AsyncEngine,
+) -> None:
+    """The lean statement of a text message (``message.received_text``) and the full one
+    (taken by a message that also quotes one) write the same columns otherwise: every media
+    and card column NULL, the rest and the view alike."""
+    phone = "201000000002@s.whatsapp.net"
+
+    def received(message_id: str, reply_to: str | None) -> MessageReceived:
+        return MessageReceived(
+            message_id=message_id, chat_jid=phone, sender_jid=phone, push_name="Mona",
+            text="same words", sent_at=T0, reply_to=reply_to,
+        )  # fmt: skip
+
+    await project(engine, delivered([ev(received("lean", None), 1)]), batch=1)
+    await project(engine, delivered([ev(received("full", "lean"), 1)], start=2), batch=1)
+    async with engine.connect() as conn:
+        rows = {r["message_id"]: dict(r) for r in (await conn.execute(select(messages))).mappings()}
+    lean, full = rows["lean"], rows["full"]
+    views = {name: msgspec.json.decode(row.pop("view")) for name, row in rows.items()}
+    assert (lean.pop("reply_to"), full.pop("reply_to")) == (None, "lean")
+    assert lean.pop("message_id") == "lean" and full.pop("message_id") == "full"
+    assert lean == full
+    assert lean["media"] is lean["media_kind"] is lean["location"] is lean["contact"] is None
+    assert (views["lean"].pop("message_id"), views["full"].pop("message_id")) == ("lean", "full")
+    assert (views["lean"].pop("reply_to"), views["full"].pop("reply_to")) == (None, "lean")
+    assert views["lean"] == views["full"]

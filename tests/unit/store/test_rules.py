@@ -2,8 +2,10 @@
 
 from datetime import UTC, datetime
 
+import msgspec
 import pytest
 
+from contracts.conversation import Location
 from contracts.envelope import Envelope, make_event
 from contracts.events import (
     ContactUpdated,
@@ -61,7 +63,7 @@ def test_an_old_message_from_a_lid_sender_is_kept_flagged_and_makes_a_linked_con
         is_old=True,
     )
     stored, chat, contact = changes_for(1, env(message))
-    assert stored.op == "message.received" and stored.params["is_old"] is True
+    assert stored.op == "message.received_text" and stored.params["is_old"] is True
     assert chat.op == "chat.message_with_lid" and (chat.params["chat_key"], chat.params["lid"]) == (
         phone,
         lid,
@@ -169,3 +171,23 @@ def test_a_failed_pairing_projects_its_reason() -> None:
 
     (change,) = changes_for(1, env(SessionPairingFailed(reason="timeout")))
     assert change.op == "session.pairing_failed" and change.params["reason"] == "timeout"
+
+
+def test_text_alone_takes_the_lean_statement_and_anything_more_the_full_one() -> None:
+    """A message with nothing but text binds none of the media, card or quote columns (they
+    stay NULL); one with any of them binds them all."""
+    phone = "201000000009@s.whatsapp.net"
+    plain = MessageReceived(
+        message_id="m1", chat_jid=phone, sender_jid=phone, text="hi", sent_at=T0
+    )
+    (stored, *_) = changes_for(1, env(plain))
+    assert stored.op == "message.received_text"
+    rich_only = {"media_kind", "media", "media_status", "reply_to", "location", "contact"}
+    assert not rich_only & stored.params.keys()
+    for rich in (
+        msgspec.structs.replace(plain, reply_to="m0"),
+        msgspec.structs.replace(plain, location=Location(latitude=30.0, longitude=31.2)),
+        msgspec.structs.replace(plain, media_kind="image"),
+    ):
+        (stored, *_) = changes_for(1, env(rich))
+        assert stored.op == "message.received" and rich_only <= stored.params.keys()
