@@ -92,8 +92,7 @@ class SqlProjection:
         # changed, and an incoming message changes pages all over the chat indexes, so
         # bigger batches write fewer pages an event. Measured with bench.store_projection's
         # rounds on 100,000 message.received, alternating: store / raw 0.44 (six rounds) at
-        # 1,000, 0.43-0.49 (median 0.47) at 2,000, 0.39-0.46 at 4,000 (the event loop waits
-        # longer for each pull, and a group in the writer's pipe commits less often).
+        # 1,000, 0.43-0.49 (median 0.47) at 2,000, 0.39-0.46 at 4,000.
         self.batch_size = 2000 if self._sqlite is not None else 1000
 
     async def position(self) -> int:
