@@ -32,7 +32,7 @@ from contracts.queries import (
 from runtime.sql.types import UtcDateTime
 from services.store.adapters.compiled import CompiledStatement
 from services.store.adapters.json_pages import OnePage, Order, one_row_page
-from services.store.adapters.json_rows import RowShape, row_time
+from services.store.adapters.json_rows import RowShape, row_time, utf8
 from services.store.adapters.message_view import read_expression
 from services.store.adapters.row_source import RowSource
 from services.store.adapters.statements import ZERO, P
@@ -46,11 +46,11 @@ Rows = Sequence[Sequence[Any]]
 NEWEST_FIRST = (("sort_at", True), ("message_id", True))  # a page of messages' order
 
 
-def _list(kind: type[msgspec.Struct], items: str, cursor: str | None) -> bytes:
+def _list(kind: type[msgspec.Struct], items: bytes, cursor: str | None) -> bytes:
     """The list reply, tag first: ``{"type":…,"items":[…],"next_cursor":…}``."""
-    head = f'{{"type":"{kind.__struct_config__.tag}","items":['
-    tail = "null" if cursor is None else f'"{cursor}"'  # base64url: nothing to escape
-    return f'{head}{items}],"next_cursor":{tail}}}'.encode()
+    head = f'{{"type":"{kind.__struct_config__.tag}","items":['.encode()
+    tail = b"null" if cursor is None else f'"{cursor}"'.encode()  # base64url: nothing to escape
+    return b"".join((head, items, b'],"next_cursor":', tail, b"}"))
 
 
 class JsonReads:
@@ -114,7 +114,7 @@ class JsonReads:
         (row,) = await self._rows(("one row", *key), one, limit=limit + 1, shown=limit, **params)
         page = OnePage.of(row)
         cursor = encode_cursor(cursor_of((None, *page.last))) if page.found > limit else None
-        return _list(kind, page.items or "", cursor), not page.found
+        return _list(kind, utf8(page.items or ""), cursor), not page.found
 
     async def get_session(self, q: GetSession) -> bytes:
         s = sessions.c
@@ -125,7 +125,7 @@ class JsonReads:
         rows = await self._rows(("session",), stmt, tenant=q.tenant, session=q.session)
         if not rows:
             raise Missing("session")
-        return str(rows[0][0]).encode()
+        return utf8(rows[0][0])
 
     async def list_sessions(self, q: ListSessions) -> bytes:
         s, after = sessions.c, q.cursor is not None
@@ -185,7 +185,7 @@ class JsonReads:
             ("message",), stmt, tenant=q.tenant, session=q.session, id=q.message_id
         )
         if rows:
-            return str(rows[0][0]).encode()
+            return utf8(rows[0][0])
         if q.require_session and not await self._session_exists(q.tenant, q.session):
             raise Missing("session")
         raise Missing("message")
