@@ -168,6 +168,7 @@ async def project(
             stop=stop,
             batch_size=sql.batch_size,
             pulling=pulling,
+            acknowledge=False,  # as the store service consumes
         )
     )
     if naive:

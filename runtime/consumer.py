@@ -35,14 +35,16 @@ __all__ = ["Delivered", "EventHandler", "PreparingHandler", "run_consumer"]
 log = get_logger(__name__)
 
 
-async def _bind(js: JetStreamContext, durable: str, filters: list[str], position: int) -> int:
+async def _bind(
+    js: JetStreamContext, durable: str, filters: list[str], position: int, acknowledge: bool = True
+) -> int:
     """Make the durable stand right after ``position``; returns the consumer sequence its next
     delivery will carry (deliveries are numbered without gaps, redeliveries included)."""
     config = ConsumerConfig(
         durable_name=durable,
         deliver_policy=DeliverPolicy.BY_START_SEQUENCE,
         opt_start_seq=position + 1,
-        ack_policy=AckPolicy.ALL,
+        ack_policy=AckPolicy.ALL if acknowledge else AckPolicy.NONE,
         ack_wait=60,
         max_ack_pending=-1,
         filter_subjects=filters,
@@ -56,7 +58,9 @@ async def _bind(js: JetStreamContext, durable: str, filters: list[str], position
         # ack): those would come back only after ack_wait and keep "num_ack_pending" up.
         delivered = info.delivered.stream_seq if info.delivered else 0
         acked = info.ack_floor.stream_seq if info.ack_floor else 0
-        if delivered != position or acked != position or current != sorted(filters):
+        settled = delivered == position and acked == position
+        changed = current != sorted(filters) or info.config.ack_policy != config.ack_policy
+        if not settled or changed:
             await js.delete_consumer(EVENTS_STREAM, durable)
             raise NotFoundError
         return (info.delivered.consumer_seq if info.delivered else 0) + 1
@@ -78,16 +82,23 @@ async def run_consumer(
     stop: asyncio.Event,
     batch_size: int = 500,
     pulling: type[Puller] = TappedPuller,
+    acknowledge: bool = True,
 ) -> None:
     """Feed ``handler`` every matching event in order until ``stop`` is set.
 
     Errors of the handler propagate; interruptions of JetStream bind again from the
     handler's recorded position. ``pulling``: how deliveries are taken (bench/pull_intake.py
-    measures the choices).
+    measures the choices). ``acknowledge``: acknowledge each applied batch (AckPolicy.ALL).
+    Without (AckPolicy.NONE) the server keeps no account of what is unacknowledged, and
+    nothing is lost either: every bind starts over from the handler's recorded position
+    whenever the server delivered past it. But the consumer's info no longer tells what the
+    handler applied (``runtime/caught_up.py`` needs the acknowledgements).
     """
     while not stop.is_set():
         try:
-            await _consume(js, handler, durable, list(filters), stop, batch_size, pulling)
+            await _consume(
+                js, handler, durable, list(filters), stop, batch_size, pulling, acknowledge
+            )
         except _REBIND as exc:
             log.warning("consumer.rebinding", durable=durable, reason=repr(exc))
             with contextlib.suppress(TimeoutError):
@@ -102,9 +113,10 @@ async def _consume(
     stop: asyncio.Event,
     batch_size: int,
     pulling: type[Puller],
+    acknowledge: bool,
 ) -> None:
     position = await handler.position()
-    first = await _bind(js, durable, filters, position)
+    first = await _bind(js, durable, filters, position, acknowledge)
     puller = pulling(connection_of(js), durable, batch_size, first)
     await puller.start()
     quiet = 0  # pulls in a row that brought nothing
@@ -135,8 +147,9 @@ async def _consume(
                 await applying.popleft().finish()
             if work:
                 position = work[-1].sequence
-                applying.append(_Applying(handler.apply(work), puller, deliveries[-1][2]))
-            elif deliveries:
+                acks = puller if acknowledge else None
+                applying.append(_Applying(handler.apply(work), acks, deliveries[-1][2]))
+            elif deliveries and acknowledge:
                 await puller.ack(deliveries[-1][2])  # nothing to apply, nothing applying: all done
     except BaseException:
         for unfinished in applying:  # the first error is the one to report
@@ -168,13 +181,17 @@ async def _check_nothing_lost(js: JetStreamContext, durable: str, next_delivery:
 class _Applying:
     """A batch being applied in the background; acknowledged once it is."""
 
-    def __init__(self, work: Coroutine[Any, Any, None], puller: Puller, last: bytes) -> None:
+    def __init__(self, work: Coroutine[Any, Any, None], puller: Puller | None, last: bytes) -> None:
+        """``puller``: where to acknowledge ``last`` once applied (None: not acknowledged)."""
         self._task = asyncio.ensure_future(self._apply_then_ack(work, puller, last))
 
     @staticmethod
-    async def _apply_then_ack(work: Coroutine[Any, Any, None], puller: Puller, last: bytes) -> None:
+    async def _apply_then_ack(
+        work: Coroutine[Any, Any, None], puller: Puller | None, last: bytes
+    ) -> None:
         await work
-        await puller.ack(last)  # at once: reactors wait for nothing pending
+        if puller is not None:
+            await puller.ack(last)  # at once: reactors wait for nothing pending
 
     async def finish(self) -> None:
         await self._task

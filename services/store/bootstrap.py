@@ -147,6 +147,10 @@ def _projecting(settings: Settings, bus: Bus, watch: PositionWatch) -> Work:
                 filters=[event_filter()],
                 stop=term,
                 batch_size=sql.batch_size,
+                # Every batch is guarded by the recorded position (exactly once without the
+                # server's acknowledgements): nats-server spent 0.9 us less an event without
+                # them (bench.store_projection's code, 100,000 message.received).
+                acknowledge=False,
             )
         finally:
             ending.cancel()
