@@ -179,7 +179,7 @@ async def _check_nothing_lost(js: JetStreamContext, durable: str, next_delivery:
 
 
 class _Applying:
-    """A batch being applied in the background; acknowledged once it is."""
+    """A batch being applied in the background; acknowledged once it is (when acknowledging)."""
 
     def __init__(self, work: Coroutine[Any, Any, None], puller: Puller | None, last: bytes) -> None:
         """``puller``: where to acknowledge ``last`` once applied (None: not acknowledged)."""
